@@ -1,0 +1,60 @@
+// Each inserted copy starts with one comment line naming the catalog file, version and content
+// hash it came from. A line comment at the top survives formatters (prettier, dprint, eslint
+// --fix) and import sorters, and is matched anywhere in the first lines in case a license
+// banner is added above it.
+import type { Catalog, CatalogFile, ReleasedFile } from './catalog';
+
+export interface Provenance {
+  readonly id: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+const RECORD = /^\/\/ bulwark: (\S+)@(\S+) sha256:([0-9a-f]{16,64})\b.*$/;
+const SEARCHED_LINES = 10;
+
+export function provenanceLine(file: CatalogFile, version: string): string {
+  return `// bulwark: ${file.id}@${version} sha256:${file.sha256.slice(0, 16)} (where this copy came from; keep it for \`bulwark update\`)`;
+}
+
+/** The file as inserted: its provenance line, then the runtime source byte for byte. */
+export function withProvenance(file: CatalogFile, version: string, eol = '\n'): string {
+  const body = eol === '\n' ? file.content : file.content.replace(/\n/g, eol);
+  return `${provenanceLine(file, version)}${eol}${body}`;
+}
+
+export interface ParsedCopy {
+  readonly provenance?: Provenance;
+  /** The copy without its provenance line, line endings normalized to `\n`. */
+  readonly body: string;
+  readonly eol: '\n' | '\r\n';
+}
+
+export function parseCopy(text: string): ParsedCopy {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  for (let index = 0; index < Math.min(lines.length, SEARCHED_LINES); index++) {
+    const match = RECORD.exec(lines[index] ?? '');
+    if (match) {
+      const [, id = '', version = '', sha256 = ''] = match;
+      lines.splice(index, 1);
+      return { provenance: { id, version, sha256 }, body: lines.join('\n'), eol };
+    }
+  }
+  return { body: lines.join('\n'), eol };
+}
+
+/** Whitespace-insensitive comparison, so a copy that was only reformatted counts as untouched. */
+export function sameCode(a: string, b: string): boolean {
+  return a === b || a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+}
+
+/** The released content a copy came from: by its record's hash, else by identical content. */
+export function baseOf(catalog: Catalog, copy: ParsedCopy, id: string): ReleasedFile | undefined {
+  if (copy.provenance) {
+    const prefix = copy.provenance.sha256;
+    const byHash = Object.entries(catalog.history).find(([hash]) => hash.startsWith(prefix));
+    if (byHash && byHash[1].id === copy.provenance.id) return byHash[1];
+  }
+  return Object.values(catalog.history).find((released) => released.id === id && sameCode(released.content, copy.body));
+}
