@@ -1,0 +1,67 @@
+/**
+ * Bulwark pattern: middleware/fastify
+ * Fastify 5 plugin: validated X-Request-ID, timing headers, request log context in hooks and handlers, one log line per request.
+ *
+ * Patterns used: middleware, log
+ * Packages used: fastify
+ */
+import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
+import { startRequest, type RequestObservabilityOptions, type RequestTracker } from '../middleware.js';
+import { withLogContext } from '../log.js';
+
+const trackers = new WeakMap<FastifyRequest, RequestTracker>();
+
+/**
+ * `await app.register(requestObservability, options)` before your routes. It applies to the whole app (not
+ * encapsulated). Fastify logs requests itself too: create the app with `disableRequestLogging: true` to keep
+ * one line per request.
+ */
+export const requestObservability: FastifyPluginCallback<RequestObservabilityOptions> = (
+  app: FastifyInstance,
+  options: RequestObservabilityOptions,
+  done: (error?: Error) => void,
+) => {
+  app.addHook('onRequest', (request, reply, next) => {
+    const tracker = startRequest(
+      { method: request.method, url: request.url, incomingRequestId: headerValue(request, options.requestIdHeader ?? 'X-Request-ID') },
+      options,
+    );
+    trackers.set(request, tracker);
+    reply.header(tracker.requestIdHeader, tracker.requestId);
+    // Hook callbacks run the next step synchronously, so entering the context around `next()` covers the
+    // following hooks. Body parsing continues from socket events (outside any context), hence preHandler below.
+    withLogContext({ requestId: tracker.requestId }, () => next());
+  });
+  app.addHook('preHandler', (request, _reply, next) => {
+    const tracker = trackers.get(request);
+    if (!tracker) return next();
+    // The route handler is invoked synchronously from here, so it (and everything it awaits) sees the id.
+    withLogContext({ requestId: tracker.requestId }, () => next());
+  });
+  app.addHook('onSend', (request, reply, payload, next) => {
+    const tracker = trackers.get(request);
+    if (tracker) for (const [name, value] of tracker.timingHeaders()) reply.header(name, value);
+    next(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, next) => {
+    trackers.get(request)?.finish(reply.statusCode);
+    next();
+  });
+  app.addHook('onRequestAbort', (request, next) => {
+    trackers.get(request)?.abort();
+    next();
+  });
+  done();
+};
+
+// Same effect as wrapping with `fastify-plugin`, without the extra dependency: hooks apply app-wide.
+Object.assign(requestObservability, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'bulwark-request-observability',
+});
+
+function headerValue(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  // A repeated header is ambiguous; treat it as absent rather than pick one.
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,39 @@
+/**
+ * Bulwark pattern: middleware/hono
+ * Hono middleware (Web-standard APIs only): validated X-Request-ID, timing headers, request log context and one log line per request.
+ *
+ * Patterns used: middleware, log
+ * Packages used: hono
+ */
+import type { MiddlewareHandler } from 'hono';
+import { startRequest, type RequestObservabilityOptions } from '../middleware.js';
+import { withLogContext } from '../log.js';
+
+/**
+ * `app.use(requestObservability())` before your routes. Works on Node (@hono/node-server), Bun, Deno and
+ * Workers (the log context needs AsyncLocalStorage: on Workers enable `nodejs_compat`).
+ *
+ * The logged duration of a streamed body is time-to-headers: Web-standard handlers return before the body
+ * is consumed, and there is no portable "body fully sent" event.
+ */
+export function requestObservability(options: RequestObservabilityOptions = {}): MiddlewareHandler {
+  return async (c, next) => {
+    const tracker = startRequest(
+      { method: c.req.method, url: c.req.url, incomingRequestId: c.req.header(options.requestIdHeader ?? 'X-Request-ID') },
+      options,
+    );
+    // The runtime aborts the request's signal when the client disconnects before the response is done.
+    const signal = c.req.raw.signal;
+    const onAbort = () => tracker.abort();
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      await withLogContext({ requestId: tracker.requestId }, () => next());
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    c.header(tracker.requestIdHeader, tracker.requestId);
+    for (const [name, value] of tracker.timingHeaders()) c.header(name, value);
+    tracker.finish(c.res.status);
+  };
+}
