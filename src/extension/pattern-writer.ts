@@ -1,0 +1,30 @@
+// Turns an insertion plan into workspace edits. Shared by "Insert Pattern…" and the quick
+// fixes that need a pattern file to exist.
+import * as vscode from 'vscode';
+import type { Catalog, CatalogFile } from '../engine/catalog';
+import { planInsert, type InsertAction } from '../engine/insert';
+import { readText } from './workspace-files';
+
+const encoder = new TextEncoder();
+
+export function fileUri(patternsDir: vscode.Uri, relativePath: string): vscode.Uri {
+  return vscode.Uri.joinPath(patternsDir, ...relativePath.split('/'));
+}
+
+/** Plans the files against what is on disk and adds a create operation for each missing one. */
+export async function addMissingFiles(
+  catalog: Catalog,
+  files: readonly CatalogFile[],
+  patternsDir: vscode.Uri,
+  edit: vscode.WorkspaceEdit,
+): Promise<InsertAction[]> {
+  const actions = await planInsert(catalog, files, (path) => readText(fileUri(patternsDir, path)));
+  for (const action of actions) {
+    if (action.kind !== 'create') continue;
+    edit.createFile(fileUri(patternsDir, action.path), {
+      contents: encoder.encode(action.text),
+      ignoreIfExists: true,
+    }, { label: `Insert Bulwark pattern ${action.file.id}`, needsConfirmation: false });
+  }
+  return actions;
+}

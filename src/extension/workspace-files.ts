@@ -1,0 +1,58 @@
+// Reading the user's workspace through workspace.fs, so virtual workspaces work too.
+import * as vscode from 'vscode';
+import { parsePackageJson, type PackageJson } from '../engine/project';
+
+const decoder = new TextDecoder();
+
+export async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    throw error;
+  }
+}
+
+export async function readManifest(folder: vscode.Uri): Promise<PackageJson | undefined> {
+  const text = await readText(vscode.Uri.joinPath(folder, 'package.json'));
+  return text === undefined ? undefined : parsePackageJson(text);
+}
+
+export async function fileNames(folder: vscode.Uri): Promise<string[]> {
+  try {
+    return (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name);
+  } catch {
+    return [];
+  }
+}
+
+export class NoFolderError extends Error {
+  override readonly name = 'NoFolderError';
+  constructor() {
+    super('Bulwark: open a folder first. There is no workspace folder to insert patterns into (File > Open Folder…).');
+  }
+}
+
+/**
+ * The workspace folder to write into: the only one; with several, the user's pick, or (for
+ * prompt-free calls) the one holding the active editor, else the first.
+ */
+export async function chooseWorkspaceFolder(interactive: boolean): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) throw new NoFolderError();
+  if (folders.length === 1) return folders[0];
+  if (!interactive) {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    return (active && vscode.workspace.getWorkspaceFolder(active)) || folders[0];
+  }
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Insert the pattern into which folder?' });
+}
+
+/** The patterns folder: `dir` (absolute, or relative to the workspace folder) or the setting. */
+export function patternsFolder(workspaceFolder: vscode.WorkspaceFolder, dir?: string): vscode.Uri {
+  const configured = dir ?? vscode.workspace.getConfiguration('bulwark', workspaceFolder).get<string>('patternsDir', 'src/patterns');
+  if (configured.startsWith('/') || /^[A-Za-z]:[\\/]/.test(configured)) {
+    return workspaceFolder.uri.with({ path: vscode.Uri.file(configured).path });
+  }
+  return vscode.Uri.joinPath(workspaceFolder.uri, ...configured.split(/[\\/]/).filter(Boolean));
+}
