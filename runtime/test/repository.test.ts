@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { InvalidQueryError, RecordNotFoundError, UniqueViolationError, decodeCursor, encodeCursor } from '../src/repository.js';
+import { MemoryRepository } from '../src/repository/memory.js';
+import { SqlRepository, quoteIdentifier, type Queryable } from '../src/repository/sql.js';
+import { sqlTargets } from './fixtures/sql.js';
+import { account, accountFields, repositoryContract, type Account } from './repository-contract.js';
+
+// Both real clients satisfy Queryable structurally; this fails to compile if either stops doing so.
+const clients: Array<(q: PGlite | pg.Pool | pg.PoolClient) => Queryable> = [(q) => q];
+void clients;
+
+const ACCOUNT_TABLE = `
+  CREATE TABLE account (
+    id text PRIMARY KEY,
+    email text UNIQUE,
+    display_name text NOT NULL,
+    score integer NOT NULL,
+    nickname text,
+    created_at timestamptz(3) NOT NULL
+  )`;
+
+const accountColumns = {
+  id: 'id', email: 'email', name: 'display_name', score: 'score', nickname: 'nickname', createdAt: 'created_at',
+} as const;
+
+function accountRepository(db: Queryable): SqlRepository<Account, string> {
+  return new SqlRepository<Account, string>(db, { entity: 'Account', table: 'account', idField: 'id', columns: accountColumns });
+}
+
+describe('repository', () => {
+  describe('in-memory', () => {
+    repositoryContract(async () =>
+      new MemoryRepository<Account, string>({ entity: 'Account', idField: 'id', fields: accountFields, unique: ['email'] }),
+    );
+
+    it('stores copies: mutating what was passed in or returned changes nothing stored', async () => {
+      const repo = new MemoryRepository<Account, string>({ entity: 'Account', idField: 'id', fields: accountFields });
+      const input = account('a');
+      const created = await repo.create(input);
+      input.name = 'mutated input';
+      created.name = 'mutated output';
+      (await repo.list()).items[0]!.name = 'mutated list';
+      assert.equal((await repo.get('a'))?.name, 'Name a');
+    });
+
+    it('generates ids when configured, and otherwise requires one', async () => {
+      let next = 0;
+      type Note = { id: number; text: string };
+      const notes = new MemoryRepository<Note, number, { text: string }>({
+        entity: 'Note', idField: 'id', fields: ['id', 'text'], generateId: () => ++next,
+      });
+      assert.deepEqual(await notes.create({ text: 'hi' }), { id: 1, text: 'hi' });
+      const strict = new MemoryRepository<Note, number>({ entity: 'Note', idField: 'id', fields: ['id', 'text'] });
+      await assert.rejects(strict.create({ text: 'x' } as Note), (error: Error) => error instanceof InvalidQueryError && /needs an id/.test(error.message));
+    });
+
+    it('rejects a misconfigured repository at construction', () => {
+      assert.throws(() => new MemoryRepository<Account, string>({ entity: 'A', idField: 'id', fields: ['name'] }), TypeError);
+    });
+  });
+
+  for (const target of sqlTargets()) {
+    describe(`SQL on ${target.name}`, function () {
+      this.timeout(60_000);
+      let db: Queryable;
+      let close: () => Promise<void>;
+      before(async () => {
+        ({ db, close } = await target.open());
+        await db.query(ACCOUNT_TABLE);
+      });
+      after(async () => close?.());
+
+      describe('contract', () => {
+        repositoryContract(async () => {
+          await db.query('TRUNCATE account');
+          return accountRepository(db);
+        });
+      });
+
+      describe('SQL specifics', () => {
+        beforeEach(async () => db.query('TRUNCATE account'));
+
+        it('update is a single UPDATE … RETURNING statement', async () => {
+          const statements: string[] = [];
+          const recording: Queryable = { query: (text, params) => { statements.push(text); return db.query(text, params); } };
+          const repo = accountRepository(recording);
+          await repo.create(account('a'));
+          statements.length = 0;
+          const updated = await repo.update('a', { name: 'One statement', score: 5 });
+          assert.equal(statements.length, 1);
+          assert.match(statements[0]!, /^UPDATE "account" SET "display_name" = \$1, "score" = \$2 WHERE "id" = \$3 RETURNING /);
+          assert.equal(updated.name, 'One statement');
+        });
+
+        it('values are bound parameters: hostile strings are stored verbatim', async () => {
+          const repo = accountRepository(db);
+          const hostile = `x'); DROP TABLE account; --`;
+          await repo.create(account('a', { name: hostile }));
+          assert.equal((await repo.update('a', { nickname: hostile })).nickname, hostile);
+          assert.equal((await repo.get(hostile)), undefined);
+          assert.equal((await repo.get('a'))?.name, hostile);
+        });
+
+        it('quotes identifiers, so reserved words and mixed case work', async () => {
+          await db.query('CREATE TABLE "user" ("order" integer PRIMARY KEY, "Group" text)');
+          type Row = { position: number; group: string | null };
+          const repo = new SqlRepository<Row, number>(db, {
+            entity: 'User', table: 'user', idField: 'position', columns: { position: 'order', group: 'Group' },
+          });
+          await repo.create({ position: 2, group: 'b' });
+          await repo.create({ position: 1, group: null });
+          assert.deepEqual((await repo.list({ orderBy: 'group' })).items, [{ position: 2, group: 'b' }, { position: 1, group: null }]);
+        });
+
+        it('rejects identifiers that are not plain names at construction', () => {
+          for (const name of ['account; DROP TABLE account', 'a"b', '', 'a.b.c', '1abc', 'x'.repeat(64)]) {
+            assert.throws(() => quoteIdentifier(name), TypeError, name);
+          }
+          assert.equal(quoteIdentifier('app.users'), '"app"."users"');
+          assert.throws(
+            () => new SqlRepository<Account, string>(db, { entity: 'A', table: 'account', idField: 'id', columns: { ...accountColumns, name: 'name--' } }),
+            /invalid SQL identifier "name--"/,
+          );
+        });
+
+        it('maps SQLSTATE 23505 to UniqueViolationError with the constraint, keeping the driver error as cause', async () => {
+          const repo = accountRepository(db);
+          await repo.create(account('a'));
+          const error = await repo.create(account('b', { email: 'a@example.com' })).then(() => undefined, (e: unknown) => e);
+          assert.ok(error instanceof UniqueViolationError);
+          assert.equal(error.constraint, 'account_email_key');
+          assert.equal((error.cause as { code?: string }).code, '23505');
+        });
+
+        it('a value that does not fit its column is an InvalidQueryError, not a driver crash', async () => {
+          await db.query('CREATE TABLE doc (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), title text NOT NULL)');
+          type Doc = { id: string; title: string };
+          const docs = new SqlRepository<Doc, string, { title: string }>(db, { entity: 'Doc', table: 'doc', idField: 'id', columns: { id: 'id', title: 'title' } });
+          const created = await docs.create({ title: 'generated id' });
+          assert.match(created.id, /^[0-9a-f-]{36}$/);
+          await assert.rejects(docs.get('not-a-uuid'), InvalidQueryError);
+          await assert.rejects(docs.list({ after: encodeCursor('id', 'asc', { value: 'x', id: 'not-a-uuid' }) }), InvalidQueryError);
+          await assert.rejects(docs.update('00000000-0000-0000-0000-000000000000', { title: 'x' }), RecordNotFoundError);
+        });
+
+        it('works inside the caller\'s transaction', async () => {
+          const run = async (inTransaction: (tx: Queryable) => Promise<void>) => {
+            if (db instanceof PGlite) {
+              await db.transaction(async (tx) => { await inTransaction(tx); await tx.rollback(); });
+            } else {
+              const client = await (db as pg.Pool).connect();
+              try {
+                await client.query('BEGIN');
+                await inTransaction(client);
+              } finally {
+                await client.query('ROLLBACK');
+                client.release();
+              }
+            }
+          };
+          await run(async (tx) => {
+            await accountRepository(tx).create(account('rolled-back'));
+            assert.ok(await accountRepository(tx).get('rolled-back'));
+          });
+          assert.equal(await accountRepository(db).get('rolled-back'), undefined);
+        });
+      });
+    });
+  }
+
+  describe('cursor codec', () => {
+    it('round-trips dates and bigints exactly', () => {
+      const value = new Date('2025-03-04T05:06:07.890Z');
+      const cursor = encodeCursor('createdAt', 'desc', { value, id: 12345678901234567890n });
+      assert.match(cursor, /^[A-Za-z0-9_-]+$/);
+      assert.deepEqual(decodeCursor(cursor, 'createdAt', 'desc'), { value, id: 12345678901234567890n });
+    });
+  });
+});
