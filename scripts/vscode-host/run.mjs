@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+// Runs the extension's integration tests inside a real VS Code extension host, offline:
+// code-server (VS Code 1.100.3's server build) hosts the Node extension host, and headless
+// chromium opens its workbench with a test payload, exactly as @vscode/test-web does.
+// Exits with the suite's code; a timeout, a server crash or a harness error exit non-zero.
+//
+// Usage: node scripts/vscode-host/run.mjs [options]
+//   --workspace <dir>  folder to open (env BULWARK_TEST_WORKSPACE); default: a fresh temp folder
+//                      with package.json, tsconfig.json and src/, deleted after the run
+//   --extension <dir>  extension under test (env BULWARK_EXTENSION_PATH); default: the repo root
+//   --tests <file>     compiled mocha index (env BULWARK_HOST_TESTS); default: out/test/host/index.js
+//   --timeout <ms>     whole-run limit (env BULWARK_HOST_TIMEOUT_MS); default: 600000 (10 min)
+//   --verbose          also forward server output and browser console (env BULWARK_HOST_VERBOSE=1)
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { findFreePort, startCodeServer, waitUntilHealthy } from './code-server.mjs';
+import { HOST_DIR, REPO_ROOT } from './paths.mjs';
+import { createSandbox, createTestWorkspace } from './sandbox.mjs';
+
+const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+/**
+ * Messages the workbench logs on every start through the same hook as the tests' output.
+ * Hidden unless --verbose, so the suite's own output stays readable.
+ */
+const WORKBENCH_STARTUP_NOISE = [
+  /^Resolv(ing|ed) connection token/,
+  /^Creating a socket/,
+  /^Ignoring fetching additional builtin extensions/,
+  /^Updating additional builtin extensions cache/,
+  /^\[Service Worker\] registered/,
+  /^ChatSessionStore: Migrating/,
+];
+/** Where the workbench logs of a failed run are kept for inspection. */
+const FAILED_RUN_LOGS_DIR = path.join(HOST_DIR, 'last-failed-run-logs');
+
+function fail(message) {
+  console.error(`[vscode-host] ${message}`);
+  process.exit(2);
+}
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      workspace: { type: 'string' },
+      extension: { type: 'string' },
+      tests: { type: 'string' },
+      timeout: { type: 'string' },
+      verbose: { type: 'boolean' },
+    },
+  });
+  const timeoutText = values.timeout ?? process.env.BULWARK_HOST_TIMEOUT_MS ?? String(DEFAULT_TIMEOUT_MS);
+  const timeoutMs = Number(timeoutText);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+    fail(`timeout must be a positive whole number of milliseconds, got "${timeoutText}"`);
+  }
+  const workspace = values.workspace ?? process.env.BULWARK_TEST_WORKSPACE;
+  const options = {
+    workspace: workspace ? path.resolve(workspace) : undefined,
+    extension: path.resolve(values.extension ?? process.env.BULWARK_EXTENSION_PATH ?? REPO_ROOT),
+    tests: path.resolve(values.tests ?? process.env.BULWARK_HOST_TESTS ?? path.join(REPO_ROOT, 'out', 'test', 'host', 'index.js')),
+    timeoutMs,
+    verbose: values.verbose === true || process.env.BULWARK_HOST_VERBOSE === '1',
+  };
+  checkInputs(options);
+  return options;
+}
+
+function checkInputs({ workspace, extension, tests }) {
+  if (workspace !== undefined && !isDirectory(workspace)) fail(`workspace folder not found: ${workspace}`);
+  const manifestPath = path.join(extension, 'package.json');
+  if (!existsSync(manifestPath)) fail(`no extension at ${extension} (package.json missing)`);
+  const { main } = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  if (typeof main === 'string' && !existsSync(path.resolve(extension, main)) && !existsSync(path.resolve(extension, `${main}.js`))) {
+    fail(`the extension's main file ${path.resolve(extension, main)} does not exist: run npm run build first`);
+  }
+  if (!existsSync(tests)) fail(`compiled test index not found: ${tests} (run tsc -p test/host first)`);
+}
+
+function isDirectory(folder) {
+  try {
+    return statSync(folder).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The workbench loads the extension and the tests through the server's remote file system. */
+function workbenchUrl(origin, workspace, extension, tests) {
+  const remote = (absolutePath) => `vscode-remote://${new URL(origin).host}${absolutePath}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extension)],
+    // VS Code requires the module path without its extension.
+    ['extensionTestsPath', remote(tests.replace(/\.js$/, ''))],
+  ];
+  return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+function isWorkbenchStartupNoise(message) {
+  return typeof message === 'string' && WORKBENCH_STARTUP_NOISE.some((pattern) => pattern.test(message));
+}
+
+function keepWorkbenchLogs(logs) {
+  if (!Array.isArray(logs) || logs.length === 0) return;
+  for (const { relativePath, contents } of logs) {
+    const target = path.join(FAILED_RUN_LOGS_DIR, relativePath);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, contents);
+  }
+  console.error(`[vscode-host] workbench logs of this failed run: ${FAILED_RUN_LOGS_DIR}`);
+}
+
+/** Opens the workbench and resolves with the exit code the test run reports. */
+async function runInBrowser(url, { sandbox, verbose, signal }) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Chromium writes crash-report settings and dconf data into HOME and XDG folders.
+    env: { ...process.env, ...sandbox.env },
+  });
+  try {
+    const page = await browser.newPage();
+    const exitCode = new Promise((resolve) => {
+      // The hooks the workbench calls in test mode (the same ones @vscode/test-web exposes).
+      page.exposeFunction('codeAutomationLog', (type, args) => {
+        const values = Array.isArray(args) ? args : [args];
+        if (!verbose && isWorkbenchStartupNoise(values[0])) return;
+        const write = type === 'error' || type === 'warn' ? console.error : console.log;
+        write(...values);
+      });
+      page.exposeFunction('codeAutomationExit', (code, logs) => {
+        if (code !== 0) keepWorkbenchLogs(logs);
+        resolve(typeof code === 'number' ? code : 1);
+      });
+    });
+    if (verbose) page.on('console', (message) => console.error(`[browser ${message.type()}] ${message.text()}`));
+    page.on('crash', () => console.error('[vscode-host] the workbench page crashed'));
+    const aborted = new Promise((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+    await Promise.race([page.goto(url), aborted]);
+    return await Promise.race([exitCode, aborted]);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+}
+
+async function main() {
+  const options = readOptions();
+  const started = performance.now();
+  const sandbox = createSandbox();
+  const workspace = options.workspace ?? createTestWorkspace(sandbox);
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new Error(`timed out after ${options.timeoutMs} ms (set BULWARK_HOST_TIMEOUT_MS to change)`)),
+    options.timeoutMs,
+  );
+  let server;
+  const stopOnSignal = (name) => controller.abort(new Error(`interrupted by ${name}`));
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  let exitCode = 1;
+  try {
+    server = startCodeServer({
+      port: await findFreePort(),
+      workspace,
+      sandbox,
+      // The extension host inherits the server's environment, so tests find their folder here.
+      env: { BULWARK_TEST_WORKSPACE: workspace },
+      verbose: options.verbose,
+    });
+    server.crashed.then((how) => controller.abort(new Error(`code-server ${how} during the run:\n${server.recentOutput()}`)));
+    await waitUntilHealthy(server, controller.signal);
+    const url = workbenchUrl(server.origin, workspace, options.extension, options.tests);
+    exitCode = await runInBrowser(url, { sandbox, verbose: options.verbose, signal: controller.signal });
+  } catch (error) {
+    const reason = controller.signal.aborted ? controller.signal.reason : error;
+    console.error(`[vscode-host] ${reason instanceof Error ? reason.message : String(reason)}`);
+    exitCode = 1;
+  } finally {
+    clearTimeout(timer);
+    await server?.stop();
+    sandbox.dispose();
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(`[vscode-host] ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${seconds} s`);
+  process.exit(exitCode);
+}
+
+await main();

@@ -1,0 +1,57 @@
+// A throwaway folder per run that holds everything the server and the browser would otherwise
+// write into the real home directory, plus the workspace folder the tests open.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WORKSPACE_TEMPLATE_DIR } from './paths.mjs';
+
+/**
+ * @typedef {object} Sandbox
+ * @property {string} root          removed by `dispose()`
+ * @property {string} home          HOME for the server, the extension host and chromium
+ * @property {string} userDataDir   code-server --user-data-dir
+ * @property {string} extensionsDir code-server --extensions-dir (empty: no user extensions)
+ * @property {string} configFile    code-server --config
+ * @property {Record<string, string>} env  HOME and XDG_* pointing into the sandbox
+ * @property {() => void} dispose
+ */
+
+/** @returns {Sandbox} */
+export function createSandbox() {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'bulwark-vscode-host-'));
+  const dir = (...parts) => {
+    const full = path.join(root, ...parts);
+    mkdirSync(full, { recursive: true });
+    return full;
+  };
+  const home = dir('home');
+  const configFile = path.join(root, 'config.yaml');
+  // An explicit config keeps code-server from writing its default one (with a password) to HOME.
+  writeFileSync(configFile, 'auth: none\ncert: false\n');
+  return {
+    root,
+    home,
+    userDataDir: dir('user-data'),
+    extensionsDir: dir('extensions'),
+    configFile,
+    env: {
+      HOME: home,
+      XDG_CONFIG_HOME: dir('home', '.config'),
+      XDG_DATA_HOME: dir('home', '.local', 'share'),
+      XDG_CACHE_HOME: dir('home', '.cache'),
+    },
+    dispose: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A small but real TypeScript project on disk (a copy of ./workspace-template) for tests that
+ * open, edit or lint files. Lives inside the sandbox, so it disappears with it.
+ * @param {Sandbox} sandbox
+ * @returns {string} absolute path of the workspace folder
+ */
+export function createTestWorkspace(sandbox) {
+  const workspace = path.join(sandbox.root, 'workspace');
+  cpSync(WORKSPACE_TEMPLATE_DIR, workspace, { recursive: true });
+  return workspace;
+}

@@ -1,0 +1,46 @@
+// Entry point VS Code's extension host calls with --extensionTestsPath: runs every compiled
+// `*.test.js` under ./suite in this host. Used by both runners (scripts/vscode-host/run.mjs
+// through code-server, and run-electron.ts through @vscode/test-electron).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+
+/** Generous per-test limit: the first file opened starts the built-in TypeScript extension, on busy 2-core machines. */
+const TEST_TIMEOUT_MS = 60_000;
+
+function findTestFiles(folder: string): string[] {
+  if (!fs.existsSync(folder)) return [];
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((relativePath) => relativePath.endsWith('.test.js'))
+    .map((relativePath) => path.join(folder, relativePath))
+    .sort();
+}
+
+export function run(): Promise<void> {
+  const suiteFolder = path.join(__dirname, 'suite');
+  const files = findTestFiles(suiteFolder);
+  // Colors would arrive as raw escape codes: the output travels through the workbench's log hook.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: TEST_TIMEOUT_MS });
+  for (const file of files) mocha.addFile(file);
+
+  return new Promise((resolve, reject) => {
+    try {
+      const runner = mocha.run(() => {
+        const { passes = 0, failures = 0, pending = 0 } = runner.stats ?? {};
+        console.log(`${passes} passed, ${failures} failed, ${pending} skipped`);
+        if (failures > 0) {
+          reject(new Error(`${failures} of the extension host tests failed`));
+        } else if (passes === 0) {
+          // A suite that silently ran nothing (a bad glob, stale out folder, every test skipped) must not pass.
+          reject(new Error(`no extension host test ran (found ${files.length} test files under ${suiteFolder})`));
+        } else {
+          resolve();
+        }
+      });
+    } catch (error) {
+      // A test file that throws while loading lands here, before any test runs.
+      reject(error);
+    }
+  });
+}
