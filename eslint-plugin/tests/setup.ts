@@ -9,7 +9,7 @@
  */
 import { RuleTester, type InvalidTestCase, type RunTests, type ValidTestCase } from '@typescript-eslint/rule-tester';
 import type { TSESLint } from '@typescript-eslint/utils';
-import tsParser from '@typescript-eslint/parser';
+import * as tsParser from '@typescript-eslint/parser';
 import { Linter, RuleTester as CoreRuleTester, type Rule } from 'eslint';
 import * as espree from 'espree';
 import assert from 'node:assert/strict';
@@ -142,7 +142,7 @@ function lintConfig(ruleName: string, rule: AnyRule | undefined, test: AnyCase, 
     {
       files: ALL_FILES,
       languageOptions: {
-        ...(parser === 'typescript' ? { parser: tsParser as Linter.Parser } : {}),
+        ...(parser === 'typescript' ? { parser: tsParser as unknown as Linter.Parser } : {}),
         ecmaVersion: 'latest',
         sourceType: sourceTypeOf(filename),
         parserOptions: { ecmaFeatures: { jsx: true } },
