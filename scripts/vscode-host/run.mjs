@@ -11,7 +11,7 @@
 //   --tests <file>     compiled mocha index (env BULWARK_HOST_TESTS); default: out/test/host/index.js
 //   --timeout <ms>     whole-run limit (env BULWARK_HOST_TIMEOUT_MS); default: 600000 (10 min)
 //   --verbose          also forward server output and browser console (env BULWARK_HOST_VERBOSE=1)
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -86,7 +86,7 @@ function checkInputs({ workspace, extension, tests }) {
   if (typeof main === 'string' && !existsSync(path.resolve(extension, main)) && !existsSync(path.resolve(extension, `${main}.js`))) {
     fail(`the extension's main file ${path.resolve(extension, main)} does not exist: run npm run build first`);
   }
-  if (!existsSync(tests)) fail(`compiled test index not found: ${tests} (run tsc -p test/host first)`);
+  if (!existsSync(tests)) fail(`compiled test index not found: ${tests} (run node scripts/vscode-host/compile-tests.mjs first)`);
 }
 
 function isDirectory(folder) {
@@ -114,6 +114,7 @@ function isWorkbenchStartupNoise(message) {
 
 function keepWorkbenchLogs(logs) {
   if (!Array.isArray(logs) || logs.length === 0) return;
+  rmSync(FAILED_RUN_LOGS_DIR, { recursive: true, force: true });
   for (const { relativePath, contents } of logs) {
     const target = path.join(FAILED_RUN_LOGS_DIR, relativePath);
     mkdirSync(path.dirname(target), { recursive: true });
@@ -132,28 +133,32 @@ async function runInBrowser(url, { sandbox, verbose, signal }) {
     env: { ...process.env, ...sandbox.env },
   });
   try {
-    const page = await browser.newPage();
-    const exitCode = new Promise((resolve) => {
-      // The hooks the workbench calls in test mode (the same ones @vscode/test-web exposes).
-      page.exposeFunction('codeAutomationLog', (type, args) => {
-        const values = Array.isArray(args) ? args : [args];
-        if (!verbose && isWorkbenchStartupNoise(values[0])) return;
-        const write = type === 'error' || type === 'warn' ? console.error : console.log;
-        write(...values);
-      });
-      page.exposeFunction('codeAutomationExit', (code, logs) => {
-        if (code !== 0) keepWorkbenchLogs(logs);
-        resolve(typeof code === 'number' ? code : 1);
-      });
-    });
-    if (verbose) page.on('console', (message) => console.error(`[browser ${message.type()}] ${message.text()}`));
-    page.on('crash', () => console.error('[vscode-host] the workbench page crashed'));
+    let finish;
+    const finished = new Promise((resolve) => (finish = resolve));
     const aborted = new Promise((_, reject) => {
       if (signal.aborted) reject(signal.reason);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     });
-    await Promise.race([page.goto(url), aborted]);
-    return await Promise.race([exitCode, aborted]);
+    const page = await browser.newPage();
+    // The hooks the workbench calls in test mode (the same ones @vscode/test-web exposes).
+    await page.exposeFunction('codeAutomationLog', (type, args) => {
+      const values = Array.isArray(args) ? args : [args];
+      if (!verbose && isWorkbenchStartupNoise(values[0])) return;
+      const write = type === 'error' || type === 'warn' ? console.error : console.log;
+      write(...values);
+    });
+    await page.exposeFunction('codeAutomationExit', (code, logs) => {
+      if (code !== 0) keepWorkbenchLogs(logs);
+      finish(typeof code === 'number' ? code : 1);
+    });
+    if (verbose) page.on('console', (message) => console.error(`[browser ${message.type()}] ${message.text()}`));
+    page.on('crash', () => {
+      console.error('[vscode-host] the workbench page crashed');
+      finish(1);
+    });
+    // No navigation timeout of its own: the whole run is bounded by `signal`.
+    await Promise.race([page.goto(url, { timeout: 0 }), aborted]);
+    return await Promise.race([finished, aborted]);
   } finally {
     await browser.close().catch(() => {});
   }
