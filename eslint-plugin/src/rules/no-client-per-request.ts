@@ -1,0 +1,340 @@
+import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import {
+  type FunctionNode,
+  findProperty,
+  isFunctionNode,
+  referenceKey,
+  skipTypeWrappers,
+  staticMemberName,
+} from '../util/ast.js';
+import { createRule } from '../util/create-rule.js';
+
+export interface NoClientPerRequestOptions {
+  /** Classes whose instances own a pool of connections. */
+  constructors: string[];
+  /** Functions (`name` or `object.method`) that create a pooled client. */
+  factories: string[];
+}
+
+type MessageIds = 'clientPerRequest';
+
+/** Router methods of Express, Fastify, Hono, Koa Router and friends that register handlers. */
+const ROUTE_METHODS = new Set([
+  'get',
+  'post',
+  'put',
+  'patch',
+  'delete',
+  'all',
+  'use',
+  'route',
+  'head',
+  'options',
+]);
+
+/** Exported names Next.js (app router) and similar file-based routers call once per request. */
+const ROUTE_HANDLER_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/**
+ * Factories that double as query builders: `knex('users')` queries through an existing pool,
+ * only `knex({ client, connection })` makes a new one.
+ */
+const QUERY_BUILDER_FACTORIES = new Set(['knex']);
+
+const REQUEST_PARAM = /^req(uest)?$/i;
+const RESPONSE_PARAM = /^res(ponse)?$/i;
+
+export default createRule<[NoClientPerRequestOptions], MessageIds>({
+  name: 'no-client-per-request',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow creating a pooled client (database, Redis, HTTP) inside a request handler',
+      recommended: 'error',
+    },
+    messages: {
+      clientPerRequest:
+        '`{{name}}` creates a new pooled client on every request: connections pile up, are never reused and outlive the request. Create it once at module scope (or lazily, once) and reuse it.',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          constructors: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+            description: 'Classes whose instances own a pool of connections.',
+          },
+          factories: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+            description: 'Functions (`name` or `object.method`) that create a pooled client.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  defaultOptions: [
+    {
+      constructors: [
+        'Pool',
+        'Redis',
+        'Cluster',
+        'PrismaClient',
+        'MongoClient',
+        'PGlite',
+        'Sequelize',
+        'DataSource',
+        'Kafka',
+      ],
+      factories: [
+        'createClient',
+        'createPool',
+        'createCluster',
+        'createConnection',
+        'axios.create',
+        'knex',
+        'postgres',
+        'drizzle',
+      ],
+    },
+  ],
+  create(context, [options]) {
+    const constructors = new Set(options.constructors);
+    const plainFactories = new Set(options.factories.filter((name) => !name.includes('.')));
+    const qualifiedFactories = new Set(options.factories.filter((name) => name.includes('.')));
+    const { sourceCode } = context;
+
+    const handlers = new Set<FunctionNode>();
+    const creations: { node: TSESTree.CallExpression | TSESTree.NewExpression; name: string }[] =
+      [];
+
+    /** Records every function an argument of a route registration denotes. */
+    function markHandler(argument: TSESTree.Node, depth = 0): void {
+      if (depth > 2) return;
+      const value = skipTypeWrappers(argument);
+      if (isFunctionNode(value)) {
+        handlers.add(value);
+      } else if (value.type === AST_NODE_TYPES.Identifier) {
+        const resolved = resolveFunction(value);
+        if (resolved) handlers.add(resolved);
+      } else if (value.type === AST_NODE_TYPES.ArrayExpression) {
+        // Express accepts arrays of middleware: `app.get('/', [auth, handler])`.
+        for (const element of value.elements) {
+          if (element && element.type !== AST_NODE_TYPES.SpreadElement) markHandler(element, depth + 1);
+        }
+      } else if (value.type === AST_NODE_TYPES.ObjectExpression) {
+        // Fastify route options: `fastify.route({ method, url, handler })`.
+        const handler = findProperty(value, 'handler');
+        if (handler) markHandler(handler.value, depth + 1);
+      }
+    }
+
+    /** The function a name is bound to in this file: a declaration or a `const` initialiser. */
+    function resolveFunction(identifier: TSESTree.Identifier): FunctionNode | undefined {
+      const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+      const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (!definition) return undefined;
+      // A parameter's definition node is its function: only declarations say what a name holds.
+      if (definition.type === TSESLint.Scope.DefinitionType.FunctionName) {
+        return isFunctionNode(definition.node) ? definition.node : undefined;
+      }
+      if (
+        definition.type === TSESLint.Scope.DefinitionType.Variable &&
+        definition.node.type === AST_NODE_TYPES.VariableDeclarator &&
+        definition.node.init
+      ) {
+        const init = skipTypeWrappers(definition.node.init);
+        return isFunctionNode(init) ? init : undefined;
+      }
+      return undefined;
+    }
+
+    function factoryName(callee: TSESTree.Node): string | undefined {
+      const target = skipTypeWrappers(callee);
+      if (target.type === AST_NODE_TYPES.Identifier) {
+        return plainFactories.has(target.name) ? target.name : undefined;
+      }
+      if (target.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+      const key = referenceKey(target);
+      if (key !== undefined && qualifiedFactories.has(key)) return key;
+      // `redis.createClient()`, `mysql.createPool()`: the factory reached through its module.
+      const method = staticMemberName(target);
+      return method !== undefined && plainFactories.has(method) ? key ?? method : undefined;
+    }
+
+    function constructorName(callee: TSESTree.Node): string | undefined {
+      const target = skipTypeWrappers(callee);
+      const name =
+        target.type === AST_NODE_TYPES.Identifier
+          ? target.name
+          : target.type === AST_NODE_TYPES.MemberExpression
+            ? staticMemberName(target)
+            : undefined;
+      return name !== undefined && constructors.has(name) ? name : undefined;
+    }
+
+    function markExportedHandler(name: string, value: TSESTree.Node | null | undefined): void {
+      if (value && ROUTE_HANDLER_EXPORTS.has(name)) markHandler(value);
+    }
+
+    return {
+      CallExpression(node) {
+        const callee = skipTypeWrappers(node.callee);
+        if (callee.type === AST_NODE_TYPES.MemberExpression) {
+          const method = staticMemberName(callee);
+          if (method !== undefined && ROUTE_METHODS.has(method)) {
+            for (const argument of node.arguments) markHandler(argument);
+          }
+        }
+        const name = factoryName(node.callee);
+        if (name === undefined) return;
+        const first = node.arguments[0];
+        const lastSegment = name.split('.').at(-1) ?? name;
+        if (
+          QUERY_BUILDER_FACTORIES.has(lastSegment) &&
+          (first?.type === AST_NODE_TYPES.Literal || first?.type === AST_NODE_TYPES.TemplateLiteral)
+        ) {
+          return;
+        }
+        creations.push({ node, name: `${name}()` });
+      },
+      NewExpression(node) {
+        const name = constructorName(node.callee);
+        if (name !== undefined) creations.push({ node, name: `new ${name}()` });
+      },
+      ExportNamedDeclaration(node) {
+        const { declaration } = node;
+        if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id) {
+          markExportedHandler(declaration.id.name, declaration);
+        } else if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
+          for (const declarator of declaration.declarations) {
+            if (declarator.id.type === AST_NODE_TYPES.Identifier) {
+              markExportedHandler(declarator.id.name, declarator.init);
+            }
+          }
+        }
+        if (node.source) return;
+        for (const specifier of node.specifiers) {
+          if (
+            specifier.type === AST_NODE_TYPES.ExportSpecifier &&
+            specifier.exported.type === AST_NODE_TYPES.Identifier &&
+            specifier.local.type === AST_NODE_TYPES.Identifier
+          ) {
+            markExportedHandler(specifier.exported.name, specifier.local);
+          }
+        }
+      },
+      ExportDefaultDeclaration(node) {
+        // Next.js pages API routes and serverless functions: `export default function (req, res)`.
+        const value = skipTypeWrappers(node.declaration);
+        const handler =
+          value.type === AST_NODE_TYPES.Identifier ? resolveFunction(value) : value;
+        if (isFunctionNode(handler) && looksLikeRequestResponse(handler)) handlers.add(handler);
+      },
+      'Program:exit'() {
+        for (const creation of creations) {
+          const handler = enclosingHandler(creation.node, handlers);
+          if (!handler || isCreatedOnce(creation.node, handler)) continue;
+          context.report({
+            node: creation.node,
+            messageId: 'clientPerRequest',
+            data: { name: creation.name },
+          });
+        }
+      },
+    };
+  },
+});
+
+function paramName(param: TSESTree.Parameter | undefined): string | undefined {
+  return param?.type === AST_NODE_TYPES.Identifier ? param.name : undefined;
+}
+
+function looksLikeRequestResponse(fn: FunctionNode): boolean {
+  return (
+    REQUEST_PARAM.test(paramName(fn.params[0]) ?? '') &&
+    RESPONSE_PARAM.test(paramName(fn.params[1]) ?? '')
+  );
+}
+
+/** `(err, req, res, next)`: Express tells error handlers apart by their four parameters. */
+function isExpressErrorHandler(fn: FunctionNode): boolean {
+  if (fn.params.length !== 4) return false;
+  const [, request, response, next] = fn.params;
+  return (
+    (REQUEST_PARAM.test(paramName(request) ?? '') && RESPONSE_PARAM.test(paramName(response) ?? '')) ||
+    paramName(next) === 'next'
+  );
+}
+
+function enclosingHandler(
+  node: TSESTree.Node,
+  handlers: ReadonlySet<FunctionNode>,
+): FunctionNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionNode(current) && (handlers.has(current) || isExpressErrorHandler(current))) {
+      return current;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Lazy singletons create the client once even though the code sits in the handler:
+ * `pool ??= new Pool()`, `cached ?? (cached = new Pool())`, `if (!pool) pool = new Pool()`.
+ */
+function isCreatedOnce(creation: TSESTree.Node, handler: FunctionNode): boolean {
+  let current: TSESTree.Node = creation;
+  while (
+    current.parent &&
+    (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      current.parent.type === AST_NODE_TYPES.AwaitExpression)
+  ) {
+    current = current.parent;
+  }
+  const parent = current.parent;
+  if (parent?.type === AST_NODE_TYPES.LogicalExpression && parent.right === current) {
+    return parent.operator === '??' || parent.operator === '||';
+  }
+  if (parent?.type !== AST_NODE_TYPES.AssignmentExpression || parent.right !== current) {
+    return false;
+  }
+  if (parent.operator === '??=' || parent.operator === '||=') return true;
+  const target = referenceKey(parent.left);
+  if (parent.operator !== '=' || target === undefined) return false;
+  for (let ancestor: TSESTree.Node | undefined = parent.parent; ancestor && ancestor !== handler; ancestor = ancestor.parent) {
+    const test =
+      ancestor.type === AST_NODE_TYPES.IfStatement ||
+      ancestor.type === AST_NODE_TYPES.ConditionalExpression
+        ? ancestor.test
+        : ancestor.type === AST_NODE_TYPES.LogicalExpression
+          ? ancestor.left
+          : undefined;
+    if (test && mentions(test, target)) return true;
+  }
+  return false;
+}
+
+/** Whether `expression` reads the reference `key` (`pool`, `this.pool`, `globalThis.db`). */
+function mentions(expression: TSESTree.Node, key: string): boolean {
+  const node = skipTypeWrappers(expression);
+  if (referenceKey(node) === key) return true;
+  switch (node.type) {
+    case AST_NODE_TYPES.UnaryExpression:
+      return mentions(node.argument, key);
+    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.LogicalExpression:
+      return mentions(node.left, key) || mentions(node.right, key);
+    case AST_NODE_TYPES.MemberExpression:
+      return mentions(node.object, key);
+    default:
+      return false;
+  }
+}
