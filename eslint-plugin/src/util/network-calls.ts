@@ -169,8 +169,8 @@ function axiosCall(
 function gotCall(node: TSESTree.CallExpression, method: string | undefined): NetworkCall {
   const args = node.arguments;
   const first = args[0];
-  // got(url, options) or got(options)
-  const optionsIndex = first !== undefined && !isUrlLike(first) && args.length === 1 ? 0 : 1;
+  // got(url, options) or got(options); a lone identifier is almost always the URL.
+  const optionsIndex = first !== undefined && args.length === 1 && skipTypeWrappers(first).type === AST_NODE_TYPES.ObjectExpression ? 0 : 1;
   const options = args[optionsIndex];
   return {
     kind: 'got',
