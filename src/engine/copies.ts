@@ -63,8 +63,12 @@ export function planUpdate(catalog: Catalog, report: CopyReport, originalText?: 
         base: `bulwark ${report.baseVersion ?? 'base'}`,
         theirs: `bulwark ${catalog.version}`,
       });
-      const [firstLine] = fresh.split(eol);
-      const text = `${firstLine}${eol}${eol === '\n' ? merged.text : merged.text.replace(/\n/g, eol)}`;
+      const [record = ''] = fresh.split(eol);
+      // The record goes back on the line it was on, so a license banner above it stays on top.
+      const lines = merged.text.split('\n');
+      const recordLine = originalText === undefined ? 0 : Math.min(parseCopy(originalText).recordLine ?? 0, lines.length);
+      lines.splice(recordLine, 0, record);
+      const text = lines.join(eol);
       return merged.conflicts > 0 ? { kind: 'conflicts', text, conflicts: merged.conflicts } : { kind: 'merged', text };
     }
   }

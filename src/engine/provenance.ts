@@ -28,6 +28,8 @@ export interface ParsedCopy {
   /** The copy without its provenance line, line endings normalized to `\n`. */
   readonly body: string;
   readonly eol: '\n' | '\r\n';
+  /** Line index of the provenance record (0 unless, say, a license banner was added above it). */
+  readonly recordLine?: number;
 }
 
 export function parseCopy(text: string): ParsedCopy {
@@ -38,15 +40,64 @@ export function parseCopy(text: string): ParsedCopy {
     if (match) {
       const [, id = '', version = '', sha256 = ''] = match;
       lines.splice(index, 1);
-      return { provenance: { id, version, sha256 }, body: lines.join('\n'), eol };
+      return { provenance: { id, version, sha256 }, body: lines.join('\n'), eol, recordLine: index };
     }
   }
   return { body: lines.join('\n'), eol };
 }
 
-/** Whitespace-insensitive comparison, so a copy that was only reformatted counts as untouched. */
+const WORD = /[A-Za-z0-9_$]/;
+
+/**
+ * The code with formatting-only whitespace dropped: indentation, line breaks, spaces around
+ * punctuation, and whitespace inside comments. Whitespace inside string and template literals is
+ * kept (`join(' ')` → `join('')` is an edit, not formatting), and so is one space between two
+ * words (`return x`). A literal delimiter inside a regex can confuse it; that only ever makes two
+ * copies compare as different, which at worst turns a replace into a merge.
+ */
+function formattingFree(code: string): string {
+  let out = '';
+  let pendingSpace = false;
+  const emit = (token: string) => {
+    if (pendingSpace && WORD.test(out.at(-1) ?? '') && WORD.test(token[0] ?? '')) out += ' ';
+    pendingSpace = false;
+    out += token;
+  };
+  for (let index = 0; index < code.length; ) {
+    const char = code[index] ?? '';
+    let end = index + 1;
+    if (/\s/.test(char)) {
+      pendingSpace = true;
+      index++;
+      continue;
+    }
+    if (char === '"' || char === "'" || char === '`') {
+      while (end < code.length && code[end] !== char) end += code[end] === '\\' ? 2 : 1;
+      emit(code.slice(index, end + 1));
+      index = end + 1;
+      continue;
+    }
+    if (char === '/' && (code[index + 1] === '/' || code[index + 1] === '*')) {
+      const close = code[index + 1] === '/' ? code.indexOf('\n', index) : code.indexOf('*/', index + 2);
+      end = close === -1 ? code.length : code[index + 1] === '/' ? close : close + 2;
+      emit(code.slice(index, end).replace(/\s+/g, ''));
+      pendingSpace = true;
+      index = end;
+      continue;
+    }
+    emit(char);
+    index = end;
+  }
+  return out;
+}
+
+/**
+ * Compares code ignoring formatting only, so a copy that was merely reformatted counts as
+ * untouched, while any edit that can change behaviour (even whitespace inside a string) counts
+ * as an edit and is merged, never replaced.
+ */
 export function sameCode(a: string, b: string): boolean {
-  return a === b || a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+  return a === b || formattingFree(a) === formattingFree(b);
 }
 
 /** The released content a copy came from: by its record's hash, else by identical content. */
