@@ -1,0 +1,289 @@
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction, skipTypeWrappers, staticMemberName } from '../util/ast.js';
+import { createRule } from '../util/create-rule.js';
+
+export interface NoUnboundedCacheOptions {
+  /** Case-insensitive regular expression a container's name must match to be checked. */
+  namePattern: string;
+}
+
+type MessageIds = 'unbounded';
+
+/** What one use of the container does to its size, as far as this file can tell. */
+type Use = 'grows' | 'shrinks' | 'neutral' | 'escapes';
+
+interface Container {
+  name: string;
+  report: TSESTree.Node;
+  uses: TSESTree.Node[];
+}
+
+const GROWING_METHODS = new Set(['set', 'add']);
+/** A `size` read is how a cap is enforced; `delete`/`clear` are how entries leave. */
+const SHRINKING_MEMBERS = new Set(['delete', 'clear', 'size']);
+const KEY_LISTING_FUNCTIONS = new Set(['keys', 'values', 'entries']);
+/** `WeakMap`/`WeakSet` let the collector drop entries, so only the strong collections count. */
+const GROWABLE_COLLECTIONS = new Set(['Map', 'Set']);
+
+export default createRule<[NoUnboundedCacheOptions], MessageIds>({
+  name: 'no-unbounded-cache',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow long-lived `Map`/`Set`/object caches that functions add to and nothing ever shrinks',
+      recommended: 'warn',
+    },
+    messages: {
+      unbounded:
+        '`{{name}}` gains an entry per key inside functions, but nothing in this file ever removes one (no `delete`, `clear` or size check): it grows without bound. Evict idle entries, cap its size, or use a bounded LRU.',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          namePattern: {
+            type: 'string',
+            minLength: 1,
+            description:
+              "Case-insensitive regular expression a container's name must match to be checked.",
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  defaultOptions: [{ namePattern: 'cache|memo|bucket|limit|store|seen' }],
+  create(context, [options]) {
+    const namePattern = compilePattern(options.namePattern);
+    const { sourceCode } = context;
+    const containers: Container[] = [];
+    const classStack: ClassFrame[] = [];
+
+    return {
+      'Program > VariableDeclaration > VariableDeclarator'(node: TSESTree.VariableDeclarator) {
+        const { id } = node;
+        if (id.type !== AST_NODE_TYPES.Identifier || !namePattern.test(id.name)) return;
+        if (!isEmptyGrowableContainer(node.init)) return;
+        const variable = sourceCode
+          .getDeclaredVariables(node)
+          .find((candidate) => candidate.name === id.name);
+        if (!variable) return;
+        const uses: TSESTree.Node[] = [];
+        for (const reference of variable.references) {
+          if (reference.init) continue;
+          // Reassigning the binding (`cache = new Map()`) is a reset: it shrinks.
+          if (reference.isWrite()) return;
+          uses.push(reference.identifier);
+        }
+        containers.push({ name: id.name, report: id, uses });
+      },
+      ClassBody() {
+        classStack.push({ fields: new Map(), initialisers: new Set(), thisUses: new Map() });
+      },
+      PropertyDefinition(node) {
+        const frame = classStack.at(-1);
+        const name = fieldName(node.key, node.computed);
+        if (!frame || node.static || name === undefined || !namePattern.test(name)) return;
+        if (isEmptyGrowableContainer(node.value)) frame.fields.set(name, node.key);
+      },
+      AssignmentExpression(node) {
+        // `constructor() { this.buckets = new Map() }` declares the field the older way.
+        const frame = classStack.at(-1);
+        const target = node.left;
+        if (!frame || node.operator !== '=' || !isThisMember(target)) return;
+        const name = fieldName(target.property, target.computed);
+        const method = enclosingFunction(node)?.parent;
+        if (
+          name === undefined ||
+          method?.type !== AST_NODE_TYPES.MethodDefinition ||
+          method.kind !== 'constructor' ||
+          frame.fields.has(name) ||
+          !namePattern.test(name) ||
+          !isEmptyGrowableContainer(node.right)
+        ) {
+          return;
+        }
+        frame.fields.set(name, target);
+        frame.initialisers.add(target);
+      },
+      MemberExpression(node) {
+        const frame = classStack.at(-1);
+        if (!frame || !isThisMember(node)) return;
+        const name = fieldName(node.property, node.computed);
+        if (name === undefined || frame.initialisers.has(node)) return;
+        // Methods may come before the field declaration, so uses are matched at the class end.
+        const uses = frame.thisUses.get(name);
+        if (uses) uses.push(node);
+        else frame.thisUses.set(name, [node]);
+      },
+      'ClassBody:exit'() {
+        const frame = classStack.pop();
+        if (!frame) return;
+        for (const [name, report] of frame.fields) {
+          containers.push({ name: `this.${name}`, report, uses: frame.thisUses.get(name) ?? [] });
+        }
+      },
+      'Program:exit'() {
+        for (const container of containers) {
+          if (isUnbounded(container)) {
+            context.report({
+              node: container.report,
+              messageId: 'unbounded',
+              data: { name: container.name },
+            });
+          }
+        }
+      },
+    };
+  },
+});
+
+interface ClassFrame {
+  /** Candidate fields by name, with the node a report points at. */
+  fields: Map<string, TSESTree.Node>;
+  /** `this.x = new Map()` in the constructor: the declaration, not a reset. */
+  initialisers: Set<TSESTree.Node>;
+  thisUses: Map<string, TSESTree.Node[]>;
+}
+
+function compilePattern(source: string): RegExp {
+  try {
+    return new RegExp(source, 'i');
+  } catch (error) {
+    throw new Error(
+      `bulwark/no-unbounded-cache: option "namePattern" is not a valid regular expression (${String(source)}): ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Grows only when some function adds to it and no use anywhere can shrink it or hand it away. */
+function isUnbounded(container: Container): boolean {
+  let grows = false;
+  for (const use of container.uses) {
+    const effect = classifyUse(use);
+    if (effect === 'shrinks' || effect === 'escapes') return false;
+    if (effect === 'grows' && enclosingFunction(use)) grows = true;
+  }
+  return grows;
+}
+
+/** `new Map()`, `new Set()`, `{}` and `Object.create(null)`, possibly with a type annotation. */
+function isEmptyGrowableContainer(init: TSESTree.Node | null | undefined): boolean {
+  const value = init && skipTypeWrappers(init);
+  if (!value) return false;
+  if (value.type === AST_NODE_TYPES.NewExpression) {
+    return value.callee.type === AST_NODE_TYPES.Identifier && GROWABLE_COLLECTIONS.has(value.callee.name);
+  }
+  if (value.type === AST_NODE_TYPES.ObjectExpression) return value.properties.length === 0;
+  if (value.type === AST_NODE_TYPES.CallExpression) {
+    const [prototype] = value.arguments;
+    return (
+      isMember(value.callee, 'Object', 'create') &&
+      value.arguments.length === 1 &&
+      prototype?.type === AST_NODE_TYPES.Literal &&
+      prototype.value === null
+    );
+  }
+  return false;
+}
+
+function isThisMember(node: TSESTree.Node): node is TSESTree.MemberExpression {
+  return node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression;
+}
+
+function fieldName(key: TSESTree.Node, computed: boolean): string | undefined {
+  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
+  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
+  return key.type === AST_NODE_TYPES.Literal && typeof key.value === 'string' ? key.value : undefined;
+}
+
+function isMember(node: TSESTree.Node, object: string, property: string): boolean {
+  return (
+    node.type === AST_NODE_TYPES.MemberExpression &&
+    node.object.type === AST_NODE_TYPES.Identifier &&
+    node.object.name === object &&
+    staticMemberName(node) === property
+  );
+}
+
+/** Climbs over `x!`, `x as T` and `(x)` so `cache!.set(...)` is still a use of `cache`. */
+function climbTypeWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      current.parent.type === AST_NODE_TYPES.TSTypeAssertion)
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
+function classifyUse(use: TSESTree.Node): Use {
+  const node = climbTypeWrappers(use);
+  const parent = node.parent;
+  if (!parent) return 'escapes';
+  switch (parent.type) {
+    case AST_NODE_TYPES.MemberExpression: {
+      if (parent.object !== node) return 'escapes';
+      const member = staticMemberName(parent);
+      if (member === undefined) {
+        // `cache[key] = value` adds a key per distinct `key`; `delete cache[key]` removes one.
+        if (isDeleted(parent)) return 'shrinks';
+        return isWrittenTo(parent) ? 'grows' : 'neutral';
+      }
+      if (parent.computed) return isDeleted(parent) ? 'shrinks' : 'neutral';
+      if (SHRINKING_MEMBERS.has(member)) return 'shrinks';
+      const call = parent.parent;
+      if (
+        GROWING_METHODS.has(member) &&
+        call?.type === AST_NODE_TYPES.CallExpression &&
+        call.callee === parent
+      ) {
+        return 'grows';
+      }
+      return 'neutral';
+    }
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.ForInStatement:
+      return parent.right === node ? 'neutral' : 'escapes';
+    case AST_NODE_TYPES.SpreadElement:
+      return 'neutral';
+    case AST_NODE_TYPES.CallExpression: {
+      // `Object.keys(cache).length > MAX` is a size check on a plain-object cache.
+      const callee = parent.callee;
+      if (
+        callee.type === AST_NODE_TYPES.MemberExpression &&
+        callee.object.type === AST_NODE_TYPES.Identifier &&
+        callee.object.name === 'Object' &&
+        KEY_LISTING_FUNCTIONS.has(staticMemberName(callee) ?? '')
+      ) {
+        const listing = parent.parent;
+        return listing?.type === AST_NODE_TYPES.MemberExpression &&
+          listing.object === parent &&
+          staticMemberName(listing) === 'length'
+          ? 'shrinks'
+          : 'neutral';
+      }
+      return 'escapes';
+    }
+    default:
+      return 'escapes';
+  }
+}
+
+function isWrittenTo(member: TSESTree.MemberExpression): boolean {
+  const parent = member.parent;
+  return (
+    (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) ||
+    (parent?.type === AST_NODE_TYPES.UpdateExpression && parent.argument === member)
+  );
+}
+
+function isDeleted(member: TSESTree.MemberExpression): boolean {
+  const parent = member.parent;
+  return parent?.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'delete';
+}
