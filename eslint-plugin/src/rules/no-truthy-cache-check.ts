@@ -1,0 +1,295 @@
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import {
+  type FunctionNode,
+  isFunctionNode,
+  referenceKey,
+  skipTypeWrappers,
+  staticMemberName,
+  trailingName,
+} from '../util/ast.js';
+import { createRule } from '../util/create-rule.js';
+
+export interface NoTruthyCacheCheckOptions {
+  /** Case-insensitive regular expression the cache object's name must match. */
+  namePattern: string;
+}
+
+type MessageIds = 'truthyCheck' | 'compareWithUndefined' | 'compareWithNull' | 'useNullish';
+
+/** Writes that make a falsy miss expensive: the value is recomputed and written again. */
+const WRITE_METHODS = new Set(['set', 'setex', 'setEx']);
+
+type Scope = FunctionNode | TSESTree.Program;
+
+interface CachedRead {
+  variable: TSESLint.Scope.Variable;
+  cacheKey: string;
+  scope: Scope;
+}
+
+/** How a read of the cached value is tested, which decides the safe rewrite. */
+type Test =
+  /** `!v` (or `!!v`): the negation chain is replaced by a comparison. */
+  | { kind: 'negation'; node: TSESTree.UnaryExpression; negated: boolean; value: TSESTree.Node }
+  /** `v || fallback` used as a value: `??` keeps the value and only changes what counts as a miss. */
+  | { kind: 'fallback'; node: TSESTree.LogicalExpression }
+  /** `if (v)`, `v ? a : b`, `v && x` in a condition: `v` becomes a comparison. */
+  | { kind: 'condition'; node: TSESTree.Node }
+  /** `v && x` used as a value: any comparison changes the result, so no suggestion. */
+  | { kind: 'value'; node: TSESTree.Node };
+
+export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
+  name: 'no-truthy-cache-check',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow testing a cached value for truthiness, which turns cached falsy values into permanent misses',
+      recommended: 'error',
+    },
+    hasSuggestions: true,
+    messages: {
+      truthyCheck:
+        '`{{name}}` comes from `{{cache}}.get(...)` and is tested for truthiness: a cached 0, \'\', false or null counts as a miss, so it is recomputed and written again on every call. Compare with `undefined` (or `null`) explicitly.',
+      compareWithUndefined: 'Treat only `undefined` as a miss.',
+      compareWithNull: 'Treat only `null` as a miss (what Redis clients return for a missing key).',
+      useNullish: 'Use `??` so only `null` and `undefined` fall back.',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          namePattern: {
+            type: 'string',
+            minLength: 1,
+            description: "Case-insensitive regular expression the cache object's name must match.",
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  defaultOptions: [{ namePattern: 'cache|redis|store' }],
+  create(context, [options]) {
+    const namePattern = compilePattern(options.namePattern);
+    const { sourceCode } = context;
+    const reads: CachedRead[] = [];
+    /** For every function (and the module), the caches written anywhere inside it. */
+    const writes = new Map<Scope, Set<string>>();
+
+    function recordWrite(call: TSESTree.CallExpression, cacheKey: string): void {
+      for (let current: TSESTree.Node | undefined = call.parent; current; current = current.parent) {
+        if (isFunctionNode(current) || current.type === AST_NODE_TYPES.Program) {
+          const keys = writes.get(current);
+          if (keys) keys.add(cacheKey);
+          else writes.set(current, new Set([cacheKey]));
+        }
+      }
+    }
+
+    function report(read: CachedRead, identifier: TSESTree.Identifier, test: Test): void {
+      const suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      if (test.kind === 'fallback') {
+        suggest.push({ messageId: 'useNullish', fix: (fixer) => nullishFix(fixer, test.node) });
+      } else if (test.kind !== 'value') {
+        for (const [messageId, missing] of [
+          ['compareWithUndefined', 'undefined'],
+          ['compareWithNull', 'null'],
+        ] as const) {
+          suggest.push({
+            messageId,
+            fix: (fixer) => comparisonFix(fixer, test, missing),
+          });
+        }
+      }
+      context.report({
+        node: identifier,
+        messageId: 'truthyCheck',
+        data: { name: identifier.name, cache: read.cacheKey },
+        suggest,
+      });
+    }
+
+    function comparisonFix(fixer: TSESLint.RuleFixer, test: Test, missing: string): TSESLint.RuleFix {
+      const replaced = test.node;
+      const valueNode = test.kind === 'negation' ? test.value : replaced;
+      const operator = test.kind === 'negation' && test.negated ? '===' : '!==';
+      const comparison = `${sourceCode.getText(valueNode)} ${operator} ${missing}`;
+      return fixer.replaceText(replaced, needsParens(replaced) ? `(${comparison})` : comparison);
+    }
+
+    function nullishFix(fixer: TSESLint.RuleFixer, logical: TSESTree.LogicalExpression): TSESLint.RuleFix[] {
+      const operator = sourceCode.getFirstTokenBetween(
+        logical.left,
+        logical.right,
+        (token) => token.value === '||',
+      );
+      if (!operator) return [];
+      const fixes = [fixer.replaceText(operator, '??')];
+      // `??` may not be mixed with `||`/`&&` without parentheses on either side.
+      const right = logical.right;
+      if (isAndOr(right) && !ASTUtils.isParenthesized(right, sourceCode)) {
+        fixes.push(fixer.insertTextBefore(right, '('), fixer.insertTextAfter(right, ')'));
+      }
+      if (isAndOr(logical.parent) && !ASTUtils.isParenthesized(logical, sourceCode)) {
+        fixes.push(fixer.insertTextBefore(logical, '('), fixer.insertTextAfter(logical, ')'));
+      }
+      return fixes;
+    }
+
+    return {
+      VariableDeclarator(node) {
+        if (node.id.type !== AST_NODE_TYPES.Identifier || !node.init) return;
+        const cache = cacheReadObject(node.init);
+        const name = cache && trailingName(cache);
+        const cacheKey = cache && referenceKey(cache);
+        if (name === undefined || cacheKey === undefined || !namePattern.test(name)) return;
+        const variable = sourceCode.getDeclaredVariables(node)[0];
+        // A value reassigned later may be tested after it stopped being the cached one.
+        if (!variable || variable.references.some((reference) => reference.isWrite() && !reference.init)) {
+          return;
+        }
+        let scope: Scope | undefined;
+        for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
+          if (isFunctionNode(current) || current.type === AST_NODE_TYPES.Program) {
+            scope = current;
+            break;
+          }
+        }
+        if (scope) reads.push({ variable, cacheKey, scope });
+      },
+      CallExpression(node) {
+        const callee = skipTypeWrappers(node.callee);
+        if (callee.type !== AST_NODE_TYPES.MemberExpression) return;
+        const method = staticMemberName(callee);
+        if (method === undefined || !WRITE_METHODS.has(method)) return;
+        const key = referenceKey(callee.object);
+        if (key !== undefined) recordWrite(node, key);
+      },
+      'Program:exit'() {
+        for (const read of reads) {
+          if (!writes.get(read.scope)?.has(read.cacheKey)) continue;
+          for (const reference of read.variable.references) {
+            const { identifier } = reference;
+            if (reference.init || identifier.type !== AST_NODE_TYPES.Identifier) continue;
+            const test = truthinessTest(identifier);
+            if (test) report(read, identifier, test);
+          }
+        }
+      },
+    };
+  },
+});
+
+function compilePattern(source: string): RegExp {
+  try {
+    return new RegExp(source, 'i');
+  } catch (error) {
+    throw new Error(
+      `bulwark/no-truthy-cache-check: option "namePattern" is not a valid regular expression (${source}): ${(error as Error).message}`,
+    );
+  }
+}
+
+/** The `x` of `await x.get(...)`, looking through casts and parentheses. */
+function cacheReadObject(init: TSESTree.Expression): TSESTree.Expression | undefined {
+  const awaited = skipTypeWrappers(init);
+  if (awaited.type !== AST_NODE_TYPES.AwaitExpression) return undefined;
+  const call = skipTypeWrappers(awaited.argument);
+  if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || staticMemberName(callee) !== 'get') {
+    return undefined;
+  }
+  return callee.object;
+}
+
+function isAndOr(node: TSESTree.Node | undefined): node is TSESTree.LogicalExpression {
+  return node?.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '??';
+}
+
+function climbTypeWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      current.parent.type === AST_NODE_TYPES.TSTypeAssertion)
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
+/** Whether the value of `node` is only used as a condition. */
+function isCondition(node: TSESTree.Node): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+      return parent.test === node;
+    case AST_NODE_TYPES.UnaryExpression:
+      return parent.operator === '!';
+    case AST_NODE_TYPES.LogicalExpression:
+      return parent.operator !== '??' && isCondition(parent);
+    default:
+      return false;
+  }
+}
+
+function truthinessTest(identifier: TSESTree.Identifier): Test | undefined {
+  const value = climbTypeWrappers(identifier);
+  let outer: TSESTree.Node = value;
+  let negations = 0;
+  while (outer.parent?.type === AST_NODE_TYPES.UnaryExpression && outer.parent.operator === '!') {
+    outer = outer.parent;
+    negations += 1;
+  }
+  if (negations > 0 && outer.type === AST_NODE_TYPES.UnaryExpression) {
+    return { kind: 'negation', node: outer, negated: negations % 2 === 1, value };
+  }
+  if (isCondition(value)) return { kind: 'condition', node: value };
+  const parent = value.parent;
+  if (isAndOr(parent) && parent.left === value) {
+    return parent.operator === '||' ? { kind: 'fallback', node: parent } : { kind: 'value', node: value };
+  }
+  return undefined;
+}
+
+/**
+ * A comparison binds tighter than `&&`, `||` and `?:`, so it needs no parentheses as a test or
+ * where a whole expression stands on its own; next to tighter operators it does (`!(v === x)`).
+ */
+function needsParens(replaced: TSESTree.Node): boolean {
+  const parent = replaced.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+    case AST_NODE_TYPES.LogicalExpression:
+    case AST_NODE_TYPES.VariableDeclarator:
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.TemplateLiteral:
+      return false;
+    case AST_NODE_TYPES.AssignmentExpression:
+      return parent.right !== replaced;
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+      return parent.body !== replaced;
+    case AST_NODE_TYPES.CallExpression:
+    case AST_NODE_TYPES.NewExpression:
+      return parent.callee === replaced;
+    case AST_NODE_TYPES.Property:
+      return parent.value !== replaced;
+    default:
+      return true;
+  }
+}
