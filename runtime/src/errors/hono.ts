@@ -5,7 +5,7 @@
  * Patterns used: errors
  * Packages used: hono
  */
-import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import {
@@ -18,10 +18,28 @@ import {
   type ErrorHandlerOptions,
 } from '../errors.js';
 
-/** `app.onError(errorHandler())` and `app.notFound(notFoundHandler())`. */
+/**
+ * `app.onError(errorHandler())` and `app.notFound(notFoundHandler())`; add `app.use(errorBoundary())`
+ * first so values that are not Errors get the same treatment.
+ */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorHandler {
   const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
   return (error, c) => respond(error, c, header);
+}
+
+/**
+ * Hono passes only `Error` instances to `onError`; anything else thrown (`throw 'oops'`) escapes the app
+ * and the server answers with its own body. Mount this first: it wraps such values in an Error (the
+ * original kept as `cause` for the log) so `onError` handles them.
+ */
+export function errorBoundary(): MiddlewareHandler {
+  return async (_c, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      throw thrown instanceof Error ? thrown : new Error('A non-Error value was thrown', { cause: thrown });
+    }
+  };
 }
 
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */
