@@ -71,7 +71,8 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
 
   const edit = new vscode.WorkspaceEdit();
   const actions = await addMissingFiles(catalog, files, patternsDir, edit);
-  if (edit.size > 0 && !(await vscode.workspace.applyEdit(edit))) {
+  // WorkspaceEdit.size counts only text edits, so decide from the plan.
+  if (actions.some((action) => action.kind === 'create') && !(await vscode.workspace.applyEdit(edit))) {
     return { ok: false, error: `Bulwark: could not write to ${patternsDir.fsPath}` };
   }
   for (const action of actions) {
