@@ -3,7 +3,7 @@ import { buildCatalog } from '../../src/engine/catalog-build';
 import { fileById, type Catalog } from '../../src/engine/catalog';
 import { inspectCopy, planUpdate } from '../../src/engine/copies';
 import { parseCopy, withProvenance } from '../../src/engine/provenance';
-import { numberedLines, sampleSources } from './fixtures';
+import { numberedLines, releaseOf, sampleSources } from './fixtures';
 
 // Version 1.0.0 and 1.1.0 of `greet`: 1.1.0 changes line 2 and appends a line.
 const v1Body = `import { logger } from './log.js';\n\nexport const separator = ' ';\n${numberedLines('line', 12)}\nexport const greet = (name: string) => { logger.info(name); return 'hello ' + name; };\n`;
@@ -11,9 +11,7 @@ const v2Body = v1Body.replace('export const line2 = 2;', 'export const line2 = 2
 
 function catalogs(): { older: Catalog; newer: Catalog } {
   const older = buildCatalog(sampleSources({ greet: v1Body }), '1.0.0');
-  const newer = buildCatalog(sampleSources({ greet: v2Body }), '1.1.0', [
-    { version: '1.0.0', files: Object.fromEntries(older.files.map((file) => [file.id, file.content])) },
-  ]);
+  const newer = buildCatalog(sampleSources({ greet: v2Body }), '1.1.0', [releaseOf(older)]);
   return { older, newer };
 }
 

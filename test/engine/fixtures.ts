@@ -1,6 +1,7 @@
 // Small synthetic runtime sources for engine and CLI tests: real headers and real imports, so
 // the catalog builder checks them exactly as it checks runtime/src.
-import type { SourceFile } from '../../src/engine/catalog-build';
+import type { Catalog } from '../../src/engine/catalog';
+import type { Release, SourceFile } from '../../src/engine/catalog-build';
 
 export interface SourceSpec {
   readonly summary?: string;
@@ -60,4 +61,9 @@ export function sampleSources(overrides: Partial<Record<'log' | 'greet', string>
       body: `import type { Context } from 'hono';\nimport { greet } from '../greet.js';\n\nexport const greetHandler = (c: Context) => c.text(greet(c.req.query('name') ?? ''));\n`,
     }),
   ];
+}
+
+/** A catalog's files as a release snapshot (what runtime/releases/<version>.json holds). */
+export function releaseOf(catalog: Catalog): Release {
+  return { version: catalog.version, files: Object.fromEntries(catalog.files.map((file) => [file.id, file.content])) };
 }
