@@ -10,13 +10,27 @@ import {
 import { createRule } from '../util/create-rule.js';
 
 export interface NoClientPerRequestOptions {
-  /** Classes whose instances own a pool of connections. */
-  constructors: string[];
-  /** Functions (`name` or `object.method`) that create a pooled client. */
-  factories: string[];
+  /**
+   * Classes whose instances own a pool of connections. Default: `Pool`, `Redis`, `Cluster`,
+   * `PrismaClient`, `MongoClient`, `PGlite`, `Sequelize`, `DataSource`, `Kafka`.
+   */
+  constructors?: string[];
+  /**
+   * Functions (`name` or `object.method`) that create a pooled client. Default: `createClient`,
+   * `createPool`, `createCluster`, `createConnection`, `axios.create`, `knex`, `postgres`, `drizzle`.
+   */
+  factories?: string[];
 }
 
 type MessageIds = 'clientPerRequest';
+
+const DEFAULT_CONSTRUCTORS = [
+  'Pool', 'Redis', 'Cluster', 'PrismaClient', 'MongoClient', 'PGlite', 'Sequelize', 'DataSource', 'Kafka',
+];
+
+const DEFAULT_FACTORIES = [
+  'createClient', 'createPool', 'createCluster', 'createConnection', 'axios.create', 'knex', 'postgres', 'drizzle',
+];
 
 /** Router methods of Express, Fastify, Hono, Koa Router and friends that register handlers. */
 const ROUTE_METHODS = new Set([
@@ -53,6 +67,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
         'Disallow creating a pooled client (database, Redis, HTTP) inside a request handler',
       recommended: 'error',
     },
+    defaultOptions: [{ constructors: DEFAULT_CONSTRUCTORS, factories: DEFAULT_FACTORIES }],
     messages: {
       clientPerRequest:
         '`{{name}}` creates a new pooled client on every request: connections pile up, are never reused and outlive the request. Create it once at module scope (or lazily, once) and reuse it.',
@@ -78,35 +93,11 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
       },
     ],
   },
-  defaultOptions: [
-    {
-      constructors: [
-        'Pool',
-        'Redis',
-        'Cluster',
-        'PrismaClient',
-        'MongoClient',
-        'PGlite',
-        'Sequelize',
-        'DataSource',
-        'Kafka',
-      ],
-      factories: [
-        'createClient',
-        'createPool',
-        'createCluster',
-        'createConnection',
-        'axios.create',
-        'knex',
-        'postgres',
-        'drizzle',
-      ],
-    },
-  ],
   create(context, [options]) {
-    const constructors = new Set(options.constructors);
-    const plainFactories = new Set(options.factories.filter((name) => !name.includes('.')));
-    const qualifiedFactories = new Set(options.factories.filter((name) => name.includes('.')));
+    const constructors = new Set(options.constructors ?? DEFAULT_CONSTRUCTORS);
+    const factories = options.factories ?? DEFAULT_FACTORIES;
+    const plainFactories = new Set(factories.filter((name) => !name.includes('.')));
+    const qualifiedFactories = new Set(factories.filter((name) => name.includes('.')));
     const { sourceCode } = context;
 
     const handlers = new Set<FunctionNode>();

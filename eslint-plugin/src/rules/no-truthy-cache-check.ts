@@ -10,9 +10,11 @@ import {
 import { createRule } from '../util/create-rule.js';
 
 export interface NoTruthyCacheCheckOptions {
-  /** Case-insensitive regular expression the cache object's name must match. */
-  namePattern: string;
+  /** Case-insensitive regular expression the cache object's name must match. Default: `'cache|redis|store'`. */
+  namePattern?: string;
 }
+
+const DEFAULT_NAME_PATTERN = 'cache|redis|store';
 
 type MessageIds = 'truthyCheck' | 'compareWithUndefined' | 'compareWithNull' | 'useNullish';
 
@@ -48,6 +50,7 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
       recommended: 'error',
     },
     hasSuggestions: true,
+    defaultOptions: [{ namePattern: DEFAULT_NAME_PATTERN }],
     messages: {
       truthyCheck:
         '`{{name}}` comes from `{{cache}}.get(...)` and is tested for truthiness: a cached 0, \'\', false or null counts as a miss, so it is recomputed and written again on every call. Compare with `undefined` (or `null`) explicitly.',
@@ -69,9 +72,8 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
       },
     ],
   },
-  defaultOptions: [{ namePattern: 'cache|redis|store' }],
   create(context, [options]) {
-    const namePattern = compilePattern(options.namePattern);
+    const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
     const { sourceCode } = context;
     const reads: CachedRead[] = [];
     /** For every function (and the module), the caches written anywhere inside it. */

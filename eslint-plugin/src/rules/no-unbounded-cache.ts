@@ -3,11 +3,13 @@ import { enclosingFunction, skipTypeWrappers, staticMemberName } from '../util/a
 import { createRule } from '../util/create-rule.js';
 
 export interface NoUnboundedCacheOptions {
-  /** Case-insensitive regular expression a container's name must match to be checked. */
-  namePattern: string;
+  /** Case-insensitive regular expression a container's name must match to be checked. Default: `'cache|memo|bucket|limit|store|seen'`. */
+  namePattern?: string;
 }
 
 type MessageIds = 'unbounded';
+
+const DEFAULT_NAME_PATTERN = 'cache|memo|bucket|limit|store|seen';
 
 /** What one use of the container does to its size, as far as this file can tell. */
 type Use = 'grows' | 'shrinks' | 'neutral' | 'escapes';
@@ -34,6 +36,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
         'Disallow long-lived `Map`/`Set`/object caches that functions add to and nothing ever shrinks',
       recommended: 'warn',
     },
+    defaultOptions: [{ namePattern: DEFAULT_NAME_PATTERN }],
     messages: {
       unbounded:
         '`{{name}}` gains an entry per key inside functions, but nothing in this file ever removes one (no `delete`, `clear` or size check): it grows without bound. Evict idle entries, cap its size, or use a bounded LRU.',
@@ -53,9 +56,8 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
       },
     ],
   },
-  defaultOptions: [{ namePattern: 'cache|memo|bucket|limit|store|seen' }],
   create(context, [options]) {
-    const namePattern = compilePattern(options.namePattern);
+    const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
     const { sourceCode } = context;
     const containers: Container[] = [];
     const classStack: ClassFrame[] = [];

@@ -4,10 +4,12 @@ import { createRule } from '../util/create-rule.js';
 
 export interface RequireIntervalCleanupOptions {
   /** Functions that start a repeating timer and return its handle. Default: `['setInterval']`. */
-  functions: string[];
+  functions?: string[];
 }
 
 type MessageIds = 'discardedHandle';
+
+const DEFAULT_FUNCTIONS = ['setInterval'];
 
 /** Objects whose `setInterval` property is the global one. */
 const GLOBAL_OBJECTS = new Set(['globalThis', 'global', 'window', 'self']);
@@ -31,6 +33,7 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
         'Require keeping the handle of `setInterval` so the timer can be cleared at shutdown',
       recommended: 'error',
     },
+    defaultOptions: [{ functions: DEFAULT_FUNCTIONS }],
     messages: {
       discardedHandle:
         'The handle returned by `{{name}}(...)` is discarded, so nothing can `clearInterval` it at shutdown (`.unref()` only lets the process exit; the work keeps running). Keep the handle and clear it when the owner stops.',
@@ -50,9 +53,8 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
       },
     ],
   },
-  defaultOptions: [{ functions: ['setInterval'] }],
   create(context, [options]) {
-    const timerFunctions = new Set(options.functions);
+    const timerFunctions = new Set(options.functions ?? DEFAULT_FUNCTIONS);
     const { sourceCode } = context;
 
     /** The timer function a callee names, unless the name is bound to something else. */

@@ -1,0 +1,410 @@
+import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { isFunctionNode, skipTypeWrappers, staticMemberName, trailingName } from '../util/ast.js';
+import { createRule } from '../util/create-rule.js';
+
+export interface NoHandRolledRetryOptions {
+  /** Functions whose awaited call waits for the duration given as their first argument. Default: `['sleep', 'delay', 'wait']`. */
+  delayFunctions?: string[];
+}
+
+type MessageIds = 'noDelay' | 'noBackoff' | 'noJitter';
+
+const DEFAULT_DELAY_FUNCTIONS = ['sleep', 'delay', 'wait'];
+
+type Loop =
+  | TSESTree.DoWhileStatement
+  | TSESTree.ForInStatement
+  | TSESTree.ForOfStatement
+  | TSESTree.ForStatement
+  | TSESTree.WhileStatement;
+
+/** What the delay between two attempts is made of, as far as this file shows. */
+interface DelayShape {
+  /** Depends on something that changes from one attempt to the next. */
+  grows: boolean;
+  /** Randomised, so clients that failed together do not retry together. */
+  random: boolean;
+  /** Computed by code this rule cannot see into (a call, or an unknown await). */
+  opaque: boolean;
+}
+
+/** A delay's duration expression, or what is known of a delay called without one. */
+type Delay = TSESTree.Node | 'fixed' | 'opaque';
+
+const PROMISE_TIMER_MODULES = new Set(['timers/promises', 'node:timers/promises']);
+const RANDOM_SOURCES = new Set(['Math.random', 'crypto.randomInt', 'randomInt']);
+/** Pure arithmetic helpers: they do not hide growth or randomness behind a call. */
+const TRANSPARENT_MATH = new Set(['min', 'max', 'pow', 'floor', 'ceil', 'round', 'trunc', 'abs']);
+const MAX_TRACE_DEPTH = 6;
+
+const ADVICE =
+  'Use `retry` from the bulwark runtime (exponential backoff with full jitter, a deadline and an AbortSignal).';
+
+export default createRule<[NoHandRolledRetryOptions], MessageIds>({
+  name: 'no-hand-rolled-retry',
+  meta: {
+    type: 'suggestion',
+    docs: {
+      description:
+        'Disallow hand-written retry loops that retry without delay, without backoff or without jitter',
+      recommended: 'warn',
+    },
+    defaultOptions: [{ delayFunctions: DEFAULT_DELAY_FUNCTIONS }],
+    messages: {
+      noDelay: `This loop retries as soon as an attempt fails: nothing is awaited between attempts, so a struggling dependency is hammered in a tight loop. ${ADVICE}`,
+      noBackoff: `This loop waits the same time before every retry: the delay never grows, so a struggling dependency gets no room to recover. ${ADVICE}`,
+      noJitter: `This loop backs off without jitter: every client that failed together retries together (thundering herd). ${ADVICE}`,
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          delayFunctions: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+            description:
+              'Functions whose awaited call waits for the duration given as their first argument.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  create(context, [options]) {
+    const delayFunctions = new Set(options.delayFunctions ?? DEFAULT_DELAY_FUNCTIONS);
+    const { sourceCode } = context;
+    const visitorKeys = sourceCode.visitorKeys;
+
+    /** Visits `root` and its descendants, not entering nested functions; `visit` returns false to prune. */
+    function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolean | void): void {
+      if (visit(root) === false) return;
+      for (const key of visitorKeys[root.type] ?? []) {
+        const child = (root as unknown as Record<string, unknown>)[key];
+        const children = Array.isArray(child) ? child : [child];
+        for (const item of children) {
+          if (isNode(item) && !isFunctionNode(item)) walk(item, visit);
+        }
+      }
+    }
+
+    function some(root: TSESTree.Node, predicate: (node: TSESTree.Node) => boolean): boolean {
+      let found = false;
+      walk(root, (node) => {
+        if (found) return false;
+        if (predicate(node)) found = true;
+        return !found;
+      });
+      return found;
+    }
+
+    /** A `try` inside the loop whose success leaves the loop and whose failure comes back round. */
+    function findRetryingTry(loop: Loop): TSESTree.TryStatement | undefined {
+      let retrying: TSESTree.TryStatement | undefined;
+      walk(loop.body, (node) => {
+        if (retrying || isLoop(node)) return false;
+        if (node.type !== AST_NODE_TYPES.TryStatement || !node.handler) return true;
+        const attemptAwaits = some(node.block, (inner) => inner.type === AST_NODE_TYPES.AwaitExpression);
+        if (attemptAwaits && leavesLoop(node.block, loop) && !alwaysLeaves(node.handler.body)) {
+          retrying = node;
+        }
+        return !retrying;
+      });
+      return retrying;
+    }
+
+    function leavesLoop(block: TSESTree.BlockStatement, loop: Loop): boolean {
+      return some(block, (node) => {
+        if (node.type === AST_NODE_TYPES.ReturnStatement) return true;
+        return node.type === AST_NODE_TYPES.BreakStatement && breakTarget(node) === loop;
+      });
+    }
+
+    /** `for (const url of mirrors) try { return await fetch(url) } catch {}` tries alternatives. */
+    function iteratesAlternatives(loop: Loop, attempt: TSESTree.TryStatement): boolean {
+      if (loop.type !== AST_NODE_TYPES.ForOfStatement && loop.type !== AST_NODE_TYPES.ForInStatement) {
+        return false;
+      }
+      if (loop.left.type !== AST_NODE_TYPES.VariableDeclaration) return true;
+      const [start, end] = attempt.block.range;
+      return sourceCode.getDeclaredVariables(loop.left).some((variable) =>
+        variable.references.some((reference) => {
+          const position = reference.identifier.range[0];
+          return position >= start && position < end;
+        }),
+      );
+    }
+
+    function delaysBetweenAttempts(loop: Loop, attempt: TSESTree.TryStatement): {
+      delays: Delay[];
+      otherAwaits: number;
+    } {
+      const delays: Delay[] = [];
+      let otherAwaits = 0;
+      walk(loop, (node) => {
+        if (node !== loop && isLoop(node)) return false;
+        if (node.type !== AST_NODE_TYPES.AwaitExpression) return true;
+        const duration = delayDuration(node.argument);
+        if (duration !== undefined) delays.push(duration);
+        else if (!within(node, attempt.block)) otherAwaits += 1;
+        return true;
+      });
+      return { delays, otherAwaits };
+    }
+
+    /** How long an awaited expression waits, or `undefined` when it is no delay. */
+    function delayDuration(awaited: TSESTree.Expression): Delay | undefined {
+      if (awaited.type === AST_NODE_TYPES.CallExpression) {
+        const name = trailingName(awaited.callee);
+        const isDelay =
+          (name !== undefined && delayFunctions.has(name)) ||
+          (name === 'setTimeout' && isPromiseTimer(awaited.callee));
+        if (!isDelay) return undefined;
+        const duration = awaited.arguments[0];
+        if (duration) return duration;
+        // `sleep()` waits its fixed default; `backoff.wait()` may keep state of its own.
+        return skipTypeWrappers(awaited.callee).type === AST_NODE_TYPES.MemberExpression ? 'opaque' : 'fixed';
+      }
+      // `new Promise((resolve) => setTimeout(resolve, ms))`
+      if (
+        awaited.type !== AST_NODE_TYPES.NewExpression ||
+        awaited.callee.type !== AST_NODE_TYPES.Identifier ||
+        awaited.callee.name !== 'Promise'
+      ) {
+        return undefined;
+      }
+      const executor = awaited.arguments[0];
+      if (!isFunctionNode(executor)) return undefined;
+      let duration: Delay | undefined;
+      walk(executor.body, (node) => {
+        if (duration !== undefined) return false;
+        if (
+          node.type === AST_NODE_TYPES.CallExpression &&
+          node.callee.type === AST_NODE_TYPES.Identifier &&
+          node.callee.name === 'setTimeout'
+        ) {
+          duration = node.arguments[1] ?? 'fixed';
+        }
+        return duration === undefined;
+      });
+      return duration;
+    }
+
+    function isPromiseTimer(callee: TSESTree.Node): boolean {
+      if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
+      const definition = variable?.defs[0];
+      return (
+        definition?.type === TSESLint.Scope.DefinitionType.ImportBinding &&
+        definition.parent.type === AST_NODE_TYPES.ImportDeclaration &&
+        PROMISE_TIMER_MODULES.has(definition.parent.source.value)
+      );
+    }
+
+    /**
+     * Follows a delay expression through the variables it reads: a variable written inside the
+     * loop (`delay *= 2`, `attempt++`) changes between attempts, one declared inside the loop is
+     * as varying as its initialiser, and calls to functions in this file are read through.
+     */
+    function shapeOf(expression: TSESTree.Node, loop: Loop, depth = 0, seen = new Set<unknown>()): DelayShape {
+      const shape: DelayShape = { grows: false, random: false, opaque: false };
+      if (depth > MAX_TRACE_DEPTH) return { ...shape, opaque: true };
+      const merge = (other: DelayShape): void => {
+        shape.grows ||= other.grows;
+        shape.random ||= other.random;
+        shape.opaque ||= other.opaque;
+      };
+      walk(expression, (node) => {
+        if (node.type === AST_NODE_TYPES.CallExpression) {
+          const callee = calleeKey(node.callee);
+          if (callee !== undefined && RANDOM_SOURCES.has(callee)) {
+            shape.random = true;
+            return false;
+          }
+          if (!isTransparentMath(node.callee)) merge(shapeOfCall(node, loop, depth, seen));
+          return true;
+        }
+        if (node.type === AST_NODE_TYPES.Identifier && isValueReference(node)) {
+          merge(shapeOfVariable(node, loop, depth, seen));
+        }
+        return true;
+      });
+      return shape;
+    }
+
+    function shapeOfCall(call: TSESTree.CallExpression, loop: Loop, depth: number, seen: Set<unknown>): DelayShape {
+      const callee = call.callee;
+      const variable =
+        callee.type === AST_NODE_TYPES.Identifier
+          ? ASTUtils.findVariable(sourceCode.getScope(callee), callee)
+          : null;
+      const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      // A parameter's definition node is its function: only declarations say what a name holds.
+      const declared =
+        definition?.type === TSESLint.Scope.DefinitionType.FunctionName ||
+        definition?.type === TSESLint.Scope.DefinitionType.Variable
+          ? definition.node
+          : undefined;
+      const body = isFunctionNode(declared)
+        ? declared.body
+        : declared?.type === AST_NODE_TYPES.VariableDeclarator && isFunctionNode(declared.init)
+          ? declared.init.body
+          : undefined;
+      if (!body || seen.has(body)) return { grows: false, random: false, opaque: !body };
+      seen.add(body);
+      // Growth comes in through the arguments (`backoff(attempt)`); randomness may live inside.
+      return { ...shapeOf(body, loop, depth + 1, seen), grows: false };
+    }
+
+    function shapeOfVariable(
+      identifier: TSESTree.Identifier,
+      loop: Loop,
+      depth: number,
+      seen: Set<unknown>,
+    ): DelayShape {
+      const shape: DelayShape = { grows: false, random: false, opaque: false };
+      const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+      if (!variable || seen.has(variable)) return shape;
+      seen.add(variable);
+      const declaredInLoop = variable.defs.some((definition) => within(definition.name, loop));
+      for (const reference of variable.references) {
+        if (!reference.isWrite()) continue;
+        const inLoop = within(reference.identifier, loop);
+        if (inLoop && !(reference.init && declaredInLoop)) shape.grows = true;
+        const written = reference.writeExpr;
+        if (!written) continue;
+        const inner = shapeOf(written, loop, depth + 1, seen);
+        shape.random ||= inner.random;
+        shape.opaque ||= inner.opaque && inLoop;
+        // Only what is recomputed per attempt can make the delay grow.
+        if (inLoop) shape.grows ||= inner.grows;
+      }
+      return shape;
+    }
+
+    function check(loop: Loop): void {
+      if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
+      const attempt = findRetryingTry(loop);
+      if (!attempt || iteratesAlternatives(loop, attempt)) return;
+      const { delays, otherAwaits } = delaysBetweenAttempts(loop, attempt);
+      let messageId: MessageIds | undefined;
+      if (delays.length === 0) {
+        // Something else is awaited between attempts; it may well be a backoff we cannot read.
+        messageId = otherAwaits === 0 ? 'noDelay' : undefined;
+      } else {
+        const shapes = delays.map((delay) =>
+          typeof delay === 'string'
+            ? { grows: false, random: false, opaque: delay === 'opaque' }
+            : shapeOf(delay, loop),
+        );
+        if (shapes.some((shape) => shape.opaque)) return;
+        const growing = shapes.filter((shape) => shape.grows);
+        if (growing.length === 0) messageId = 'noBackoff';
+        else if (!growing.some((shape) => shape.random)) messageId = 'noJitter';
+      }
+      if (!messageId) return;
+      const keyword = sourceCode.getFirstToken(loop);
+      context.report({ node: loop, loc: keyword?.loc ?? loop.loc, messageId });
+    }
+
+    return {
+      DoWhileStatement: check,
+      ForInStatement: check,
+      ForOfStatement: check,
+      ForStatement: check,
+      WhileStatement: check,
+    };
+  },
+});
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function isLoop(node: TSESTree.Node): node is Loop {
+  return (
+    node.type === AST_NODE_TYPES.DoWhileStatement ||
+    node.type === AST_NODE_TYPES.ForInStatement ||
+    node.type === AST_NODE_TYPES.ForOfStatement ||
+    node.type === AST_NODE_TYPES.ForStatement ||
+    node.type === AST_NODE_TYPES.WhileStatement
+  );
+}
+
+function within(node: TSESTree.Node, container: TSESTree.Node): boolean {
+  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
+}
+
+/** The loop (or switch) an unlabeled `break` leaves; a labeled one leaves its labeled statement. */
+function breakTarget(node: TSESTree.BreakStatement): TSESTree.Node | undefined {
+  for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return undefined;
+    if (node.label) {
+      if (current.type === AST_NODE_TYPES.LabeledStatement && current.label.name === node.label.name) {
+        return current.body;
+      }
+    } else if (isLoop(current) || current.type === AST_NODE_TYPES.SwitchStatement) {
+      return current;
+    }
+  }
+  return undefined;
+}
+
+/** A catch that always throws, returns or breaks out never lets the loop try again. */
+function alwaysLeaves(statement: TSESTree.Statement): boolean {
+  switch (statement.type) {
+    case AST_NODE_TYPES.ThrowStatement:
+    case AST_NODE_TYPES.ReturnStatement:
+      return true;
+    case AST_NODE_TYPES.BreakStatement:
+      return true;
+    case AST_NODE_TYPES.IfStatement:
+      return alwaysLeaves(statement.consequent) && !!statement.alternate && alwaysLeaves(statement.alternate);
+    case AST_NODE_TYPES.BlockStatement:
+      for (const inner of statement.body) {
+        if (alwaysLeaves(inner)) return true;
+        if (mayContinue(inner)) return false;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** Whether a statement can skip ahead to the next iteration (conservatively: has a `continue`). */
+function mayContinue(statement: TSESTree.Statement): boolean {
+  if (statement.type === AST_NODE_TYPES.ContinueStatement) return true;
+  if (statement.type === AST_NODE_TYPES.IfStatement) {
+    return mayContinue(statement.consequent) || (!!statement.alternate && mayContinue(statement.alternate));
+  }
+  if (statement.type === AST_NODE_TYPES.BlockStatement) return statement.body.some(mayContinue);
+  return false;
+}
+
+function calleeKey(callee: TSESTree.Node): string | undefined {
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier) {
+    const name = staticMemberName(callee);
+    return name === undefined ? undefined : `${callee.object.name}.${name}`;
+  }
+  return undefined;
+}
+
+function isTransparentMath(callee: TSESTree.Node): boolean {
+  const key = calleeKey(callee);
+  if (key === 'Number') return true;
+  return key?.startsWith('Math.') === true && TRANSPARENT_MATH.has(key.slice('Math.'.length));
+}
+
+/** An identifier that reads a variable, not a property name or a label. */
+function isValueReference(identifier: TSESTree.Identifier): boolean {
+  const parent = identifier.parent;
+  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.property === identifier && !parent.computed) {
+    return false;
+  }
+  if (parent?.type === AST_NODE_TYPES.Property && parent.key === identifier && !parent.computed && !parent.shorthand) {
+    return false;
+  }
+  // Calls are read through by their callee's body, not as a variable.
+  return !(parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === identifier);
+}
