@@ -1,0 +1,211 @@
+import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import {
+  type FunctionNode,
+  isFunctionNode,
+  skipTypeWrappers,
+  staticMemberName,
+  trailingName,
+  walk,
+} from '../util/ast.js';
+import { createRule } from '../util/create-rule.js';
+import { getNetworkCall } from '../util/network-calls.js';
+
+export interface NoUnboundedConcurrencyOptions {
+  /**
+   * Names of concurrency limiters: a network call inside a callback passed to `limit(...)`, or
+   * to a method of an object with one of these names (`queue.add(...)`), is already bounded.
+   * Default: `['limit', 'limiter', 'queue', 'semaphore', 'throttle']`.
+   */
+  limiters?: string[];
+}
+
+type MessageIds = 'unbounded';
+
+const DEFAULT_LIMITERS = ['limit', 'limiter', 'queue', 'semaphore', 'throttle'];
+
+const COMBINATORS = new Set(['all', 'allSettled', 'any', 'race']);
+/** Factories whose result is a limiter, whatever the variable holding it is called. */
+const LIMITER_FACTORIES = new Set(['pLimit', 'limitFunction']);
+/** Functions and methods that are network calls when passed by reference: `urls.map(fetch)`. */
+const NETWORK_FUNCTION_REFERENCES = new Set(['fetch', 'got', 'axios']);
+const MAX_FOLLOWED_CALLS = 3;
+
+export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
+  name: 'no-unbounded-concurrency',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow starting one network call per element of an unbounded array at once with `Promise.all(xs.map(...))`',
+      recommended: 'error',
+    },
+    defaultOptions: [{ limiters: DEFAULT_LIMITERS }],
+    messages: {
+      unbounded:
+        '`Promise.{{combinator}}(….map(…))` starts a network call for every element at once: a large array exhausts sockets and floods the server. Bound the fan-out with `mapWithConcurrency(items, limit, fn)` from the bulwark runtime (or p-limit).',
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          limiters: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+            description:
+              'Names of concurrency limiters: network calls in callbacks passed to them (or to their methods) are bounded.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+  },
+  create(context, [options]) {
+    const limiters = new Set(options.limiters ?? DEFAULT_LIMITERS);
+    const { sourceCode } = context;
+
+    function findVariable(identifier: TSESTree.Identifier): TSESLint.Scope.Variable | null {
+      return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+    }
+
+    /** The function a name is declared as in this file (not a parameter, not an import). */
+    function declaredFunction(identifier: TSESTree.Identifier): FunctionNode | undefined {
+      const definition = findVariable(identifier)?.defs[0];
+      if (definition?.type === TSESLint.Scope.DefinitionType.FunctionName) {
+        return isFunctionNode(definition.node) ? definition.node : undefined;
+      }
+      if (
+        definition?.type === TSESLint.Scope.DefinitionType.Variable &&
+        definition.node.type === AST_NODE_TYPES.VariableDeclarator &&
+        definition.node.init
+      ) {
+        const init = skipTypeWrappers(definition.node.init);
+        return isFunctionNode(init) ? init : undefined;
+      }
+      return undefined;
+    }
+
+    /** `limit(() => …)`, `queue.add(() => …)`, or a function made by `pLimit(n)` under any name. */
+    function isLimiterCall(call: TSESTree.CallExpression): boolean {
+      const callee = skipTypeWrappers(call.callee);
+      if (callee.type === AST_NODE_TYPES.MemberExpression) {
+        const receiver = trailingName(callee.object);
+        return receiver !== undefined && limiters.has(receiver);
+      }
+      if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+      if (limiters.has(callee.name)) return true;
+      const definition = findVariable(callee)?.defs[0];
+      const init =
+        definition?.node.type === AST_NODE_TYPES.VariableDeclarator && definition.node.init
+          ? skipTypeWrappers(definition.node.init)
+          : undefined;
+      return (
+        init?.type === AST_NODE_TYPES.CallExpression &&
+        init.callee.type === AST_NODE_TYPES.Identifier &&
+        LIMITER_FACTORIES.has(init.callee.name)
+      );
+    }
+
+    /** Whether `node` runs inside a callback handed to a limiter, below `root`. */
+    function isLimited(node: TSESTree.Node, root: TSESTree.Node): boolean {
+      for (let current = node.parent; current && current !== root; current = current.parent) {
+        if (
+          isFunctionNode(current) &&
+          current.parent?.type === AST_NODE_TYPES.CallExpression &&
+          current.parent.arguments.includes(current as TSESTree.CallExpressionArgument) &&
+          isLimiterCall(current.parent)
+        ) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether running `fn` makes an unlimited network call: directly, or through functions
+     * declared in this file that it calls (followed a few levels deep).
+     */
+    function makesNetworkCall(fn: FunctionNode, seen: Set<FunctionNode>): boolean {
+      if (seen.has(fn) || seen.size > MAX_FOLLOWED_CALLS) return false;
+      seen.add(fn);
+      let found = false;
+      walk(fn.body, sourceCode.visitorKeys, (node) => {
+        if (found || node.type !== AST_NODE_TYPES.CallExpression || isLimited(node, fn)) return;
+        if (getNetworkCall(sourceCode, node)) {
+          found = true;
+          return;
+        }
+        const callee = skipTypeWrappers(node.callee);
+        const local = callee.type === AST_NODE_TYPES.Identifier ? declaredFunction(callee) : undefined;
+        if (local && makesNetworkCall(local, seen)) found = true;
+      });
+      return found;
+    }
+
+    function isNetworkMapper(mapper: TSESTree.Node): boolean {
+      const value = skipTypeWrappers(mapper);
+      if (isFunctionNode(value)) return makesNetworkCall(value, new Set());
+      if (value.type === AST_NODE_TYPES.Identifier) {
+        const local = declaredFunction(value);
+        if (local) return makesNetworkCall(local, new Set());
+        // `urls.map(fetch)`: only the platform fetch, not a local or imported namesake.
+        const variable = findVariable(value);
+        return value.name === 'fetch' && (!variable || variable.defs.length === 0);
+      }
+      if (value.type === AST_NODE_TYPES.MemberExpression) {
+        // `ids.map(axios.get)`, `urls.map(got)`
+        const receiver = skipTypeWrappers(value.object);
+        return receiver.type === AST_NODE_TYPES.Identifier && NETWORK_FUNCTION_REFERENCES.has(receiver.name);
+      }
+      return false;
+    }
+
+    /**
+     * Fixed-size inputs: array literals, and batches (`items.slice(i, i + size)`, the loop
+     * variable of `for (const batch of batches)`), whose size the surrounding code already bounds.
+     */
+    function isBounded(items: TSESTree.Node): boolean {
+      const value = skipTypeWrappers(items);
+      if (value.type === AST_NODE_TYPES.ArrayExpression) {
+        return value.elements.every((element) => element?.type !== AST_NODE_TYPES.SpreadElement);
+      }
+      if (value.type === AST_NODE_TYPES.CallExpression) {
+        const callee = skipTypeWrappers(value.callee);
+        const method = callee.type === AST_NODE_TYPES.MemberExpression ? staticMemberName(callee) : undefined;
+        return (method === 'slice' || method === 'splice') && value.arguments.length === 2;
+      }
+      if (value.type !== AST_NODE_TYPES.Identifier) return false;
+      const definition = findVariable(value)?.defs[0];
+      const declaration = definition?.parent;
+      return (
+        definition?.type === TSESLint.Scope.DefinitionType.Variable &&
+        declaration?.type === AST_NODE_TYPES.VariableDeclaration &&
+        declaration.parent?.type === AST_NODE_TYPES.ForOfStatement &&
+        declaration.parent.left === declaration
+      );
+    }
+
+    return {
+      CallExpression(node) {
+        const callee = skipTypeWrappers(node.callee);
+        if (
+          callee.type !== AST_NODE_TYPES.MemberExpression ||
+          callee.object.type !== AST_NODE_TYPES.Identifier ||
+          callee.object.name !== 'Promise'
+        ) {
+          return;
+        }
+        const combinator = staticMemberName(callee);
+        if (combinator === undefined || !COMBINATORS.has(combinator)) return;
+        const argument = node.arguments[0];
+        const mapped = argument && skipTypeWrappers(argument);
+        if (mapped?.type !== AST_NODE_TYPES.CallExpression) return;
+        const map = skipTypeWrappers(mapped.callee);
+        if (map.type !== AST_NODE_TYPES.MemberExpression || staticMemberName(map) !== 'map') return;
+        const mapper = mapped.arguments[0];
+        if (!mapper || isBounded(map.object) || !isNetworkMapper(mapper)) return;
+        context.report({ node, messageId: 'unbounded', data: { combinator } });
+      },
+    };
+  },
+});
