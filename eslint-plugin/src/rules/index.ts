@@ -1,10 +1,22 @@
 // Every rule the plugin has, by name. Keep this a sorted list of imports and one object literal.
+import noClientPerRequest from './no-client-per-request.js';
+import noHandRolledRetry from './no-hand-rolled-retry.js';
 import noRedisKeys from './no-redis-keys.js';
+import noTruthyCacheCheck from './no-truthy-cache-check.js';
+import noUnboundedCache from './no-unbounded-cache.js';
+import noUnboundedConcurrency from './no-unbounded-concurrency.js';
+import requireIntervalCleanup from './require-interval-cleanup.js';
 import requireRequestTimeout from './require-request-timeout.js';
 import requireRetry from './require-retry.js';
 
 export const rules = {
+  'no-client-per-request': noClientPerRequest,
+  'no-hand-rolled-retry': noHandRolledRetry,
   'no-redis-keys': noRedisKeys,
+  'no-truthy-cache-check': noTruthyCacheCheck,
+  'no-unbounded-cache': noUnboundedCache,
+  'no-unbounded-concurrency': noUnboundedConcurrency,
+  'require-interval-cleanup': requireIntervalCleanup,
   'require-request-timeout': requireRequestTimeout,
   'require-retry': requireRetry,
 };
