@@ -2,6 +2,7 @@
 import noClientPerRequest from './no-client-per-request.js';
 import noHandRolledRetry from './no-hand-rolled-retry.js';
 import noRedisKeys from './no-redis-keys.js';
+import noSwallowedError from './no-swallowed-error.js';
 import noTruthyCacheCheck from './no-truthy-cache-check.js';
 import noUnboundedCache from './no-unbounded-cache.js';
 import noUnboundedConcurrency from './no-unbounded-concurrency.js';
@@ -13,6 +14,7 @@ export const rules = {
   'no-client-per-request': noClientPerRequest,
   'no-hand-rolled-retry': noHandRolledRetry,
   'no-redis-keys': noRedisKeys,
+  'no-swallowed-error': noSwallowedError,
   'no-truthy-cache-check': noTruthyCacheCheck,
   'no-unbounded-cache': noUnboundedCache,
   'no-unbounded-concurrency': noUnboundedConcurrency,
