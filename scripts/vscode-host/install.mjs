@@ -9,6 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { HOST_DIR, PTY_NODE } from './paths.mjs';
 
@@ -20,6 +21,8 @@ const RIPGREP_ASSETS = {
   x64: 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz',
   arm64: 'ripgrep-v13.0.0-10-aarch64-unknown-linux-musl.tar.gz',
 };
+
+const LOCK_HELD_ENV = 'BULWARK_HOST_INSTALL_LOCKED';
 
 const REQUIRED_SYSTEM_FILES = [
   { file: '/usr/bin/chromium', apt: 'chromium', why: 'the browser that opens the workbench' },
@@ -95,11 +98,31 @@ function installCodeServer(tmpDir) {
   }
 }
 
+/**
+ * Two cold runs at once (parallel test runs on a fresh checkout) would install into the same
+ * folder and break each other, so the install runs again under flock(1) when it is available;
+ * the second run then finds the first one's result and returns.
+ * @returns {false} when this process holds the lock (or flock is missing) and should install;
+ *   otherwise it exits with the status of the locked run.
+ */
+function reRunUnderLock() {
+  if (process.env[LOCK_HELD_ENV] === '1') return false;
+  const hasFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!hasFlock) return false;
+  mkdirSync(HOST_DIR, { recursive: true });
+  const result = spawnSync('flock', [path.join(HOST_DIR, 'install.lock'), process.execPath, fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+    env: { ...process.env, [LOCK_HELD_ENV]: '1' },
+  });
+  process.exit(result.status ?? 1);
+}
+
 function main() {
   if (existsSync(PTY_NODE)) {
     log(`code-server@${CODE_SERVER_VERSION} already installed in ${HOST_DIR}`);
     return;
   }
+  reRunUnderLock();
   ensureSystemPackages();
   const started = performance.now();
   mkdirSync(HOST_DIR, { recursive: true });

@@ -42,6 +42,8 @@ const WORKBENCH_STARTUP_NOISE = [
   /^Updating additional builtin extensions cache/,
   /^\[Service Worker\] registered/,
   /^ChatSessionStore: Migrating/,
+  // A slow-start warning the workbench prints on busy machines.
+  /^Creation of workbench contribution '[^']*' took \d+ms/,
 ];
 /** Where the workbench logs of a failed run are kept for inspection. */
 const FAILED_RUN_LOGS_DIR = path.join(HOST_DIR, 'last-failed-run-logs');
