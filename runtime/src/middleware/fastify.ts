@@ -28,14 +28,8 @@ export const requestObservability: FastifyPluginCallback<RequestObservabilityOpt
     );
     trackers.set(request, tracker);
     reply.header(tracker.requestIdHeader, tracker.requestId);
-    // Hook callbacks run the next step synchronously, so entering the context around `next()` covers the
-    // following hooks. Body parsing continues from socket events (outside any context), hence preHandler below.
-    withLogContext({ requestId: tracker.requestId }, () => next());
-  });
-  app.addHook('preHandler', (request, _reply, next) => {
-    const tracker = trackers.get(request);
-    if (!tracker) return next();
-    // The route handler is invoked synchronously from here, so it (and everything it awaits) sees the id.
+    // Fastify runs the following hooks, body parsing and the route handler as continuations of `next()`,
+    // so they all see the id (the test "keeps the request id ... chunks" covers a body arriving in pieces).
     withLogContext({ requestId: tracker.requestId }, () => next());
   });
   app.addHook('onSend', (request, reply, payload, next) => {
