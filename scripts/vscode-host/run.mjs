@@ -141,6 +141,8 @@ async function runInBrowser(url, { sandbox, verbose, signal }) {
       if (signal.aborted) reject(signal.reason);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     });
+    // Raced only after the page is set up; an abort before that must not become an unhandled rejection.
+    aborted.catch(() => {});
     const page = await browser.newPage();
     // The hooks the workbench calls in test mode (the same ones @vscode/test-web exposes).
     await page.exposeFunction('codeAutomationLog', (type, args) => {
