@@ -45,14 +45,15 @@ describe('repository', () => {
       assert.equal((await repo.get('a'))?.name, 'Name a');
     });
 
-    it('generates ids when configured, and otherwise requires one', async () => {
+    it('fills left-out fields from defaults (like column DEFAULTs), and otherwise requires an id', async () => {
       let next = 0;
-      type Note = { id: number; text: string };
-      const notes = new MemoryRepository<Note, number, { text: string }>({
-        entity: 'Note', idField: 'id', fields: ['id', 'text'], generateId: () => ++next,
+      type Note = { id: number; text: string; pinned: boolean };
+      const notes = new MemoryRepository<Note, number, { text: string; pinned?: boolean }>({
+        entity: 'Note', idField: 'id', fields: ['id', 'text', 'pinned'], defaults: () => ({ id: ++next, pinned: false }),
       });
-      assert.deepEqual(await notes.create({ text: 'hi' }), { id: 1, text: 'hi' });
-      const strict = new MemoryRepository<Note, number>({ entity: 'Note', idField: 'id', fields: ['id', 'text'] });
+      assert.deepEqual(await notes.create({ text: 'hi' }), { id: 1, text: 'hi', pinned: false });
+      assert.deepEqual(await notes.create({ text: 'top', pinned: true }), { id: 2, text: 'top', pinned: true });
+      const strict = new MemoryRepository<Note, number>({ entity: 'Note', idField: 'id', fields: ['id', 'text', 'pinned'] });
       await assert.rejects(strict.create({ text: 'x' } as Note), (error: Error) => error instanceof InvalidQueryError && /needs an id/.test(error.message));
     });
 

@@ -30,8 +30,11 @@ export interface MemoryRepositoryOptions<T, Id> {
   readonly fields: ReadonlyArray<keyof T & string>;
   /** Fields that must be unique besides the id (several `null`s are allowed, as in SQL). Default none. */
   readonly unique?: ReadonlyArray<keyof T & string>;
-  /** Fills in the id when `create` gets none. Default: none, so `create` requires an id. */
-  readonly generateId?: () => Id;
+  /**
+   * Values for fields `create` leaves out, like column DEFAULTs, e.g. `() => ({ id: randomUUID(), createdAt: new Date() })`.
+   * Called once per create. Default: none, so `create` needs every field, the id included.
+   */
+  readonly defaults?: () => Partial<T>;
   /** Largest page `list` serves. Default 500. */
   readonly maxLimit?: number;
 }
@@ -60,15 +63,14 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
   }
 
   async create(values: New): Promise<T> {
-    const { idField, generateId, entity } = this.#options;
+    const { idField, defaults, entity } = this.#options;
     const row: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(values)) {
+    for (const [field, value] of [...Object.entries(defaults?.() ?? {}), ...Object.entries(values)]) {
       if (!this.#fields.has(field)) throw new InvalidQueryError(`cannot create with unknown field ${JSON.stringify(field)}`);
       if (value !== undefined) row[field] = structuredClone(value);
     }
     if (row[idField] === undefined || row[idField] === null) {
-      if (!generateId) throw new InvalidQueryError(`${entity} needs an id: pass ${idField} or configure generateId`);
-      row[idField] = generateId();
+      throw new InvalidQueryError(`${entity} needs an id: pass ${idField} or return one from the defaults option`);
     }
     const key = keyOf(row[idField] as Id);
     if (this.#rows.has(key)) throw new UniqueViolationError(entity, idField);
