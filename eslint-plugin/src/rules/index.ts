@@ -1,5 +1,6 @@
 // Every rule the plugin has, by name. Keep this a sorted list of imports and one object literal.
 import noClientPerRequest from './no-client-per-request.js';
+import noErrorDetailsInResponse from './no-error-details-in-response.js';
 import noHandRolledRetry from './no-hand-rolled-retry.js';
 import noRedisKeys from './no-redis-keys.js';
 import noSwallowedError from './no-swallowed-error.js';
@@ -12,6 +13,7 @@ import requireRetry from './require-retry.js';
 
 export const rules = {
   'no-client-per-request': noClientPerRequest,
+  'no-error-details-in-response': noErrorDetailsInResponse,
   'no-hand-rolled-retry': noHandRolledRetry,
   'no-redis-keys': noRedisKeys,
   'no-swallowed-error': noSwallowedError,

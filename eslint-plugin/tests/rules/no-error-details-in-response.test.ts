@@ -1,0 +1,78 @@
+import rule from '../../src/rules/no-error-details-in-response.js';
+import { runRuleTests } from '../setup.js';
+
+const safeClasses = 'AppError, HttpError, HTTPException, HttpException';
+const message = { messageId: 'messageInResponse' as const, data: { safeClasses } };
+const stack = { messageId: 'stackInResponse' as const };
+const whole = { messageId: 'errorInResponse' as const };
+
+runRuleTests('no-error-details-in-response', rule, {
+  valid: [
+    // the runtime's shape: one handler, generic 5xx body with the request id, error logged
+    `app.use((err, req, res, next) => {
+  logger.error({ err, requestId: req.id }, 'unhandled error');
+  res.status(500).json({ code: 'INTERNAL', message: 'An unexpected error occurred', requestId: req.id });
+});`,
+    `app.use((err, req, res, next) => {
+  if (err instanceof AppError) return res.status(err.status).json({ code: err.code, message: err.message });
+  res.status(500).json({ code: 'INTERNAL' });
+});`,
+    `app.onError((err, c) => {
+  if (err instanceof HTTPException) { return c.json({ message: err.message }, err.status); }
+  return c.json({ message: 'Internal Server Error' }, 500);
+});`,
+    `app.use((err, req, res, next) => {
+  if (!(err instanceof HttpError)) return res.status(500).end();
+  res.status(err.statusCode).send(err.message);
+});`,
+    `app.use(async (ctx, next) => { try { await next(); } catch (err) { ctx.status = err.status ?? 500; if (err.expose) ctx.body = { message: err.message }; } });`,
+    `fastify.setErrorHandler((error, request, reply) => { reply.code(500).send({ message: 'Internal error', code: error.code }); });`,
+    `try { await run(); } catch (error) { res.status(500).json({ message: err instanceof AppError ? error.message : 'Internal error' }); }`,
+    { code: `try { run(); } catch (e) { if (e instanceof ValidationError) res.status(400).json({ error: e.message }); }`, options: [{ safeErrorClasses: ['ValidationError'] }] },
+    // the error goes to a log, not to the client
+    `try { await run(); } catch (error) { logger.error(error.stack); res.sendStatus(500); }`,
+    `try { await run(); } catch (error) { socket.send(error.message); }`,
+    `promise.catch((error) => console.error(error.message));`,
+  ],
+  invalid: [
+    {
+      name: 'catalogue defect: error handlers that put the message in a 500 body',
+      code: `app.use((err, req, res, next) => {
+  res.status(500).json({ error: err.message });
+});`,
+      errors: [{ ...message, line: 2, column: 33 }],
+    },
+    {
+      code: `app.use(function errorHandler(err, req, res, next) { res.status(500).send({ message: 'Internal', detail: { stack: err.stack } }); });`,
+      errors: [stack],
+    },
+    {
+      name: 'stack is never allowed, even for a client error class',
+      code: `app.use((err, req, res, next) => { if (err instanceof AppError) res.json({ message: err.message, stack: err.stack }); });`,
+      errors: [stack],
+    },
+    { code: `try { await run(); } catch (error) { res.status(500).json(error); }`, errors: [whole] },
+    { code: `try { await run(); } catch (error) { res.end(\`failed: \${error}\`); }`, errors: [whole] },
+    { code: `try { await run(); } catch (error) { res.end('failed: ' + error.message); }`, errors: [message] },
+    { code: `try { await run(); } catch (error) { res.end(JSON.stringify({ error: error.message })); }`, errors: [message] },
+    { code: `try { await run(); } catch (error) { response.write(String(error)); }`, errors: [whole] },
+    { code: `try { await run(); } catch (e) { return new Response(e.message, { status: 500 }); }`, errors: [message] },
+    { code: `try { await run(); } catch (e) { return Response.json({ error: (e as Error).message }, { status: 500 }); }`, errors: [message] },
+    { code: `try { await run(); } catch (e) { return NextResponse.json({ error: e.stack }, { status: 500 }); }`, errors: [stack] },
+    { code: `app.onError((err, c) => c.json({ message: err.message }, 500));`, errors: [message] },
+    { code: `app.onError((err, c) => c.text(err.stack ?? '', 500));`, errors: [stack] },
+    { code: `fastify.setErrorHandler((error, request, reply) => { reply.status(500).send({ message: error.message }); });`, errors: [message] },
+    { code: `app.use(async (ctx, next) => { try { await next(); } catch (err) { ctx.status = 500; ctx.body = { error: err.message }; } });`, errors: [message] },
+    { code: `getUser(id).then((user) => res.json(user)).catch((err) => res.status(500).json({ error: [err.message] }));`, errors: [message] },
+    {
+      name: 'a guard on a different error does not make this one safe',
+      code: `try { run(); } catch (error) { if (other instanceof AppError) res.json({ message: error.message }); }`,
+      errors: [message],
+    },
+    {
+      code: `export async function GET() { try { return Response.json(await load()); } catch (e) { return <pre>{String(e)}</pre>, new Response(\`\${e}\`); } }`,
+      filename: 'file.tsx',
+      errors: [whole],
+    },
+  ],
+});
