@@ -1,4 +1,5 @@
 // Every rule the plugin has, by name. Keep this a sorted list of imports and one object literal.
+import noAckInFinally from './no-ack-in-finally.js';
 import noClientPerRequest from './no-client-per-request.js';
 import noErrorDetailsInResponse from './no-error-details-in-response.js';
 import noHandRolledRetry from './no-hand-rolled-retry.js';
@@ -12,6 +13,7 @@ import requireRequestTimeout from './require-request-timeout.js';
 import requireRetry from './require-retry.js';
 
 export const rules = {
+  'no-ack-in-finally': noAckInFinally,
   'no-client-per-request': noClientPerRequest,
   'no-error-details-in-response': noErrorDetailsInResponse,
   'no-hand-rolled-retry': noHandRolledRetry,
