@@ -1,0 +1,306 @@
+/**
+ * Bulwark pattern: rate-limit
+ * An in-memory token bucket with bounded memory and an exact, cancellable wait(), plus the decision type and HTTP headers shared by every limiter.
+ *
+ * Patterns used: log
+ * Packages used: none
+ */
+import { currentLogContext, logger } from './log.js';
+
+// Only Web-standard globals are used so the Hono middleware built on this also runs on Bun, Deno and Workers.
+
+/** The outcome of one rate-limit check. */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** The quota (bucket capacity, or requests per window). */
+  readonly limit: number;
+  /** Whole units left after this decision. */
+  readonly remaining: number;
+  /** Milliseconds until the quota is fully restored. */
+  readonly resetMs: number;
+  /** 0 when allowed; otherwise milliseconds until the same request could be admitted. */
+  readonly retryAfterMs: number;
+  /** Set when the store was unreachable and a failure policy decided instead (see rate-limit/redis). */
+  readonly degraded?: boolean;
+}
+
+/** What a limiter promises, for the `RateLimit-Policy` header: `limit` units per `windowMs`. */
+export interface RateLimitPolicy {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** Anything the HTTP middleware can ask: the token bucket here, or the Redis sliding window. */
+export interface RateLimiter {
+  readonly policy: RateLimitPolicy;
+  take(key: string): RateLimitDecision | Promise<RateLimitDecision>;
+}
+
+/** Time source of the token bucket; inject one in tests. `now` must be monotonic milliseconds. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+// setTimeout fires at once for delays above 2^31-1 ms, so longer sleeps are chained.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function sleepOnce(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  async sleep(ms, signal) {
+    for (let left = ms; left > 0; left -= MAX_TIMER_MS) await sleepOnce(Math.min(left, MAX_TIMER_MS), signal);
+    signal?.throwIfAborted();
+  },
+};
+
+export interface TokenBucketOptions {
+  /** Burst size: the most units a key can spend at once after being idle. Required, > 0. */
+  readonly capacity: number;
+  /** Units restored per second, continuously. Required, > 0. */
+  readonly refillPerSecond: number;
+  /**
+   * Hard cap on tracked keys. Default 10 000. Past it the least recently used bucket is dropped (that key
+   * starts again with a full bucket) and a warning is logged once; size it above your concurrent clients.
+   */
+  readonly maxKeys?: number;
+  /** Default {@link systemClock}. */
+  readonly clock?: Clock;
+}
+
+export interface WaitOptions {
+  /** Units to take. Default 1; at most the capacity. */
+  readonly cost?: number;
+  /** Stops waiting at once (rejecting with its reason) and gives the reserved units back. */
+  readonly signal?: AbortSignal;
+}
+
+interface Bucket {
+  /** Balance as of `at`. Negative while waiters hold reservations on units not yet refilled. */
+  tokens: number;
+  at: number;
+}
+
+// Absorbs floating-point drift from fractional refills (e.g. 2.9999999999 tokens counts as 3).
+const EPSILON = 1e-9;
+// Idle buckets checked per operation: constant work per call, yet sweeps everything eventually.
+const SWEEP_PER_OPERATION = 4;
+// Buckets with pending waiters skipped before the cap is allowed to overflow (their promises hold memory anyway).
+const MAX_EVICTION_PROBES = 16;
+
+/**
+ * Token bucket per key, in process memory: bursts up to `capacity`, sustained `refillPerSecond`.
+ * For limits shared by several processes use the Redis sliding window (rate-limit/redis).
+ */
+export class TokenBucketLimiter implements RateLimiter {
+  readonly policy: RateLimitPolicy;
+  private readonly capacity: number;
+  private readonly perMs: number;
+  private readonly maxKeys: number;
+  private readonly clock: Clock;
+  // Iteration order is recency order: every use re-inserts the key, so the first entries are the idlest.
+  private readonly buckets = new Map<string, Bucket>();
+  private warnedAboutCap = false;
+
+  constructor(options: TokenBucketOptions) {
+    const { capacity, refillPerSecond, maxKeys = 10_000, clock = systemClock } = options ?? ({} as TokenBucketOptions);
+    if (!(Number.isFinite(capacity) && capacity > 0)) throw new RangeError(`capacity must be a finite number > 0, got ${String(capacity)}`);
+    if (!(Number.isFinite(refillPerSecond) && refillPerSecond > 0)) {
+      throw new RangeError(`refillPerSecond must be a finite number > 0, got ${String(refillPerSecond)}`);
+    }
+    if (!(Number.isInteger(maxKeys) && maxKeys >= 1)) throw new RangeError(`maxKeys must be an integer >= 1, got ${String(maxKeys)}`);
+    this.capacity = capacity;
+    this.perMs = refillPerSecond / 1000;
+    this.maxKeys = maxKeys;
+    this.clock = clock;
+    this.policy = { limit: capacity, windowMs: (capacity / refillPerSecond) * 1000 };
+  }
+
+  /** Number of keys currently tracked (bounded by `maxKeys`). */
+  get size(): number {
+    return this.buckets.size;
+  }
+
+  /** Takes `cost` units now if available. Never waits. */
+  take(key: string, cost = 1): RateLimitDecision {
+    this.checkKey(key);
+    this.checkCost(cost);
+    const now = this.clock.now();
+    const bucket = this.use(key, now);
+    const allowed = bucket.tokens + EPSILON >= cost;
+    if (allowed) bucket.tokens -= cost;
+    return {
+      allowed,
+      limit: this.capacity,
+      remaining: Math.max(0, Math.floor(bucket.tokens + EPSILON)),
+      resetMs: this.msUntil(this.capacity - bucket.tokens),
+      retryAfterMs: allowed ? 0 : this.msUntil(cost - bucket.tokens),
+    };
+  }
+
+  /**
+   * Resolves once `cost` units are yours: sleeps exactly until they have refilled (one timer, no polling).
+   * Waiters are served in arrival order because each one reserves its units up front (the balance goes
+   * negative), so `take()` callers cannot starve them either.
+   */
+  async wait(key: string, options: WaitOptions = {}): Promise<void> {
+    const cost = options.cost ?? 1;
+    this.checkKey(key);
+    this.checkCost(cost);
+    options.signal?.throwIfAborted();
+    const bucket = this.use(key, this.clock.now());
+    bucket.tokens -= cost;
+    if (bucket.tokens + EPSILON >= 0) return;
+    try {
+      await this.clock.sleep(this.msUntil(-bucket.tokens), options.signal);
+    } catch (error) {
+      // Hand the reservation back so callers behind this one are not held up by a caller that left.
+      if (this.buckets.get(key) === bucket) {
+        this.refill(bucket, this.clock.now());
+        bucket.tokens = Math.min(this.capacity, bucket.tokens + cost);
+      }
+      throw error;
+    }
+  }
+
+  private use(key: string, now: number): Bucket {
+    this.sweepIdle(now);
+    let bucket = this.buckets.get(key);
+    if (bucket) {
+      this.refill(bucket, now);
+      this.buckets.delete(key);
+    } else {
+      if (this.buckets.size >= this.maxKeys) this.evictLeastRecentlyUsed(now);
+      bucket = { tokens: this.capacity, at: now };
+    }
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+
+  private refill(bucket: Bucket, now: number): void {
+    const elapsed = Math.max(0, now - bucket.at);
+    bucket.tokens = Math.min(this.capacity, bucket.tokens + elapsed * this.perMs);
+    bucket.at = now;
+  }
+
+  // A bucket that has refilled to capacity is indistinguishable from a new one, so dropping it loses nothing.
+  private sweepIdle(now: number): void {
+    let checked = 0;
+    for (const [key, bucket] of this.buckets) {
+      if (checked++ === SWEEP_PER_OPERATION) break;
+      this.refill(bucket, now);
+      if (bucket.tokens + EPSILON >= this.capacity) this.buckets.delete(key);
+    }
+  }
+
+  private evictLeastRecentlyUsed(now: number): void {
+    if (!this.warnedAboutCap) {
+      this.warnedAboutCap = true;
+      logger.warn(
+        { maxKeys: this.maxKeys },
+        'rate limiter reached maxKeys: evicting least recently used buckets (those keys restart with a full bucket); raise maxKeys or use a shared store',
+      );
+    }
+    for (let probe = 0; probe < MAX_EVICTION_PROBES; probe++) {
+      const oldest = this.buckets.entries().next();
+      if (oldest.done) return;
+      const [key, bucket] = oldest.value;
+      this.buckets.delete(key);
+      this.refill(bucket, now);
+      // A negative balance means a waiter holds a reservation: forgetting it would admit extra units.
+      if (bucket.tokens + EPSILON >= 0) return;
+      this.buckets.set(key, bucket);
+    }
+  }
+
+  private msUntil(units: number): number {
+    return units <= EPSILON ? 0 : Math.ceil(units / this.perMs);
+  }
+
+  private checkKey(key: string): void {
+    if (typeof key !== 'string') throw new TypeError(`rate limit key must be a string, got ${typeof key}`);
+  }
+
+  private checkCost(cost: number): void {
+    if (!(Number.isFinite(cost) && cost > 0)) throw new RangeError(`cost must be a finite number > 0, got ${String(cost)}`);
+    if (cost > this.capacity) {
+      throw new RangeError(`cost ${cost} exceeds the bucket capacity ${this.capacity}: it could never be admitted`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP: headers and 429 body shared by rate-limit/express.ts, rate-limit/hono.ts and rate-limit/fastify.ts.
+
+/**
+ * Headers of draft-ietf-httpapi-ratelimit-headers-06 (`RateLimit-Limit`, `-Remaining`, `-Reset` in
+ * seconds, `RateLimit-Policy: <limit>;w=<window seconds>`), plus `Retry-After` (seconds, >= 1) when denied.
+ */
+export function rateLimitHeaders(decision: RateLimitDecision, policy: RateLimitPolicy): Record<string, string> {
+  const headers: Record<string, string> = {
+    'RateLimit-Limit': String(decision.limit),
+    'RateLimit-Remaining': String(decision.remaining),
+    'RateLimit-Reset': String(Math.ceil(decision.resetMs / 1000)),
+    'RateLimit-Policy': `${policy.limit};w=${Math.ceil(policy.windowMs / 1000)}`,
+  };
+  if (!decision.allowed) headers['Retry-After'] = String(retryAfterSeconds(decision));
+  return headers;
+}
+
+function retryAfterSeconds(decision: RateLimitDecision): number {
+  return Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+}
+
+/** The JSON body of a 429, shaped like the errors pattern's bodies; carries the request id when the middleware pattern set one. */
+export function rateLimitedBody(decision: RateLimitDecision): Record<string, unknown> {
+  const { requestId } = currentLogContext();
+  return {
+    code: 'RATE_LIMITED',
+    message: 'Too many requests',
+    details: { retryAfterSeconds: retryAfterSeconds(decision) },
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+}
+
+/**
+ * The default rate-limit key: the client address, with IPv4-mapped IPv6 unwrapped and IPv6 reduced to its
+ * /64 network — one subscriber usually owns a whole /64, so per-address keys would let it rotate freely.
+ * Behind a proxy, make your framework resolve the real client address first (Express/Fastify `trust proxy`).
+ */
+export function clientAddressKey(address: string | undefined): string {
+  if (!address) return 'ip:unknown';
+  const bare = address.replace(/%.*$/, '').toLowerCase();
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(bare);
+  if (mapped?.[1]) return `ip:${mapped[1]}`;
+  if (!bare.includes(':')) return `ip:${bare}`;
+  const groups = expandIPv6(bare);
+  return groups ? `ip:${groups.slice(0, 4).join(':')}::/64` : `ip:${bare}`;
+}
+
+function expandIPv6(address: string): string[] | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const parse = (part: string | undefined) => (part ? part.split(':') : []);
+  const head = parse(halves[0]);
+  const tail = parse(halves[1]);
+  // An embedded IPv4 tail ("64:ff9b::1.2.3.4") fills the last two groups; the /64 prefix never needs it.
+  const count = head.length + tail.length + (tail.at(-1)?.includes('.') ? 1 : 0);
+  const missing = halves.length === 2 ? 8 - count : 0;
+  if (missing < 0 || (halves.length === 1 && count !== 8)) return undefined;
+  return [...head, ...Array<string>(missing).fill('0'), ...tail].map((group) => group.replace(/^0+(?=.)/, ''));
+}
