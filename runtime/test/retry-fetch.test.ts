@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { fetchWithRetry, ResponseStatusError, type RetryEvent } from '../src/retry.js';
+import { freePort } from './fixtures/redis.js';
+
+type Handler = (request: IncomingMessage, response: ServerResponse, body: string, index: number) => void;
+
+/** A real HTTP server on 127.0.0.1 that answers the n-th request with the n-th handler (the last one repeats). */
+async function scriptedServer(handlers: Handler[]) {
+  const requests: Array<{ method: string; body: string }> = [];
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const index = requests.push({ method: request.method ?? '', body }) - 1;
+    handlers[Math.min(index, handlers.length - 1)]!(request, response, body, index);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return {
+    url: `http://127.0.0.1:${address.port}/resource`,
+    requests,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const status = (code: number, body = `status ${code}`, headers: Record<string, string> = {}): Handler => (_req, res) => {
+  res.writeHead(code, headers).end(body);
+};
+const hang: Handler = () => {}; // never answers: only a timeout or abort ends the request
+
+/** Waits for `promise`, failing clearly instead of hanging when the event never comes. */
+async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('retry: fetchWithRetry against a real HTTP server', () => {
+  let server: Awaited<ReturnType<typeof scriptedServer>> | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('retries 503s and resolves with the eventual 200', async () => {
+    server = await scriptedServer([status(503), status(503), status(200, 'fresh')]);
+    const response = await fetchWithRetry(server.url, {}, { baseDelay: 1 });
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'fresh');
+    assert.equal(server.requests.length, 3);
+  });
+
+  it('catalogue defect: returns a 404 at once instead of retrying it', async () => {
+    server = await scriptedServer([status(404, 'no such thing'), status(200)]);
+    const response = await fetchWithRetry(server.url, {}, { baseDelay: 1 });
+    assert.equal(response.status, 404);
+    assert.equal(await response.text(), 'no such thing');
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('resolves with the last retryable response, body intact, when attempts run out', async () => {
+    server = await scriptedServer([status(500, 'first'), status(502, 'last')]);
+    const events: RetryEvent[] = [];
+    const response = await fetchWithRetry(server.url, {}, { attempts: 2, baseDelay: 1, onRetry: (event) => events.push(event) });
+    assert.equal(response.status, 502);
+    assert.equal(await response.text(), 'last');
+    assert.equal(events.length, 1);
+    assert.ok(events[0]?.error instanceof ResponseStatusError);
+    assert.equal((events[0]?.error as ResponseStatusError).status, 500);
+  });
+
+  it('honours Retry-After on a 429, capped by maxDelay', async () => {
+    server = await scriptedServer([status(429, 'slow down', { 'Retry-After': '120' }), status(200)]);
+    const events: RetryEvent[] = [];
+    const response = await fetchWithRetry(server.url, {}, { maxDelay: 30, onRetry: (event) => events.push(event) });
+    assert.equal(response.status, 200);
+    assert.equal(events[0]?.delay, 30);
+  });
+
+  it('cancels the body of a response it retries past, freeing the connection', async () => {
+    let firstResponseClosed!: Promise<unknown>;
+    const endlessBody: Handler = (_req, res) => {
+      firstResponseClosed = once(res, 'close');
+      res.writeHead(503, { 'content-type': 'text/plain' });
+      const interval = setInterval(() => res.write('x'.repeat(1024)), 5);
+      res.on('close', () => clearInterval(interval));
+    };
+    server = await scriptedServer([endlessBody, status(200, 'ok')]);
+    const response = await fetchWithRetry(server.url, {}, { baseDelay: 1 });
+    assert.equal(await response.text(), 'ok');
+    // Without cancel() the 503's body would keep streaming into an unread buffer.
+    await within(firstResponseClosed, 5_000, 'closing the discarded 503 response');
+  });
+
+  it('times out a hung attempt and retries it', async () => {
+    server = await scriptedServer([hang, status(200, 'second try')]);
+    const events: RetryEvent[] = [];
+    const response = await fetchWithRetry(server.url, {}, { timeout: 150, baseDelay: 1, onRetry: (event) => events.push(event) });
+    assert.equal(await response.text(), 'second try');
+    assert.equal((events[0]?.error as Error).name, 'TimeoutError');
+  });
+
+  it('rejects with the caller reason when the caller aborts, without retrying', async () => {
+    server = await scriptedServer([hang]);
+    const controller = new AbortController();
+    const reason = new Error('request cancelled by user');
+    const fetching = fetchWithRetry(server.url, { signal: controller.signal }, { timeout: 60_000 });
+    await within(new Promise<void>((resolve) => {
+      const poll = setInterval(() => server!.requests.length > 0 && (clearInterval(poll), resolve()), 5);
+    }), 5_000, 'the first request');
+    controller.abort(reason);
+    await assert.rejects(fetching, (error) => error === reason);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('retries network errors (connection refused), then rejects with the fetch error', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/nothing-listens-here`;
+    const events: RetryEvent[] = [];
+    await assert.rejects(
+      fetchWithRetry(url, {}, { attempts: 3, baseDelay: 1, onRetry: (event) => events.push(event) }),
+      (error: Error) => error instanceof TypeError && error.message === 'fetch failed',
+    );
+    assert.equal(events.length, 2);
+  });
+
+  it('does not retry a POST by default: it may not be safe to send twice', async () => {
+    server = await scriptedServer([status(503), status(201)]);
+    const response = await fetchWithRetry(server.url, { method: 'POST', body: 'order=1' }, { baseDelay: 1 });
+    assert.equal(response.status, 503);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('retries a POST listed in methods, sending the same body each time (also from a Request)', async () => {
+    server = await scriptedServer([status(503), status(201)]);
+    const response = await fetchWithRetry(server.url, { method: 'POST', body: 'order=1' }, { baseDelay: 1, methods: ['POST'] });
+    assert.equal(response.status, 201);
+    assert.deepEqual(server.requests.map((r) => r.body), ['order=1', 'order=1']);
+
+    await server.close();
+    server = await scriptedServer([status(503), status(201)]);
+    const request = new Request(server.url, { method: 'POST', body: 'order=2' });
+    assert.equal((await fetchWithRetry(request, {}, { baseDelay: 1, methods: ['POST'] })).status, 201);
+    assert.deepEqual(server.requests.map((r) => r.body), ['order=2', 'order=2']);
+  });
+
+  it('refuses a stream body it would have to replay, with a clear TypeError', async () => {
+    const body = Readable.toWeb(Readable.from(['a', 'b'])) as ReadableStream;
+    await assert.rejects(
+      fetchWithRetry('http://127.0.0.1:1/', { method: 'PUT', body, duplex: 'half' } as RequestInit),
+      /a stream body cannot be sent twice/,
+    );
+  });
+
+  it('lets the caller read the body after the deadline: the deadline only bounds getting a response', async () => {
+    const slowBody: Handler = (_req, res) => {
+      res.writeHead(200).write('start-');
+      setTimeout(() => res.end('end'), 300);
+    };
+    server = await scriptedServer([slowBody]);
+    const response = await fetchWithRetry(server.url, {}, { deadline: 100 });
+    assert.equal(await response.text(), 'start-end');
+  });
+
+  it('rejects an invalid timeout with a clear RangeError', async () => {
+    await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', {}, { timeout: 0 }), /timeout must be a number in \(0, 2147483647\], got 0/);
+  });
+});
