@@ -98,14 +98,23 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       return found;
     }
 
-    /** A `try` inside the loop whose success leaves the loop and whose failure comes back round. */
+    /**
+     * A `try` inside the loop whose success leaves the loop and whose failure comes back round.
+     * The attempt must always end by leaving (return, break or throw into the catch): a try that
+     * may also complete normally is a read, poll or consumer loop doing work each iteration.
+     */
     function findRetryingTry(loop: Loop): TSESTree.TryStatement | undefined {
       let retrying: TSESTree.TryStatement | undefined;
       walk(loop.body, (node) => {
         if (retrying || isLoop(node)) return false;
         if (node.type !== AST_NODE_TYPES.TryStatement || !node.handler) return true;
         const attemptAwaits = some(node.block, (inner) => inner.type === AST_NODE_TYPES.AwaitExpression);
-        if (attemptAwaits && leavesLoop(node.block, loop) && !alwaysLeaves(node.handler.body)) {
+        if (
+          attemptAwaits &&
+          leavesLoop(node.block, loop) &&
+          alwaysLeaves(node.block, loop) &&
+          !alwaysLeaves(node.handler.body, loop)
+        ) {
           retrying = node;
         }
         return !retrying;
@@ -120,8 +129,21 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       });
     }
 
-    /** `for (const url of mirrors) try { return await fetch(url) } catch {}` tries alternatives. */
+    /**
+     * `for (const url of mirrors) try { return await fetch(url) } catch {}` tries alternatives, as
+     * does a counting loop bounded by a collection (`i < stores.length`), not the same call again.
+     */
     function iteratesAlternatives(loop: Loop, attempt: TSESTree.TryStatement): boolean {
+      if (loop.type === AST_NODE_TYPES.ForStatement) {
+        return (
+          loop.test !== null &&
+          some(loop.test, (node) => {
+            if (node.type !== AST_NODE_TYPES.MemberExpression) return false;
+            const name = staticMemberName(node);
+            return name === 'length' || name === 'size';
+          })
+        );
+      }
       if (loop.type !== AST_NODE_TYPES.ForOfStatement && loop.type !== AST_NODE_TYPES.ForInStatement) {
         return false;
       }
@@ -350,19 +372,25 @@ function breakTarget(node: TSESTree.BreakStatement): TSESTree.Node | undefined {
   return undefined;
 }
 
-/** A catch that always throws, returns or breaks out never lets the loop try again. */
-function alwaysLeaves(statement: TSESTree.Statement): boolean {
+/** Whether every way through `statement` throws, returns or breaks out of `loop`. */
+function alwaysLeaves(statement: TSESTree.Statement, loop: Loop): boolean {
   switch (statement.type) {
     case AST_NODE_TYPES.ThrowStatement:
     case AST_NODE_TYPES.ReturnStatement:
       return true;
-    case AST_NODE_TYPES.BreakStatement:
-      return true;
+    case AST_NODE_TYPES.BreakStatement: {
+      const target = breakTarget(statement);
+      return target !== undefined && within(loop, target);
+    }
     case AST_NODE_TYPES.IfStatement:
-      return alwaysLeaves(statement.consequent) && !!statement.alternate && alwaysLeaves(statement.alternate);
+      return (
+        alwaysLeaves(statement.consequent, loop) &&
+        !!statement.alternate &&
+        alwaysLeaves(statement.alternate, loop)
+      );
     case AST_NODE_TYPES.BlockStatement:
       for (const inner of statement.body) {
-        if (alwaysLeaves(inner)) return true;
+        if (alwaysLeaves(inner, loop)) return true;
         if (mayContinue(inner)) return false;
       }
       return false;

@@ -5,6 +5,11 @@ import { createRule } from '../util/create-rule.js';
 export interface NoUnboundedCacheOptions {
   /** Case-insensitive regular expression a container's name must match to be checked. Default: `'cache|memo|bucket|limit|store|seen'`. */
   namePattern?: string;
+  /**
+   * Also check instance fields (`cache = new Map()`, `this.cache = new Map()` in the constructor),
+   * for services that live as long as the process. Default: `true`.
+   */
+  classFields?: boolean;
 }
 
 type MessageIds = 'unbounded';
@@ -36,7 +41,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
         'Disallow long-lived `Map`/`Set`/object caches that functions add to and nothing ever shrinks',
       recommended: 'warn',
     },
-    defaultOptions: [{ namePattern: DEFAULT_NAME_PATTERN }],
+    defaultOptions: [{ namePattern: DEFAULT_NAME_PATTERN, classFields: true }],
     messages: {
       unbounded:
         '`{{name}}` gains an entry per key inside functions, but nothing in this file ever removes one (no `delete`, `clear` or size check): it grows without bound. Evict idle entries, cap its size, or use a bounded LRU.',
@@ -51,6 +56,10 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
             description:
               "Case-insensitive regular expression a container's name must match to be checked.",
           },
+          classFields: {
+            type: 'boolean',
+            description: 'Also check instance fields of classes, not only module-level containers.',
+          },
         },
         additionalProperties: false,
       },
@@ -58,6 +67,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
   },
   create(context, [options]) {
     const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
+    const checkClassFields = options.classFields ?? true;
     const { sourceCode } = context;
     const containers: Container[] = [];
     const classStack: ClassFrame[] = [];
@@ -121,7 +131,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
       },
       'ClassBody:exit'() {
         const frame = classStack.pop();
-        if (!frame) return;
+        if (!frame || !checkClassFields) return;
         for (const [name, report] of frame.fields) {
           containers.push({ name: `this.${name}`, report, uses: frame.thisUses.get(name) ?? [] });
         }

@@ -98,6 +98,30 @@ runRuleTests('no-hand-rolled-retry', rule, {
         try { return JSON.parse(lines[i]); } catch { i++; }
       }
     }`,
+    // the attempt may complete without leaving: a poll or read loop doing work each iteration
+    `async function poll() {
+      while (true) {
+        try { const job = await getJob(id); if (job.done) return job; } catch (error) { log(error); }
+        await sleep(1000);
+      }
+    }`,
+    `async function pump(controller) {
+      while (true) {
+        let bytes;
+        try {
+          const { done, value } = await controller.next();
+          if (isAborted()) break;
+          bytes = done ? undefined : value;
+        } catch (error) { bytes = error; }
+        if (bytes === undefined) return;
+      }
+    }`,
+    // a counting loop over a collection tries each element once
+    `async function firstHit(stores, key) {
+      for (let i = 0; i < stores.length; i++) {
+        try { return await stores[i].get(key); } catch {}
+      }
+    }`,
     // the retry is delegated to a library
     `const result = await pRetry(() => fetch(url), { retries: 3 });`,
     `async function poll() { for await (const event of events) { try { return await handle(event); } catch {} } }`,
@@ -142,7 +166,11 @@ runRuleTests('no-hand-rolled-retry', rule, {
     {
       code: `async function call() {
         while (true) {
-          try { const r = await fetch(url); if (r.ok) return r; } catch {}
+          try {
+            const response = await fetch(url);
+            if (!response.ok) throw new Error(String(response.status));
+            return response;
+          } catch {}
         }
       }`,
       errors: [{ messageId: 'noDelay' }],

@@ -1,4 +1,6 @@
 import rule from '../../src/rules/no-truthy-cache-check.js';
+import { Linter } from 'eslint';
+import assert from 'node:assert/strict';
 import { runRuleTests } from '../setup.js';
 
 /** The two comparison suggestions, in order, for a case whose only change is `from` → `to…`. */
@@ -287,4 +289,15 @@ runRuleTests('no-truthy-cache-check', rule, {
       ],
     },
   ],
+});
+
+describe('no-truthy-cache-check options', () => {
+  it('rejects an invalid namePattern with an error that names the option', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const config = {
+      plugins: { bulwark: { rules: { 'no-truthy-cache-check': rule } } },
+      rules: { 'bulwark/no-truthy-cache-check': ['error', { namePattern: 'cache(' }] },
+    } as unknown as Linter.Config;
+    assert.throws(() => linter.verify('const x = 1;', config, 'file.js'), /option "namePattern" is not a valid regular expression \(cache\(\)/);
+  });
 });

@@ -1,4 +1,6 @@
 import rule from '../../src/rules/no-unbounded-cache.js';
+import { Linter } from 'eslint';
+import assert from 'node:assert/strict';
 import { runRuleTests } from '../setup.js';
 
 runRuleTests('no-unbounded-cache', rule, {
@@ -53,6 +55,10 @@ runRuleTests('no-unbounded-cache', rule, {
     `function handler() { const cache = new Map(); cache.set('a', 1); }`,
     `class Service { static cache = new Map(); put(k, v) { Service.cache.set(k, v); } }`,
     { code: `const cache = new Map(); function put(k, v) { cache.set(k, v); }`, options: [{ namePattern: '^memo$' }] },
+    {
+      code: `class MatchRecord { store = new Map(); add(target, n) { this.store.set(target, n); } }`,
+      options: [{ classFields: false }],
+    },
   ],
   invalid: [
     {
@@ -152,4 +158,15 @@ runRuleTests('no-unbounded-cache', rule, {
       errors: [{ messageId: 'unbounded', data: { name: 'registry' } }],
     },
   ],
+});
+
+describe('no-unbounded-cache options', () => {
+  it('rejects an invalid namePattern with an error that names the option', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const config = {
+      plugins: { bulwark: { rules: { 'no-unbounded-cache': rule } } },
+      rules: { 'bulwark/no-unbounded-cache': ['error', { namePattern: 'cache(' }] },
+    } as unknown as Linter.Config;
+    assert.throws(() => linter.verify('const x = 1;', config, 'file.js'), /option "namePattern" is not a valid regular expression \(cache\(\)/);
+  });
 });
