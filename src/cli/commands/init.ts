@@ -52,8 +52,8 @@ export function aliasFromTsconfig(root: string, folder: string): string | undefi
   for (const [key, targets] of Object.entries(tsconfig.compilerOptions?.paths ?? {})) {
     if (!key.endsWith('/*') || !Array.isArray(targets)) continue;
     for (const target of targets) {
-      if (typeof target !== 'string' || !target.endsWith('/*')) continue;
-      const inside = relative(resolve(base, target.slice(0, -2)), folder);
+      if (typeof target !== 'string' || !(target === '*' || target.endsWith('/*'))) continue;
+      const inside = relative(resolve(base, target.slice(0, -1)), folder);
       if (inside.startsWith('..') || isAbsolute(inside)) continue;
       return `${key.slice(0, -2)}${inside ? `/${inside.split('\\').join('/')}` : ''}`;
     }
