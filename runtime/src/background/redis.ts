@@ -1,0 +1,287 @@
+/**
+ * Bulwark pattern: background/redis
+ * A reliable Redis-list Queue: BLMOVE into a processing list, ack by LREM, recover() for crashed consumers, delayed retries and a dead-letter list.
+ *
+ * Patterns used: background, log
+ * Packages used: ioredis
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Queue, QueueMessage } from '../background.js';
+import { logger } from '../log.js';
+
+export interface RedisQueueOptions {
+  /** Queue name; keys are `{name}:ready`, `:processing`, `:leases`, `:delayed`, `:dead` (one hash slot, so Cluster works). */
+  name: string;
+  /** Connection for ordinary commands (may be shared). A dedicated blocking connection is duplicated from it. */
+  redis: Redis;
+  /** Longest single BLMOVE wait; receive() then returns [] so the caller can re-check its state. Default 5000 ms. */
+  blockTimeoutMs?: number;
+  /** Age at which recover() treats a processing entry as abandoned; must exceed your slowest handler. Default 300 000 ms. */
+  visibilityTimeoutMs?: number;
+}
+
+export interface RedisQueueCounts {
+  ready: number;
+  processing: number;
+  delayed: number;
+  dead: number;
+}
+
+// Moves a settled entry out of `processing` and, only if it was still there, on to its next place.
+// Conditional so a consumer settling a message that recover() already handed to someone else cannot duplicate it.
+const SETTLE = `
+local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
+if removed == 0 then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+if ARGV[2] == 'lpush' then redis.call('LPUSH', KEYS[3], ARGV[3])
+elseif ARGV[2] == 'rpush' then redis.call('RPUSH', KEYS[3], ARGV[3])
+elseif ARGV[2] == 'zadd' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
+return 1`;
+
+// Non-blocking take: move up to ARGV[1] entries and stamp their lease in the same atomic step.
+const TAKE = `
+local taken = {}
+for i = 1, tonumber(ARGV[1]) do
+  local raw = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')
+  if not raw then break end
+  redis.call('ZADD', KEYS[3], ARGV[2], raw)
+  taken[#taken + 1] = raw
+end
+return taken`;
+
+// Promotes due retries to the back of the ready list; returns the score of the next pending retry.
+const PROMOTE = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)
+for _, raw in ipairs(due) do
+  redis.call('ZREM', KEYS[1], raw)
+  redis.call('LPUSH', KEYS[2], raw)
+end
+local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return next[2] or false`;
+
+// Moves processing entries taken at or before the cutoff back to the front of ready, counting the
+// crash as an attempt (so a message that kills every consumer ends dead-lettered, not looping).
+// An entry without a lease (its consumer died between BLMOVE and stamping it) is stamped now.
+const RECOVER = `
+local moved = 0
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local takenAt = redis.call('ZSCORE', KEYS[2], raw)
+  if not takenAt then
+    redis.call('ZADD', KEYS[2], ARGV[1], raw)
+    takenAt = ARGV[1]
+  end
+  if tonumber(takenAt) <= tonumber(ARGV[2]) then
+    redis.call('LREM', KEYS[1], 1, raw)
+    redis.call('ZREM', KEYS[2], raw)
+    local bumped = string.gsub(raw, '^({"id":"[^"]*","attempts":)(%d+)', function(prefix, n) return prefix .. (tonumber(n) + 1) end, 1)
+    redis.call('RPUSH', KEYS[3], bumped)
+    moved = moved + 1
+  end
+end
+return moved`;
+
+/**
+ * A {@link Queue} on Redis lists. Delivery is at-least-once: a message leaves Redis only when acked,
+ * dead-lettered, or retried into the delayed set, so a consumer crash loses nothing — call
+ * {@link recover} periodically (any consumer may) to redeliver what crashed consumers held.
+ * Bodies travel as JSON. Needs Redis >= 6.2 (BLMOVE).
+ */
+export class RedisQueue<T> implements Queue<T> {
+  readonly name: string;
+  readonly #redis: Redis;
+  readonly #keys: { ready: string; processing: string; leases: string; delayed: string; dead: string };
+  readonly #blockTimeoutMs: number;
+  readonly #visibilityTimeoutMs: number;
+  // The exact stored string is what LREM needs; re-encoding a parsed body is not guaranteed to reproduce it.
+  readonly #raws = new WeakMap<QueueMessage<T>, string>();
+  #blocking: Redis | undefined;
+  #blockingId: number | undefined;
+
+  constructor(options: RedisQueueOptions) {
+    if (!options.name || /[{}]/.test(options.name)) throw new TypeError(`queue name must be non-empty and free of braces, got "${options.name}"`);
+    this.name = options.name;
+    this.#redis = options.redis;
+    const tag = `{${options.name}}`;
+    this.#keys = { ready: `${tag}:ready`, processing: `${tag}:processing`, leases: `${tag}:leases`, delayed: `${tag}:delayed`, dead: `${tag}:dead` };
+    this.#blockTimeoutMs = positive('blockTimeoutMs', options.blockTimeoutMs ?? 5000);
+    this.#visibilityTimeoutMs = positive('visibilityTimeoutMs', options.visibilityTimeoutMs ?? 300_000);
+  }
+
+  async enqueue(body: T): Promise<string> {
+    const id = randomUUID();
+    await this.#redis.lpush(this.#keys.ready, this.#encode({ id, attempts: 0, body }));
+    return id;
+  }
+
+  async receive(max: number, signal: AbortSignal): Promise<QueueMessage<T>[]> {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be an integer >= 1, got ${max}`);
+    if (signal.aborted) return [];
+    const nextRetryAt = (await this.#redis.eval(PROMOTE, 2, this.#keys.delayed, this.#keys.ready, Date.now())) as string | null;
+    let raws = await this.#take(max);
+    if (raws.length === 0) {
+      const untilRetry = nextRetryAt === null ? Infinity : Number(nextRetryAt) - Date.now();
+      const first = await this.#blockingMove(Math.max(1, Math.min(this.#blockTimeoutMs, untilRetry)), signal);
+      if (first === null) return [];
+      await this.#redis.zadd(this.#keys.leases, Date.now(), first);
+      raws = max > 1 ? [first, ...(await this.#take(max - 1))] : [first];
+    }
+    const messages: QueueMessage<T>[] = [];
+    for (const raw of raws) {
+      const message = parse<T>(raw);
+      if (message) {
+        this.#raws.set(message, raw);
+        messages.push(message);
+      } else {
+        await this.#parkMalformed(raw);
+      }
+    }
+    return messages;
+  }
+
+  async ack(message: QueueMessage<T>): Promise<void> {
+    await this.#settle(message, 'none', '', 0);
+  }
+
+  async retry(message: QueueMessage<T>, delayMs: number, error: string): Promise<void> {
+    const next = this.#encode({ ...message, attempts: message.attempts + 1, lastError: error });
+    await this.#settle(message, 'zadd', next, Date.now() + Math.max(0, delayMs));
+  }
+
+  async deadLetter(message: QueueMessage<T>, error: string): Promise<void> {
+    await this.#settle(message, 'lpush', this.#encode({ ...message, attempts: message.attempts + 1, lastError: error }), 0, this.#keys.dead);
+  }
+
+  async release(message: QueueMessage<T>): Promise<void> {
+    await this.#settle(message, 'rpush', this.#rawOf(message), 0, this.#keys.ready);
+  }
+
+  /**
+   * Moves entries held in processing for at least `olderThanMs` (default `visibilityTimeoutMs`) back to
+   * the front of the queue with one more attempt counted. Returns how many moved.
+   */
+  async recover(options: { olderThanMs?: number } = {}): Promise<number> {
+    const olderThanMs = options.olderThanMs ?? this.#visibilityTimeoutMs;
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new RangeError(`olderThanMs must be a finite number >= 0, got ${olderThanMs}`);
+    const now = Date.now();
+    const moved = Number(await this.#redis.eval(RECOVER, 3, this.#keys.processing, this.#keys.leases, this.#keys.ready, now, now - olderThanMs));
+    if (moved > 0) logger.warn({ queue: this.name, moved }, 'recovered messages abandoned by crashed consumers');
+    return moved;
+  }
+
+  async counts(): Promise<RedisQueueCounts> {
+    const [ready, processing, delayed, dead] = await Promise.all([
+      this.#redis.llen(this.#keys.ready),
+      this.#redis.llen(this.#keys.processing),
+      this.#redis.zcard(this.#keys.delayed),
+      this.#redis.llen(this.#keys.dead),
+    ]);
+    return { ready, processing, delayed, dead };
+  }
+
+  /** Dead-lettered messages, newest first. */
+  async deadLetters(limit = 100): Promise<QueueMessage<T>[]> {
+    const raws = await this.#redis.lrange(this.#keys.dead, 0, limit - 1);
+    return raws.map((raw) => parse<T>(raw) ?? { id: 'unparseable', body: raw as T, attempts: 0, lastError: 'not a queue envelope' });
+  }
+
+  /** Closes the dedicated blocking connection. The commands connection is yours to close. */
+  async close(): Promise<void> {
+    const blocking = this.#blocking;
+    this.#blocking = undefined;
+    if (blocking && blocking.status !== 'end') blocking.disconnect();
+  }
+
+  async #take(count: number): Promise<string[]> {
+    const { ready, processing, leases } = this.#keys;
+    return (await this.#redis.eval(TAKE, 3, ready, processing, leases, count, Date.now())) as string[];
+  }
+
+  async #blockingMove(timeoutMs: number, signal: AbortSignal): Promise<string | null> {
+    const blocking = this.#blockingConnection();
+    // A blocked connection cannot carry the command that would cancel it; the abort goes through the other one.
+    const onAbort = () => void this.#unblock(blocking);
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      // Read the id before blocking: once BLMOVE is outstanding this connection answers nothing else.
+      this.#blockingId ??= Number(await blocking.client('ID'));
+      if (signal.aborted) return null;
+      return await blocking.blmove(this.#keys.ready, this.#keys.processing, 'RIGHT', 'LEFT', timeoutMs / 1000);
+    } catch (error) {
+      if (signal.aborted) return null;
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  #blockingConnection(): Redis {
+    if (!this.#blocking || this.#blocking.status === 'end') {
+      const blocking = this.#redis.duplicate();
+      blocking.on('error', (error: Error) => logger.debug({ err: error, queue: this.name }, 'blocking connection error'));
+      blocking.on('close', () => {
+        this.#blockingId = undefined;
+      });
+      this.#blocking = blocking;
+      this.#blockingId = undefined;
+    }
+    return this.#blocking;
+  }
+
+  async #unblock(blocking: Redis): Promise<void> {
+    try {
+      const id = this.#blockingId;
+      if (id !== undefined && this.#redis.status === 'ready' && Number(await this.#redis.client('UNBLOCK', id)) === 1) return;
+    } catch (error) {
+      logger.debug({ err: error, queue: this.name }, 'CLIENT UNBLOCK failed; closing the blocking connection instead');
+    }
+    // Not blocked yet, Redis unreachable, or UNBLOCK not permitted: dropping the connection is the sure way out.
+    blocking.disconnect();
+  }
+
+  async #settle(message: QueueMessage<T>, mode: 'none' | 'lpush' | 'rpush' | 'zadd', next: string, score: number, target?: string): Promise<void> {
+    const raw = this.#rawOf(message);
+    const destination = target ?? this.#keys.delayed;
+    const removed = Number(await this.#redis.eval(SETTLE, 3, this.#keys.processing, this.#keys.leases, destination, raw, mode, next, score));
+    if (removed === 0) {
+      logger.warn({ queue: this.name, messageId: message.id }, 'settled a message no longer in processing (recovered meanwhile, or Redis lost it); it may be handled twice');
+    }
+  }
+
+  #rawOf(message: QueueMessage<T>): string {
+    const raw = this.#raws.get(message);
+    if (raw === undefined) throw new Error(`message ${message.id} was not received from queue "${this.name}" by this instance`);
+    return raw;
+  }
+
+  #encode(message: QueueMessage<T>): string {
+    // Key order is load-bearing: RECOVER bumps `attempts` by matching the `{"id":…,"attempts":N` prefix.
+    try {
+      return JSON.stringify({ id: message.id, attempts: message.attempts, lastError: message.lastError, body: message.body });
+    } catch (error) {
+      throw new TypeError(`queue "${this.name}": message body must be JSON-serialisable (${(error as Error).message})`);
+    }
+  }
+
+  // Something other than this queue wrote to the list: park it where a human will see it rather than crash every consumer.
+  async #parkMalformed(raw: string): Promise<void> {
+    logger.error({ queue: this.name, raw: raw.slice(0, 200) }, 'malformed queue entry; moving it to the dead-letter list');
+    await this.#redis.eval(SETTLE, 3, this.#keys.processing, this.#keys.leases, this.#keys.dead, raw, 'lpush', raw, 0);
+  }
+}
+
+function parse<T>(raw: string): QueueMessage<T> | undefined {
+  try {
+    const value = JSON.parse(raw) as Partial<QueueMessage<T>>;
+    if (typeof value !== 'object' || value === null || typeof value.id !== 'string') return undefined;
+    if (!Number.isInteger(value.attempts) || (value.attempts as number) < 0) return undefined;
+    return { id: value.id, body: value.body as T, attempts: value.attempts as number, ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  return value;
+}
