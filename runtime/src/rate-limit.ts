@@ -163,11 +163,15 @@ export class TokenBucketLimiter implements RateLimiter {
     this.checkKey(key);
     this.checkCost(cost);
     options.signal?.throwIfAborted();
-    const bucket = this.use(key, this.clock.now());
+    const now = this.clock.now();
+    const bucket = this.use(key, now);
     bucket.tokens -= cost;
     if (bucket.tokens + EPSILON >= 0) return;
+    const dueAt = now - bucket.tokens / this.perMs;
     try {
-      await this.clock.sleep(this.msUntil(-bucket.tokens), options.signal);
+      // Normally one sleep. Timers may fire a fraction of a millisecond early by this clock; then the
+      // remainder is slept too, because the reservation is only paid for at `dueAt`.
+      for (let left = dueAt - now; left > EPSILON; left = dueAt - this.clock.now()) await this.clock.sleep(left, options.signal);
     } catch (error) {
       // Hand the reservation back so callers behind this one are not held up by a caller that left.
       if (this.buckets.get(key) === bucket) {

@@ -6,7 +6,10 @@ import {
 } from '../src/rate-limit.js';
 import { captureLogs } from './fixtures/logs.js';
 
-/** A clock the test moves by hand; sleep() records the delay and jumps the clock forward by it. */
+/**
+ * A clock the test moves by hand. sleep() records the delay and, one microtask later, moves the clock to
+ * the sleeper's wake-up time (sleepers started at the same instant share the time that passes).
+ */
 function fakeClock(): Clock & { advance(ms: number): void; readonly sleeps: number[] } {
   let now = 0;
   const sleeps: number[] = [];
@@ -17,7 +20,9 @@ function fakeClock(): Clock & { advance(ms: number): void; readonly sleeps: numb
     async sleep(ms, signal) {
       signal?.throwIfAborted();
       sleeps.push(ms);
-      now += ms;
+      const wakeAt = now + ms;
+      await Promise.resolve();
+      now = Math.max(now, wakeAt);
     },
   };
 }
@@ -129,6 +134,7 @@ describe('rate-limit: token bucket', () => {
       const decision = limiter.take('busy');
       assert.equal(decision.allowed, false);
       assert.equal(decision.retryAfterMs, 2000, 'the reservation is still owed');
+      clock.advance(1000);
       releaseSleep();
       await waiting;
     });
@@ -153,12 +159,11 @@ describe('rate-limit: token bucket', () => {
 
     it('serves concurrent waiters in arrival order, each with one exact sleep', async () => {
       const clock = fakeClock();
-      const sleeps: number[] = [];
-      // All three start at the same instant, so this sleep records without moving the clock.
-      const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 10, clock: { now: clock.now, sleep: async (ms) => { sleeps.push(ms); } } });
+      const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 10, clock });
       limiter.take('k');
       await Promise.all([limiter.wait('k'), limiter.wait('k'), limiter.wait('k', { cost: 0.5 })]);
-      assert.deepEqual(sleeps, [100, 200, 250]);
+      assert.deepEqual(clock.sleeps, [100, 200, 250]);
+      assert.equal(clock.now(), 250);
     });
 
     it('a take() cannot jump the queue of waiters', async () => {
