@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FRAMEWORKS, packagesOf, patternNames, resolveSelection, UnknownPatternError, type Catalog } from '../../engine/catalog';
+import { FRAMEWORKS, packagesOf, resolveSelection, UnknownPatternError, type Catalog } from '../../engine/catalog';
 import { inspectCopy } from '../../engine/copies';
 import { planInsert } from '../../engine/insert';
 import { installCommand, missingPackages } from '../../engine/project';
@@ -79,7 +79,7 @@ export async function runAdd(catalog: Catalog, args: readonly string[], io: Io):
       io.err(io.color.yellow(`note: ${name} has framework adapters, but package.json depends on no supported framework; adding the framework-neutral part only (use --framework to add one)`));
     }
   } catch (error) {
-    if (error instanceof UnknownPatternError) throw new UsageError(new UnknownPatternError(error.requested, patternNames(catalog)).message);
+    if (error instanceof UnknownPatternError) throw new UsageError(error.message);
     throw error;
   }
 
