@@ -459,8 +459,8 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
   return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Resolves after `ms`, or early (without throwing) when `signal` aborts. */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or early (without throwing) when `signal` aborts: the idle wait of a periodic task. */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {

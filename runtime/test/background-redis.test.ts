@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { QueueProcessor } from '../src/background.js';
-import { RedisQueue } from '../src/background/redis.js';
+import { QueueProcessor, TaskManager } from '../src/background.js';
+import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
 import { redisServer, type RedisServer } from './fixtures/redis.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { gate, waitFor } from './fixtures/background-helpers.js';
@@ -114,6 +114,21 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     await processor.stop();
     assert.deepEqual(handled, [['charge card', 1]], 'the crash counts as an attempt');
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
+  });
+
+  it('RedisQueueRecovery sweeps periodically, so a crashed consumer\'s message is handled without manual recover()', async () => {
+    const queue = newQueue<string>({ visibilityTimeoutMs: 1 });
+    const crashed = new RedisQueue<string>({ name: queue.name, redis });
+    await queue.enqueue('resize image');
+    assert.equal((await crashed.receive(1, new AbortController().signal)).length, 1);
+    await crashed.close();
+    const handled: string[] = [];
+    const processor = new QueueProcessor({ queue, handler: async (body) => void handled.push(body) });
+    const tasks = new TaskManager().add(processor).add(new RedisQueueRecovery(queue, { intervalMs: 10 }));
+    tasks.start();
+    await waitFor(() => handled.length === 1, 'the recovered message');
+    assert.equal(await tasks.stop(), 'drained');
+    assert.deepEqual(handled, ['resize image']);
   });
 
   it('dead-letters a message whose consumers keep crashing instead of redelivering it forever', async () => {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Queue, QueueMessage } from '../background.js';
+import { BackgroundTask, delay, type BackgroundTaskOptions, type Queue, type QueueMessage, type TaskContext } from '../background.js';
 import { logger } from '../log.js';
 
 export interface RedisQueueOptions {
@@ -267,6 +267,28 @@ export class RedisQueue<T> implements Queue<T> {
   async #parkMalformed(raw: string): Promise<void> {
     logger.error({ queue: this.name, raw: raw.slice(0, 200) }, 'malformed queue entry; moving it to the dead-letter list');
     await this.#redis.eval(SETTLE, 3, this.#keys.processing, this.#keys.leases, this.#keys.dead, raw, 'lpush', raw, 0);
+  }
+}
+
+export interface RedisQueueRecoveryOptions extends BackgroundTaskOptions {
+  /** Pause between recover() sweeps. Default 60 000 ms. */
+  intervalMs?: number;
+}
+
+/** Sweeps `queue` with recover() every `intervalMs` until stopped; run it next to the queue's processor. */
+export class RedisQueueRecovery extends BackgroundTask {
+  readonly #queue: RedisQueue<unknown>;
+  readonly #intervalMs: number;
+
+  constructor(queue: RedisQueue<unknown>, options: RedisQueueRecoveryOptions = {}) {
+    super({ name: `RedisQueueRecovery(${queue.name})`, ...options });
+    this.#queue = queue;
+    this.#intervalMs = positive('intervalMs', options.intervalMs ?? 60_000);
+  }
+
+  protected async run({ stopping }: TaskContext): Promise<void> {
+    await this.#queue.recover();
+    await delay(this.#intervalMs, stopping);
   }
 }
 
