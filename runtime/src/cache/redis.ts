@@ -70,7 +70,7 @@ export class RedisStore implements CacheStore {
  * - `maxRetriesPerRequest: 1`: a command caught by a dropped connection is retried once, then fails;
  * - `commandTimeout: 250`: a hung Redis (connected, not answering) fails commands after 250 ms;
  * - `connectTimeout: 2_000`, and `retryStrategy` reconnects forever, backing off to 2 s, so the cache comes back by itself.
- * Connection errors are logged once per outage rather than printed by ioredis as "Unhandled error event".
+ * A lost connection is logged once per outage (each error at debug), never printed by ioredis as "Unhandled error event".
  */
 export function createRedisCacheClient(url: string, options: RedisOptions = {}): Redis {
   const client = new Redis(url, {
@@ -81,15 +81,22 @@ export function createRedisCacheClient(url: string, options: RedisOptions = {}):
     retryStrategy: (times) => Math.min(times * 100, 2_000),
     ...options,
   });
+  // 'reconnecting' marks a lost connection (or a failed first connect) but not a deliberate disconnect().
   let down = false;
+  let lastError: Error | undefined;
   client.on('error', (error: Error) => {
+    lastError = error;
+    logger.debug({ err: error }, 'cache/redis: connection error');
+  });
+  client.on('reconnecting', () => {
     if (down) return;
     down = true;
-    logger.warn({ err: error }, 'cache/redis: connection lost, the cache is bypassed until it reconnects');
+    logger.warn({ err: lastError }, 'cache/redis: connection lost, the cache is bypassed until it reconnects');
   });
   client.on('ready', () => {
     if (!down) return;
     down = false;
+    lastError = undefined;
     logger.info('cache/redis: reconnected');
   });
   return client;

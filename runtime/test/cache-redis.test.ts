@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { cached } from '../src/cache.js';
+import { RedisStore } from '../src/cache/redis.js';
+import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+import { readyRedisClient, uniquePrefix } from './fixtures/cache-targets.js';
+import { redisServer } from './fixtures/redis.js';
+
+function countingLoader<A extends unknown[], R>(answer: (...args: A) => R) {
+  const calls: A[] = [];
+  return { calls, load: async (...args: A) => (calls.push(args), answer(...args)) };
+}
+
+const messages = (logs: CapturedLogs, msg: string) => logs.lines.filter((line) => line.msg === msg);
+
+async function untilReady(client: Redis): Promise<void> {
+  if (client.status !== 'ready') await once(client, 'ready');
+}
+
+describe('cache/redis: RedisStore on a real redis-server', () => {
+  let admin: Redis;
+  before(async () => {
+    // A plain client for inspecting Redis; it queues through outages and logs nothing.
+    admin = new Redis((await redisServer()).url);
+    admin.on('error', () => undefined);
+    await untilReady(admin);
+  });
+  after(() => admin.disconnect());
+
+  it('catalogue defect: invalidates by pattern with SCAN batches + UNLINK, never KEYS', async () => {
+    const store = new RedisStore(admin, { scanCount: 100 });
+    const lookup = cached(async (id: number) => ({ id }), { prefix: uniquePrefix('no-keys'), store });
+    for (let batch = 0; batch < 10; batch++) await Promise.all(Array.from({ length: 100 }, (_, i) => lookup(batch * 100 + i)));
+    const bystander = cached(async () => 'kept', { prefix: uniquePrefix('bystander'), store });
+    await bystander();
+
+    await admin.config('RESETSTAT');
+    assert.equal(await lookup.invalidateAll(), 1_000);
+    const stats = await admin.info('commandstats');
+
+    assert.doesNotMatch(stats, /cmdstat_keys:/, 'KEYS blocks Redis for a whole keyspace walk');
+    const scans = Number(/cmdstat_scan:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    const unlinks = Number(/cmdstat_unlink:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    assert.ok(scans > 1, `expected several SCAN batches, saw ${scans}`);
+    assert.ok(unlinks >= 1, 'keys are removed with UNLINK');
+    assert.doesNotMatch(stats, /cmdstat_del:/);
+    assert.equal(await admin.get(bystander.keyFor()), JSON.stringify('kept'));
+  });
+
+  it('stores values as readable JSON with a millisecond TTL (PX)', async () => {
+    const store = new RedisStore(admin);
+    const lookup = cached(async (id: string) => ({ id, missing: undefined }), { prefix: uniquePrefix('px'), store, ttl: 30_000 });
+    await lookup('u1');
+    const key = lookup.keyFor('u1');
+    assert.equal(await admin.get(key), '{"id":"u1","missing":{"$bw":"undefined"}}');
+    const ttl = await admin.pttl(key);
+    assert.ok(ttl > 0 && ttl <= 30_000, `pttl ${ttl}`);
+  });
+
+  it('works with a client keyPrefix: SCAN matches and UNLINK removes the prefixed keys', async () => {
+    const server = await redisServer();
+    const prefixed = new Redis(server.url, { keyPrefix: 'app[1]:' }); // glob characters in the prefix on purpose
+    try {
+      const store = new RedisStore(prefixed);
+      const ns = uniquePrefix('key-prefix');
+      await store.set(`${ns}:a`, '1', 60_000);
+      await store.set(`${ns}:b`, '2', 60_000);
+      assert.equal(await admin.get(`app[1]:${ns}:a`), '1');
+      assert.equal(await store.deleteMatching(`${ns}:*`), 2);
+      assert.equal(await admin.exists(`app[1]:${ns}:a`, `app[1]:${ns}:b`), 0);
+    } finally {
+      prefixed.disconnect();
+    }
+  });
+
+  it('rejects an invalid scanCount with a clear RangeError', () => {
+    assert.throws(() => new RedisStore(admin, { scanCount: 0 }), /scanCount must be a positive integer, got 0/);
+  });
+
+  describe('outages', () => {
+    let logs: CapturedLogs | undefined;
+    let stopped = false;
+    /** Stops the fixture's Redis; afterEach restarts it even when the test fails mid-outage. */
+    async function stopRedis(): Promise<void> {
+      stopped = true;
+      await (await redisServer()).stop();
+    }
+    async function startRedis(): Promise<void> {
+      // The fixture's start() is not idempotent: only call it for a server this suite stopped.
+      if (!stopped) return;
+      stopped = false;
+      await (await redisServer()).start();
+    }
+    afterEach(async () => {
+      logs?.restore();
+      logs = undefined;
+      await startRedis();
+    });
+
+    it('catalogue defect: a Redis outage degrades to the loader, logged once, and the cache recovers after restart', async function () {
+      const server = await redisServer();
+      if (!server.controllable) this.skip();
+      const client = await readyRedisClient();
+      try {
+        logs = captureLogs();
+        const { calls, load } = countingLoader((id: number) => `user-${id}`);
+        const lookup = cached(load, { prefix: uniquePrefix('outage'), store: new RedisStore(client) });
+        assert.equal(await lookup(1), 'user-1');
+        assert.equal(await lookup(1), 'user-1');
+        assert.equal(calls.length, 1, 'served from Redis before the outage');
+
+        await stopRedis();
+        for (let i = 0; i < 5; i++) assert.equal(await lookup(1), 'user-1', 'never throws while Redis is down');
+        assert.equal(calls.length, 6, 'every call during the outage went to the loader');
+        assert.equal(messages(logs, 'cache: store unavailable, calling the loader instead').length, 1, 'warned once, not per call');
+        assert.ok(messages(logs, 'cache: store still unavailable').length >= 1, 'later failures are logged at debug');
+
+        await startRedis();
+        await untilReady(client);
+        assert.equal(await lookup(1), 'user-1'); // the restarted Redis is empty: one load, stored again
+        assert.equal(await lookup(1), 'user-1');
+        assert.equal(calls.length, 7, 'cached again after the restart');
+        assert.equal(messages(logs, 'cache: store available again').length, 1);
+        assert.equal(messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects').length, 1);
+        assert.equal(messages(logs, 'cache/redis: reconnected').length, 1);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    it('bounds each call by storeTimeout even with a default ioredis client that queues commands offline', async function () {
+      const server = await redisServer();
+      if (!server.controllable) this.skip();
+      const client = new Redis(server.url); // offline queue on, 20 retries per request: would wait for Redis
+      client.on('error', () => undefined);
+      try {
+        await untilReady(client);
+        logs = captureLogs();
+        const { calls, load } = countingLoader(() => 'from loader');
+        const lookup = cached(load, { prefix: uniquePrefix('queued'), store: new RedisStore(client), storeTimeout: 100 });
+        await stopRedis();
+        // Without the store timeout this call would hang until Redis returned (mocha would time it out).
+        assert.equal(await lookup(), 'from loader');
+        assert.equal(calls.length, 1);
+        assert.match(String((messages(logs, 'cache: store unavailable, calling the loader instead')[0]?.err as { message?: string })?.message), /took longer than 100 ms/);
+      } finally {
+        await startRedis();
+        client.disconnect();
+      }
+    });
+
+    it('answers from the loader while Redis is hung (process stopped), then caches again when it resumes', async function () {
+      const server = await redisServer();
+      if (!server.controllable) this.skip();
+      const client = await readyRedisClient();
+      const pid = Number(/process_id:(\d+)/.exec(await admin.info('server'))?.[1]);
+      assert.ok(pid > 0);
+      const { calls, load } = countingLoader(() => 'fresh');
+      const lookup = cached(load, { prefix: uniquePrefix('hung'), store: new RedisStore(client) });
+      process.kill(pid, 'SIGSTOP');
+      try {
+        logs = captureLogs();
+        // A stopped process still accepts TCP data but never answers: only timeouts end these calls.
+        assert.equal(await lookup(), 'fresh');
+        assert.equal(await lookup(), 'fresh');
+        assert.equal(calls.length, 2);
+        assert.equal(messages(logs, 'cache: store unavailable, calling the loader instead').length, 1);
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+      try {
+        // The writes sent during the hang were only given up on, not unsent: once Redis resumes
+        // and has drained them (a PING answered on the same connection), the value is there.
+        await client.ping();
+        assert.equal(await lookup(), 'fresh');
+        assert.equal(calls.length, 2, 'served from Redis again');
+      } finally {
+        client.disconnect();
+      }
+    });
+  });
+});
