@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { MemoryStore, cached, decodeValue, encodeValue, globToRegExp } from '../src/cache.js';
+import { captureLogs } from './fixtures/logs.js';
+
+describe('cache: MemoryStore bounds', () => {
+  it('evicts the least recently used entry beyond maxEntries; a read counts as a use', async () => {
+    const store = new MemoryStore({ maxEntries: 3 });
+    await store.set('a', '1', 60_000);
+    await store.set('b', '2', 60_000);
+    await store.set('c', '3', 60_000);
+    assert.equal(await store.get('a'), '1'); // a is now the most recently used
+    await store.set('d', '4', 60_000);
+    assert.equal(store.size, 3);
+    assert.equal(await store.get('b'), undefined, 'b was least recently used');
+    assert.deepEqual([await store.get('a'), await store.get('c'), await store.get('d')], ['1', '3', '4']);
+  });
+
+  it('stays bounded under many distinct keys, as the default store of cached() does', async () => {
+    const store = new MemoryStore({ maxEntries: 100 });
+    const lookup = cached(async (id: number) => id, { prefix: 'bounded', store });
+    for (let id = 0; id < 1_000; id++) await lookup(id);
+    assert.equal(store.size, 100);
+    assert.equal(await lookup(999), 999);
+  });
+
+  it('works without a store option (a private MemoryStore)', async () => {
+    let loads = 0;
+    const lookup = cached(async (id: string) => (loads++, id.toUpperCase()), { prefix: 'default-store' });
+    assert.equal(await lookup('a'), 'A');
+    assert.equal(await lookup('a'), 'A');
+    assert.equal(loads, 1);
+  });
+
+  it('rejects an invalid maxEntries with a clear RangeError', () => {
+    for (const maxEntries of [0, -1, 1.5, Number.NaN, Infinity]) {
+      assert.throws(() => new MemoryStore({ maxEntries }), /MemoryStore: maxEntries must be a positive integer, got/);
+    }
+  });
+});
+
+describe('cache: value encoding', () => {
+  it('keeps undefined, null, 0, "", false distinct (plain JSON cannot)', () => {
+    const values = [undefined, null, 0, '', false];
+    const decoded = values.map((value) => decodeValue(encodeValue(value)));
+    decoded.forEach((value, i) => assert.ok(Object.is(value, values[i]), `value ${i}: ${String(value)}`));
+    assert.equal(new Set(values.map(encodeValue)).size, values.length);
+  });
+
+  it('property: any JSON-like or rich value round-trips to a deeply equal value', () => {
+    fc.assert(
+      fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true }), (value) => {
+        assert.deepStrictEqual(decodeValue(encodeValue(value)), value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('names the path of values it cannot encode', () => {
+    assert.throws(() => encodeValue({ user: { save() {} } }), /cannot encode a function at \$\.user\.save/);
+    assert.throws(() => encodeValue([Symbol('x')]), /cannot encode a symbol at \$\[0\]/);
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    assert.throws(() => encodeValue(loop), /circular reference at \$\.self/);
+  });
+
+  it('treats an entry it cannot decode as a miss, logged', async () => {
+    const store = new MemoryStore();
+    let loads = 0;
+    const lookup = cached(async () => (loads++, 'loaded'), { prefix: 'corrupt', store });
+    await store.set(lookup.keyFor(), '{"$bw":"from-a-future-version"}', 60_000);
+    const logs = captureLogs();
+    try {
+      assert.equal(await lookup(), 'loaded');
+    } finally {
+      logs.restore();
+    }
+    assert.equal(loads, 1);
+    assert.ok(logs.lines.some((line) => line.msg === 'cache: ignoring an entry that cannot be decoded'));
+  });
+});
+
+describe('cache: keys', () => {
+  const lookup = cached(async (...args: unknown[]) => args, { prefix: 'keys' });
+
+  it('property: object key order never changes the key; different values always do', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.jsonValue(), (record, extra) => {
+        const reversed = Object.fromEntries(Object.entries(record).reverse());
+        assert.equal(lookup.keyFor(record), lookup.keyFor(reversed));
+        fc.pre(!Object.hasOwn(record, '\u0000extra'));
+        const changed = { ...record, ['\u0000extra']: extra };
+        assert.notEqual(lookup.keyFor(record), lookup.keyFor(changed));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hashes long argument lists into a short, stable key under the prefix', () => {
+    const big = { ids: Array.from({ length: 500 }, (_, i) => i) };
+    const key = lookup.keyFor(big);
+    assert.match(key, /^keys:#[\w-]{43}$/);
+    assert.equal(key, lookup.keyFor({ ids: [...big.ids] }));
+    assert.notEqual(key, lookup.keyFor({ ids: [...big.ids, 500] }));
+  });
+
+  it('refuses a function or circular argument with a TypeError pointing at the key option', async () => {
+    await assert.rejects(lookup(() => 1), /arguments\[0\] is a function and cannot be part of a cache key; pass a `key` option/);
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    await assert.rejects(lookup(loop), /arguments\[0\]\.self is circular/);
+  });
+
+  it('uses the key option to pick identifying arguments', async () => {
+    let loads = 0;
+    const withLogger = cached(async (id: number, _log: (line: string) => void) => (loads++, id), {
+      prefix: 'picked',
+      key: (id) => id,
+    });
+    await withLogger(7, () => undefined);
+    await withLogger(7, console.log);
+    assert.equal(loads, 1);
+  });
+});
+
+describe('cache: options and globs', () => {
+  it('rejects bad options with clear errors', () => {
+    const load = async () => 1;
+    assert.throws(() => cached(load, {} as never), /prefix must be a non-empty string, got undefined/);
+    assert.throws(() => cached(load, { prefix: '' }), /prefix must be a non-empty string, got ""/);
+    assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a finite number of ms > 0, got 0/);
+    assert.throws(() => cached(load, { prefix: 'p', ttl: Infinity }), /ttl must be a finite number of ms > 0, got Infinity/);
+    assert.throws(() => cached(load, { prefix: 'p', negativeTtl: -1 }), /negativeTtl must be a finite number >= 0, got -1/);
+    assert.throws(() => cached(load, { prefix: 'p', storeTimeout: Number.NaN }), /storeTimeout must be/);
+    assert.throws(() => cached('nope' as never, { prefix: 'p' }), /load must be a function, got "nope"/);
+  });
+
+  it('globToRegExp matches like Redis, treating regex characters literally', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['user:*', 'user:', true],
+      ['user:*', 'users:1', false],
+      ['a.c', 'abc', false],
+      ['a.c', 'a.c', true],
+      ['h?llo', 'hello', true],
+      ['h[ae]llo', 'hillo', false],
+      ['h[^e]llo', 'hallo', true],
+      ['h[a-b]llo', 'hbllo', true],
+      ['x\\?', 'x?', true],
+      ['x\\?', 'xy', false],
+      ['(a|b)+', '(a|b)+', true],
+      ['multi*line', 'multi\nline', true],
+    ];
+    for (const [glob, key, expected] of cases) assert.equal(globToRegExp(glob).test(key), expected, `${glob} vs ${JSON.stringify(key)}`);
+  });
+});
