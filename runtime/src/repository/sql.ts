@@ -57,6 +57,9 @@ export function quoteIdentifier(name: string): string {
 }
 
 /**
+ * There is no AbortSignal: pg cannot cancel a running query from a signal, so bound query time on the
+ * server instead (`SET statement_timeout`, or per role/database).
+ *
  * Ordering by a timestamp column? Make it `timestamptz(3)`: JS Dates hold milliseconds, so a cursor
  * taken from a microsecond timestamp would point slightly before its row and repeat it.
  */
