@@ -1,0 +1,166 @@
+/**
+ * Bulwark pattern: rate-limit/redis
+ * A Redis sliding-window limiter: one atomic Lua script per decision (EVALSHA, reloaded on NOSCRIPT), Redis server time, fail-open or fail-closed.
+ *
+ * Patterns used: rate-limit, log
+ * Packages used: ioredis
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { logger } from '../log.js';
+import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from '../rate-limit.js';
+
+/*
+ * Why each line of the script is there:
+ * - Time comes from Redis `TIME`, not from the caller: app servers' clocks drift apart, and a window
+ *   judged by several clocks admits too much (or too little). One key lives on one Redis node, so every
+ *   decision about it uses one clock. (Scripts are replicated by effects, so TIME is allowed.)
+ * - Trim, count and add happen in one script, so concurrent callers cannot both see "one slot left".
+ * - A denied request is NOT added: otherwise a client that keeps retrying keeps its own window full forever.
+ * - Members are "<time>:<caller nonce>": two requests in the same microsecond stay two entries.
+ * - The only key is KEYS[1], so it works on Redis Cluster.
+ * Returns { allowed 0|1, requests in window, ms until the window is empty, ms until a slot frees }.
+ */
+const SLIDING_WINDOW_SCRIPT = `
+if redis.replicate_commands then redis.replicate_commands() end
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = 0
+if count < limit then
+  redis.call('ZADD', KEYS[1], now, string.format('%s.%06d:%s', time[1], tonumber(time[2]), ARGV[3]))
+  redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+  count = count + 1
+  allowed = 1
+end
+local reset = 0
+local retry = 0
+if count > 0 then
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  reset = tonumber(newest[2]) + window - now
+  if allowed == 0 then
+    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    retry = tonumber(oldest[2]) + window - now
+  end
+end
+return { allowed, count, math.ceil(reset / 1000), math.ceil(retry / 1000) }
+`;
+
+const SCRIPT_SHA = createHash('sha1').update(SLIDING_WINDOW_SCRIPT).digest('hex');
+
+// ioredis statuses in which a command could only wait in the offline queue. ('connecting' is not here: it
+// is also the normal state right after startup; the timeout bounds it.)
+const UNAVAILABLE = new Set(['reconnecting', 'close', 'end']);
+
+export interface SlidingWindowOptions {
+  /** An ioredis client or cluster (attach an 'error' listener to it, as for any ioredis client). */
+  readonly redis: Redis | Cluster;
+  /** Requests admitted per window, per key. Integer >= 1. */
+  readonly limit: number;
+  /** Window length in milliseconds. Integer >= 1. */
+  readonly windowMs: number;
+  /** Prefix of every Redis key. Default `'rate-limit:'`; give each limiter its own. */
+  readonly prefix?: string;
+  /**
+   * When Redis cannot decide (unreachable, timed out, erroring): `true` admits the request, `false` denies it.
+   * Default `true`: a rate limiter should not turn a Redis outage into a full outage. Use `false` where
+   * the limit is a security control (login, password reset, costly endpoints).
+   */
+  readonly failOpen?: boolean;
+  /**
+   * Longest wait for a connected Redis before the failure policy decides. Default 500 ms. (While the client
+   * is disconnected the policy decides at once.) A command that timed out may still run later and count.
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * At most `limit` requests per key in any window of `windowMs` (a sliding log, exact rather than the
+ * fixed-window approximation), shared by every process that uses the same Redis. One round trip per
+ * decision: EVALSHA; only after a Redis restart or SCRIPT FLUSH does one decision add an EVAL.
+ */
+export class SlidingWindowLimiter implements RateLimiter {
+  readonly policy: RateLimitPolicy;
+  private readonly redis: Redis | Cluster;
+  private readonly prefix: string;
+  private readonly failOpen: boolean;
+  private readonly timeoutMs: number;
+  private policyDecisions = 0;
+
+  constructor(options: SlidingWindowOptions) {
+    const { redis, limit, windowMs, prefix = 'rate-limit:', failOpen = true, timeoutMs = 500 } = options ?? ({} as SlidingWindowOptions);
+    if (!redis || typeof (redis as Redis).evalsha !== 'function') throw new TypeError('redis must be an ioredis client or cluster');
+    if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError(`limit must be an integer >= 1, got ${String(limit)}`);
+    if (!(Number.isInteger(windowMs) && windowMs >= 1)) throw new RangeError(`windowMs must be an integer >= 1, got ${String(windowMs)}`);
+    if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new RangeError(`timeoutMs must be a finite number > 0, got ${String(timeoutMs)}`);
+    if (typeof prefix !== 'string') throw new TypeError('prefix must be a string');
+    this.redis = redis;
+    this.prefix = prefix;
+    this.failOpen = failOpen;
+    this.timeoutMs = timeoutMs;
+    this.policy = { limit, windowMs };
+  }
+
+  /** Decides and records one request for `key`. Never throws for Redis trouble: the failure policy answers. */
+  async take(key: string): Promise<RateLimitDecision> {
+    if (typeof key !== 'string') throw new TypeError(`rate limit key must be a string, got ${typeof key}`);
+    const { limit, windowMs } = this.policy;
+    let reply: unknown;
+    try {
+      // While the client is between reconnect attempts, decide at once: a queued command would only run
+      // after recovery, recording a request the policy already answered.
+      if (UNAVAILABLE.has(this.redis.status)) throw new Error(`Redis connection is ${this.redis.status}`);
+      reply = await this.withTimeout(this.runScript(this.prefix + key, [limit, windowMs * 1000, randomUUID()]));
+    } catch (error) {
+      return this.decideWithoutRedis(error);
+    }
+    const [allowed, count, resetMs, retryAfterMs] = parseReply(reply);
+    if (this.policyDecisions > 0) {
+      logger.info({ policyDecisions: this.policyDecisions }, 'rate limiter: Redis answers again');
+      this.policyDecisions = 0;
+    }
+    return { allowed: allowed === 1, limit, remaining: Math.max(0, limit - count), resetMs, retryAfterMs };
+  }
+
+  private async runScript(key: string, args: Array<string | number>): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(SCRIPT_SHA, 1, key, ...args);
+    } catch (error) {
+      // The script cache is empty after a restart, failover or SCRIPT FLUSH; EVAL runs it and caches it again.
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return await this.redis.eval(SLIDING_WINDOW_SCRIPT, 1, key, ...args);
+    }
+  }
+
+  private withTimeout<T>(operation: Promise<T>): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    });
+    return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private decideWithoutRedis(error: unknown): RateLimitDecision {
+    // One warning when trouble starts and one info line when it ends, not one line per request of an outage.
+    if (this.policyDecisions++ === 0) {
+      logger.warn(
+        { err: error, failOpen: this.failOpen },
+        this.failOpen ? 'rate limiter: Redis unavailable, admitting requests (fail open)' : 'rate limiter: Redis unavailable, denying requests (fail closed)',
+      );
+    }
+    const { limit, windowMs } = this.policy;
+    if (this.failOpen) return { allowed: true, limit, remaining: limit, resetMs: 0, retryAfterMs: 0, degraded: true };
+    const retryAfterMs = Math.min(windowMs, 1000);
+    return { allowed: false, limit, remaining: 0, resetMs: retryAfterMs, retryAfterMs, degraded: true };
+  }
+}
+
+function parseReply(reply: unknown): [number, number, number, number] {
+  if (Array.isArray(reply) && reply.length === 4 && reply.every((value) => typeof value === 'number')) {
+    return reply as [number, number, number, number];
+  }
+  throw new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`);
+}
