@@ -1,17 +1,25 @@
-// Activation only registers: every command loads what it needs on first use.
+// Activation only registers: the catalog and the linter load on first use.
 import * as vscode from 'vscode';
 import { CatalogLoader } from './catalog-loader';
+import { BulwarkDiagnostics, LANGUAGES } from './diagnostics';
 import { insertPatternCommand } from './insert-pattern';
+import { LinterLoader } from './linter-loader';
 import { PROPOSED_SCHEME, ProposedContent } from './proposed-content';
+import { BulwarkQuickFixes, FINISH_PATTERN_EDIT, finishPatternEdit } from './quick-fixes';
 import { checkPatternsCommand, updatePatternsCommand, type CheckPatternsArgs, type UpdatePatternsArgs } from './update-patterns';
 
 export function activate(context: vscode.ExtensionContext): void {
   const catalog = new CatalogLoader(context.extensionUri);
+  const linter = new LinterLoader(context.extensionPath);
   const proposed = new ProposedContent();
+  const diagnostics = new BulwarkDiagnostics(linter);
   context.subscriptions.push(
+    diagnostics,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
+    vscode.languages.registerCodeActionsProvider(LANGUAGES, new BulwarkQuickFixes(diagnostics, catalog, linter), BulwarkQuickFixes.metadata),
     vscode.commands.registerCommand('bulwark.insertPattern', (args?: unknown) => insertPatternCommand(catalog, proposed, args)),
     vscode.commands.registerCommand('bulwark.checkPatterns', (args?: CheckPatternsArgs) => checkPatternsCommand(catalog, args)),
+    vscode.commands.registerCommand(FINISH_PATTERN_EDIT, finishPatternEdit),
     vscode.commands.registerCommand('bulwark.updatePatterns', (args?: UpdatePatternsArgs) => updatePatternsCommand(catalog, args)),
   );
 }

@@ -5,8 +5,6 @@ import type { Catalog, CatalogFile } from '../engine/catalog';
 import { planInsert, type InsertAction } from '../engine/insert';
 import { readText } from './workspace-files';
 
-const encoder = new TextEncoder();
-
 export function fileUri(patternsDir: vscode.Uri, relativePath: string): vscode.Uri {
   return vscode.Uri.joinPath(patternsDir, ...relativePath.split('/'));
 }
@@ -21,10 +19,12 @@ export async function addMissingFiles(
   const actions = await planInsert(catalog, files, (path) => readText(fileUri(patternsDir, path)));
   for (const action of actions) {
     if (action.kind !== 'create') continue;
-    edit.createFile(fileUri(patternsDir, action.path), {
-      contents: encoder.encode(action.text),
-      ignoreIfExists: true,
-    }, { label: `Insert Bulwark pattern ${action.file.id}`, needsConfirmation: false });
+    // An empty file plus a text insert, not createFile's `contents`: that edit crosses the
+    // extension-host boundary (code actions, previews) and stays one undoable step.
+    const uri = fileUri(patternsDir, action.path);
+    const metadata = { label: `Insert Bulwark pattern ${action.file.id}`, needsConfirmation: false };
+    edit.createFile(uri, { ignoreIfExists: true }, metadata);
+    edit.insert(uri, new vscode.Position(0, 0), action.text, metadata);
   }
   return actions;
 }

@@ -1,0 +1,128 @@
+// Bulwark's own diagnostics: the plugin's recommended rules run in-process on open JS/TS
+// documents, so the quick fixes work with no ESLint set up. Setting `bulwark.diagnostics`:
+// `auto` (default) stands aside where the ESLint extension already reports bulwark/* rules.
+import * as vscode from 'vscode';
+import type { LintMessage } from '../linter/lint';
+import type { LinterLoader } from './linter-loader';
+
+export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
+const DEBOUNCE_MS = 250;
+
+export type DiagnosticsMode = 'auto' | 'on' | 'off';
+
+export function ruleOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+  return typeof code === 'string' && code.startsWith('bulwark/') && (diagnostic.source === 'bulwark' || diagnostic.source === 'eslint')
+    ? code.slice('bulwark/'.length)
+    : undefined;
+}
+
+function eslintReportsBulwark(uri: vscode.Uri): boolean {
+  return vscode.languages.getDiagnostics(uri).some((diagnostic) => diagnostic.source === 'eslint' && ruleOf(diagnostic) !== undefined);
+}
+
+export function toRange(document: vscode.TextDocument, message: LintMessage): vscode.Range {
+  const start = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
+  const end = message.endLine !== undefined ? new vscode.Position(message.endLine - 1, (message.endColumn ?? message.column) - 1) : start;
+  return document.validateRange(new vscode.Range(start, end));
+}
+
+export class BulwarkDiagnostics implements vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('bulwark');
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly results = new Map<string, { version: number; timeoutMs: number; messages: LintMessage[] }>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private docs: Record<string, string> | undefined;
+
+  constructor(private readonly linter: LinterLoader) {
+    this.subscriptions.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('bulwark')) this.refreshAll();
+      }),
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        // In auto mode, step aside as soon as the ESLint extension reports bulwark/* itself.
+        for (const uri of event.uris) if (this.mode(uri) === 'auto' && this.collection.has(uri) && eslintReportsBulwark(uri)) this.collection.delete(uri);
+      }),
+    );
+    // Documents already open when the extension activated, linted after activation returns.
+    setTimeout(() => this.refreshAll(), 0);
+  }
+
+  mode(uri: vscode.Uri): DiagnosticsMode {
+    return vscode.workspace.getConfiguration('bulwark', uri).get<DiagnosticsMode>('diagnostics', 'auto');
+  }
+
+  private wanted(document: vscode.TextDocument): boolean {
+    if (!LANGUAGES.includes(document.languageId) || document.uri.scheme === 'output' || document.uri.scheme === 'git') return false;
+    const mode = this.mode(document.uri);
+    return mode === 'on' || (mode === 'auto' && !eslintReportsBulwark(document.uri));
+  }
+
+  private schedule(document: vscode.TextDocument, delay: number): void {
+    if (!LANGUAGES.includes(document.languageId)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.publish(document);
+      }, delay),
+    );
+  }
+
+  private refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) this.publish(document);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    clearTimeout(this.timers.get(uri.toString()));
+    this.results.delete(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  /** Lints (once per document version) and publishes; returns the diagnostics set. */
+  publish(document: vscode.TextDocument): vscode.Diagnostic[] {
+    if (document.isClosed || !this.wanted(document)) {
+      this.collection.delete(document.uri);
+      return [];
+    }
+    const diagnostics = this.messages(document).filter((message) => message.ruleId?.startsWith('bulwark/')).map((message) => this.toDiagnostic(document, message));
+    this.collection.set(document.uri, diagnostics);
+    return diagnostics;
+  }
+
+  /** The lint messages of this document version, linting only when the cache is stale. */
+  messages(document: vscode.TextDocument): LintMessage[] {
+    const key = document.uri.toString();
+    const timeoutMs = vscode.workspace.getConfiguration('bulwark', document.uri).get<number>('timeoutMs', 10_000);
+    const cached = this.results.get(key);
+    if (cached && cached.version === document.version && cached.timeoutMs === timeoutMs) return cached.messages;
+    const messages = this.linter.load().lintText(document.getText(), document.fileName, { timeoutMs });
+    this.results.set(key, { version: document.version, timeoutMs, messages });
+    return messages;
+  }
+
+  private toDiagnostic(document: vscode.TextDocument, message: LintMessage): vscode.Diagnostic {
+    this.docs ??= this.linter.load().ruleDocs();
+    const rule = message.ruleId ?? '';
+    const diagnostic = new vscode.Diagnostic(
+      toRange(document, message),
+      message.message,
+      message.severity === 2 ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+    );
+    diagnostic.source = 'bulwark';
+    const target = this.docs[rule];
+    diagnostic.code = target ? { value: rule, target: vscode.Uri.parse(target) } : rule;
+    return diagnostic;
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    vscode.Disposable.from(...this.subscriptions).dispose();
+  }
+}

@@ -1,0 +1,209 @@
+// Every quick fix, in the real host, on real files: request code actions at the diagnostic,
+// apply the fix, save, and check the text, the pattern files it created, and that tsc passes.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { resetWorkspace, runtimeSource, typecheck, workspacePath, writeWorkspaceFile } from './workspace';
+
+const FILES = ['src/patterns', 'src/qf-retry.ts', 'src/qf-timeout.ts', 'src/qf-fanout.ts', 'src/qf-swallow.ts', 'src/qf-truthy.ts', 'src/qf-loop.ts', 'src/qf-keys.ts', 'src/qf-eslint.ts'];
+
+async function setMode(mode: 'auto' | 'on' | 'off'): Promise<void> {
+  await vscode.workspace.getConfiguration('bulwark').update('diagnostics', mode, vscode.ConfigurationTarget.Workspace);
+}
+
+async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function bulwarkDiagnostic(uri: vscode.Uri, rule: string, source = 'bulwark'): vscode.Diagnostic | undefined {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .find((diagnostic) => diagnostic.source === source && typeof diagnostic.code === 'object' && diagnostic.code.value === `bulwark/${rule}`);
+}
+
+async function open(relative: string, text: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(writeWorkspaceFile(relative, text)));
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+async function actionsAt(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  return vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 50);
+}
+
+/** Applies a code action the way the light bulb does: its edit, then its command. */
+async function apply(action: vscode.CodeAction, document: vscode.TextDocument): Promise<void> {
+  if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `could not apply "${action.title}"`);
+  if (action.command) await vscode.commands.executeCommand(action.command.command, ...(action.command.arguments ?? []));
+  await document.save();
+  await vscode.workspace.saveAll(false);
+}
+
+async function fix(relative: string, text: string, rule: string, title: string): Promise<{ document: vscode.TextDocument; actions: vscode.CodeAction[] }> {
+  const document = await open(relative, text);
+  const diagnostic = await waitFor(() => bulwarkDiagnostic(document.uri, rule), `bulwark/${rule} on ${relative}`);
+  const actions = await actionsAt(document, diagnostic);
+  const chosen = actions.find((action) => action.title === title);
+  assert.ok(chosen, `"${title}" not offered; got ${actions.map((action) => action.title).join(' | ')}`);
+  assert.ok(actions.some((action) => action.title === `Show documentation for bulwark/${rule}`));
+  await apply(chosen, document);
+  return { document, actions };
+}
+
+const patternFile = (relative: string) => workspacePath('src', 'patterns', relative);
+
+describe('quick fixes', function () {
+  this.timeout(120_000);
+  before(async () => {
+    await resetWorkspace(...FILES);
+    await setMode('on');
+  });
+  after(async () => {
+    await setMode('auto');
+    await resetWorkspace(...FILES);
+  });
+
+  it('require-retry: "Wrap in retry()" inserts the pattern, imports it and wraps the call', async () => {
+    const { document, actions } = await fix(
+      'src/qf-retry.ts',
+      "export async function load(url: string): Promise<unknown> {\n  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });\n  return response.json();\n}\n",
+      'require-retry',
+      'Wrap in retry()',
+    );
+    assert.ok(actions.find((action) => action.title === 'Wrap in retry()')?.isPreferred);
+    assert.equal(
+      document.getText(),
+      "import { retry } from './patterns/retry.js';\nexport async function load(url: string): Promise<unknown> {\n  const response = await retry(() => fetch(url, { signal: AbortSignal.timeout(5000) }));\n  return response.json();\n}\n",
+    );
+    assert.equal(fs.readFileSync(patternFile('retry.ts'), 'utf8').split('\n').slice(1).join('\n'), runtimeSource('retry'));
+    assert.ok(fs.existsSync(patternFile('log.ts')));
+  });
+
+  it('require-request-timeout: "Add a timeout" uses bulwark.timeoutMs', async () => {
+    await vscode.workspace.getConfiguration('bulwark').update('timeoutMs', 2500, vscode.ConfigurationTarget.Workspace);
+    try {
+      const { document } = await fix(
+        'src/qf-timeout.ts',
+        "import { retry } from './patterns/retry.js';\nexport async function ping(url: string): Promise<number> {\n  const response = await retry(() => fetch(url));\n  return response.status;\n}\n",
+        'require-request-timeout',
+        'Add a timeout',
+      );
+      assert.match(document.getText(), /fetch\(url, \{ signal: AbortSignal\.timeout\(2500\) \}\)/);
+    } finally {
+      await vscode.workspace.getConfiguration('bulwark').update('timeoutMs', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  it('no-unbounded-concurrency: "Limit concurrency" rewrites to mapWithConcurrency', async () => {
+    const { document } = await fix(
+      'src/qf-fanout.ts',
+      "import { retry } from './patterns/retry.js';\nexport async function loadAll(urls: string[]): Promise<Response[]> {\n  return Promise.all(urls.map((url) => retry(() => fetch(url, { signal: AbortSignal.timeout(1000) }))));\n}\n",
+      'no-unbounded-concurrency',
+      'Limit concurrency',
+    );
+    assert.match(document.getText(), /^import \{ mapWithConcurrency \} from '\.\/patterns\/concurrency\.js';$/m);
+    assert.match(document.getText(), /return mapWithConcurrency\(urls, 8, \(url\) => retry\(/);
+    assert.equal(fs.readFileSync(patternFile('concurrency.ts'), 'utf8').split('\n').slice(1).join('\n'), runtimeSource('concurrency'));
+  });
+
+  it('no-swallowed-error: "Rethrow the error"', async () => {
+    const { document } = await fix(
+      'src/qf-swallow.ts',
+      'export function load(read: () => string): string | undefined {\n  try {\n    return read();\n  } catch (error) {\n    return undefined;\n  }\n}\n',
+      'no-swallowed-error',
+      'Rethrow the error',
+    );
+    assert.match(document.getText(), /throw error;/);
+  });
+
+  it('no-truthy-cache-check: "Compare with undefined"', async () => {
+    const { document } = await fix(
+      'src/qf-truthy.ts',
+      [
+        'interface Store { get(key: string): Promise<number | undefined>; set(key: string, value: number): Promise<void> }',
+        'export async function count(cache: Store, key: string, load: () => Promise<number>): Promise<number> {',
+        '  const hit = await cache.get(key);',
+        '  if (hit) return hit;',
+        '  const fresh = await load();',
+        '  await cache.set(key, fresh);',
+        '  return fresh;',
+        '}',
+        '',
+      ].join('\n'),
+      'no-truthy-cache-check',
+      'Compare with undefined',
+    );
+    assert.match(document.getText(), /if \(hit !== undefined\) return hit;/);
+  });
+
+  it('no-hand-rolled-retry: "Insert the retry pattern" writes it and opens it beside', async () => {
+    fs.rmSync(workspacePath('src', 'patterns', 'retry.ts'), { force: true });
+    await fix(
+      'src/qf-loop.ts',
+      [
+        'export async function load(url: string): Promise<Response> {',
+        '  for (let attempt = 0; attempt < 3; attempt++) {',
+        '    try {',
+        '      return await fetch(url, { signal: AbortSignal.timeout(1000) });',
+        '    } catch {',
+        '      // try again',
+        '    }',
+        '  }',
+        "  throw new Error('unreachable');",
+        '}',
+        '',
+      ].join('\n'),
+      'no-hand-rolled-retry',
+      'Insert the retry pattern',
+    );
+    assert.ok(fs.existsSync(patternFile('retry.ts')));
+    const visible = vscode.window.visibleTextEditors.map((editor) => editor.document.uri.fsPath);
+    assert.ok(visible.includes(patternFile('retry.ts')), `retry.ts is not open (${visible.join(', ')})`);
+  });
+
+  it('no-redis-keys: "Insert the cache pattern" writes the Redis cache store and its dependencies', async () => {
+    await fix(
+      'src/qf-keys.ts',
+      "interface RedisLike { keys(pattern: string): Promise<string[]> }\nexport async function sessions(redis: RedisLike): Promise<string[]> {\n  return redis.keys('session:*');\n}\n",
+      'no-redis-keys',
+      'Insert the cache pattern',
+    );
+    for (const relative of ['cache/redis.ts', 'cache.ts', 'log.ts']) assert.ok(fs.existsSync(patternFile(relative)), relative);
+  });
+
+  it('leaves the workspace compiling with tsc --noEmit', () => {
+    const result = typecheck();
+    assert.ok(result.ok, result.output);
+  });
+
+  it('works on ESLint-sourced diagnostics with bulwark.diagnostics off', async () => {
+    await setMode('off');
+    fs.rmSync(workspacePath('src', 'patterns'), { recursive: true, force: true });
+    const original = "export async function load(url: string): Promise<Response> {\n  return fetch(url, { signal: AbortSignal.timeout(5000) });\n}\n";
+    const document = await open('src/qf-eslint.ts', original);
+    await waitFor(() => (bulwarkDiagnostic(document.uri, 'require-retry') ? undefined : true), 'bulwark diagnostics to clear');
+    const eslint = vscode.languages.createDiagnosticCollection('eslint-test');
+    try {
+      const start = document.getText().indexOf('fetch');
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(start), document.positionAt(start + 5)), 'GET without retry', vscode.DiagnosticSeverity.Warning);
+      diagnostic.source = 'eslint';
+      diagnostic.code = { value: 'bulwark/require-retry', target: vscode.Uri.parse('https://example.invalid/require-retry') };
+      eslint.set(document.uri, [diagnostic]);
+      const actions = await actionsAt(document, diagnostic);
+      const wrap = actions.find((action) => action.title === 'Wrap in retry()');
+      assert.ok(wrap, actions.map((action) => action.title).join(' | '));
+      await apply(wrap, document);
+      assert.match(document.getText(), /return retry\(\(\) => fetch\(url/);
+      assert.ok(fs.existsSync(patternFile('retry.ts')));
+
+    } finally {
+      eslint.dispose();
+    }
+  });
+});
