@@ -23,11 +23,11 @@ export async function syncCustomer(crm: CrmClient, customerId: string): Promise<
   return customer;
 }
 
-export async function getExchangeRates(baseUrl: string, signal?: AbortSignal): Promise<Record<string, number>> {
+export async function getExchangeRates(baseUrl: string): Promise<Record<string, number>> {
   // @snippet bw-fetch-retry fetch with retries on network errors, 408/429/5xx, Retry-After and per-attempt timeouts
-  const response = await fetchWithRetry(/*${1}*/new URL('/rates', baseUrl)/*$*/, { signal }, {
-    attempts: /*${2}*/3/*$*/,
-    timeout: /*${3}*/5_000/*$*/,
+  const response = await fetchWithRetry(/*${1}*/new URL('/rates', baseUrl)/*$*/, { signal: /*${2}*/AbortSignal.timeout(30_000)/*$*/ }, {
+    attempts: /*${3}*/3/*$*/,
+    timeout: /*${4}*/5_000/*$*/,
   });
   if (!response.ok) throw new Error(`rates service answered HTTP ${response.status}`);
   // @end
