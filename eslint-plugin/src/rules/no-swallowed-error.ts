@@ -68,6 +68,7 @@ export default createRule<[NoSwallowedErrorOptions], 'swallowedError' | 'rethrow
         const handler = node.arguments.length === 1 && node.arguments[0] ? skipTypeWrappers(node.arguments[0]) : undefined;
         if (!isFunctionNode(handler) || handler.params.length > 1) return;
         if (!isSwallowed(sourceCode, handler, handler.params[0], handler.body)) return;
+        if (hasAdjacentComment(sourceCode, node)) return;
         context.report({
           node: callee.property,
           messageId: 'swallowedError',
@@ -102,6 +103,27 @@ function isUsed(
     .getDeclaredVariables(owner)
     .filter((variable) => variable.identifiers.some((id) => id.range[0] >= start && id.range[1] <= end))
     .some((variable) => variable.references.some((reference) => !reference.init));
+}
+
+/**
+ * `p.catch(() => undefined); // late failures have nobody to report to`: an expression-bodied
+ * handler has no inside to comment, so a comment on the statement's last line, or on the line
+ * just above it, explains it as well.
+ */
+function hasAdjacentComment(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression): boolean {
+  let statement: TSESTree.Node = call;
+  while (statement.parent && !statement.parent.type.endsWith('Statement') && statement.parent.type !== AST_NODE_TYPES.Program) {
+    statement = statement.parent;
+  }
+  const owner = statement.parent && statement.parent.type !== AST_NODE_TYPES.Program ? statement.parent : statement;
+  const after = sourceCode.getTokenAfter(owner, { includeComments: true });
+  const before = sourceCode.getTokenBefore(owner, { includeComments: true });
+  const isComment = (token: TSESTree.Token | null): boolean => token?.type === 'Line' || token?.type === 'Block';
+  return (
+    (isComment(after) && after!.loc.start.line === owner.loc.end.line) ||
+    (isComment(before) && before!.loc.end.line === owner.loc.start.line - 1) ||
+    sourceCode.getCommentsInside(call).length > 0
+  );
 }
 
 /** A `throw` that runs as part of this handler (not one inside a nested function). */
@@ -141,7 +163,10 @@ function onlyIgnoredCalls(block: TSESTree.BlockStatement, ignoreCalls: ReadonlyS
 }
 
 function isIgnoredCall(node: TSESTree.Node, ignoreCalls: ReadonlySet<string>): boolean {
-  const expression = skipTypeWrappers(node);
+  let expression = skipTypeWrappers(node);
+  // `new URL(input).pathname`, `JSON.parse(text).items`: reading the result cannot throw
+  // anything the call itself does not.
+  while (expression.type === AST_NODE_TYPES.MemberExpression) expression = skipTypeWrappers(expression.object);
   if (expression.type === AST_NODE_TYPES.CallExpression) {
     const name = dottedName(expression.callee);
     return name !== undefined && ignoreCalls.has(name);

@@ -22,6 +22,11 @@ runRuleTests('no-swallowed-error', rule, {
     `try { const parsed = JSON.parse(raw) as Config; } catch { parsed = undefined; }`,
     { code: `try { yaml.load(text); } catch { fallback(); }`, options: [{ ignoreCalls: ['yaml.load'] }] },
     `promise.catch((error) => logger.warn({ err: error }, 'refresh failed'));`,
+    `function logPath(target) { try { return new URL(target).pathname; } catch { return target; } }`,
+    `operation.catch(() => undefined); // a late failure after the timeout has nobody left to report to`,
+    `// closing errors do not matter once the consumer stopped reading
+const close = () => void it.return?.()?.catch(() => undefined);`,
+    `await readManifest(uri).catch(/* a missing manifest means defaults */ () => undefined);`,
     `promise.catch(reportError);`,
     `promise.catch(() => { /* cancelled on purpose */ });`,
     `promise.catch((error) => { throw new Wrapped(error); });`,
@@ -150,6 +155,15 @@ runRuleTests('no-swallowed-error', rule, {
           ],
         },
       ],
+    },
+    {
+      name: 'a comment two lines away does not explain the handler',
+      code: `// refresh the data
+load();
+fetchData().catch(() => null);`,
+      errors: [{ ...catchHandler, line: 3, suggestions: [{ messageId: 'rethrow', output: `// refresh the data
+load();
+fetchData().catch((error) => { throw error; });` }] }],
     },
     {
       code: `fetchData().catch(() => {});`,
