@@ -139,7 +139,8 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   const health = storeHealth(prefix);
 
   function keyFor(...args: A): string {
-    const material = keyMaterial(pickKey ? pickKey(...args) : trimTrailingUndefined(args), 'arguments', []);
+    // Always an array, so every key body starts with "[" (or "#" once hashed): invalidateAll relies on it.
+    const material = keyMaterial(pickKey ? [pickKey(...args)] : trimTrailingUndefined(args), 'arguments', []);
     // Long keys cost memory on every Redis node; a digest keeps them short and still exact.
     const body = material.length > 200 ? `#${createHash('sha256').update(material).digest('base64url')}` : material;
     return `${prefix}:${body}`;

@@ -120,6 +120,9 @@ describe('cache: keys', () => {
     await withLogger(7, () => undefined);
     await withLogger(7, console.log);
     assert.equal(loads, 1);
+    assert.equal(await withLogger.invalidateAll(), 1, 'picked keys are still under the prefix pattern');
+    await withLogger(7, console.log);
+    assert.equal(loads, 2);
   });
 });
 
