@@ -13,8 +13,8 @@ const trackers = new WeakMap<FastifyRequest, RequestTracker>();
 
 /**
  * `await app.register(requestObservability, options)` before your routes. It applies to the whole app (not
- * encapsulated). Fastify logs requests itself too: create the app with `disableRequestLogging: true` to keep
- * one line per request.
+ * encapsulated). If you also enable Fastify's own logger, silence its per-request lines to keep one line per
+ * request: `Fastify({ logger: true, logController: new LogController({ disableRequestLogging: true }) })`.
  */
 export const requestObservability: FastifyPluginCallback<RequestObservabilityOptions> = (
   app: FastifyInstance,
