@@ -74,22 +74,3 @@ export function planUpdate(catalog: Catalog, report: CopyReport, originalText?: 
   }
 }
 
-/**
- * Reports every catalog file that has a copy in a patterns folder (at its catalog path), so the
- * CLI and the extension check the same files the same way. `ids` narrows it to those patterns.
- */
-export async function inspectFolder(
-  catalog: Catalog,
-  readExisting: (relativePath: string) => Promise<string | undefined>,
-  ids?: readonly string[],
-): Promise<Array<CopyReport & { readonly text?: string }>> {
-  const wanted = catalog.files.filter((file) => !ids?.length || ids.includes(file.id) || ids.includes(file.pattern));
-  const reports = await Promise.all(
-    wanted.map(async (file) => {
-      const path = `${file.id}.ts`;
-      const text = await readExisting(path);
-      return { ...inspectCopy(catalog, file, path, text), text };
-    }),
-  );
-  return reports.filter((report) => report.state !== 'missing' || ids?.length);
-}

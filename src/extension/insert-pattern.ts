@@ -71,15 +71,10 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
 
   const edit = new vscode.WorkspaceEdit();
   const actions = await addMissingFiles(catalog, files, patternsDir, edit);
-  if (edit.size > 0 && !(await vscode.workspace.applyEdit(edit))) {
+  // WorkspaceEdit.size counts only text edits, so decide from the plan.
+  if (actions.some((action) => action.kind === 'create') && !(await vscode.workspace.applyEdit(edit))) {
     return { ok: false, error: `Bulwark: could not write to ${patternsDir.fsPath}` };
   }
-  // The new files were filled by text edits into their documents; write them to disk now.
-  await Promise.all(
-    actions
-      .filter((action) => action.kind === 'create')
-      .map(async (action) => (await vscode.workspace.openTextDocument(fileUri(patternsDir, action.path))).save()),
-  );
   for (const action of actions) {
     if (action.kind === 'differs') void offerReplace(action, fileUri(patternsDir, action.path), proposed);
   }

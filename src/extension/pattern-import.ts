@@ -28,7 +28,7 @@ export async function addPatternImport(edit: vscode.WorkspaceEdit, document: vsc
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
   if (!folder) throw new NoPatternsFolderError();
   const patternsDir = patternsFolder(folder);
-  await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit);
+  await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit, 'text-edit');
   const target = fileUri(patternsDir, `${id}.ts`);
   const text = document.getText();
   if (!importsSymbol(text, symbol)) {

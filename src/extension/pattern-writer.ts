@@ -15,16 +15,24 @@ export async function addMissingFiles(
   files: readonly CatalogFile[],
   patternsDir: vscode.Uri,
   edit: vscode.WorkspaceEdit,
+  /**
+   * `contents` writes each file at once, for edits applied here; `text-edit` fills an empty new
+   * file with a text edit, the form that survives crossing the extension-host boundary (code
+   * actions, previews), after which the caller saves the files.
+   */
+  mode: 'contents' | 'text-edit' = 'contents',
 ): Promise<InsertAction[]> {
   const actions = await planInsert(catalog, files, (path) => readText(fileUri(patternsDir, path)));
   for (const action of actions) {
     if (action.kind !== 'create') continue;
-    // An empty file plus a text insert, not createFile's `contents`: that edit crosses the
-    // extension-host boundary (code actions, previews) and stays one undoable step.
     const uri = fileUri(patternsDir, action.path);
     const metadata = { label: `Insert Bulwark pattern ${action.file.id}`, needsConfirmation: false };
-    edit.createFile(uri, { ignoreIfExists: true }, metadata);
-    edit.insert(uri, new vscode.Position(0, 0), action.text, metadata);
+    if (mode === 'contents') {
+      edit.createFile(uri, { contents: new TextEncoder().encode(action.text), ignoreIfExists: true }, metadata);
+    } else {
+      edit.createFile(uri, { ignoreIfExists: true }, metadata);
+      edit.insert(uri, new vscode.Position(0, 0), action.text, metadata);
+    }
   }
   return actions;
 }

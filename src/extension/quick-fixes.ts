@@ -146,7 +146,7 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
     if (!folder) return [];
     const patternsDir = patternsFolder(folder);
     const action = new BulwarkCodeAction(title, async (edit, catalog) => {
-      await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit);
+      await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit, 'text-edit');
     }, document.uri);
     action.command = { title, command: 'vscode.open', arguments: [fileUri(patternsDir, `${id}.ts`), vscode.ViewColumn.Beside] };
     return [action];

@@ -1,7 +1,8 @@
 // "Bulwark: Check Inserted Patterns" and "Bulwark: Update Inserted Patterns": the same engine
 // as `bulwark diff|update`, with the update shown as a refactor preview before it is applied.
 import * as vscode from 'vscode';
-import { inspectFolder, planUpdate, type CopyState } from '../engine/copies';
+import { inspectCopy, planUpdate, type CopyState } from '../engine/copies';
+import { copyTargets, type FoundCopy } from '../engine/copy-targets';
 import type { CatalogLoader } from './catalog-loader';
 import { fileUri } from './pattern-writer';
 import { chooseWorkspaceFolder, patternsFolder, readText } from './workspace-files';
@@ -26,12 +27,34 @@ export interface CopySummary {
   readonly baseVersion?: string;
 }
 
+async function readCopies(patternsDir: vscode.Uri, relative = ''): Promise<FoundCopy[]> {
+  let entries: Array<[string, vscode.FileType]>;
+  try {
+    entries = await vscode.workspace.fs.readDirectory(relative ? fileUri(patternsDir, relative) : patternsDir);
+  } catch {
+    return [];
+  }
+  const found = await Promise.all(
+    entries.map(async ([name, type]): Promise<FoundCopy[]> => {
+      const path = relative ? `${relative}/${name}` : name;
+      if (type === vscode.FileType.Directory) return readCopies(patternsDir, path);
+      if (!name.endsWith('.ts')) return [];
+      const text = await readText(fileUri(patternsDir, path));
+      return text === undefined ? [] : [{ path, text }];
+    }),
+  );
+  return found.flat();
+}
+
 async function inspectWorkspace(loader: CatalogLoader, dir: string | undefined, interactive: boolean) {
   const catalog = await loader.load();
   const folder = await chooseWorkspaceFolder(interactive);
   if (!folder) return undefined;
   const patternsDir = patternsFolder(folder, dir);
-  const reports = await inspectFolder(catalog, (path) => readText(fileUri(patternsDir, path)));
+  // The same selection as `bulwark diff|update`: copies wherever they are in the folder, plus the
+  // files their current versions need that are missing.
+  const { targets } = copyTargets(catalog, await readCopies(patternsDir));
+  const reports = targets.map((target) => ({ ...inspectCopy(catalog, target.file, target.path, target.text), text: target.text }));
   return { catalog, patternsDir, reports };
 }
 
@@ -79,15 +102,24 @@ export async function updatePatternsCommand(loader: CatalogLoader, args: UpdateP
     for (const report of found.reports) {
       const outcome = planUpdate(found.catalog, report, report.text);
       outcomes.push({ path: report.path, outcome: outcome.kind });
-      if (outcome.kind === 'unchanged' || outcome.kind === 'no-base' || outcome.kind === 'created') continue;
+      if (outcome.kind === 'unchanged' || outcome.kind === 'no-base') continue;
       const uri = fileUri(found.patternsDir, report.path);
+      if (outcome.kind === 'created') {
+        edit.createFile(uri, { ignoreIfExists: true });
+        edit.insert(uri, new vscode.Position(0, 0), outcome.text, { label: `${report.path}: added (needed by the new versions)`, needsConfirmation: args.preview !== false });
+        continue;
+      }
       const lines = (report.text ?? '').split('\n').length;
       edit.replace(uri, new vscode.Range(0, 0, lines, 0), outcome.text, {
         label: `${report.path}: ${outcome.kind === 'conflicts' ? `merged with ${outcome.conflicts} conflict(s) to resolve` : outcome.kind}`,
         needsConfirmation: args.preview !== false,
       });
     }
-    if (edit.size > 0) await vscode.workspace.applyEdit(edit);
+    if (edit.size > 0 && (await vscode.workspace.applyEdit(edit))) {
+      // Write what was applied (the preview already asked), so the project compiles as it now reads.
+      const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
+      await Promise.all(vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty).map((document) => document.save()));
+    }
     const conflicts = outcomes.filter((outcome) => outcome.outcome === 'conflicts').length;
     const changed = outcomes.filter((outcome) => !['unchanged', 'no-base'].includes(outcome.outcome)).length;
     void vscode.window.showInformationMessage(

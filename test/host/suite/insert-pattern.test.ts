@@ -96,6 +96,11 @@ describe('bulwark.insertPattern', () => {
 });
 
 describe('snippets in the editor', () => {
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await resetWorkspace('src/from-snippet.ts');
+  });
+
   it('offers the bulwark snippets in completion and inserts the runtime file byte for byte', async () => {
     const file = writeWorkspaceFile('src/from-snippet.ts', '');
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
@@ -108,7 +113,7 @@ describe('snippets in the editor', () => {
       500,
     );
     const labels = list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
-    for (const expected of ['bulwark-retry', 'bulwark-log', 'bw-retry']) {
+    for (const expected of ['bulwark-retry', 'bulwark-cache', 'bw-retry', 'bw-cache', 'bw-app-error']) {
       assert.ok(labels.includes(expected), `${expected} not offered (got ${labels.filter((l) => l.startsWith('b')).join(', ')})`);
     }
     const item = list.items.find((candidate) => candidate.label === 'bulwark-retry' || (candidate.label as vscode.CompletionItemLabel).label === 'bulwark-retry');
