@@ -98,9 +98,16 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
     const factories = options.factories ?? DEFAULT_FACTORIES;
     const plainFactories = new Set(factories.filter((name) => !name.includes('.')));
     const qualifiedFactories = new Set(factories.filter((name) => name.includes('.')));
+    const qualifiedMethods = new Set([...qualifiedFactories].map((name) => name.slice(name.lastIndexOf('.') + 1)));
     const { sourceCode } = context;
 
     const handlers = new Set<FunctionNode>();
+    /**
+     * What may denote a handler: route arguments, exported route functions, default exports.
+     * Resolving them needs scope lookups, so it waits until the file turns out to create a client.
+     */
+    const handlerCandidates: TSESTree.Node[] = [];
+    const defaultExports: TSESTree.Node[] = [];
     const creations: { node: TSESTree.CallExpression | TSESTree.NewExpression; name: string }[] =
       [];
 
@@ -151,11 +158,14 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
         return plainFactories.has(target.name) ? target.name : undefined;
       }
       if (target.type !== AST_NODE_TYPES.MemberExpression) return undefined;
-      const key = referenceKey(target);
-      if (key !== undefined && qualifiedFactories.has(key)) return key;
-      // `redis.createClient()`, `mysql.createPool()`: the factory reached through its module.
+      // The method name is checked first: most member calls are not factories at all.
       const method = staticMemberName(target);
-      return method !== undefined && plainFactories.has(method) ? key ?? method : undefined;
+      if (method === undefined) return undefined;
+      // `redis.createClient()`, `mysql.createPool()`: the factory reached through its module.
+      if (plainFactories.has(method)) return referenceKey(target) ?? method;
+      if (!qualifiedMethods.has(method)) return undefined;
+      const key = referenceKey(target);
+      return key !== undefined && qualifiedFactories.has(key) ? key : undefined;
     }
 
     function constructorName(callee: TSESTree.Node): string | undefined {
@@ -170,7 +180,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
     }
 
     function markExportedHandler(name: string, value: TSESTree.Node | null | undefined): void {
-      if (value && ROUTE_HANDLER_EXPORTS.has(name)) markHandler(value);
+      if (value && ROUTE_HANDLER_EXPORTS.has(name)) handlerCandidates.push(value);
     }
 
     return {
@@ -179,7 +189,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
         if (callee.type === AST_NODE_TYPES.MemberExpression) {
           const method = staticMemberName(callee);
           if (method !== undefined && ROUTE_METHODS.has(method)) {
-            for (const argument of node.arguments) markHandler(argument);
+            handlerCandidates.push(...node.arguments);
           }
         }
         const name = factoryName(node.callee);
@@ -221,13 +231,17 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
         }
       },
       ExportDefaultDeclaration(node) {
-        // Next.js pages API routes and serverless functions: `export default function (req, res)`.
-        const value = skipTypeWrappers(node.declaration);
-        const handler =
-          value.type === AST_NODE_TYPES.Identifier ? resolveFunction(value) : value;
-        if (isFunctionNode(handler) && looksLikeRequestResponse(handler)) handlers.add(handler);
+        defaultExports.push(node.declaration);
       },
       'Program:exit'() {
+        if (creations.length === 0) return;
+        for (const candidate of handlerCandidates) markHandler(candidate);
+        for (const declaration of defaultExports) {
+          // Next.js pages API routes and serverless functions: `export default function (req, res)`.
+          const value = skipTypeWrappers(declaration);
+          const handler = value.type === AST_NODE_TYPES.Identifier ? resolveFunction(value) : value;
+          if (isFunctionNode(handler) && looksLikeRequestResponse(handler)) handlers.add(handler);
+        }
         for (const creation of creations) {
           const handler = enclosingHandler(creation.node, handlers);
           if (!handler || isCreatedOnce(creation.node, handler)) continue;

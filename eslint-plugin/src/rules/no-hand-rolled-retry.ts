@@ -99,27 +99,18 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
     }
 
     /**
-     * A `try` inside the loop whose success leaves the loop and whose failure comes back round.
-     * The attempt must always end by leaving (return, break or throw into the catch): a try that
-     * may also complete normally is a read, poll or consumer loop doing work each iteration.
+     * Whether `attempt` retries `loop`: its success leaves the loop and its failure comes back
+     * round. The attempt must always end by leaving (return, break or throw into the catch): a
+     * try that may also complete normally is a read, poll or consumer loop doing work each time.
      */
-    function findRetryingTry(loop: Loop): TSESTree.TryStatement | undefined {
-      let retrying: TSESTree.TryStatement | undefined;
-      walk(loop.body, (node) => {
-        if (retrying || isLoop(node)) return false;
-        if (node.type !== AST_NODE_TYPES.TryStatement || !node.handler) return true;
-        const attemptAwaits = some(node.block, (inner) => inner.type === AST_NODE_TYPES.AwaitExpression);
-        if (
-          attemptAwaits &&
-          leavesLoop(node.block, loop) &&
-          alwaysLeaves(node.block, loop) &&
-          !alwaysLeaves(node.handler.body, loop)
-        ) {
-          retrying = node;
-        }
-        return !retrying;
-      });
-      return retrying;
+    function isRetryingTry(attempt: TSESTree.TryStatement, loop: Loop): boolean {
+      return (
+        !!attempt.handler &&
+        alwaysLeaves(attempt.block, loop) &&
+        !alwaysLeaves(attempt.handler.body, loop) &&
+        leavesLoop(attempt.block, loop) &&
+        some(attempt.block, (inner) => inner.type === AST_NODE_TYPES.AwaitExpression)
+      );
     }
 
     function leavesLoop(block: TSESTree.BlockStatement, loop: Loop): boolean {
@@ -304,10 +295,16 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       return shape;
     }
 
-    function check(loop: Loop): void {
+    /** Loops already judged: one report per loop, however many attempts it holds. */
+    const judged = new Set<Loop>();
+
+    // Driven by `try` statements, which are far rarer than loops.
+    function check(attempt: TSESTree.TryStatement): void {
+      const loop = enclosingLoop(attempt);
+      if (!loop || judged.has(loop) || !isRetryingTry(attempt, loop)) return;
+      judged.add(loop);
       if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
-      const attempt = findRetryingTry(loop);
-      if (!attempt || iteratesAlternatives(loop, attempt)) return;
+      if (iteratesAlternatives(loop, attempt)) return;
       const { delays, otherAwaits } = delaysBetweenAttempts(loop, attempt);
       let messageId: MessageIds | undefined;
       if (delays.length === 0) {
@@ -329,15 +326,19 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       context.report({ node: loop, loc: keyword?.loc ?? loop.loc, messageId });
     }
 
-    return {
-      DoWhileStatement: check,
-      ForInStatement: check,
-      ForOfStatement: check,
-      ForStatement: check,
-      WhileStatement: check,
-    };
+    return { TryStatement: check };
   },
 });
+
+/** The loop whose body holds `node` directly: not across a function, not from a loop header. */
+function enclosingLoop(node: TSESTree.Node): Loop | undefined {
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current; child = current, current = current.parent) {
+    if (isFunctionNode(current)) return undefined;
+    if (isLoop(current)) return current.body === child ? current : undefined;
+  }
+  return undefined;
+}
 
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
