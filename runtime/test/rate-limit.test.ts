@@ -123,20 +123,25 @@ describe('rate-limit: token bucket', () => {
     });
 
     it('never evicts a bucket that a waiter holds a reservation on', async () => {
-      const clock = fakeClock();
-      let releaseSleep!: () => void;
-      const heldClock: Clock = { now: clock.now, sleep: () => new Promise((r) => { releaseSleep = r; }) };
-      const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 2, clock: heldClock });
-      limiter.take('busy');
-      const waiting = limiter.wait('busy'); // reserves the next token: balance -1
-      for (const key of ['b', 'c', 'd', 'e']) limiter.take(key);
-      assert.ok(limiter.size <= 3, 'at most one reserved bucket over the cap');
-      const decision = limiter.take('busy');
-      assert.equal(decision.allowed, false);
-      assert.equal(decision.retryAfterMs, 2000, 'the reservation is still owed');
-      clock.advance(1000);
-      releaseSleep();
-      await waiting;
+      const logs = captureLogs(); // the maxKeys warning is expected here
+      try {
+        const clock = fakeClock();
+        let releaseSleep!: () => void;
+        const heldClock: Clock = { now: clock.now, sleep: () => new Promise((r) => { releaseSleep = r; }) };
+        const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 2, clock: heldClock });
+        limiter.take('busy');
+        const waiting = limiter.wait('busy'); // reserves the next token: balance -1
+        for (const key of ['b', 'c', 'd', 'e']) limiter.take(key);
+        assert.ok(limiter.size <= 3, 'at most one reserved bucket over the cap');
+        const decision = limiter.take('busy');
+        assert.equal(decision.allowed, false);
+        assert.equal(decision.retryAfterMs, 2000, 'the reservation is still owed');
+        clock.advance(1000);
+        releaseSleep();
+        await waiting;
+      } finally {
+        logs.restore();
+      }
     });
   });
 
