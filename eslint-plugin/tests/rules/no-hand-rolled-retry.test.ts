@@ -155,7 +155,7 @@ runRuleTests('no-hand-rolled-retry', rule, {
       errors: [{ messageId: 'noJitter', line: 4, column: 9, endLine: 4, endColumn: 12 }],
     },
     {
-      name: 'catalogue defect: retries every error immediately, without any delay',
+      name: 'retries every error immediately, without any delay',
       code: `async function call() {
         for (let attempt = 0; attempt < 3; attempt++) {
           try { return await op(); } catch (error) { console.warn(error); }

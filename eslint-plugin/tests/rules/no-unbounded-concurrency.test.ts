@@ -39,7 +39,7 @@ runRuleTests('no-unbounded-concurrency', rule, {
   ],
   invalid: [
     {
-      name: 'catalogue defect shape: gather over every message at once',
+      name: 'seed shape: QueueProcessor gathers one call per received message at once',
       code: `async function run(queue, handler) {
         const messages = await queue.receive();
         const results = await Promise.allSettled(messages.map((m) => fetch(handler.url, { method: 'POST', body: JSON.stringify(m) })));

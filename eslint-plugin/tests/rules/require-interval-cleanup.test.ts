@@ -37,7 +37,7 @@ runRuleTests('require-interval-cleanup', rule, {
   ],
   invalid: [
     {
-      name: 'catalogue defect: a background loop started with nothing that can stop it',
+      name: 'seed shape: a MetricsReporter loop started with nothing that can stop it',
       code: `export function startMetricsReporter(interval = 60_000) {
         setInterval(async () => {
           await collectAndReportMetrics();
