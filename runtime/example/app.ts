@@ -1,0 +1,229 @@
+// Wiring of the example users service: all nine patterns in one Express 5 app.
+//   container   — every dependency, singletons disposed at shutdown, one scope per request
+//   middleware  — request id, timing headers, one log line per request
+//   rate-limit  — token bucket in memory, or a sliding window shared through Redis
+//   repository  — users in PGlite, or PostgreSQL with DATABASE_URL
+//   result      — UserService returns typed failures, routes map them to AppErrors
+//   errors      — one handler: JSON bodies with the request id, 5xx without internals
+//   cache       — GET /users/:id read-through, in memory or Redis
+//   background  — a queue worker sends "user created" notifications, drained at shutdown
+//   retry       — that notification is an outbound HTTP call through fetchWithRetry
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { InMemoryQueue, QueueProcessor, TaskManager, type Queue, type StopOutcome } from '../src/background.js';
+import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
+import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
+import { RedisStore, createRedisCacheClient } from '../src/cache/redis.js';
+import { Container, token } from '../src/container.js';
+import { requestScope } from '../src/container/express.js';
+import { errorHandler, notFoundHandler } from '../src/errors/express.js';
+import { logger } from '../src/log.js';
+import { requestObservability } from '../src/middleware/express.js';
+import { TokenBucketLimiter, type RateLimiter } from '../src/rate-limit.js';
+import { rateLimit } from '../src/rate-limit/express.js';
+import { SlidingWindowLimiter } from '../src/rate-limit/redis.js';
+import type { Queryable } from '../src/repository/sql.js';
+import { fetchWithRetry } from '../src/retry.js';
+import { notificationSink, userRoutes, UserByIdToken, UserServiceToken, type LoadProbe, type Notification } from './routes.js';
+import { USERS_SCHEMA, UserService, createUserRepository, type User, type UserRepository } from './users.js';
+
+export interface ExampleOptions {
+  /** PostgreSQL connection string. Default: an in-process PGlite database (data lives as long as the process). */
+  databaseUrl?: string;
+  /** Redis URL for the cache, the rate limiter and the job queue. Default: all in process memory. */
+  redisUrl?: string;
+  /** Base URL the notification worker PUTs to (`<url>/<userId>`). Default: this server's own stand-in provider. */
+  notifyUrl?: string;
+  /** Requests per client: a burst of `capacity`, refilled at `refillPerSecond` (Redis: `capacity` per minute). Default 60 / 1. */
+  rateLimit?: { capacity: number; refillPerSecond: number };
+  /** How long a user read is cached, ms. Default 30 000. */
+  cacheTtlMs?: number;
+  /** How long shutdown waits for in-flight jobs before aborting them, ms. Default 10 000. */
+  shutdownTimeoutMs?: number;
+}
+
+export interface UserCreatedJob {
+  userId: string;
+  email: string;
+}
+
+export interface Database extends Queryable {
+  close(): Promise<void>;
+}
+
+export const Db = token<Database>('db');
+export const RedisClient = token<Redis>('redis');
+export const CacheRedisClient = token<Redis>('cacheRedis');
+export const CacheStoreToken = token<CacheStore>('cacheStore');
+export const LimiterToken = token<RateLimiter>('rateLimiter');
+export const UsersToken = token<UserRepository>('users');
+export const JobsToken = token<Queue<UserCreatedJob>>('jobs');
+
+export interface ExampleApp {
+  readonly app: Express;
+  readonly container: Container;
+  readonly worker: QueueProcessor<UserCreatedJob>;
+  /** What the stand-in notification provider has received. */
+  readonly notifications: readonly Notification[];
+  /** Database reads made by the cached user lookup (cache misses). */
+  readonly userLoads: () => number;
+  /** Tells the app the URL it is reachable at; the default notification target is derived from it. */
+  setBaseUrl(url: string): void;
+  /** Stops the worker (draining in-flight jobs), then disposes the container. Call after the HTTP server closed. */
+  close(): Promise<StopOutcome>;
+}
+
+/** Builds the container and the Express app; starts the background worker. */
+export async function createApp(options: ExampleOptions = {}): Promise<ExampleApp> {
+  const container = buildContainer(options);
+  let userLoads = 0;
+  container.singleton(UserByIdToken, async (r) => {
+    const users = await r.resolve(UsersToken);
+    return cached(
+      async (id: string, probe: LoadProbe) => {
+        probe.loaded = true;
+        userLoads += 1;
+        return users.get(id);
+      },
+      { prefix: 'example:user:v1', store: await r.resolve(CacheStoreToken), ttl: options.cacheTtlMs ?? 30_000, key: (id) => id },
+    );
+  });
+  // Scoped: one per request, the natural home for per-request state such as a transaction.
+  container.scoped(UserServiceToken, async (r) => {
+    const [users, jobs] = await Promise.all([r.resolve(UsersToken), r.resolve(JobsToken)]);
+    return new UserService(users, async (user: User) => void (await jobs.enqueue({ userId: user.id, email: user.email })));
+  });
+
+  // Resolved now, not on the first request: a bad DATABASE_URL should fail startup, not a user's request.
+  const [limiter, jobs] = await Promise.all([container.resolve(LimiterToken), container.resolve(JobsToken), container.resolve(UsersToken)]);
+  const notifications: Notification[] = [];
+  let notifyUrl = options.notifyUrl ?? 'http://127.0.0.1:3000/internal/notifications';
+  const worker = new QueueProcessor<UserCreatedJob>({
+    name: 'notifications',
+    queue: jobs,
+    concurrency: 4,
+    handler: async (job, { signal }) => {
+      const target = `${notifyUrl}/${encodeURIComponent(job.userId)}`;
+      // PUT keyed by user id: safe to send twice, so fetchWithRetry may retry it.
+      const response = await fetchWithRetry(
+        target,
+        { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job), signal },
+        { attempts: 3, baseDelay: 200, timeout: 5_000 },
+      );
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`notification provider answered ${response.status}`);
+    },
+  });
+  const tasks = new TaskManager().add(worker);
+  if (jobs instanceof RedisQueue) tasks.add(new RedisQueueRecovery(jobs as RedisQueue<unknown>));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestObservability());
+  app.use(rateLimit({ limiter }));
+  app.use(express.json({ limit: '16kb' }));
+  app.use(requestScope(container));
+  app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
+  app.use(userRoutes());
+  app.use(notificationSink(notifications));
+  app.use(notFoundHandler());
+  app.use(errorHandler());
+  tasks.start();
+
+  return {
+    app,
+    container,
+    worker,
+    notifications,
+    userLoads: () => userLoads,
+    setBaseUrl(url: string) {
+      if (options.notifyUrl === undefined) notifyUrl = `${url}/internal/notifications`;
+    },
+    async close() {
+      const outcome = await tasks.stop({ timeoutMs: options.shutdownTimeoutMs ?? 10_000 });
+      await container.dispose();
+      return outcome;
+    },
+  };
+}
+
+function buildContainer(options: ExampleOptions): Container {
+  const container = new Container();
+  container.singleton(Db, () => openDatabase(options.databaseUrl), { dispose: (db) => db.close() });
+  container.singleton(UsersToken, async (r) => createUserRepository(await r.resolve(Db)));
+  const { capacity, refillPerSecond } = options.rateLimit ?? { capacity: 60, refillPerSecond: 1 };
+  const redisUrl = options.redisUrl;
+  if (redisUrl) {
+    container.singleton(
+      RedisClient,
+      () => {
+        const redis = new Redis(redisUrl);
+        redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+        return redis;
+      },
+      { dispose: (redis) => void redis.disconnect() },
+    );
+    // The cache gets its own fail-fast client: during an outage reads go straight to the database.
+    container.singleton(CacheRedisClient, () => createRedisCacheClient(redisUrl), { dispose: (redis) => void redis.disconnect() });
+    container.singleton(CacheStoreToken, async (r) => new RedisStore(await r.resolve(CacheRedisClient)));
+    container.singleton(LimiterToken, async (r) => new SlidingWindowLimiter({ redis: await r.resolve(RedisClient), limit: capacity, windowMs: 60_000, prefix: 'example:rate-limit:' }));
+    container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedJob>({ name: 'example:notifications', redis: await r.resolve(RedisClient) }), {
+      dispose: (queue) => (queue instanceof RedisQueue ? queue.close() : undefined),
+    });
+  } else {
+    container.singleton(CacheStoreToken, () => new MemoryStore({ maxEntries: 10_000 }));
+    container.singleton(LimiterToken, () => new TokenBucketLimiter({ capacity, refillPerSecond }));
+    container.singleton(JobsToken, () => new InMemoryQueue<UserCreatedJob>());
+  }
+  return container;
+}
+
+async function openDatabase(databaseUrl: string | undefined): Promise<Database> {
+  if (databaseUrl) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));
+    await pool.query(USERS_SCHEMA);
+    return { query: (text, params) => pool.query(text, params), close: () => pool.end() };
+  }
+  const db = new PGlite();
+  await db.query(USERS_SCHEMA);
+  return { query: (text, params) => db.query(text, params), close: () => db.close() };
+}
+
+export interface RunningServer extends ExampleApp {
+  readonly url: string;
+  readonly server: Server;
+}
+
+/** Starts the service on `host:port` (default 127.0.0.1:3000; 0 picks a free port). `close()` shuts everything down in order. */
+export async function startServer(options: ExampleOptions & { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const example = await createApp(options);
+  const server = createServer(example.app);
+  server.listen(options.port ?? 3000, options.host ?? '127.0.0.1');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await example.close();
+    throw error;
+  }
+  const { address, port } = server.address() as AddressInfo;
+  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  example.setBaseUrl(url);
+  return {
+    ...example,
+    url,
+    server,
+    async close() {
+      // Stop accepting, let in-flight requests finish, then drain jobs and release the database and Redis.
+      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      server.closeIdleConnections();
+      await closed;
+      return example.close();
+    },
+  };
+}
