@@ -131,6 +131,7 @@ function openIterator<T>(items: Iterable<T> | AsyncIterable<T>): SomeIterator<T>
     const openAsync = source?.[Symbol.asyncIterator];
     if (typeof openAsync === 'function') {
       const it = openAsync.call(source);
+      // A failing return() while closing must not mask the error that stopped the map.
       return { async: true, next: () => it.next(), close: () => void it.return?.()?.catch(() => undefined) };
     }
     const openSync = source?.[Symbol.iterator];

@@ -253,7 +253,9 @@ export async function fetchWithRetry(input: string | URL | Request, init: Reques
         signal: callerSignal,
         shouldRetry: (error, attempt) => replayable && shouldRetry(error, attempt),
         onRetry: (event) => {
-          if (event.error instanceof ResponseStatusError) event.error.response.body?.cancel().catch(() => undefined);
+          if (event.error instanceof ResponseStatusError) {
+            event.error.response.body?.cancel().catch(() => /* cancelling only frees the socket; failing to changes nothing */ undefined);
+          }
           retryOptions.onRetry?.(event);
         },
       },

@@ -69,7 +69,6 @@ export function processIo(): Io {
 
 /** Pads `text` to `width` visible characters (colour codes do not count). */
 export function padEnd(text: string, width: number): string {
-  // eslint-disable-next-line no-control-regex
   const visible = text.replace(/\u001b\[\d+m/g, '').length;
   return text + ' '.repeat(Math.max(0, width - visible));
 }

@@ -35,6 +35,7 @@ export function copyIdOf(text: string): string | undefined {
   try {
     return parseHeader(copy.body, 'copy').id;
   } catch {
+    // No Bulwark header: not a copy of ours, which is an answer, not a failure.
     return undefined;
   }
 }

@@ -63,7 +63,7 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
   if (!folder) return undefined;
   const name = args?.pattern ?? (await pickPattern(catalog));
   if (!name) return undefined;
-  const manifest = await readManifest(folder.uri).catch(() => undefined);
+  const manifest = await readManifest(folder.uri).catch(() => /* no readable package.json: the picker asks instead */ undefined);
   const framework = await chooseFramework(catalog, name, manifest, args?.framework);
   if (framework === undefined) return undefined;
   const files = resolveSelection(catalog, { names: [name], framework: framework === 'none' ? undefined : framework });

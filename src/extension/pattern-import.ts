@@ -32,7 +32,7 @@ export async function addPatternImport(edit: vscode.WorkspaceEdit, document: vsc
   const target = fileUri(patternsDir, `${id}.ts`);
   const text = document.getText();
   if (!importsSymbol(text, symbol)) {
-    const manifest = await readManifest(folder.uri).catch(() => undefined);
+    const manifest = await readManifest(folder.uri).catch(() => /* the file's own imports decide the `.js` convention */ undefined);
     const conventions = detectConventions(text, manifest?.type);
     const specifier = await specifierFor(document, folder, target, conventions.jsExtension);
     edit.insert(document.uri, document.positionAt(importInsertionOffset(text)), importStatement(symbol, specifier, conventions));

@@ -32,6 +32,7 @@ async function readCopies(patternsDir: vscode.Uri, relative = ''): Promise<Found
   try {
     entries = await vscode.workspace.fs.readDirectory(relative ? fileUri(patternsDir, relative) : patternsDir);
   } catch {
+    // A missing patterns folder simply holds no copies.
     return [];
   }
   const found = await Promise.all(

@@ -22,6 +22,7 @@ export async function fileNames(folder: vscode.Uri): Promise<string[]> {
   try {
     return (await vscode.workspace.fs.readDirectory(folder)).map(([name]) => name);
   } catch {
+    // An unreadable folder has no lockfile to detect; npm is the default.
     return [];
   }
 }

@@ -299,6 +299,7 @@ function parse<T>(raw: string): QueueMessage<T> | undefined {
     if (!Number.isInteger(value.attempts) || (value.attempts as number) < 0) return undefined;
     return { id: value.id, body: value.body as T, attempts: value.attempts as number, ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}) };
   } catch {
+    // Not JSON: the caller dead-letters the raw entry, so nothing is lost.
     return undefined;
   }
 }
