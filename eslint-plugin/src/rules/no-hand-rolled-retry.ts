@@ -76,14 +76,26 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
     const { sourceCode } = context;
     const visitorKeys = sourceCode.visitorKeys;
 
-    /** Visits `root` and its descendants, not entering nested functions; `visit` returns false to prune. */
+    /**
+     * Visits `root` and its descendants in source order, without entering nested functions;
+     * `visit` returns false to skip a node's children. Iterative: minified code nests deeply.
+     */
     function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolean | void): void {
-      if (visit(root) === false) return;
-      for (const key of visitorKeys[root.type] ?? []) {
-        const child = (root as unknown as Record<string, unknown>)[key];
-        const children = Array.isArray(child) ? child : [child];
-        for (const item of children) {
-          if (isNode(item) && !isFunctionNode(item)) walk(item, visit);
+      const stack: TSESTree.Node[] = [root];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        if (visit(node) === false) continue;
+        const keys = visitorKeys[node.type] ?? [];
+        for (let k = keys.length - 1; k >= 0; k--) {
+          const child = (node as unknown as Record<string, unknown>)[keys[k]!];
+          if (Array.isArray(child)) {
+            for (let i = child.length - 1; i >= 0; i--) {
+              const item: unknown = child[i];
+              if (isNode(item) && !isFunctionNode(item)) stack.push(item);
+            }
+          } else if (isNode(child) && !isFunctionNode(child)) {
+            stack.push(child);
+          }
         }
       }
     }
