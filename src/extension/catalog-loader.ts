@@ -11,6 +11,11 @@ export class CatalogLoader {
   load(): Promise<Catalog> {
     this.loading ??= Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.extensionUri, 'dist', 'catalog.json'))).then(
       (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Catalog,
+      (error: unknown) => {
+        // Let the next command try again instead of remembering the failure forever.
+        this.loading = undefined;
+        throw new Error(`could not read the pattern catalog shipped with the extension: ${(error as Error).message}`);
+      },
     );
     return this.loading;
   }
