@@ -100,7 +100,12 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
   });
 
   // Resolved now, not on the first request: a bad DATABASE_URL should fail startup, not a user's request.
-  const [limiter, jobs] = await Promise.all([container.resolve(LimiterToken), container.resolve(JobsToken), container.resolve(UsersToken)]);
+  const [limiter, jobs] = await Promise.all([
+    container.resolve(LimiterToken),
+    container.resolve(JobsToken),
+    container.resolve(UsersToken),
+    container.resolve(UserByIdToken),
+  ]);
   const notifications: Notification[] = [];
   let notifyUrl = options.notifyUrl ?? 'http://127.0.0.1:3000/internal/notifications';
   const worker = new QueueProcessor<UserCreatedJob>({
@@ -169,7 +174,7 @@ function buildContainer(options: ExampleOptions): Container {
       { dispose: (redis) => void redis.disconnect() },
     );
     // The cache gets its own fail-fast client: during an outage reads go straight to the database.
-    container.singleton(CacheRedisClient, () => createRedisCacheClient(redisUrl), { dispose: (redis) => void redis.disconnect() });
+    container.singleton(CacheRedisClient, () => readyOrNot(createRedisCacheClient(redisUrl), 2_000), { dispose: (redis) => void redis.disconnect() });
     container.singleton(CacheStoreToken, async (r) => new RedisStore(await r.resolve(CacheRedisClient)));
     container.singleton(LimiterToken, async (r) => new SlidingWindowLimiter({ redis: await r.resolve(RedisClient), limit: capacity, windowMs: 60_000, prefix: 'example:rate-limit:' }));
     container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedJob>({ name: 'example:notifications', redis: await r.resolve(RedisClient) }), {
@@ -181,6 +186,25 @@ function buildContainer(options: ExampleOptions): Container {
     container.singleton(JobsToken, () => new InMemoryQueue<UserCreatedJob>());
   }
   return container;
+}
+
+/**
+ * Waits up to `ms` for the first connection. The cache client fails fast while disconnected (no offline
+ * queue), so without this the first requests after startup would all bypass the cache; with Redis down
+ * the service still starts, uncached.
+ */
+async function readyOrNot(redis: Redis, ms: number): Promise<Redis> {
+  if (redis.status === 'ready') return redis;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.on('ready', done);
+  });
+  return redis;
 }
 
 async function openDatabase(databaseUrl: string | undefined): Promise<Database> {
