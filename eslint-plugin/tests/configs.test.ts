@@ -79,7 +79,7 @@ export const Page = ({ ids }: { ids: string[] }) => <ul>{ids.map((id) => <li key
     const code = `
 import { retry } from './retry.js';
 export async function loadUsers(signal: AbortSignal) {
-  const response = await retry((attempt) => fetch('/api/users', { signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]) }));
+  const response = await retry(({ signal: attemptSignal }) => fetch('/api/users', { signal: AbortSignal.any([signal, attemptSignal, AbortSignal.timeout(5000)]) }));
   return response.json();
 }
 `;

@@ -40,6 +40,8 @@ export default createRule<[NoAckInFinallyOptions], 'ackInFinally'>({
     },
   },
   create(context, [options]) {
+    // No `finally`, nothing to report: skip the per-call work on most files.
+    if (!context.sourceCode.text.includes('finally')) return {};
     const ackMethods = new Set(options.ackMethods ?? DEFAULT_ACK_METHODS);
 
     return {

@@ -91,20 +91,24 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
       });
     }
 
+    function checkFunction(node: FunctionNode): void {
+      const [first] = node.params;
+      // Express error middleware: (err, req, res, next)
+      if (node.params.length === 4) return checkBinding(node, first);
+      const parent = node.parent;
+      if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) {
+        const callee = trailingName(parent.callee);
+        if (callee !== undefined && ERROR_HANDLER_REGISTRARS.has(callee)) checkBinding(node, first);
+      }
+    }
+
     return {
       CatchClause(node) {
         checkBinding(node, node.param);
       },
-      ':function'(node: FunctionNode) {
-        const [first] = node.params;
-        // Express error middleware: (err, req, res, next)
-        if (node.params.length === 4) return checkBinding(node, first);
-        const parent = node.parent;
-        if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) {
-          const callee = trailingName(parent.callee);
-          if (callee !== undefined && ERROR_HANDLER_REGISTRARS.has(callee)) checkBinding(node, first);
-        }
-      },
+      ArrowFunctionExpression: checkFunction,
+      FunctionDeclaration: checkFunction,
+      FunctionExpression: checkFunction,
     };
   },
 });

@@ -46,6 +46,7 @@ export default createRule<[NoSwallowedErrorOptions], 'swallowedError' | 'rethrow
   },
   create(context, [options]) {
     const sourceCode = context.sourceCode;
+    if (!sourceCode.text.includes('catch')) return {};
     const ignoreCalls = new Set(options.ignoreCalls ?? DEFAULT_IGNORE_CALLS);
 
     return {

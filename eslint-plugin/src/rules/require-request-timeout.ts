@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { findProperty, hasSpread, referenceKey, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
-import { getNetworkCall, type NetworkCall } from '../util/network-calls.js';
+import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
 
 export interface RequireRequestTimeoutOptions {
   /** The timeout, in milliseconds, the suggestions insert. Default 10000. */
@@ -38,6 +38,7 @@ export default createRule<[RequireRequestTimeoutOptions], 'missingTimeout' | 'ad
   },
   create(context, [{ timeoutMs }]) {
     const sourceCode = context.sourceCode;
+    if (!mayContainNetworkCalls(sourceCode)) return {};
     const ms = String(timeoutMs ?? 10000);
     let instancesWithDefaults: ReadonlySet<string> | undefined;
 

@@ -10,7 +10,7 @@ import {
   walk,
   type FunctionNode,
 } from '../util/ast.js';
-import { getNetworkCall, type NetworkCall } from '../util/network-calls.js';
+import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
 
 export interface RequireRetryOptions {
   /** Functions that retry the function they are given. Default: retry, withRetry, pRetry, backOff, fetchWithRetry. */
@@ -57,6 +57,7 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
   },
   create(context, [options]) {
     const sourceCode = context.sourceCode;
+    if (!mayContainNetworkCalls(sourceCode)) return {};
     const wrappers = new Set(options.wrappers ?? DEFAULT_WRAPPERS);
     const importSource = options.importSource ?? './retry.js';
     const candidates: NetworkCall[] = [];

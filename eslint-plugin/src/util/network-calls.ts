@@ -66,6 +66,15 @@ interface FileClients {
 // Several rules ask about the same file; scan it once per parse.
 const clientsByAst = new WeakMap<TSESTree.Program, FileClients>();
 
+/**
+ * Whether the file can contain a network call at all: rules skip every listener on files that
+ * never mention a client, which is most files.
+ */
+export function mayContainNetworkCalls(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const text = sourceCode.text;
+  return text.includes('fetch') || text.includes('axios') || text.includes('got');
+}
+
 /** The network call `node` makes, or `undefined` when it is not one. */
 export function getNetworkCall(
   sourceCode: Readonly<TSESLint.SourceCode>,

@@ -9,7 +9,7 @@ runRuleTests('require-retry', rule, {
   valid: [
     // the runtime's shape: the request runs inside retry(), with its own timeout
     `import { retry } from './retry.js';
-const user = await retry((signal) => fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]) }), { signal });`,
+const user = await retry(({ signal }) => fetch(url, { signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]) }), { signal });`,
     `await pRetry(async () => { const res = await fetch(url); return res.json(); }, { retries: 3 });`,
     `await backOff(() => axios.get(url, { timeout: 1000 }));`,
     // a named function the file hands to a wrapper, before or after its definition
