@@ -1,11 +1,13 @@
 // Activation only registers: the catalog and the linter load on first use.
 import * as vscode from 'vscode';
+import { addEslintConfigCommand } from './add-eslint-config';
 import { CatalogLoader } from './catalog-loader';
 import { BulwarkDiagnostics, LANGUAGES } from './diagnostics';
 import { insertPatternCommand } from './insert-pattern';
 import { LinterLoader } from './linter-loader';
 import { PROPOSED_SCHEME, ProposedContent } from './proposed-content';
 import { BulwarkQuickFixes, FINISH_PATTERN_EDIT, finishPatternEdit } from './quick-fixes';
+import { tryQuickFixCommand } from './try-quick-fix';
 import { checkPatternsCommand, updatePatternsCommand, type CheckPatternsArgs, type UpdatePatternsArgs } from './update-patterns';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -21,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('bulwark.checkPatterns', (args?: CheckPatternsArgs) => checkPatternsCommand(catalog, args)),
     vscode.commands.registerCommand(FINISH_PATTERN_EDIT, finishPatternEdit),
     vscode.commands.registerCommand('bulwark.updatePatterns', (args?: UpdatePatternsArgs) => updatePatternsCommand(catalog, args)),
+    vscode.commands.registerCommand('bulwark.addEslintConfig', (args?: unknown) => addEslintConfigCommand(linter, args)),
+    vscode.commands.registerCommand('bulwark.tryQuickFix', tryQuickFixCommand),
   );
 }
 

@@ -1,0 +1,130 @@
+// "Bulwark: Add ESLint Rules to This Project": adds bulwark.configs.recommended to the folder's
+// flat ESLint config (or creates eslint.config.mjs) as one undoable edit, then offers to install
+// eslint and eslint-plugin-bulwark with the project's package manager.
+import * as vscode from 'vscode';
+import {
+  addRecommendedConfig,
+  configPackages,
+  findConfigFile,
+  isTypeScriptProject,
+  manualInstructions,
+  NEW_CONFIG_FILE,
+  newConfigText,
+  type SyntaxCheck,
+} from '../engine/eslint-config';
+import { missingPackages, type PackageJson } from '../engine/project';
+import { offerInstall } from './install-packages';
+import type { LinterLoader } from './linter-loader';
+import { chooseWorkspaceFolder, fileNames, NoFolderError, readManifest } from './workspace-files';
+
+export interface AddEslintConfigArgs {
+  /** Workspace folder: its name, its path or its URI; default: the only (or the active editor's) folder. */
+  readonly folder?: string;
+  /** `true` installs missing packages without asking, `false` never offers; default: ask. */
+  readonly install?: boolean;
+}
+
+export type AddEslintConfigResult =
+  | {
+      readonly ok: true;
+      /** URI of the config file. */
+      readonly file: string;
+      readonly action: 'created' | 'updated' | 'unchanged';
+      readonly message: string;
+      readonly missingPackages: string[];
+      readonly installCommands: string[];
+    }
+  | { readonly ok: false; readonly error: string };
+
+class CommandError extends Error {}
+
+function parseArgs(value: unknown): AddEslintConfigArgs | undefined {
+  if (value === undefined || value === null) return undefined;
+  const shape = 'expected { folder?: string, install?: boolean }';
+  if (typeof value !== 'object' || Array.isArray(value)) throw new CommandError(`Bulwark: bulwark.addEslintConfig: ${shape}`);
+  const { folder, install } = value as Record<string, unknown>;
+  if (folder !== undefined && (typeof folder !== 'string' || folder.trim() === '')) throw new CommandError(`Bulwark: bulwark.addEslintConfig: "folder" must be a non-empty string; ${shape}`);
+  if (install !== undefined && typeof install !== 'boolean') throw new CommandError(`Bulwark: bulwark.addEslintConfig: "install" must be true or false; ${shape}`);
+  return { folder: folder as string | undefined, install };
+}
+
+function namedFolder(name: string): vscode.WorkspaceFolder {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 0) throw new NoFolderError();
+  const found = folders.find((folder) => folder.name === name || folder.uri.fsPath === name || folder.uri.toString() === name);
+  if (!found) throw new CommandError(`Bulwark: no workspace folder "${name}"; open folders: ${folders.map((folder) => folder.name).join(', ')}`);
+  return found;
+}
+
+/** ESLint's own parse (the TypeScript parser, in the lazily loaded linter) of a candidate config. */
+function syntaxCheck(linter: LinterLoader): SyntaxCheck {
+  return (text, fileName) => {
+    const fatal = linter.load().lintText(text, fileName).find((message) => message.fatal);
+    return fatal ? `${fatal.message} at line ${fatal.line}, column ${fatal.column}` : undefined;
+  };
+}
+
+async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson | undefined, names: string[], linter: LinterLoader) {
+  const choice = findConfigFile(names, manifest);
+  if (choice.kind === 'legacy') {
+    throw new CommandError(
+      `Bulwark: this project configures ESLint with ${choice.file}, which ESLint 9 and later no longer read. ` +
+        'Migrate it to a flat eslint.config.mjs (npx @eslint/migrate-config <file>), then run this command again.',
+    );
+  }
+  if (choice.kind === 'none') {
+    const uri = vscode.Uri.joinPath(folder.uri, NEW_CONFIG_FILE);
+    const typescript = isTypeScriptProject(names, manifest);
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { contents: new TextEncoder().encode(newConfigText(typescript, manifest)) }, { label: 'Add Bulwark ESLint config', needsConfirmation: false });
+    if (!(await vscode.workspace.applyEdit(edit))) throw new CommandError(`Bulwark: could not create ${uri.fsPath}`);
+    return { uri, action: 'created' as const, typescript, message: `Bulwark: created ${NEW_CONFIG_FILE} with the bulwark recommended rules.` };
+  }
+  const uri = vscode.Uri.joinPath(folder.uri, choice.file);
+  // The open document, so unsaved edits are kept rather than overwritten from disk.
+  const document = await vscode.workspace.openTextDocument(uri);
+  const result = addRecommendedConfig(document.getText(), choice.file, syntaxCheck(linter));
+  if (result.kind === 'unsupported') {
+    void vscode.window.showTextDocument(document, { preview: false });
+    throw new CommandError(`Bulwark: could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`);
+  }
+  if (result.kind === 'unchanged') return { uri, action: 'unchanged' as const, typescript: false, message: `Bulwark: ${choice.file} already uses eslint-plugin-bulwark; nothing to change.` };
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(new vscode.Position(0, 0), document.positionAt(document.getText().length)), result.text);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new CommandError(`Bulwark: could not edit ${uri.fsPath}`);
+  // ESLint reads the file from disk.
+  await document.save();
+  return { uri, action: 'updated' as const, typescript: false, message: `Bulwark: added bulwark.configs.recommended to ${result.target} in ${choice.file}.` };
+}
+
+async function addEslintConfig(linter: LinterLoader, args: AddEslintConfigArgs | undefined): Promise<AddEslintConfigResult | undefined> {
+  const folder = args?.folder ? namedFolder(args.folder) : await chooseWorkspaceFolder(args === undefined);
+  if (!folder) return undefined;
+  const manifest = await readManifest(folder.uri).catch((error: unknown) => {
+    // The config can still be written; only the install offer needs package.json.
+    void vscode.window.showWarningMessage(`Bulwark: could not read package.json (${(error as Error).message}); every ESLint package counts as missing.`);
+    return undefined;
+  });
+  const names = await fileNames(folder.uri);
+  const written = await writeConfig(folder, manifest, names, linter);
+  await vscode.window.showTextDocument(written.uri, { preview: false });
+  const missing = missingPackages(manifest, configPackages(written.typescript, manifest));
+  const mode = args?.install === true ? 'run' : args?.install === false ? 'skip' : 'ask';
+  // One notification: what was done, and the install offer when packages are missing.
+  const done = written.message.replace(/\.$/, '');
+  const installCommands = await offerInstall(folder, missing, { reason: `${done.replace(/^Bulwark: /, '')}; it needs`, mode, manifest });
+  if (missing.length === 0 || mode === 'skip') void vscode.window.showInformationMessage(written.message);
+  return { ok: true, file: written.uri.toString(), action: written.action, message: written.message, missingPackages: missing.map((need) => need.name), installCommands };
+}
+
+/** The command handler: every failure becomes one clear message, also returned to callers. */
+export async function addEslintConfigCommand(linter: LinterLoader, rawArgs: unknown): Promise<AddEslintConfigResult | undefined> {
+  try {
+    return await addEslintConfig(linter, parseArgs(rawArgs));
+  } catch (error) {
+    const known = error instanceof CommandError || error instanceof NoFolderError;
+    const message = known ? (error as Error).message : `Bulwark: adding the ESLint rules failed: ${String((error as Error).message ?? error)}`;
+    void vscode.window.showErrorMessage(message);
+    return { ok: false, error: message };
+  }
+}
