@@ -4,20 +4,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { detectPackageManager, parsePackageJson, type PackageJson, type PackageManager } from '../engine/project';
+import { CONFIG_FILE, ConfigError, DEFAULT_PATTERNS_DIR, parseBulwarkConfig, type BulwarkConfig } from '../engine/bulwark-config';
 import { CliError } from './output';
 
-export const CONFIG_FILE = 'bulwark.json';
-export const DEFAULT_PATTERNS_DIR = 'src/patterns';
-export const PACKAGE_MANAGERS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn', 'bun'];
-
-export interface BulwarkConfig {
-  /** Folder the patterns are written to, relative to the project root. Default `src/patterns`. */
-  readonly patternsDir?: string;
-  /** The import specifier prefix that reaches the patterns folder, e.g. `@/patterns`. */
-  readonly importAlias?: string;
-  /** Overrides the package manager the lockfile shows. */
-  readonly packageManager?: PackageManager;
-}
+export { CONFIG_FILE, DEFAULT_PATTERNS_DIR, PACKAGE_MANAGERS, type BulwarkConfig } from '../engine/bulwark-config';
 
 export interface Project {
   readonly root: string;
@@ -62,27 +52,11 @@ function parsePackageJsonFile(path: string): PackageJson {
 }
 
 export function parseConfig(text: string, path: string): BulwarkConfig {
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return parseBulwarkConfig(text, path);
   } catch (error) {
-    throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw error instanceof ConfigError ? new CliError(error.message) : error;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CliError(`${path} must contain a JSON object`);
-  const record = value as Record<string, unknown>;
-  const known = ['$schema', 'patternsDir', 'importAlias', 'packageManager'];
-  const unknown = Object.keys(record).filter((key) => !known.includes(key));
-  if (unknown.length) throw new CliError(`${path}: unknown setting "${unknown[0]}" (known: patternsDir, importAlias, packageManager)`);
-  for (const key of ['patternsDir', 'importAlias'] as const) {
-    if (record[key] !== undefined && (typeof record[key] !== 'string' || record[key] === '')) {
-      throw new CliError(`${path}: "${key}" must be a non-empty string`);
-    }
-  }
-  const manager = record.packageManager;
-  if (manager !== undefined && !(PACKAGE_MANAGERS as readonly unknown[]).includes(manager)) {
-    throw new CliError(`${path}: "packageManager" must be one of ${PACKAGE_MANAGERS.join(', ')}`);
-  }
-  return record as BulwarkConfig;
 }
 
 export interface PatternsFolder {

@@ -67,7 +67,7 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
   const framework = await chooseFramework(catalog, name, manifest, args?.framework);
   if (framework === undefined) return undefined;
   const files = resolveSelection(catalog, { names: [name], framework: framework === 'none' ? undefined : framework });
-  const patternsDir = patternsFolder(folder, args?.dir);
+  const patternsDir = await patternsFolder(folder, args?.dir);
 
   const edit = new vscode.WorkspaceEdit();
   const actions = await addMissingFiles(catalog, files, patternsDir, edit);

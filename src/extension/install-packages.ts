@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { PackageNeed } from '../engine/header';
 import { detectPackageManager, installCommand, missingPackages, type PackageJson } from '../engine/project';
-import { fileNames, readManifest } from './workspace-files';
+import type { BulwarkConfig } from '../engine/bulwark-config';
+import { fileNames, projectConfig, readManifest } from './workspace-files';
 
 /** Returns the packages the project lacks; the offer itself is not awaited. */
 export async function offerToInstall(folder: vscode.WorkspaceFolder, needs: readonly PackageNeed[]): Promise<PackageNeed[]> {
@@ -32,7 +33,8 @@ export interface InstallOffer {
 /** Offers to install `missing` in a terminal; returns the install commands. */
 export async function offerInstall(folder: vscode.WorkspaceFolder, missing: readonly PackageNeed[], { reason, mode = 'ask', manifest }: InstallOffer): Promise<string[]> {
   if (missing.length === 0) return [];
-  const manager = detectPackageManager(await fileNames(folder.uri), manifest);
+  const config = await projectConfig(folder.uri).catch(() => /* a malformed bulwark.json was reported by the insertion */ ({}) as BulwarkConfig);
+  const manager = config.packageManager ?? detectPackageManager(await fileNames(folder.uri), manifest);
   const commands = installCommand(manager, missing);
   if (mode === 'skip') return commands;
   const names = missing.map((need) => need.name).join(', ');

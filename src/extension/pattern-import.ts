@@ -27,7 +27,7 @@ async function specifierFor(document: vscode.TextDocument, folder: vscode.Worksp
 export async function addPatternImport(edit: vscode.WorkspaceEdit, document: vscode.TextDocument, catalog: Catalog, id: string, symbol: string): Promise<vscode.Uri> {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
   if (!folder) throw new NoPatternsFolderError();
-  const patternsDir = patternsFolder(folder);
+  const patternsDir = await patternsFolder(folder);
   await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit, 'text-edit');
   const target = fileUri(patternsDir, `${id}.ts`);
   const text = document.getText();

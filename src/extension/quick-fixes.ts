@@ -18,6 +18,9 @@ export const DEFAULT_CONCURRENCY = 8;
 type Resolver = (edit: vscode.WorkspaceEdit, catalog: Catalog) => Promise<void>;
 
 class BulwarkCodeAction extends vscode.CodeAction {
+  /** A pattern file to open beside the editor once the edit is applied. */
+  openAfter?: vscode.Uri;
+
   constructor(
     title: string,
     readonly resolver?: Resolver,
@@ -77,8 +80,7 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
       // Pattern files are created by text edits; the follow-up command writes them to disk so the
       // project compiles at once (and opens the pattern when the action says so).
       const created = edit.entries().map(([uri]) => uri).filter((uri) => uri.toString() !== action.document?.toString());
-      const open = action.command?.command === 'vscode.open' ? (action.command.arguments?.[0] as vscode.Uri) : undefined;
-      action.command = { title: action.title, command: FINISH_PATTERN_EDIT, arguments: [{ save: created, open }] };
+      action.command = { title: action.title, command: FINISH_PATTERN_EDIT, arguments: [{ save: created, open: action.openAfter }] };
     }
     return action;
   }
@@ -144,11 +146,11 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
   private insertPatternAction(document: vscode.TextDocument, title: string, id: string): BulwarkCodeAction[] {
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return [];
-    const patternsDir = patternsFolder(folder);
-    const action = new BulwarkCodeAction(title, async (edit, catalog) => {
+    const action: BulwarkCodeAction = new BulwarkCodeAction(title, async (edit, catalog) => {
+      const patternsDir = await patternsFolder(folder);
       await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit, 'text-edit');
+      action.openAfter = fileUri(patternsDir, `${id}.ts`);
     }, document.uri);
-    action.command = { title, command: 'vscode.open', arguments: [fileUri(patternsDir, `${id}.ts`), vscode.ViewColumn.Beside] };
     return [action];
   }
 

@@ -51,7 +51,7 @@ async function inspectWorkspace(loader: CatalogLoader, dir: string | undefined, 
   const catalog = await loader.load();
   const folder = await chooseWorkspaceFolder(interactive);
   if (!folder) return undefined;
-  const patternsDir = patternsFolder(folder, dir);
+  const patternsDir = await patternsFolder(folder, dir);
   // The same selection as `bulwark diff|update`: copies wherever they are in the folder, plus the
   // files their current versions need that are missing.
   const { targets } = copyTargets(catalog, await readCopies(patternsDir));

@@ -1,5 +1,6 @@
 // Reading the user's workspace through workspace.fs, so virtual workspaces work too.
 import * as vscode from 'vscode';
+import { CONFIG_FILE, DEFAULT_PATTERNS_DIR, parseBulwarkConfig, type BulwarkConfig } from '../engine/bulwark-config';
 import { parsePackageJson, type PackageJson } from '../engine/project';
 
 const decoder = new TextDecoder();
@@ -49,11 +50,22 @@ export async function chooseWorkspaceFolder(interactive: boolean): Promise<vscod
   return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Insert the pattern into which folder?' });
 }
 
-/** The patterns folder: `dir` (absolute, or relative to the workspace folder) or the setting. */
-export function patternsFolder(workspaceFolder: vscode.WorkspaceFolder, dir?: string): vscode.Uri {
-  const configured = dir ?? vscode.workspace.getConfiguration('bulwark', workspaceFolder).get<string>('patternsDir', 'src/patterns');
+/**
+ * The patterns folder: `dir` (absolute, or relative to the workspace folder), else the
+ * `bulwark.patternsDir` setting when the user set it, else bulwark.json's `patternsDir` (the
+ * file the CLI reads), else `src/patterns`.
+ */
+export async function patternsFolder(workspaceFolder: vscode.WorkspaceFolder, dir?: string): Promise<vscode.Uri> {
+  const setting = vscode.workspace.getConfiguration('bulwark', workspaceFolder).inspect<string>('patternsDir');
+  const configured = dir ?? setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue ?? (await projectConfig(workspaceFolder.uri)).patternsDir ?? DEFAULT_PATTERNS_DIR;
   if (configured.startsWith('/') || /^[A-Za-z]:[\\/]/.test(configured)) {
     return workspaceFolder.uri.with({ path: vscode.Uri.file(configured).path });
   }
   return vscode.Uri.joinPath(workspaceFolder.uri, ...configured.split(/[\\/]/).filter(Boolean));
+}
+
+/** The folder's bulwark.json, or no settings when it has none; a malformed one is an error. */
+export async function projectConfig(folder: vscode.Uri): Promise<BulwarkConfig> {
+  const text = await readText(vscode.Uri.joinPath(folder, CONFIG_FILE));
+  return text === undefined ? {} : parseBulwarkConfig(text, CONFIG_FILE);
 }

@@ -58,6 +58,17 @@ describe('bulwark.insertPattern', () => {
     }
   });
 
+  it('writes into the patternsDir of the bulwark.json that the CLI shares', async () => {
+    writeWorkspaceFile('bulwark.json', '{ "patternsDir": "lib/shared" }\n');
+    try {
+      const result = await insert({ pattern: 'log' });
+      assert.equal(result?.ok, true, result?.error);
+      assert.ok(fs.existsSync(workspacePath('lib', 'shared', 'log.ts')));
+    } finally {
+      await resetWorkspace('bulwark.json', 'lib');
+    }
+  });
+
   it('does not overwrite an edited file, and leaves an identical one alone', async () => {
     await insert({ pattern: 'retry' });
     const edited = `${readPattern('retry.ts')}\nexport const mine = true;\n`;
