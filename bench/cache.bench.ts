@@ -57,6 +57,7 @@ export async function benchCache(): Promise<Section> {
     ],
     notes: [
       'cached() returns a fresh copy per hit (values are stored encoded, so a caller mutating its result cannot corrupt the cache, and the same code runs on Redis); lru-cache hands out the stored object itself.',
+      'Per hit cached() canonicalises the arguments into a key, reads the store under a timeout timer, joins or starts a single-flight entry and decodes the value. Any promise-returning read-through pays for its promise: compare lru-cache\'s own fetch() with its get().',
     ],
   });
   if (sink === 0) throw new Error('no cache hit was counted');

@@ -88,6 +88,9 @@ export async function benchTokenBucket(): Promise<Section> {
     opsPerCall: DECISIONS_PER_SAMPLE,
     target: { peer: 'limiter', maxRatio: 0.7 },
     contenders: contenders({ capacity: 1e9, perSecond: 1e9 }, hotKey),
+    notes: [
+      'Per decision Bulwark also does what keeps its memory bounded (heap table below) and limiter does not: it re-inserts the key to keep least-recently-used order and checks up to 4 of the idlest buckets for removal, and it returns a full decision (remaining, reset, retry-after) rather than a boolean.',
+    ],
   });
   const hotDenied = await compare({
     id: 'token-bucket-hot-denied',
