@@ -1,14 +1,14 @@
 // "Bulwark: Insert Pattern…": copies a pattern and every file it imports into the patterns
 // folder as one undoable edit, never overwriting a different existing file without asking.
 import * as vscode from 'vscode';
-import { FRAMEWORKS, packagesOf, resolveSelection, UnknownPatternError, type Catalog, type Framework } from '../engine/catalog';
+import { FRAMEWORKS, packagesOf, resolveSelection, type Catalog, type Framework } from '../engine/catalog';
 import type { InsertAction } from '../engine/insert';
 import type { CatalogLoader } from './catalog-loader';
 import { offerToInstall } from './install-packages';
 import { chooseFramework, pickPattern } from './pattern-picker';
 import { addMissingFiles, fileUri } from './pattern-writer';
 import type { ProposedContent } from './proposed-content';
-import { chooseWorkspaceFolder, NoFolderError, patternsFolder, readManifest } from './workspace-files';
+import { chooseWorkspaceFolder, patternsFolder, readManifest } from './workspace-files';
 
 export interface InsertPatternArgs {
   readonly pattern: string;
@@ -98,8 +98,9 @@ export async function insertPatternCommand(loader: CatalogLoader, proposed: Prop
     const args = parseInsertArgs(rawArgs);
     return await insert(await loader.load(), args, proposed);
   } catch (error) {
-    const known = error instanceof UnknownPatternError || error instanceof NoFolderError || (error as Error).message?.startsWith('Bulwark:');
-    const message = error instanceof UnknownPatternError ? `Bulwark: ${error.message}` : known ? (error as Error).message : `Bulwark: inserting the pattern failed: ${String((error as Error).message ?? error)}`;
+    // Engine errors (unknown pattern, malformed package.json or bulwark.json) already say what to fix.
+    const text = error instanceof Error ? error.message : String(error);
+    const message = text.startsWith('Bulwark:') ? text : `Bulwark: ${text}`;
     void vscode.window.showErrorMessage(message);
     return { ok: false, error: message };
   }
