@@ -1,0 +1,76 @@
+// One fresh process's view of the in-editor linter (dist/linter.js), in plain Node: its load
+// time, the first lint of the sample after loading, re-lints after small edits, and the pure
+// parts of the code-action provider. Prints one JSON object. Run by ../bench-extension.mjs.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sampleSource } from './sample.mjs';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FILE_NAME = path.join(REPO_ROOT, 'src', 'bench-sample.ts');
+const EDITS = Number(process.env.BULWARK_BENCH_EDITS ?? 20);
+const QUERIES = Number(process.env.BULWARK_BENCH_QUERIES ?? 20);
+
+const time = (work) => {
+  const started = performance.now();
+  const value = work();
+  return [performance.now() - started, value];
+};
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+const text = sampleSource();
+const [loadMs, linter] = time(() => createRequire(import.meta.url)(path.join(REPO_ROOT, 'dist', 'linter.js')));
+const [firstLintMs, messages] = time(() => linter.lintText(text, FILE_NAME));
+const fatal = messages.find((message) => message.fatal);
+if (fatal) throw new Error(`the sample does not parse: ${fatal.message}`);
+
+// Edits like typing: each changes one string literal somewhere in the file, then the whole
+// document is linted again (the extension re-lints the full text after its debounce).
+const literals = [...text.matchAll(/'not found'/g)].map((match) => match.index);
+const relintMs = [];
+for (let i = 0; i < EDITS; i += 1) {
+  const at = literals[i % literals.length];
+  const edited = `${text.slice(0, at)}'not found ${i}'${text.slice(at + "'not found'".length)}`;
+  relintMs.push(time(() => linter.lintText(edited, FILE_NAME))[0]);
+}
+
+// The code-action provider for one diagnostic: find the lint message behind it (the messages
+// are cached per document version), then locate the call it fixes by parsing the text.
+const lines = text.split('\n');
+const offsetOf = (message) => lines.slice(0, message.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + message.column - 1;
+const retries = messages.filter((message) => message.ruleId === 'bulwark/require-retry');
+const fanOuts = [...text.matchAll(/Promise\.all\(/g)].map((match) => match.index);
+if (retries.length === 0 || fanOuts.length === 0) throw new Error('the sample has no require-retry diagnostic or no Promise.all');
+const matchMs = [];
+const callAtMs = [];
+const fanOutAtMs = [];
+for (let i = 0; i < QUERIES; i += 1) {
+  const target = retries[(i * 7) % retries.length];
+  const [found] = time(() => messages.find((message) => message.ruleId === target.ruleId && message.line === target.line && message.column === target.column));
+  matchMs.push(found);
+  const [callMs, call] = time(() => linter.callAt(text, FILE_NAME, offsetOf(target)));
+  if (!call) throw new Error(`callAt found no call at line ${target.line}`);
+  callAtMs.push(callMs);
+  const [fanMs, fanOut] = time(() => linter.fanOutAt(text, FILE_NAME, fanOuts[i % fanOuts.length]));
+  if (!fanOut) throw new Error('fanOutAt found no Promise.all');
+  fanOutAtMs.push(fanMs);
+}
+
+console.log(
+  JSON.stringify({
+    lines: lines.length - 1,
+    diagnostics: messages.length,
+    loadMs,
+    firstLintMs,
+    relintMedianMs: median(relintMs),
+    relintMaxMs: Math.max(...relintMs),
+    matchMedianMs: median(matchMs),
+    callAtMedianMs: median(callAtMs),
+    fanOutAtMedianMs: median(fanOutAtMs),
+    firstCallAtMs: callAtMs[0],
+  }),
+);
