@@ -54,14 +54,9 @@ export function readMix(options: TrafficOptions): AutocannonRequest[] {
   return [readById, readById, readById, readById, readById, readById, readById, { method: 'GET', path: '/users?limit=20', onResponse: observe('GET /users') }];
 }
 
-/**
- * A writer connection's loop: create a user (which enqueues a notification job), then rename a random
- * seeded user (which invalidates its cache entry). Writers get their own connections: an autocannon
- * connection sends one request at a time, so a write waiting for Redis would otherwise hold up reads.
- */
-export function writeMix(options: TrafficOptions): AutocannonRequest[] {
+/** A creator connection's loop: create a user, which inserts it and then enqueues its notification job. */
+export function createMix(options: TrafficOptions): AutocannonRequest[] {
   const observe = observer(options);
-  const randomId = randomIdOf(options.userIds);
   return [
     {
       method: 'POST',
@@ -73,6 +68,14 @@ export function writeMix(options: TrafficOptions): AutocannonRequest[] {
       },
       onResponse: observe('POST /users'),
     },
+  ];
+}
+
+/** A renamer connection's loop: rename a random seeded user, which invalidates its cache entry. */
+export function renameMix(options: TrafficOptions): AutocannonRequest[] {
+  const observe = observer(options);
+  const randomId = randomIdOf(options.userIds);
+  return [
     {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
