@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { renderReport } from './report.js';
+import { BENCH_SECTIONS } from './sections.js';
 
-const SECTIONS = ['retry', 'token-bucket', 'sliding-window', 'cache'];
+const SECTIONS = Object.keys(BENCH_SECTIONS);
 const requested = process.argv.slice(2).filter((arg) => arg !== '--');
 const unknown = requested.filter((id) => !SECTIONS.includes(id) && id !== '--render-only');
 if (unknown.length > 0) {

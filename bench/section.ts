@@ -1,13 +1,7 @@
 // Child process of run.ts: measures one section and stores its result.
 // Usage: node --expose-gc --import tsx bench/section.ts <retry|token-bucket|sliding-window|cache>
-import { describeMachine, writeSection, type Section } from './results.js';
-
-export const BENCH_SECTIONS: Record<string, () => Promise<Section>> = {
-  retry: async () => (await import('./retry.bench.js')).benchRetry(),
-  'token-bucket': async () => (await import('./token-bucket.bench.js')).benchTokenBucket(),
-  'sliding-window': async () => (await import('./sliding-window.bench.js')).benchSlidingWindow(),
-  cache: async () => (await import('./cache.bench.js')).benchCache(),
-};
+import { describeMachine, writeSection } from './results.js';
+import { BENCH_SECTIONS } from './sections.js';
 
 const id = process.argv[2];
 const measure = id === undefined ? undefined : BENCH_SECTIONS[id];

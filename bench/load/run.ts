@@ -1,5 +1,5 @@
 // `npm run load`: the example service on PostgreSQL and Redis under autocannon, first steady, then with
-// redis-server killed and restarted mid-run. Stores the `load` section of docs/benchmarks.md.
+// redis-server stopped and started again mid-run. Stores the `load` section of docs/benchmarks.md.
 // Needs DATABASE_URL (scripts/load.mjs starts a throwaway PostgreSQL) and redis-server on PATH.
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
