@@ -278,8 +278,9 @@ function importInsertion(source: ConfigSource, statement: string, commonJs: bool
       end = j;
     } else if (commonJs && /^(const|let|var)$/.test(token.text)) {
       // `const x = require('…')…;` with only member accesses after the call.
+      // Past the binding, which may be a destructuring pattern: `const { a, b } = require(…)`.
       let j = i + 1;
-      while (j < source.tokens.length && source.token(j)?.text !== '=' && source.token(j)?.depth === 0) j += 1;
+      while (j < source.tokens.length && source.token(j)?.text !== '=') j = Math.max(j, source.token(j)?.match ?? j) + 1;
       if (!source.is(j + 1, 'require') || !source.is(j + 2, '(')) continue;
       j = source.token(j + 2)?.match ?? j;
       while (source.is(j + 1, '.') && source.token(j + 2)?.kind === 'name') j += 2;

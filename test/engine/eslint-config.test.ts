@@ -158,6 +158,29 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
       assert.match(result, /tseslint\.configs\.recommended as never,\n {2}bulwark\.configs\.recommended,\n\);\n$/);
     });
 
+    it('a typed const in eslint.config.ts: `const config: Linter.Config[] = […]; export default config`', () => {
+      const before = lines("import type { Linter } from 'eslint';", '', 'const config: Linter.Config[] = [', "  { ignores: ['dist/**'] },", '];', '', 'export default config;');
+      const result = updated(before, 'eslint.config.ts');
+      assert.match(result, /^import type \{ Linter \} from 'eslint';\nimport bulwark from 'eslint-plugin-bulwark';\n/);
+      assert.match(result, /\{ ignores: \['dist\/\*\*'\] \},\n {2}bulwark\.configs\.recommended,\n\];/);
+    });
+
+    it('module.exports = defineConfig([…]) in CommonJS', () => {
+      const before = lines("const { defineConfig } = require('eslint/config');", '', 'module.exports = defineConfig([', "  { ignores: ['dist/**'] },", ']);');
+      assert.equal(
+        updated(before, 'eslint.config.cjs'),
+        lines(
+          "const { defineConfig } = require('eslint/config');",
+          "const bulwark = require('eslint-plugin-bulwark').default;",
+          '',
+          'module.exports = defineConfig([',
+          "  { ignores: ['dist/**'] },",
+          '  bulwark.configs.recommended,',
+          ']);',
+        ),
+      );
+    });
+
     it('a typescript-eslint import under another name is recognised too', () => {
       const result = updated(lines("import ts from 'typescript-eslint';", 'export default ts.config(ts.configs.strict);'), 'eslint.config.mts');
       assert.match(result, /ts\.config\(ts\.configs\.strict, bulwark\.configs\.recommended\);/);
