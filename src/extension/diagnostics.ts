@@ -21,6 +21,13 @@ function eslintReportsBulwark(uri: vscode.Uri): boolean {
   return vscode.languages.getDiagnostics(uri).some((diagnostic) => diagnostic.source === 'eslint' && ruleOf(diagnostic) !== undefined);
 }
 
+const EXTENSIONS: Record<string, string> = { typescript: '.ts', typescriptreact: '.tsx', javascript: '.js', javascriptreact: '.jsx' };
+
+/** The name the linter sees: the file's, or one matching the language for untitled documents. */
+export function lintFileName(document: vscode.TextDocument): string {
+  return /\.[cm]?[jt]sx?$/.test(document.fileName) ? document.fileName : `untitled${EXTENSIONS[document.languageId] ?? '.ts'}`;
+}
+
 export function toRange(document: vscode.TextDocument, message: LintMessage): vscode.Range {
   const start = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
   const end = message.endLine !== undefined ? new vscode.Position(message.endLine - 1, (message.endColumn ?? message.column) - 1) : start;
@@ -102,7 +109,7 @@ export class BulwarkDiagnostics implements vscode.Disposable {
     const timeoutMs = vscode.workspace.getConfiguration('bulwark', document.uri).get<number>('timeoutMs', 10_000);
     const cached = this.results.get(key);
     if (cached && cached.version === document.version && cached.timeoutMs === timeoutMs) return cached.messages;
-    const messages = this.linter.load().lintText(document.getText(), document.fileName, { timeoutMs });
+    const messages = this.linter.load().lintText(document.getText(), lintFileName(document), { timeoutMs });
     this.results.set(key, { version: document.version, timeoutMs, messages });
     return messages;
   }

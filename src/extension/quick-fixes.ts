@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Catalog } from '../engine/catalog';
 import type { LintMessage } from '../linter/lint';
 import type { CatalogLoader } from './catalog-loader';
-import { ruleOf, type BulwarkDiagnostics } from './diagnostics';
+import { lintFileName, ruleOf, type BulwarkDiagnostics } from './diagnostics';
 import type { LinterLoader } from './linter-loader';
 import { addPatternImport } from './pattern-import';
 import { addMissingFiles, fileUri } from './pattern-writer';
@@ -106,9 +106,11 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
     };
     switch (rule) {
       case 'require-retry': {
-        const call = this.linter.load().callAt(document.getText(), document.fileName, start);
-        if (!call || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+        if (!vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+        // Parsing for the call's extent waits until the fix is chosen: the light bulb stays fast.
         const action = new BulwarkCodeAction('Wrap in retry()', async (edit, catalog) => {
+          const call = this.linter.load().callAt(document.getText(), lintFileName(document), start);
+          if (!call) return;
           const range = new vscode.Range(document.positionAt(call[0]), document.positionAt(call[1]));
           await addPatternImport(edit, document, catalog, 'retry', 'retry');
           edit.replace(document.uri, range, `retry(() => ${document.getText(range)})`);
@@ -123,10 +125,12 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
       case 'no-truthy-cache-check':
         return fromSuggestion('Compare with undefined', /undefined/i);
       case 'no-unbounded-concurrency': {
-        const fanOut = this.linter.load().fanOutAt(document.getText(), document.fileName, start);
-        if (!fanOut || fanOut.combinator !== 'all' || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
-        const text = (range: readonly [number, number]) => document.getText(new vscode.Range(document.positionAt(range[0]), document.positionAt(range[1])));
+        // Only Promise.all keeps its meaning under mapWithConcurrency (allSettled/any/race do not).
+        if (!/^Promise\s*\.\s*all\s*\(/.test(document.getText(diagnostic.range)) || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
         const action = new BulwarkCodeAction('Limit concurrency', async (edit, catalog) => {
+          const fanOut = this.linter.load().fanOutAt(document.getText(), lintFileName(document), start);
+          if (!fanOut || fanOut.combinator !== 'all') return;
+          const text = (range: readonly [number, number]) => document.getText(new vscode.Range(document.positionAt(range[0]), document.positionAt(range[1])));
           await addPatternImport(edit, document, catalog, 'concurrency', 'mapWithConcurrency');
           const range = new vscode.Range(document.positionAt(fanOut.call[0]), document.positionAt(fanOut.call[1]));
           edit.replace(document.uri, range, `mapWithConcurrency(${text(fanOut.items)}, ${DEFAULT_CONCURRENCY}, ${text(fanOut.mapper)})`);
