@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Db, startServer, type RunningServer } from '../example/app.js';
+import { Db, JobsToken, startServer, type RunningServer, type UserCreatedJob } from '../example/app.js';
+import { InMemoryQueue } from '../src/background.js';
 import { ContainerError } from '../src/container.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { gate, waitFor } from './fixtures/background-helpers.js';
@@ -43,6 +44,10 @@ async function flakyProvider(): Promise<Provider> {
       server.close(() => resolve());
     });
   return provider;
+}
+
+function isEmpty(counts: ReturnType<InMemoryQueue<unknown>['counts']>): boolean {
+  return counts.ready === 0 && counts.inFlight === 0 && counts.delayed === 0 && counts.dead === 0;
 }
 
 // Unique per run: with DATABASE_URL the users table outlives the test process.
@@ -142,15 +147,30 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     assert.match(String((logged?.err as { message?: string } | undefined)?.message), /s3cr3t/);
   });
 
+  /**
+   * Every user created by an earlier test queued a notification that may still be retrying its 503
+   * (full-jitter backoff), so "the worker succeeded once" would not identify a job. Waits until the
+   * queue and the worker hold nothing, which makes the worker's counters attributable again.
+   */
+  async function notificationsSettled(): Promise<InMemoryQueue<UserCreatedJob>> {
+    const queue = await running.container.resolve(JobsToken);
+    assert.ok(queue instanceof InMemoryQueue, 'without REDIS_URL the example uses the in-memory queue');
+    await waitFor(() => running.worker.inFlight === 0 && isEmpty(queue.counts()), 'every queued notification to be settled');
+    return queue;
+  }
+
   it('notifies the provider from the background worker, retrying its 503 through fetchWithRetry', async () => {
     const { body } = await createUser(running.url, 'notify@example.com');
-    const userId = String(body.id);
-    await waitFor(() => provider.calls.get(userId) === 2, 'the retried notification');
-    await waitFor(() => running.worker.stats.succeeded >= 1, 'the job to be acked');
-    assert.equal(running.worker.stats.deadLettered, 0);
+    await notificationsSettled(); // the 201 came after the job was queued
+    assert.deepEqual(provider.answered.get(String(body.id)), [503, 204]);
+    // One acked job per created user, each answered 503 then 204: fetchWithRetry absorbed every 503.
+    for (const [userId, statuses] of provider.answered) assert.deepEqual(statuses, [503, 204], `notifications for user ${userId}`);
+    assert.deepEqual(running.worker.stats, { succeeded: provider.answered.size, retried: 0, deadLettered: 0, released: 0, settleFailures: 0 });
   });
 
   it('shuts down cleanly: drains the in-flight job, then disposes the container', async () => {
+    const queue = await notificationsSettled();
+    const succeededBefore = running.worker.stats.succeeded;
     provider.hold = gate();
     const { body } = await createUser(running.url, 'last@example.com');
     const userId = String(body.id);
@@ -161,10 +181,13 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     closed = true;
     provider.hold.open();
     assert.equal(await closing, 'drained');
-    // Both answers were sent after close() began (the provider was held), and nothing was cut short.
+    // Both answers were sent after close() began (the provider was held), and nothing was cut short:
+    // the one job in flight was acked, none was put back or left in the queue.
     assert.deepEqual(provider.answered.get(userId), [503, 204], 'the in-flight job was abandoned');
+    assert.equal(running.worker.stats.succeeded, succeededBefore + 1, 'the in-flight job was not acked');
     assert.equal(running.worker.stats.released, 0);
     assert.equal(running.worker.stats.settleFailures, 0);
+    assert.deepEqual(queue.counts(), { ready: 0, inFlight: 0, delayed: 0, dead: 0 });
     assert.equal(running.server.listening, false);
     await assert.rejects(running.container.resolve(Db), (error: unknown) => error instanceof ContainerError && error.code === 'DISPOSED');
     await assert.rejects(db.query('select 1'), 'the database is still open after shutdown');
