@@ -40,10 +40,15 @@ function normalized(configArray) {
   return array;
 }
 
+// Control: a rule with no listeners measures what ESLint charges any rule per file
+// (context creation, option handling), the floor under each of the twelve.
+const control = { meta: { type: 'problem', schema: [] }, create: () => ({}) };
+
 function configs(rules) {
   const base = { ecmaVersion: 'latest', globals: { ...globals.node } };
+  const plugins = { bulwark: plugin, control: { rules: { 'empty-rule': control } } };
   const config = (languageOptions) =>
-    normalized([{ files: ['**/*'], languageOptions: { ...base, ...languageOptions }, linterOptions, plugins: { bulwark: plugin }, rules }]);
+    normalized([{ files: ['**/*'], languageOptions: { ...base, ...languageOptions }, linterOptions, plugins, rules }]);
   return {
     ts: config({ parser: tsParser, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } }),
     module: config({ sourceType: 'module' }),
@@ -129,16 +134,18 @@ const parsed = parsedRun({
   ...Object.fromEntries(Object.keys(bulwarkRules).map((id) => [id, { [id]: 'error' }])),
   all: bulwarkRules,
   'no-unused-vars': { 'no-unused-vars': 'error' },
+  'control/empty-rule': { 'control/empty-rule': 'error' },
 });
 const cost = (name) => Math.max(0, parsed[name] - parsed.none);
 console.error('  per rule with stats...');
-const stats = statsRun({ ...bulwarkRules, 'no-unused-vars': 'error' });
+const stats = statsRun({ ...bulwarkRules, 'no-unused-vars': 'error', 'control/empty-rule': 'error' });
 
 const none = Math.min(...whole.none);
 const all = Math.min(...whole.bulwark);
 const unused = Math.min(...whole.unused);
 const lines = files.reduce((sum, file) => sum + file.code.split('\n').length, 0);
 const statsBulwark = Object.entries(stats).filter(([id]) => id.startsWith('bulwark/')).reduce((sum, [, ms]) => sum + ms, 0);
+const statsFloor = stats['control/empty-rule'] ?? 0;
 const statsUnused = stats['no-unused-vars'] ?? 0;
 
 const report = `# Lint benchmark: eslint-plugin-bulwark
@@ -170,6 +177,7 @@ ${Object.keys(bulwarkRules)
   .join('\n')}
 | **all ${ruleCount} bulwark rules together** | **${cost('all').toFixed(0)} ms** | **${(cost('all') / cost('no-unused-vars')).toFixed(3)}** |
 | core \`no-unused-vars\` | ${cost('no-unused-vars').toFixed(0)} ms | 1.000 |
+| control: a rule with no listeners | ${cost('control/empty-rule').toFixed(0)} ms | ${(cost('control/empty-rule') / cost('no-unused-vars')).toFixed(3)} |
 
 All ${ruleCount} rules together cost **${(cost('all') / cost('no-unused-vars')).toFixed(2)}×** core \`no-unused-vars\` alone (target: below 1).
 
@@ -184,6 +192,8 @@ ${Object.entries(stats)
   .map(([id, ms]) => `| \`${id}\` | ${ms.toFixed(0)} ms | ${(ms / statsUnused).toFixed(3)} |`)
   .join('\n')}
 | **all bulwark rules together** | **${statsBulwark.toFixed(0)} ms** | **${(statsBulwark / statsUnused).toFixed(3)}** |
+
+The control rule (no listeners at all) is charged ${statsFloor.toFixed(0)} ms: ESLint's fixed per-rule, per-file cost, which twelve rules pay twelve times (${(12 * statsFloor).toFixed(0)} ms) and one rule once. Above that floor the twelve rules cost ${(statsBulwark - ruleCount * statsFloor).toFixed(0)} ms, ${((statsBulwark - ruleCount * statsFloor) / (statsUnused - statsFloor)).toFixed(2)}× what \`no-unused-vars\` costs above it.
 `;
 mkdirSync(join(pluginRoot, '..', 'docs'), { recursive: true });
 writeFileSync(join(pluginRoot, '..', 'docs', 'lint-bench.md'), report);
