@@ -6,12 +6,31 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/services.sh
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Each step's wall time, printed as a summary at exit (also when a step fails), so a slow CI run
+# says where the time went.
+step_names=() step_seconds=() step_started=$SECONDS
+step() {
+  end_step
+  step_names+=("$1")
+  step_started=$SECONDS
+  printf '\n\033[1m== %s\033[0m\n' "$*"
+}
+end_step() {
+  if [ ${#step_names[@]} -gt ${#step_seconds[@]} ]; then step_seconds+=($((SECONDS - step_started))); fi
+}
+print_timings() {
+  local status=$1 i verdict=passed
+  end_step
+  [ "$status" -eq 0 ] || verdict="FAILED in: ${step_names[*]: -1}"
+  printf '\n\033[1m== timings (%s)\033[0m\n' "$verdict"
+  for i in "${!step_names[@]}"; do printf '%5ss  %s\n' "${step_seconds[$i]}" "${step_names[$i]}"; done
+  printf '%5ss  total\n' "$SECONDS"
+}
+trap 'status=$?; print_timings "$status"; stop_postgres; exit "$status"' EXIT
 
 step "services"
 ensure_apt_packages redis-server=redis-server postgres=postgresql
 start_postgres
-trap stop_postgres EXIT
 
 step "build"
 npm run build
@@ -31,7 +50,9 @@ npm --workspace eslint-plugin test
 step "engine, CLI and snippets"
 npx mocha
 
-step "extension in a real VS Code extension host"
+step "VS Code host: code-server and chromium into .host/ (once per clone)"
 node scripts/vscode-host/install.mjs
+
+step "extension in a real VS Code extension host"
 node scripts/vscode-host/compile-tests.mjs
 node scripts/vscode-host/run.mjs
