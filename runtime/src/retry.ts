@@ -60,42 +60,86 @@ interface BackoffSettings {
  * Calls `fn` until it succeeds, `shouldRetry` refuses the error, the attempts are used up or the
  * deadline would pass; then rejects with the last error. Caller aborts reject with `signal.reason`.
  */
-export async function retry<T>(fn: (context: RetryContext) => T | PromiseLike<T>, options: RetryOptions = {}): Promise<T> {
-  if (typeof fn !== 'function') throw new TypeError(`retry: fn must be a function, got ${describe(fn)}`);
-  const attempts = options.attempts ?? 3;
-  const backoff: BackoffSettings = {
-    baseDelay: options.baseDelay ?? 100,
-    factor: options.factor ?? 2,
-    maxDelay: options.maxDelay ?? 30_000,
-  };
-  const deadline = options.deadline ?? Infinity;
-  validate(attempts === Infinity || (Number.isSafeInteger(attempts) && attempts > 0), 'attempts', 'a positive integer or Infinity', attempts);
-  validate(Number.isFinite(backoff.baseDelay) && backoff.baseDelay >= 0, 'baseDelay', 'a finite number >= 0', backoff.baseDelay);
-  validate(Number.isFinite(backoff.factor) && backoff.factor >= 1, 'factor', 'a finite number >= 1', backoff.factor);
-  validate(typeof backoff.maxDelay === 'number' && backoff.maxDelay >= 0, 'maxDelay', 'a number >= 0 (Infinity allowed)', backoff.maxDelay);
-  validate(typeof deadline === 'number' && deadline > 0, 'deadline', 'a number > 0 (Infinity allowed)', deadline);
-  const { signal, onRetry, shouldRetry = isTransientError, retryAfter = retryAfterOf, random = Math.random, sleep: wait = sleep } = options;
-  signal?.throwIfAborted();
+export function retry<T>(fn: (context: RetryContext) => T | PromiseLike<T>, options: RetryOptions = {}): Promise<T> {
+  let run: RetryRun;
+  let result: T | PromiseLike<T>;
+  try {
+    checkOptions(fn, options);
+    options.signal?.throwIfAborted();
+    run = new RetryRun(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  try {
+    result = fn(run);
+  } catch (error) {
+    return keepTrying(fn, run, error);
+  }
+  // Most calls succeed first time, so that path is one `then`: no async frame, no timer, no signal.
+  const settled = result instanceof Promise ? (result as Promise<T>) : Promise.resolve(result);
+  return settled.then(undefined, (error: unknown) => keepTrying(fn, run, error));
+}
 
-  const startedAt = performance.now();
-  const deadlineSignal = Number.isFinite(deadline) ? AbortSignal.timeout(Math.min(deadline, MAX_TIMER_DELAY)) : undefined;
-  const attemptSignal = combineSignals(signal, deadlineSignal) ?? new AbortController().signal;
+/**
+ * One call of retry(): the first attempt's context, and the signal all its attempts share. The signal
+ * is built when an attempt first reads it: most never do, and an AbortController per call would be
+ * most of what a successful call costs.
+ */
+class RetryRun implements RetryContext {
+  readonly attempt = 1;
+  /** When the deadline counts from; only read when there is one. */
+  readonly startedAt: number;
+  private built: AbortSignal | undefined;
 
+  constructor(readonly options: RetryOptions) {
+    this.startedAt = options.deadline === undefined ? 0 : performance.now();
+  }
+
+  get signal(): AbortSignal {
+    return (this.built ??= this.buildSignal());
+  }
+
+  private buildSignal(): AbortSignal {
+    const { signal: caller, deadline = Infinity } = this.options;
+    if (!Number.isFinite(deadline)) return caller ?? new AbortController().signal;
+    const remaining = Math.max(0, this.startedAt + deadline - performance.now());
+    const timeout = AbortSignal.timeout(Math.min(Math.ceil(remaining), MAX_TIMER_DELAY));
+    return caller ? AbortSignal.any([caller, timeout]) : timeout;
+  }
+}
+
+/** The loop after a failed first attempt: backoff, hooks, waits and further attempts. */
+async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, run: RetryRun, firstError: unknown): Promise<T> {
+  const { options } = run;
+  const { attempts = 3, deadline = Infinity, signal, onRetry, shouldRetry = isTransientError, retryAfter = retryAfterOf, random = Math.random, sleep: wait = sleep } = options;
+  const backoff: BackoffSettings = { baseDelay: options.baseDelay ?? 100, factor: options.factor ?? 2, maxDelay: options.maxDelay ?? 30_000 };
+  let error = firstError;
   for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw signal.reason;
+    if (attempt >= attempts || !shouldRetry(error, attempt)) throw error;
+    const requested = retryAfter(error);
+    const delay = requested === undefined ? backoffDelay(attempt, backoff, random) : capDelay(requested, backoff.maxDelay);
+    // Waiting only to start an attempt the deadline would abort is pointless: fail now instead.
+    if (performance.now() + delay >= run.startedAt + deadline) throw error;
+    onRetry?.({ error, attempt, delay });
+    logger.warn({ attempt, attempts, delayMs: delay, err: error }, 'retry: attempt failed, retrying');
+    await wait(delay, signal);
     try {
-      return await fn({ attempt, signal: attemptSignal });
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (attempt >= attempts || !shouldRetry(error, attempt)) throw error;
-      const requested = retryAfter(error);
-      const delay = requested === undefined ? backoffDelay(attempt, backoff, random) : capDelay(requested, backoff.maxDelay);
-      // Waiting only to start an attempt the deadline would abort is pointless: fail now instead.
-      if (performance.now() + delay >= startedAt + deadline) throw error;
-      onRetry?.({ error, attempt, delay });
-      logger.warn({ attempt, attempts, delayMs: delay, err: error }, 'retry: attempt failed, retrying');
-      await wait(delay, signal);
+      return await fn({ attempt: attempt + 1, signal: run.signal });
+    } catch (failure) {
+      error = failure;
     }
   }
+}
+
+function checkOptions(fn: unknown, options: RetryOptions): void {
+  if (typeof fn !== 'function') throw new TypeError(`retry: fn must be a function, got ${describe(fn)}`);
+  const { attempts = 3, baseDelay = 100, factor = 2, maxDelay = 30_000, deadline = Infinity } = options;
+  validate(attempts === Infinity || (Number.isSafeInteger(attempts) && attempts > 0), 'attempts', 'a positive integer or Infinity', attempts);
+  validate(Number.isFinite(baseDelay) && baseDelay >= 0, 'baseDelay', 'a finite number >= 0', baseDelay);
+  validate(Number.isFinite(factor) && factor >= 1, 'factor', 'a finite number >= 1', factor);
+  validate(typeof maxDelay === 'number' && maxDelay >= 0, 'maxDelay', 'a number >= 0 (Infinity allowed)', maxDelay);
+  validate(typeof deadline === 'number' && deadline > 0, 'deadline', 'a number > 0 (Infinity allowed)', deadline);
 }
 
 /**

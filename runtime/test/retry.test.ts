@@ -322,6 +322,36 @@ describe('retry', () => {
     assert.ok(performance.now() - started >= 35, 'retried before the backoff elapsed');
   });
 
+  it('gives every attempt of one call the same signal: the caller\'s own without a deadline, a live one without a caller', async () => {
+    const seen: AbortSignal[] = [];
+    const failTwice = ({ attempt, signal }: { attempt: number; signal: AbortSignal }) => {
+      seen.push(signal);
+      if (attempt < 3) throw httpError(503);
+      return attempt;
+    };
+    const caller = new AbortController();
+    assert.equal(await retry(failTwice, { baseDelay: 0, signal: caller.signal }), 3);
+    assert.ok(seen.every((signal) => signal === caller.signal), 'no combined signal is built when there is nothing to combine');
+    seen.length = 0;
+    assert.equal(await retry(failTwice, { baseDelay: 0 }), 3);
+    assert.ok(seen[0] instanceof AbortSignal && !seen[0].aborted);
+    assert.ok(seen.every((signal) => signal === seen[0]), 'one signal per call, however many attempts read it');
+  });
+
+  it('passes a synchronous result, a synchronous throw and a non-native thenable through like promises', async () => {
+    assert.equal(await retry(() => 7), 7);
+    const thenable: PromiseLike<string> = { then: (resolve, reject) => Promise.resolve('from a thenable').then(resolve, reject) };
+    assert.equal(await retry(() => thenable), 'from a thenable');
+    let calls = 0;
+    assert.equal(await retry(() => {
+      if (++calls === 1) throw httpError(500);
+      return 'second';
+    }, { baseDelay: 0 }), 'second');
+    await assert.rejects(retry(() => {
+      throw new TypeError('a bug, not retried');
+    }), /a bug, not retried/);
+  });
+
   it('calls onRetry before each wait and logs a warning', async () => {
     const logs = captureLogs();
     const events: RetryEvent[] = [];
