@@ -18,7 +18,7 @@ async function specifierFor(document: vscode.TextDocument, folder: vscode.Worksp
   if (style !== 'relative' && style.trim()) {
     const tsconfig = await readText(vscode.Uri.joinPath(folder.uri, 'tsconfig.json'));
     const alias = tsconfig === undefined ? undefined : aliasSpecifier(tsconfig, folder.uri.path, style, target.path);
-    if (alias) return alias;
+    if (alias) return jsExtension ? `${alias}.js` : alias;
   }
   return relativeSpecifier(document.uri.path, target.path, { quote: "'", semicolon: true, jsExtension });
 }

@@ -106,8 +106,11 @@ export async function updatePatternsCommand(loader: CatalogLoader, args: UpdateP
       if (outcome.kind === 'unchanged' || outcome.kind === 'no-base') continue;
       const uri = fileUri(found.patternsDir, report.path);
       if (outcome.kind === 'created') {
-        edit.createFile(uri, { ignoreIfExists: true });
-        edit.insert(uri, new vscode.Position(0, 0), outcome.text, { label: `${report.path}: added (needed by the new versions)`, needsConfirmation: args.preview !== false });
+        edit.createFile(
+          uri,
+          { contents: new TextEncoder().encode(outcome.text), ignoreIfExists: true },
+          { label: `${report.path}: added (needed by the new versions)`, needsConfirmation: args.preview !== false },
+        );
         continue;
       }
       const lines = (report.text ?? '').split('\n').length;

@@ -177,6 +177,28 @@ describe('quick fixes', function () {
     for (const relative of ['cache/redis.ts', 'cache.ts', 'log.ts']) assert.ok(fs.existsSync(patternFile(relative)), relative);
   });
 
+  it('imports through the tsconfig alias that bulwark.importStyle names', async () => {
+    const tsconfigPath = workspacePath('tsconfig.json');
+    const original = fs.readFileSync(tsconfigPath, 'utf8');
+    const config = JSON.parse(original) as { compilerOptions: Record<string, unknown> };
+    config.compilerOptions['paths'] = { '@/*': ['./src/*'] };
+    fs.writeFileSync(tsconfigPath, JSON.stringify(config, null, 2));
+    await vscode.workspace.getConfiguration('bulwark').update('importStyle', '@/', vscode.ConfigurationTarget.Workspace);
+    try {
+      const { document } = await fix(
+        'src/qf-alias.ts',
+        "export async function head(url: string): Promise<number> {\n  const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(1000) });\n  return response.status;\n}\n",
+        'require-retry',
+        'Wrap in retry()',
+      );
+      assert.match(document.getText(), /^import \{ retry \} from '@\/patterns\/retry\.js';$/m);
+    } finally {
+      await vscode.workspace.getConfiguration('bulwark').update('importStyle', undefined, vscode.ConfigurationTarget.Workspace);
+      fs.writeFileSync(tsconfigPath, original);
+      await resetWorkspace('src/qf-alias.ts');
+    }
+  });
+
   it('leaves the workspace compiling with tsc --noEmit', () => {
     const result = typecheck();
     assert.ok(result.ok, result.output);
