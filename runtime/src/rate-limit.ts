@@ -75,8 +75,9 @@ export interface TokenBucketOptions {
   /** Units restored per second, continuously. Required, > 0. */
   readonly refillPerSecond: number;
   /**
-   * Hard cap on tracked keys. Default 10 000. Past it the least recently used bucket is dropped (that key
-   * starts again with a full bucket) and a warning is logged once; size it above your concurrent clients.
+   * Hard cap on tracked keys. Default 10 000. Past it the least recently used bucket (approximately: see
+   * the CLOCK note in the class) is dropped, that key starting again with a full bucket, and a warning is
+   * logged once; size it above your concurrent clients.
    */
   readonly maxKeys?: number;
   /** Default {@link systemClock}. */
@@ -94,18 +95,27 @@ interface Bucket {
   /** Balance as of `at`. Negative while waiters hold reservations on units not yet refilled. */
   tokens: number;
   at: number;
+  /** Used since it last came round to the front of the Map: it gets a second chance instead of eviction. */
+  used: boolean;
 }
 
 // Absorbs floating-point drift from fractional refills (e.g. 2.9999999999 tokens counts as 3).
 const EPSILON = 1e-9;
-// Idle buckets checked per operation: constant work per call, yet sweeps everything eventually.
-const SWEEP_PER_OPERATION = 4;
-// Buckets with pending waiters skipped before the cap is allowed to overflow (their promises hold memory anyway).
+// Buckets checked per call while a sweep for idle ones is under way: spreads a sweep over many calls.
+const SWEEP_BATCH = 32;
+// Idle buckets cost memory, not correctness: looking for them about once a second is plenty.
+const MIN_SWEEP_INTERVAL_MS = 1_000;
+// Buckets given a second chance per eviction, bounding its work; the last one probed is evicted even if used,
+// unless a waiter holds a reservation on it (then the cap overflows: the waiters' promises hold memory anyway).
 const MAX_EVICTION_PROBES = 16;
 
 /**
  * Token bucket per key, in process memory: bursts up to `capacity`, sustained `refillPerSecond`.
  * For limits shared by several processes use the Redis sliding window (rate-limit/redis).
+ *
+ * Memory stays bounded two ways: buckets that have refilled to capacity (idle, so indistinguishable from
+ * new ones) are swept out a few per call, one sweep per refill period; and past `maxKeys` the least
+ * recently used bucket, approximately, is dropped.
  */
 export class TokenBucketLimiter implements RateLimiter {
   readonly policy: RateLimitPolicy;
@@ -113,8 +123,19 @@ export class TokenBucketLimiter implements RateLimiter {
   private readonly perMs: number;
   private readonly maxKeys: number;
   private readonly clock: Clock;
-  // Iteration order is recency order: every use re-inserts the key, so the first entries are the idlest.
+  /**
+   * Front = the next candidate for eviction. Keeping exact least-recently-used order would cost a delete
+   * and re-insert per decision, most of what a decision costs; instead eviction follows the CLOCK
+   * algorithm of OS page caches: a use sets the bucket's `used` bit, and a bucket found at the front with
+   * the bit set is moved to the back with the bit cleared (its second chance) instead of being dropped.
+   */
   private readonly buckets = new Map<string, Bucket>();
+  private readonly sweepIntervalMs: number;
+  /** Where the sweep under way has got to; undefined between sweeps. */
+  private sweep: MapIterator<[string, Bucket]> | undefined;
+  /** When the next sweep starts; -Infinity while one is under way. */
+  private nextSweepAt = -Infinity;
+  private sweepStartedAt = 0;
   private warnedAboutCap = false;
 
   constructor(options: TokenBucketOptions) {
@@ -129,6 +150,8 @@ export class TokenBucketLimiter implements RateLimiter {
     this.maxKeys = maxKeys;
     this.clock = clock;
     this.policy = { limit: capacity, windowMs: (capacity / refillPerSecond) * 1000 };
+    // A sweep visits every bucket once; one per refill period (a bucket idle that long is full) keeps the work per call small.
+    this.sweepIntervalMs = Math.max(this.policy.windowMs, MIN_SWEEP_INTERVAL_MS);
   }
 
   /** Number of keys currently tracked (bounded by `maxKeys`). */
@@ -183,16 +206,17 @@ export class TokenBucketLimiter implements RateLimiter {
   }
 
   private use(key: string, now: number): Bucket {
-    this.sweepIdle(now);
+    if (now >= this.nextSweepAt) this.sweepIdle(now);
     let bucket = this.buckets.get(key);
-    if (bucket) {
-      this.refill(bucket, now);
-      this.buckets.delete(key);
-    } else {
-      if (this.buckets.size >= this.maxKeys) this.evictLeastRecentlyUsed(now);
-      bucket = { tokens: this.capacity, at: now };
+    if (bucket === undefined) {
+      if (this.buckets.size >= this.maxKeys) this.evictIdlest(now);
+      // Not marked used: a key seen once is the first to go when the cap is reached.
+      bucket = { tokens: this.capacity, at: now, used: false };
+      this.buckets.set(key, bucket);
+      return bucket;
     }
-    this.buckets.set(key, bucket);
+    this.refill(bucket, now);
+    bucket.used = true;
     return bucket;
   }
 
@@ -204,15 +228,25 @@ export class TokenBucketLimiter implements RateLimiter {
 
   // A bucket that has refilled to capacity is indistinguishable from a new one, so dropping it loses nothing.
   private sweepIdle(now: number): void {
-    let checked = 0;
-    for (const [key, bucket] of this.buckets) {
-      if (checked++ === SWEEP_PER_OPERATION) break;
+    if (this.sweep === undefined) {
+      this.sweep = this.buckets.entries();
+      this.nextSweepAt = -Infinity;
+      this.sweepStartedAt = now;
+    }
+    for (let checked = 0; checked < SWEEP_BATCH; checked++) {
+      const next = this.sweep.next();
+      if (next.done) {
+        this.sweep = undefined;
+        this.nextSweepAt = this.sweepStartedAt + this.sweepIntervalMs;
+        return;
+      }
+      const [key, bucket] = next.value;
       this.refill(bucket, now);
       if (bucket.tokens + EPSILON >= this.capacity) this.buckets.delete(key);
     }
   }
 
-  private evictLeastRecentlyUsed(now: number): void {
+  private evictIdlest(now: number): void {
     if (!this.warnedAboutCap) {
       this.warnedAboutCap = true;
       logger.warn(
@@ -220,14 +254,16 @@ export class TokenBucketLimiter implements RateLimiter {
         'rate limiter reached maxKeys: evicting least recently used buckets (those keys restart with a full bucket); raise maxKeys or use a shared store',
       );
     }
-    for (let probe = 0; probe < MAX_EVICTION_PROBES; probe++) {
-      const oldest = this.buckets.entries().next();
-      if (oldest.done) return;
-      const [key, bucket] = oldest.value;
+    for (let probe = 1; probe <= MAX_EVICTION_PROBES; probe++) {
+      const front = this.buckets.entries().next();
+      if (front.done) return;
+      const [key, bucket] = front.value;
       this.buckets.delete(key);
       this.refill(bucket, now);
       // A negative balance means a waiter holds a reservation: forgetting it would admit extra units.
-      if (bucket.tokens + EPSILON >= 0) return;
+      const reserved = bucket.tokens + EPSILON < 0;
+      if (!reserved && (!bucket.used || probe === MAX_EVICTION_PROBES)) return;
+      bucket.used = false;
       this.buckets.set(key, bucket);
     }
   }

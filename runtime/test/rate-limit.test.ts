@@ -122,6 +122,47 @@ describe('rate-limit: token bucket', () => {
       }
     });
 
+    it('at the cap, gives a bucket used since it last reached the front a second chance (CLOCK), evicting one seen once', () => {
+      const logs = captureLogs(); // the maxKeys warning is expected here
+      try {
+        const clock = fakeClock();
+        const limiter = new TokenBucketLimiter({ capacity: 10, refillPerSecond: 1, maxKeys: 3, clock });
+        for (const key of ['a', 'b', 'c']) limiter.take(key, 5);
+        limiter.take('a', 1); // a is now used: 4 left
+        limiter.take('d'); // the front is a (used: moved back), then b (seen once): b goes
+        assert.equal(limiter.size, 3);
+        assert.equal(limiter.take('a').remaining, 3, 'a kept its bucket');
+        assert.equal(limiter.take('c').remaining, 4, 'c kept its bucket');
+        assert.equal(limiter.take('b').remaining, 9, 'b was evicted and starts full');
+      } finally {
+        logs.restore();
+      }
+    });
+
+    it('property: never tracks more than maxKeys keys, whatever the mix of keys, costs and pauses', () => {
+      const logs = captureLogs();
+      try {
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 1, max: 8 }),
+            fc.array(fc.record({ key: fc.integer({ min: 0, max: 20 }), cost: fc.integer({ min: 1, max: 3 }), pause: fc.integer({ min: 0, max: 1500 }) }), { maxLength: 200 }),
+            (maxKeys, operations) => {
+              const clock = fakeClock();
+              const limiter = new TokenBucketLimiter({ capacity: 3, refillPerSecond: 2, maxKeys, clock });
+              for (const { key, cost, pause } of operations) {
+                clock.advance(pause);
+                limiter.take(`k${key}`, cost);
+                assert.ok(limiter.size <= maxKeys, `size ${limiter.size} > maxKeys ${maxKeys}`);
+              }
+            },
+          ),
+          { numRuns: 300 },
+        );
+      } finally {
+        logs.restore();
+      }
+    });
+
     it('never evicts a bucket that a waiter holds a reservation on', async () => {
       const logs = captureLogs(); // the maxKeys warning is expected here
       try {
