@@ -23,14 +23,59 @@ export interface CacheStore {
   deleteMatching(pattern: string, signal?: AbortSignal): Promise<number>;
 }
 
+/** An entry of a {@link LocalCacheStore}: a value as cached() put it, or text written through `set`. */
+export interface LocalEntry {
+  readonly value: unknown;
+  /** True when `value` is encoded text (see {@link encodeValue}). */
+  readonly encoded: boolean;
+}
+
+/**
+ * A CacheStore in this process's memory. cached() keeps values in it as they are (copied, never
+ * encoded) and reads it synchronously: a hit costs no promise race against a timeout and no decoding.
+ */
+export interface LocalCacheStore extends CacheStore {
+  /** The entry for `key`, or undefined when absent or expired; counts as a use. */
+  peek(key: string): LocalEntry | undefined;
+  /** Stores `value` as it is for `ttl` ms (> 0); cached() passes a copy nobody else holds. */
+  put(key: string, value: unknown, ttl: number): void;
+}
+
 export interface MemoryStoreOptions {
-  /** Entries kept before the least recently used is evicted. Default 1_000. */
+  /** Entries kept before the least recently used (approximately: see MemoryStore) is evicted. Default 1_000. */
   maxEntries?: number;
 }
 
-/** An in-process LRU+TTL store: bounded by `maxEntries`, expired entries are dropped when read or evicted. */
-export class MemoryStore implements CacheStore {
-  readonly #entries = new Map<string, { value: string; expiresAt: number }>();
+interface MemoryEntry extends LocalEntry {
+  expiresAt: number;
+  /** Read since it last came round to the front: it gets a second chance instead of eviction. */
+  used: boolean;
+}
+
+let clockReading: number | undefined;
+
+/**
+ * performance.now(), read at most once per millisecond: a reading costs as much as the rest of a hit.
+ * The reading is dropped by a 1 ms timer, so it can only lag while synchronous code holds the thread.
+ */
+function coarseNow(): number {
+  if (clockReading !== undefined) return clockReading;
+  clockReading = performance.now();
+  setTimeout(() => (clockReading = undefined), 1).unref();
+  return clockReading;
+}
+
+// Second chances given per eviction, bounding its work; the last entry probed is evicted even if used.
+const MAX_EVICTION_PROBES = 16;
+
+/**
+ * An in-process LRU+TTL store: bounded by `maxEntries`, expired entries are dropped when read or evicted.
+ * Exact least-recently-used order would cost a delete and re-insert per hit; instead eviction follows
+ * the CLOCK algorithm: a read sets the entry's `used` bit, and an entry found at the front of the Map
+ * with the bit set moves to the back with the bit cleared instead of being dropped.
+ */
+export class MemoryStore implements LocalCacheStore {
+  readonly #entries = new Map<string, MemoryEntry>();
   readonly #maxEntries: number;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -46,22 +91,29 @@ export class MemoryStore implements CacheStore {
     return this.#entries.size;
   }
 
-  async get(key: string): Promise<string | undefined> {
+  peek(key: string): LocalEntry | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= performance.now()) return undefined;
-    this.#entries.set(key, entry); // re-insert: a Map iterates in insertion order, so the front is least recently used
-    return entry.value;
+    if (entry.expiresAt <= coarseNow()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    entry.used = true;
+    return entry;
+  }
+
+  put(key: string, value: unknown, ttl: number): void {
+    this.#write(key, value, false, ttl);
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const entry = this.peek(key);
+    if (entry === undefined) return undefined;
+    return entry.encoded ? (entry.value as string) : encodeValue(entry.value);
   }
 
   async set(key: string, value: string, ttl: number): Promise<void> {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt: performance.now() + ttl });
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxEntries) break;
-      this.#entries.delete(oldest);
-    }
+    this.#write(key, value, true, ttl);
   }
 
   async delete(key: string): Promise<boolean> {
@@ -82,6 +134,18 @@ export class MemoryStore implements CacheStore {
     }
     return removed;
   }
+
+  #write(key: string, value: unknown, encoded: boolean, ttl: number): void {
+    this.#entries.delete(key);
+    this.#entries.set(key, { value, encoded, expiresAt: performance.now() + ttl, used: false });
+    for (let probe = 1; this.#entries.size > this.#maxEntries; probe++) {
+      const [oldest, entry] = this.#entries.entries().next().value!;
+      this.#entries.delete(oldest);
+      if (!entry.used || probe >= MAX_EVICTION_PROBES) continue;
+      entry.used = false;
+      this.#entries.set(oldest, entry);
+    }
+  }
 }
 
 export interface CachedOptions<A extends unknown[]> {
@@ -97,13 +161,27 @@ export interface CachedOptions<A extends unknown[]> {
   key?: (...args: A) => unknown;
   /** A store call slower than this, ms, counts as failed: the loader runs instead. Default 250. */
   storeTimeout?: number;
+  /**
+   * Invalidations the store could not take (an outage) are remembered for later delivery, their keys
+   * bypassing the store meanwhile. Past this many keys, the whole prefix bypasses the store until it
+   * can be cleared at once. Default 10_000.
+   */
+  maxPendingInvalidations?: number;
 }
 
 export interface CachedFunction<A extends unknown[], R> {
   (...args: A): Promise<R>;
-  /** Removes the entry for these arguments; a load already in flight for them is not stored. Rejects when the store fails. */
+  /**
+   * Removes the entry for these arguments; a load already in flight for them is not stored. When the
+   * store cannot take it (down or slow), it does not reject: the invalidation is delivered later, and
+   * until then this process reads those arguments from the loader and stores nothing for them.
+   */
   invalidate(...args: A): Promise<void>;
-  /** Removes every entry under this prefix (SCAN+UNLINK on Redis); resolves with the count. Rejects when the store fails. */
+  /**
+   * Removes every entry under this prefix (SCAN+UNLINK on Redis); resolves with the count. When the
+   * store cannot take it, resolves 0 and the whole prefix bypasses the store until it can. Rejects
+   * only with `signal.reason` when aborted (the rest is then delivered later too).
+   */
   invalidateAll(signal?: AbortSignal): Promise<number>;
   /** The store key for these arguments. */
   keyFor(...args: A): string;
@@ -116,90 +194,102 @@ interface Flight<R> {
   invalidated: boolean;
 }
 
+const MISS = Symbol('miss');
+
 /**
  * Wraps `load` in a read-through cache. Concurrent calls with the same key share one store read
  * and one `load` call (single-flight); a rejected load is shared by those callers and not cached.
  * A failing or slow store never fails the call: it is logged and `load` answers instead.
+ * Every caller gets its own copy of a cached value, so mutating it cannot change the cache.
  * Invalidation is exact within this process; other processes can still write a value they loaded
- * before it, until its TTL ends.
+ * before it, or read one this process could not yet delete, until its TTL ends.
  */
 export function cached<A extends unknown[], R>(load: (...args: A) => R | PromiseLike<R>, options: CachedOptions<A>): CachedFunction<A, R> {
   if (typeof load !== 'function') throw new TypeError(`cached: load must be a function, got ${describe(load)}`);
-  const { prefix, store = new MemoryStore(), ttl = 60_000, key: pickKey, storeTimeout = 250 } = options ?? ({} as CachedOptions<A>);
+  const { prefix, store = new MemoryStore(), ttl = 60_000, key: pickKey, storeTimeout = 250, maxPendingInvalidations = 10_000 } = options ?? ({} as CachedOptions<A>);
   const negativeTtl = options?.negativeTtl ?? Math.min(ttl, 5_000);
   if (typeof prefix !== 'string' || prefix === '') throw new TypeError(`cached: prefix must be a non-empty string, got ${describe(prefix)}`);
   requirePositive('ttl', ttl);
   requirePositive('storeTimeout', storeTimeout);
   if (!(Number.isFinite(negativeTtl) && negativeTtl >= 0)) throw new RangeError(`cached: negativeTtl must be a finite number >= 0, got ${describe(negativeTtl)}`);
+  if (!(Number.isSafeInteger(maxPendingInvalidations) && maxPendingInvalidations >= 0)) {
+    throw new RangeError(`cached: maxPendingInvalidations must be an integer >= 0, got ${describe(maxPendingInvalidations)}`);
+  }
 
+  const local = isLocalStore(store) ? store : undefined;
   /** Loads that new calls for the same key join (single-flight). */
   const inflight = new Map<string, Flight<R>>();
   /** Loads not yet written to the store, which invalidation must stop from writing. */
   const unfinished = new Set<Flight<R>>();
-  const health = storeHealth(prefix);
+  // Key bodies start with "[" or "#", so a longer prefix such as `${prefix}:v2` is not matched.
+  const everyKey = `${escapeGlob(prefix)}:[\\[#]*`;
+  const pending = pendingInvalidations({ store, prefix, everyKey, maxKeys: maxPendingInvalidations, storeTimeout });
+  const health = storeHealth(prefix, () => pending.storeAnswered());
 
-  function keyFor(...args: A): string {
+  function keyOf(args: A): string {
     // Always an array, so every key body starts with "[" (or "#" once hashed): invalidateAll relies on it.
-    const material = keyMaterial(pickKey ? [pickKey(...args)] : trimTrailingUndefined(args), 'arguments', []);
+    const material = pickKey ? keyMaterialOf([pickKey(...args)]) : keyMaterialOf(trimTrailingUndefined(args));
     // Long keys cost memory on every Redis node; a digest keeps them short and still exact.
     const body = material.length > 200 ? `#${createHash('sha256').update(material).digest('base64url')}` : material;
     return `${prefix}:${body}`;
   }
 
-  async function read(key: string): Promise<{ value: R } | undefined> {
+  function readLocal(key: string): R | typeof MISS {
+    const entry = local!.peek(key);
+    if (entry === undefined) return MISS;
+    if (!entry.encoded) return copyValue(entry.value) as R;
+    return decodeOrMiss(entry.value as string);
+  }
+
+  async function readRemote(key: string): Promise<R | typeof MISS> {
     let text: string | undefined;
     try {
       text = await withTimeout(store.get(key), storeTimeout, 'get');
       health.succeeded();
     } catch (error) {
       health.failed('get', error);
-      return undefined;
+      return MISS;
     }
-    if (text === undefined) return undefined;
+    return text === undefined ? MISS : decodeOrMiss(text);
+  }
+
+  function decodeOrMiss(text: string): R | typeof MISS {
     try {
-      return { value: decodeValue(text) as R };
+      return decodeValue(text) as R;
     } catch (error) {
       logger.warn({ prefix, err: error }, 'cache: ignoring an entry that cannot be decoded');
-      return undefined;
+      return MISS;
     }
   }
 
-  async function write(key: string, value: R, flight: Flight<R>): Promise<void> {
+  function write(key: string, value: R, flight: Flight<R>): Promise<void> | undefined {
     const lifetime = value === null || value === undefined ? negativeTtl : ttl;
-    if (flight.invalidated || lifetime === 0) return;
-    let text: string;
+    if (flight.invalidated || lifetime === 0 || pending.holds(key)) return undefined;
+    let stored: unknown;
     try {
-      text = encodeValue(value);
+      // A copy, so a caller mutating the loaded value later cannot change what the cache holds.
+      stored = local ? copyValue(value) : encodeValue(value);
     } catch (error) {
       logger.warn({ prefix, err: error }, 'cache: value cannot be cached; returned uncached');
-      return;
+      return undefined;
     }
-    try {
-      await withTimeout(store.set(key, text, lifetime), storeTimeout, 'set');
-      health.succeeded();
-    } catch (error) {
-      health.failed('set', error);
-    }
+    if (local) return void local.put(key, stored, lifetime);
+    return withTimeout(store.set(key, stored as string, lifetime), storeTimeout, 'set').then(
+      () => health.succeeded(),
+      (error: unknown) => health.failed('set', error),
+    );
   }
 
-  const call = (...args: A): Promise<R> => {
-    let key: string;
-    try {
-      key = keyFor(...args);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const joinable = inflight.get(key);
-    if (joinable) return joinable.result;
-
+  function startFlight(key: string, args: A, bypass: boolean): Promise<R> {
     const flight = { key, invalidated: false } as Flight<R>;
     let written: Promise<void> | undefined;
     // Joining ends once the value is known: later calls read the store and get their own copy.
     const leave = () => inflight.get(key) === flight && inflight.delete(key);
     flight.result = (async () => {
       try {
-        const hit = await read(key);
-        if (hit) return hit.value;
+        // A local store was already read, synchronously, by the caller.
+        const hit = local || bypass ? MISS : await readRemote(key);
+        if (hit !== MISS) return hit;
         const value = await load(...args);
         leave();
         // Issued before the caller resumes, so its next call, or an invalidation, is ordered after it.
@@ -213,6 +303,23 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
     unfinished.add(flight);
     void flight.result.then(() => written, () => undefined).finally(() => unfinished.delete(flight));
     return flight.result;
+  }
+
+  const call = (...args: A): Promise<R> => {
+    let key: string;
+    try {
+      key = keyOf(args);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const bypass = pending.holds(key);
+    if (bypass) pending.retrySoon();
+    else if (local) {
+      // The hot path: no promise until the answer, no timer, no single-flight bookkeeping.
+      const hit = readLocal(key);
+      if (hit !== MISS) return Promise.resolve(hit);
+    }
+    return inflight.get(key)?.result ?? startFlight(key, args, bypass);
   };
 
   function markInvalidated(matches: (flight: Flight<R>) => boolean): void {
@@ -224,22 +331,45 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   }
 
   return Object.assign(call, {
-    keyFor,
+    keyFor: (...args: A) => keyOf(args),
     async invalidate(...args: A): Promise<void> {
-      const key = keyFor(...args);
+      const key = keyOf(args);
       markInvalidated((flight) => flight.key === key);
-      await store.delete(key);
+      try {
+        await withTimeout(store.delete(key), storeTimeout, 'delete');
+      } catch (error) {
+        health.failed('delete', error);
+        return pending.add(key, error);
+      }
+      pending.delivered(key);
+      health.succeeded();
     },
     async invalidateAll(signal?: AbortSignal): Promise<number> {
       markInvalidated(() => true);
-      // Key bodies start with "[" or "#", so a longer prefix such as `${prefix}:v2` is not matched.
-      return store.deleteMatching(`${escapeGlob(prefix)}:[\\[#]*`, signal);
+      try {
+        const removed = await pending.clearAll(signal);
+        health.succeeded();
+        return removed;
+      } catch (error) {
+        pending.addEverything(error);
+        if (signal?.aborted) throw signal.reason;
+        health.failed('deleteMatching', error);
+        return 0;
+      }
     },
   });
 }
 
-/** Logs when the store stops and starts answering, not on every failed call: an outage must not flood the logs. */
-function storeHealth(prefix: string) {
+function isLocalStore(store: CacheStore): store is LocalCacheStore {
+  const candidate = store as Partial<LocalCacheStore>;
+  return typeof candidate.peek === 'function' && typeof candidate.put === 'function';
+}
+
+/**
+ * Logs when the store stops and starts answering, not on every failed call: an outage must not flood
+ * the logs. `onAnswer` runs after every call the store answered.
+ */
+function storeHealth(prefix: string, onAnswer: () => void) {
   let failing = false;
   return {
     failed(operation: string, error: unknown): void {
@@ -248,9 +378,113 @@ function storeHealth(prefix: string) {
       logger.warn({ prefix, operation, err: error }, 'cache: store unavailable, calling the loader instead');
     },
     succeeded(): void {
-      if (!failing) return;
-      failing = false;
-      logger.info({ prefix }, 'cache: store available again');
+      if (failing) {
+        failing = false;
+        logger.info({ prefix }, 'cache: store available again');
+      }
+      onAnswer();
+    },
+  };
+}
+
+// After a failed delivery the next try waits this long, however many reads of pending keys ask for one.
+const DELIVERY_RETRY_MS = 1_000;
+
+interface PendingOptions {
+  readonly store: CacheStore;
+  readonly prefix: string;
+  /** The glob matching every key of this cached function. */
+  readonly everyKey: string;
+  readonly maxKeys: number;
+  readonly storeTimeout: number;
+}
+
+/**
+ * Invalidations the store did not take (down, slow, or the caller aborted). Until one is delivered,
+ * reads of its key skip the store and nothing is stored for it, so a stale value left in the store is
+ * never served. Delivery is retried after any call the store answers, and at most once a second when a
+ * read of a pending key asks. Past `maxKeys` keys, the whole prefix is pending: one deleteMatching clears it.
+ *
+ * Because nothing is stored for a pending key, a delivery that succeeds covers every invalidation of
+ * that key made while it was pending; only what was pending when a delivery started is forgotten by it.
+ */
+function pendingInvalidations({ store, prefix, everyKey, maxKeys, storeTimeout }: PendingOptions) {
+  const keys = new Set<string>();
+  /** 0, or bumped each time the whole prefix becomes pending, so a clear cannot forget a later failure. */
+  let everything = 0;
+  let delivering = false;
+  let nextTryAt = 0;
+  let warned = false;
+
+  const active = () => everything !== 0 || keys.size !== 0;
+
+  function warnOnce(fields: object, message: string): void {
+    nextTryAt = performance.now() + DELIVERY_RETRY_MS;
+    if (warned) return logger.debug({ prefix, ...fields }, message);
+    warned = true;
+    logger.warn({ prefix, ...fields }, message);
+  }
+
+  function settled(): void {
+    if (!warned || active()) return;
+    warned = false;
+    logger.info({ prefix }, 'cache: undelivered invalidations delivered; the store is used again');
+  }
+
+  async function clearAll(signal?: AbortSignal): Promise<number> {
+    const marker = everything;
+    const covered = [...keys];
+    const removed = await store.deleteMatching(everyKey, signal);
+    if (everything === marker) everything = 0;
+    for (const key of covered) keys.delete(key);
+    settled();
+    return removed;
+  }
+
+  async function deliver(): Promise<void> {
+    try {
+      if (everything !== 0) await clearAll();
+      for (const key of [...keys]) {
+        await withTimeout(store.delete(key), storeTimeout, 'delete');
+        keys.delete(key);
+      }
+      settled();
+    } catch (error) {
+      nextTryAt = performance.now() + DELIVERY_RETRY_MS;
+      logger.debug({ prefix, err: error }, 'cache: invalidations still undelivered');
+    }
+  }
+
+  return {
+    clearAll,
+    holds(key: string): boolean {
+      return everything !== 0 || (keys.size !== 0 && keys.has(key));
+    },
+    add(key: string, error: unknown): void {
+      if (everything !== 0) return; // already covered: nothing is stored while the whole prefix is pending
+      if (keys.size >= maxKeys) return this.addEverything(error);
+      keys.add(key);
+      warnOnce({ key, err: error }, 'cache: invalidation not delivered; its key bypasses the store until it is');
+    },
+    addEverything(error: unknown): void {
+      everything++;
+      keys.clear(); // covered by the prefix-wide clear
+      warnOnce({ err: error }, 'cache: invalidation not delivered; the whole prefix bypasses the store until it can be cleared');
+    },
+    delivered(key: string): void {
+      if (keys.delete(key)) settled();
+    },
+    /** The store just answered a call: a good moment to deliver, whenever the last try was. */
+    storeAnswered(): void {
+      if (active()) nextTryAt = 0;
+      this.retrySoon();
+    },
+    retrySoon(): void {
+      if (delivering || !active() || performance.now() < nextTryAt) return;
+      delivering = true;
+      void deliver().finally(() => {
+        delivering = false;
+      });
     },
   };
 }
@@ -278,6 +512,57 @@ export function encodeValue(value: unknown): string {
 
 export function decodeValue(text: string): unknown {
   return fromTagged(JSON.parse(text));
+}
+
+/**
+ * What `decodeValue(encodeValue(value))` returns, without the text in between: a deep copy by the same
+ * rules, for stores that keep values in memory (one difference: symbol-keyed properties are kept).
+ * Throws the same TypeErrors.
+ */
+export function copyValue(value: unknown): unknown {
+  try {
+    return copyNode(value, []);
+  } catch (error) {
+    // Paths are only worth building for the error message: let the encoder find and name the culprit.
+    if (error === UNCOPYABLE) encodeValue(value);
+    throw error;
+  }
+}
+
+const UNCOPYABLE = new TypeError('cache: cannot copy this value');
+
+function copyNode(value: unknown, ancestors: object[]): unknown {
+  if (typeof value !== 'object') {
+    if (typeof value === 'function' || typeof value === 'symbol') throw UNCOPYABLE;
+    return value;
+  }
+  if (value === null) return null;
+  if (value instanceof Date) return new Date(value.getTime());
+  if (ancestors.includes(value)) throw UNCOPYABLE;
+  ancestors.push(value);
+  let copy: unknown;
+  if (Array.isArray(value)) {
+    const items = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = copyNode(value[i], ancestors);
+    copy = items;
+  } else if (value instanceof Map) {
+    copy = new Map(Array.from(value, ([k, v]) => [copyNode(k, ancestors), copyNode(v, ancestors)]));
+  } else if (value instanceof Set) {
+    copy = new Set(Array.from(value, (item) => copyNode(item, ancestors)));
+  } else if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    copy = copyNode((value as { toJSON(): unknown }).toJSON(), ancestors);
+  } else {
+    // Spread copies own enumerable properties at engine speed (an own "__proto__" stays a property);
+    // then only the nested objects need a copy of their own.
+    const record: Record<string, unknown> = { ...value };
+    for (const key in record) {
+      const item = record[key];
+      if (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol') record[key] = copyNode(item, ancestors);
+    }
+    copy = record;
+  }
+  ancestors.pop();
+  return copy;
 }
 
 function toTagged(value: unknown, path: string, ancestors: object[]): unknown {
@@ -336,39 +621,66 @@ function fromTagged(node: unknown): unknown {
   }
 }
 
+/** The key material of an argument list: primitives are joined directly, anything else takes {@link keyMaterial}. */
+function keyMaterialOf(parts: readonly unknown[]): string {
+  let text = '[';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if ((typeof part === 'object' && part !== null) || typeof part === 'function' || typeof part === 'symbol') {
+      return keyMaterial(parts, 'arguments', []);
+    }
+    text += i === 0 ? primitiveKey(part) : `,${primitiveKey(part)}`;
+  }
+  return `${text}]`;
+}
+
+/** Key text of a primitive; objects never get here. */
+function primitiveKey(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return quote(value);
+    case 'number':
+      return Object.is(value, -0) ? '0' : String(value);
+    case 'bigint':
+      return `${value}n`;
+    default:
+      return String(value); // boolean, undefined, null
+  }
+}
+
+/** JSON.stringify of a string, without its cost (half a hit) for the common short string that needs no escapes. */
+function quote(text: string): string {
+  if (text.length > 64) return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Quote, backslash and control characters are escaped by JSON, lone surrogates too (any surrogate here).
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
+}
+
 /**
  * A canonical text for key material: object keys sorted (so `{a, b}` and `{b, a}` match), types
  * kept apart (`1` vs `"1"`), `undefined` properties ignored as JSON would.
  */
 function keyMaterial(value: unknown, path: string, ancestors: object[]): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Object.is(value, -0) ? '0' : String(value);
-    case 'bigint':
-      return `${value}n`;
-    case 'boolean':
-    case 'undefined':
-      return String(value);
-    case 'function':
-    case 'symbol':
-      throw new TypeError(`cached: ${path} is a ${typeof value} and cannot be part of a cache key; pass a \`key\` option that picks the identifying arguments`);
+  if (typeof value === 'function' || typeof value === 'symbol') {
+    throw new TypeError(`cached: ${path} is a ${typeof value} and cannot be part of a cache key; pass a \`key\` option that picks the identifying arguments`);
   }
-  if (value === null) return 'null';
-  if (ancestors.includes(value as object)) throw new TypeError(`cached: ${path} is circular and cannot be part of a cache key`);
-  const inner = [...ancestors, value as object];
+  if (typeof value !== 'object' || value === null) return primitiveKey(value);
+  if (ancestors.includes(value)) throw new TypeError(`cached: ${path} is circular and cannot be part of a cache key`);
+  const inner = [...ancestors, value];
   const sorted = (parts: string[]) => parts.sort().join(',');
   if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
   if (Array.isArray(value)) return `[${Array.from(value, (item, i) => keyMaterial(item, `${path}[${i}]`, inner)).join(',')}]`;
   if (value instanceof Map) return `Map{${sorted(Array.from(value, ([k, v]) => `${keyMaterial(k, `${path}.<key>`, inner)}=>${keyMaterial(v, `${path}.<value>`, inner)}`))}}`;
   if (value instanceof Set) return `Set{${sorted(Array.from(value, (item) => keyMaterial(item, `${path}.<item>`, inner)))}}`;
-  const entries = Object.entries(value as object).filter(([, v]) => v !== undefined);
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
   return `{${sorted(entries.map(([k, v]) => `${JSON.stringify(k)}:${keyMaterial(v, `${path}.${k}`, inner)}`))}}`;
 }
 
 // f(1) and f(1, undefined) are the same call for an optional parameter, so they share a key.
-function trimTrailingUndefined(args: unknown[]): unknown[] {
+function trimTrailingUndefined(args: readonly unknown[]): readonly unknown[] {
   let end = args.length;
   while (end > 0 && args[end - 1] === undefined) end--;
   return end === args.length ? args : args.slice(0, end);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { cached } from '../src/cache.js';
 import { RedisStore } from '../src/cache/redis.js';
@@ -124,6 +125,88 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
         assert.equal(messages(logs, 'cache: store available again').length, 1);
         assert.equal(messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects').length, 1);
         assert.equal(messages(logs, 'cache/redis: reconnected').length, 1);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    /** Until `condition` holds, checked every 20 ms at most 250 times; a read of another key in between lets the store answer. */
+    async function eventually(condition: () => Promise<boolean>, nudge: () => Promise<unknown>): Promise<void> {
+      for (let i = 0; i < 250 && !(await condition()); i++) {
+        await nudge();
+        await delay(20);
+      }
+      assert.ok(await condition(), 'condition never held');
+    }
+
+    it('catalogue defect: an invalidation during a Redis outage does not reject, and the stale value is never served after recovery', async function () {
+      const server = await redisServer();
+      if (!server.controllable) this.skip();
+      const client = await readyRedisClient();
+      try {
+        logs = captureLogs();
+        const names = new Map([[1, 'alice'], [2, 'bob']]);
+        const { calls, load } = countingLoader((id: number) => names.get(id));
+        const lookup = cached(load, { prefix: uniquePrefix('rename'), store: new RedisStore(client) });
+        assert.equal(await lookup(1), 'alice');
+        const staleText = await admin.get(lookup.keyFor(1));
+        assert.equal(staleText, JSON.stringify('alice'));
+
+        await stopRedis();
+        names.set(1, 'alicia'); // the database write has committed...
+        await lookup.invalidate(1); // ...so the invalidation must not turn it into an error
+        assert.equal(await lookup(1), 'alicia', 'fresh from the loader during the outage');
+
+        await startRedis();
+        await untilReady(client);
+        // This fixture starts empty; a Redis that kept its data (persistence, a partition rather than a
+        // restart) would still hold the old value, so put it back as such a Redis would have it.
+        await admin.set(lookup.keyFor(1), staleText!, 'PX', 60_000);
+        assert.equal(await lookup(1), 'alicia', 'the undelivered invalidation keeps the stale value from being served');
+        await eventually(async () => (await admin.exists(lookup.keyFor(1))) === 0, () => lookup(2));
+        const loadsBefore = calls.length;
+        assert.equal(await lookup(1), 'alicia');
+        assert.equal(await lookup(1), 'alicia');
+        assert.equal(calls.length, loadsBefore + 1, 'cached again once the invalidation was delivered');
+        assert.equal(await admin.get(lookup.keyFor(1)), JSON.stringify('alicia'));
+        assert.equal(messages(logs, 'cache: invalidation not delivered; its key bypasses the store until it is').length, 1);
+        assert.equal(messages(logs, 'cache: undelivered invalidations delivered; the store is used again').length, 1);
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    it('past maxPendingInvalidations, bypasses the whole prefix until one SCAN+UNLINK clears it; invalidateAll during an outage resolves 0', async function () {
+      const server = await redisServer();
+      if (!server.controllable) this.skip();
+      const client = await readyRedisClient();
+      try {
+        logs = captureLogs();
+        let version = 1;
+        const { calls, load } = countingLoader((id: number) => `user-${id}-v${version}`);
+        const lookup = cached(load, { prefix: uniquePrefix('overflow'), store: new RedisStore(client), maxPendingInvalidations: 1 });
+        await Promise.all([lookup(1), lookup(2), lookup(3)]);
+        const stale = await Promise.all([1, 2, 3].map((id) => admin.get(lookup.keyFor(id))));
+
+        await stopRedis();
+        version = 2;
+        await lookup.invalidate(1);
+        await lookup.invalidate(2); // one more than the bound: the whole prefix is now pending
+        assert.equal(await lookup.invalidateAll(), 0);
+        assert.equal(await lookup(3), 'user-3-v2', 'a key never invalidated bypasses the store too');
+
+        await startRedis();
+        await untilReady(client);
+        for (const [i, text] of stale.entries()) await admin.set(lookup.keyFor(i + 1), text!, 'PX', 60_000);
+        assert.deepEqual(await Promise.all([lookup(1), lookup(2), lookup(3)]), ['user-1-v2', 'user-2-v2', 'user-3-v2']);
+        await eventually(async () => (await admin.exists(lookup.keyFor(1), lookup.keyFor(2), lookup.keyFor(3))) === 0, () => lookup(3));
+        const loadsBefore = calls.length;
+        assert.equal(await lookup(3), 'user-3-v2');
+        assert.equal(await lookup(3), 'user-3-v2');
+        assert.equal(calls.length, loadsBefore + 1, 'the store is used again');
+        const overflow = messages(logs, 'cache: invalidation not delivered; the whole prefix bypasses the store until it can be cleared');
+        assert.ok(overflow.length >= 1 && overflow.every((line) => line.level === 20), 'logged at debug: the outage was already warned about once');
+        assert.equal(messages(logs, 'cache: undelivered invalidations delivered; the store is used again').length, 1);
       } finally {
         client.disconnect();
       }

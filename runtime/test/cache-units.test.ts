@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MemoryStore, cached, decodeValue, encodeValue, globToRegExp } from '../src/cache.js';
+import { MemoryStore, cached, copyValue, decodeValue, encodeValue, globToRegExp } from '../src/cache.js';
 import { captureLogs } from './fixtures/logs.js';
 
 describe('cache: MemoryStore bounds', () => {
@@ -64,6 +64,27 @@ describe('cache: value encoding', () => {
     );
   });
 
+  it('property: copyValue (the in-memory store\'s copy) equals a trip through the text encoding, sharing no object', () => {
+    fc.assert(
+      fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true, withNullPrototype: true }), (value) => {
+        fc.pre(!containsInvalidDate(value));
+        const copy = copyValue(value);
+        assert.deepStrictEqual(copy, decodeValue(encodeValue(value)));
+        if (typeof value === 'object' && value !== null) assert.notEqual(copy, value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('copyValue refuses what the encoding refuses, naming the path', () => {
+    assert.throws(() => copyValue({ user: { save() {} } }), /cannot encode a function at \$\.user\.save/);
+    const loop: Record<string, unknown> = { list: [] };
+    (loop.list as unknown[]).push(loop);
+    assert.throws(() => copyValue(loop), /circular reference at \$\.list\[0\]/);
+    const shared = { n: 1 };
+    assert.deepEqual(copyValue([shared, shared]), [{ n: 1 }, { n: 1 }], 'a repeated object is not a cycle');
+  });
+
   it('round-trips an Invalid Date as an Invalid Date', () => {
     const decoded = decodeValue(encodeValue({ when: new Date(Number.NaN) })) as { when: Date };
     assert.ok(decoded.when instanceof Date && Number.isNaN(decoded.when.getTime()));
@@ -107,6 +128,20 @@ describe('cache: keys', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('property: primitive arguments get the same key text as the general path gives them nested in an array', () => {
+    const primitive = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.bigInt(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.array(primitive, { minLength: 1, maxLength: 4 }), (args) => {
+        const direct = lookup.keyFor(...args);
+        const nested = lookup.keyFor(args); // an array argument takes the general, path-tracking encoder
+        fc.pre(!direct.startsWith('keys:#') && !nested.startsWith('keys:#'));
+        assert.equal(nested, `keys:[${direct.slice('keys:'.length)}]`);
+      }),
+      { numRuns: 500 },
+    );
+    assert.equal(lookup.keyFor('a"b', 1, -0, 2n, true, null), 'keys:["a\\"b",1,0,2n,true,null]');
   });
 
   it('hashes long argument lists into a short, stable key under the prefix', () => {
