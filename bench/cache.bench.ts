@@ -57,8 +57,8 @@ export async function benchCache(): Promise<Section> {
       { name: 'cache-manager wrap()', library: 'cache-manager', run: hits(() => manager.wrap('user:42', () => loadUser('42'))) },
     ],
     notes: [
-      'cached() returns a fresh copy per hit (values are stored encoded, so a caller mutating its result cannot corrupt the cache, and the same code runs on Redis); lru-cache hands out the stored object itself.',
-      'Per hit cached() canonicalises the arguments into a key, reads the store under a timeout timer, joins or starts a single-flight entry and decodes the value. Any promise-returning read-through pays for its promise: compare lru-cache\'s own fetch() with its get().',
+      'cached() returns a fresh copy per hit (MemoryStore keeps the value as it is and every hit gets a deep copy, so a caller mutating its result cannot corrupt the cache, as on Redis); lru-cache hands out the stored object itself.',
+      'Per hit cached() builds the key from the arguments, looks it up synchronously, copies the value and returns a promise. The peers are handed a prebuilt literal key; V8 hashes a freshly built key string of 13 or more characters on its first lookup (about 100 ns here), which any cache keyed per call pays. Any promise-returning read-through pays for its promise: compare lru-cache\'s own fetch() with its get().',
     ],
   });
   if (sink === 0) throw new Error('no cache hit was counted');

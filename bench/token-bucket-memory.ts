@@ -33,7 +33,7 @@ function subject(name: string | undefined): Subject {
       const limiter = new TokenBucketLimiter({ capacity: CAPACITY, refillPerSecond: CAPACITY });
       return {
         label: 'bulwark TokenBucketLimiter (default maxKeys)',
-        policy: 'LRU cap of 10,000 keys; idle buckets swept 4 per call',
+        policy: 'cap of 10,000 keys (CLOCK, approximately LRU); idle buckets swept 32 per call, once per refill period',
         decide: (key) => void limiter.take(key),
         keys: () => limiter.size,
       };

@@ -89,7 +89,7 @@ export async function benchTokenBucket(): Promise<Section> {
     target: { peer: 'limiter', maxRatio: 0.7 },
     contenders: contenders({ capacity: 1e9, perSecond: 1e9 }, hotKey),
     notes: [
-      'Per decision Bulwark also does what keeps its memory bounded (heap table below) and limiter does not: it re-inserts the key to keep least-recently-used order and checks up to 4 of the idlest buckets for removal, and it returns a full decision (remaining, reset, retry-after) rather than a boolean.',
+      'Bulwark also keeps its memory bounded (heap table below) and limiter does not: per decision it marks the bucket used (CLOCK second-chance eviction at maxKeys), and once per refill period it sweeps out idle buckets 32 per call; it returns a full decision (remaining, reset, retry-after) rather than a boolean.',
     ],
   });
   const hotDenied = await compare({

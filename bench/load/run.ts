@@ -367,7 +367,7 @@ async function main(): Promise<void> {
       '',
       `The second run stops redis-server (SIGTERM) ${STOP_AT_SECONDS} s in and starts it again on the same port and data at ${RESTART_AT_SECONDS} s.`,
       '',
-      `What the outage did: reads went on (${readsDuringOutage.toLocaleString('en-US')} answered while Redis was down, from the database). Creates answered between ${STOP_AT_SECONDS + 1} s and ${RESTART_AT_SECONDS} s: ${createsDuringOutage}; the longest took ${fault.creates.latency.max.toLocaleString('en-US')} ms, because a create waits for its job's LPUSH, which the queue's ioredis client holds in its offline queue until Redis is back. Renames depend on the cache's invalidation succeeding (see the 5xx below).`,
+      `What the outage did: reads went on (${readsDuringOutage.toLocaleString('en-US')} answered while Redis was down, from the database). Creates answered between ${STOP_AT_SECONDS + 1} s and ${RESTART_AT_SECONDS} s: ${createsDuringOutage}; the longest took ${fault.creates.latency.max.toLocaleString('en-US')} ms, because a create waits for its job's LPUSH, which the queue's ioredis client holds in its offline queue until Redis is back. ${all5xx.some((r) => r.route.startsWith('PATCH')) ? "Renames depend on the cache's invalidation succeeding (see the 5xx below)." : 'Renames went on: an invalidation the cache could not deliver is remembered, its key read from the database meanwhile, and delivered once Redis answers again.'}`,
       ...(causes.size > 0
         ? ['', `Logged causes of the 5xx responses: ${[...causes].map(([cause, count]) => `${count} × \`${cause}\``).join('; ')}.`]
         : []),
