@@ -67,9 +67,14 @@ export function frameworkVariants(catalog: Catalog, pattern: string): CatalogFil
   return catalog.files.filter((file) => file.pattern === pattern && file.framework !== undefined);
 }
 
-/** Non-framework add-ons of a pattern, e.g. `cache/redis`. */
+/**
+ * Optional, non-framework add-ons of a pattern, e.g. `cache/redis`: files of the pattern that its
+ * core file does not already pull in (those are parts of the core, not choices).
+ */
 export function addOns(catalog: Catalog, pattern: string): CatalogFile[] {
-  return catalog.files.filter((file) => file.pattern === pattern && file.id !== pattern && file.framework === undefined);
+  const core = coreFile(catalog, pattern);
+  const partsOfCore = core ? dependencyClosure(catalog, [core]) : [];
+  return catalog.files.filter((file) => file.pattern === pattern && file.id !== pattern && file.framework === undefined && !partsOfCore.includes(file));
 }
 
 export interface Selection {
