@@ -334,6 +334,7 @@ async function main(): Promise<void> {
       rows: [[accounting.inserted, accounting.notified, dead, left, lost, createdOk, createFailures, worker.retried, worker.settleFailures].map((n) => n.toLocaleString('en-US'))],
       notes: [
         `Every inserted user should cause exactly one job, so users are matched by id with what the stand-in notification provider received, after the queue drained (ready + processing + delayed = 0, waited for at most ${DRAIN_DEADLINE_MS / 1000} s) and before a graceful stop (${JSON.stringify(stopOutcome)}). Lost = inserted − notified − dead-lettered.`,
+        'A job whose BLMOVE reply was lost when Redis went down stays in the processing list until `RedisQueue.recover()` delivers it again; the service runs it every 2 s with a 10 s visibility timeout here (the example defaults are 60 s and 5 min), so such jobs are re-delivered inside the drain window.',
         'More inserts than 201s: creates still in flight when autocannon stopped were finished by the server (their client had left). ' +
           (createFailures > 0
             ? `${createFailures} POST /users answered 5xx; a user inserted before its enqueue failed gets no notification, because the example enqueues after the INSERT, outside a transaction (an outbox table would close that gap).`

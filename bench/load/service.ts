@@ -29,7 +29,16 @@ const perMinute = Number(process.env.RATE_LIMIT_PER_MINUTE ?? 60);
 if (!(Number.isInteger(perMinute) && perMinute >= 1)) throw new RangeError(`RATE_LIMIT_PER_MINUTE must be an integer >= 1, got ${process.env.RATE_LIMIT_PER_MINUTE}`);
 
 // With Redis the example's limiter is a sliding window of `capacity` requests per minute.
-const running = await startServer({ port: 0, databaseUrl, redisUrl, rateLimit: { capacity: perMinute, refillPerSecond: perMinute / 60 } });
+// A job whose BLMOVE reply was lost in the Redis restart sits in the processing list until
+// recovery re-delivers it; a short visibility timeout lets that happen inside the drain window.
+const running = await startServer({
+  port: 0,
+  databaseUrl,
+  redisUrl,
+  rateLimit: { capacity: perMinute, refillPerSecond: perMinute / 60 },
+  jobVisibilityTimeoutMs: 10_000,
+  jobRecoveryIntervalMs: 2_000,
+});
 const resolvedJobs = await running.container.resolve(JobsToken);
 if (!(resolvedJobs instanceof RedisQueue)) throw new Error('expected the Redis queue: REDIS_URL is set');
 const jobs: RedisQueue<unknown> = resolvedJobs;

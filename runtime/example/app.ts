@@ -45,6 +45,13 @@ export interface ExampleOptions {
   cacheTtlMs?: number;
   /** How long shutdown waits for in-flight jobs before aborting them, ms. Default 10 000. */
   shutdownTimeoutMs?: number;
+  /**
+   * Redis queue only: a job taken but not acked for this long (its consumer crashed, or Redis
+   * restarted before the consumer got it) is delivered again, checked every `jobRecoveryIntervalMs`.
+   * Defaults 300 000 and 60 000.
+   */
+  jobVisibilityTimeoutMs?: number;
+  jobRecoveryIntervalMs?: number;
 }
 
 export interface UserCreatedJob {
@@ -125,7 +132,7 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
     },
   });
   const tasks = new TaskManager().add(worker);
-  if (jobs instanceof RedisQueue) tasks.add(new RedisQueueRecovery(jobs as RedisQueue<unknown>));
+  if (jobs instanceof RedisQueue) tasks.add(new RedisQueueRecovery(jobs as RedisQueue<unknown>, { intervalMs: options.jobRecoveryIntervalMs ?? 60_000 }));
 
   const app = express();
   app.disable('x-powered-by');
@@ -177,7 +184,7 @@ function buildContainer(options: ExampleOptions): Container {
     container.singleton(CacheRedisClient, () => readyOrNot(createRedisCacheClient(redisUrl), 2_000), { dispose: (redis) => void redis.disconnect() });
     container.singleton(CacheStoreToken, async (r) => new RedisStore(await r.resolve(CacheRedisClient)));
     container.singleton(LimiterToken, async (r) => new SlidingWindowLimiter({ redis: await r.resolve(RedisClient), limit: capacity, windowMs: 60_000, prefix: 'example:rate-limit:' }));
-    container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedJob>({ name: 'example:notifications', redis: await r.resolve(RedisClient) }), {
+    container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedJob>({ name: 'example:notifications', redis: await r.resolve(RedisClient), visibilityTimeoutMs: options.jobVisibilityTimeoutMs ?? 300_000 }), {
       dispose: (queue) => (queue instanceof RedisQueue ? queue.close() : undefined),
     });
   } else {
