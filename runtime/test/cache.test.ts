@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { cached, type CacheStore } from '../src/cache.js';
+import { waitFor } from './fixtures/background-helpers.js';
 import { captureLogs } from './fixtures/logs.js';
 import { cacheTargets, uniquePrefix } from './fixtures/cache-targets.js';
 
@@ -176,6 +177,9 @@ for (const target of cacheTargets) {
         let attempt = 0;
         const lookup = cached(async () => (++attempt === 1 ? gate.promise : 'recovered'), { prefix: uniquePrefix('failing'), store });
         const waiters = Array.from({ length: 50 }, () => lookup());
+        // Fail the load while it is in flight (rejecting earlier would test an already-failed load, and
+        // leave the gate's rejection unhandled until the loader picks it up).
+        await waitFor(() => attempt === 1, 'the shared load to start');
         const failure = new Error('database down');
         gate.reject(failure);
         const outcomes = await Promise.allSettled(waiters);
