@@ -1,12 +1,19 @@
 /**
  * Bulwark pattern: cache
- * cached(): read-through caching with full-argument keys, negative caching, single-flight and outage fallback; in-memory LRU+TTL store.
+ * cached(): read-through caching with full-argument keys, negative caching, single-flight and outage fallback, over any CacheStore.
  *
- * Patterns used: log
+ * Patterns used: cache/codec, cache/glob, cache/keys, cache/memory, cache/pending-invalidations, log
  * Packages used: none
  */
-import { createHash } from 'node:crypto';
+import { copyValue, decodeValue, encodeValue } from './cache/codec.js';
+import { escapeGlob } from './cache/glob.js';
+import { EVERY_KEY_BODY, keyBody } from './cache/keys.js';
+import { MemoryStore } from './cache/memory.js';
+import { pendingInvalidations } from './cache/pending-invalidations.js';
 import { logger } from './log.js';
+
+// The default store is part of the pattern's API: `import { cached, MemoryStore } from './cache.js'`.
+export { MemoryStore, type MemoryStoreOptions } from './cache/memory.js';
 
 /**
  * Where cached() keeps encoded values (see {@link encodeValue}). Stores may throw or hang:
@@ -39,113 +46,6 @@ export interface LocalCacheStore extends CacheStore {
   peek(key: string): LocalEntry | undefined;
   /** Stores `value` as it is for `ttl` ms (> 0); cached() passes a copy nobody else holds. */
   put(key: string, value: unknown, ttl: number): void;
-}
-
-export interface MemoryStoreOptions {
-  /** Entries kept before the least recently used (approximately: see MemoryStore) is evicted. Default 1_000. */
-  maxEntries?: number;
-}
-
-interface MemoryEntry extends LocalEntry {
-  expiresAt: number;
-  /** Read since it last came round to the front: it gets a second chance instead of eviction. */
-  used: boolean;
-}
-
-let clockReading: number | undefined;
-
-/**
- * performance.now(), read at most once per millisecond: a reading costs as much as the rest of a hit.
- * The reading is dropped by a 1 ms timer, so it can only lag while synchronous code holds the thread.
- */
-function coarseNow(): number {
-  if (clockReading !== undefined) return clockReading;
-  clockReading = performance.now();
-  setTimeout(() => (clockReading = undefined), 1).unref();
-  return clockReading;
-}
-
-// Second chances given per eviction, bounding its work; the last entry probed is evicted even if used.
-const MAX_EVICTION_PROBES = 16;
-
-/**
- * An in-process LRU+TTL store: bounded by `maxEntries`, expired entries are dropped when read or evicted.
- * Exact least-recently-used order would cost a delete and re-insert per hit; instead eviction follows
- * the CLOCK algorithm: a read sets the entry's `used` bit, and an entry found at the front of the Map
- * with the bit set moves to the back with the bit cleared instead of being dropped.
- */
-export class MemoryStore implements LocalCacheStore {
-  readonly #entries = new Map<string, MemoryEntry>();
-  readonly #maxEntries: number;
-
-  constructor(options: MemoryStoreOptions = {}) {
-    const { maxEntries = 1_000 } = options;
-    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-      throw new RangeError(`MemoryStore: maxEntries must be a positive integer, got ${String(maxEntries)}`);
-    }
-    this.#maxEntries = maxEntries;
-  }
-
-  /** Entries held, including expired ones not yet dropped. */
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  peek(key: string): LocalEntry | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    if (entry.expiresAt <= coarseNow()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    entry.used = true;
-    return entry;
-  }
-
-  put(key: string, value: unknown, ttl: number): void {
-    this.#write(key, value, false, ttl);
-  }
-
-  async get(key: string): Promise<string | undefined> {
-    const entry = this.peek(key);
-    if (entry === undefined) return undefined;
-    return entry.encoded ? (entry.value as string) : encodeValue(entry.value);
-  }
-
-  async set(key: string, value: string, ttl: number): Promise<void> {
-    this.#write(key, value, true, ttl);
-  }
-
-  async delete(key: string): Promise<boolean> {
-    const entry = this.#entries.get(key);
-    this.#entries.delete(key);
-    return entry !== undefined && entry.expiresAt > performance.now();
-  }
-
-  async deleteMatching(pattern: string, signal?: AbortSignal): Promise<number> {
-    signal?.throwIfAborted();
-    const matches = globToRegExp(pattern);
-    const now = performance.now();
-    let removed = 0;
-    for (const [key, entry] of this.#entries) {
-      if (!matches.test(key)) continue;
-      this.#entries.delete(key);
-      if (entry.expiresAt > now) removed++;
-    }
-    return removed;
-  }
-
-  #write(key: string, value: unknown, encoded: boolean, ttl: number): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, encoded, expiresAt: performance.now() + ttl, used: false });
-    for (let probe = 1; this.#entries.size > this.#maxEntries; probe++) {
-      const [oldest, entry] = this.#entries.entries().next().value!;
-      this.#entries.delete(oldest);
-      if (!entry.used || probe >= MAX_EVICTION_PROBES) continue;
-      entry.used = false;
-      this.#entries.set(oldest, entry);
-    }
-  }
 }
 
 export interface CachedOptions<A extends unknown[]> {
@@ -221,17 +121,18 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   const inflight = new Map<string, Flight<R>>();
   /** Loads not yet written to the store, which invalidation must stop from writing. */
   const unfinished = new Set<Flight<R>>();
-  // Key bodies start with "[" or "#", so a longer prefix such as `${prefix}:v2` is not matched.
-  const everyKey = `${escapeGlob(prefix)}:[\\[#]*`;
-  const pending = pendingInvalidations({ store, prefix, everyKey, maxKeys: maxPendingInvalidations, storeTimeout });
+  // Matches key bodies only, so a longer prefix such as `${prefix}:v2` is not matched.
+  const everyKey = `${escapeGlob(prefix)}:${EVERY_KEY_BODY}`;
+  const pending = pendingInvalidations({
+    prefix,
+    maxKeys: maxPendingInvalidations,
+    deleteKey: (key) => withTimeout(store.delete(key), storeTimeout, 'delete'),
+    deleteAll: (signal) => store.deleteMatching(everyKey, signal),
+  });
   const health = storeHealth(prefix, () => pending.storeAnswered());
 
   function keyOf(args: A): string {
-    // Always an array, so every key body starts with "[" (or "#" once hashed): invalidateAll relies on it.
-    const material = pickKey ? keyMaterialOf([pickKey(...args)]) : keyMaterialOf(trimTrailingUndefined(args));
-    // Long keys cost memory on every Redis node; a digest keeps them short and still exact.
-    const body = material.length > 200 ? `#${createHash('sha256').update(material).digest('base64url')}` : material;
-    return `${prefix}:${body}`;
+    return `${prefix}:${keyBody(args, pickKey)}`;
   }
 
   function readLocal(key: string): R | typeof MISS {
@@ -387,108 +288,7 @@ function storeHealth(prefix: string, onAnswer: () => void) {
   };
 }
 
-// After a failed delivery the next try waits this long, however many reads of pending keys ask for one.
-const DELIVERY_RETRY_MS = 1_000;
-
-interface PendingOptions {
-  readonly store: CacheStore;
-  readonly prefix: string;
-  /** The glob matching every key of this cached function. */
-  readonly everyKey: string;
-  readonly maxKeys: number;
-  readonly storeTimeout: number;
-}
-
-/**
- * Invalidations the store did not take (down, slow, or the caller aborted). Until one is delivered,
- * reads of its key skip the store and nothing is stored for it, so a stale value left in the store is
- * never served. Delivery is retried after any call the store answers, and at most once a second when a
- * read of a pending key asks. Past `maxKeys` keys, the whole prefix is pending: one deleteMatching clears it.
- *
- * Because nothing is stored for a pending key, a delivery that succeeds covers every invalidation of
- * that key made while it was pending; only what was pending when a delivery started is forgotten by it.
- */
-function pendingInvalidations({ store, prefix, everyKey, maxKeys, storeTimeout }: PendingOptions) {
-  const keys = new Set<string>();
-  /** 0, or bumped each time the whole prefix becomes pending, so a clear cannot forget a later failure. */
-  let everything = 0;
-  let delivering = false;
-  let nextTryAt = 0;
-  let warned = false;
-
-  const active = () => everything !== 0 || keys.size !== 0;
-
-  function warnOnce(fields: object, message: string): void {
-    nextTryAt = performance.now() + DELIVERY_RETRY_MS;
-    if (warned) return logger.debug({ prefix, ...fields }, message);
-    warned = true;
-    logger.warn({ prefix, ...fields }, message);
-  }
-
-  function settled(): void {
-    if (!warned || active()) return;
-    warned = false;
-    logger.info({ prefix }, 'cache: undelivered invalidations delivered; the store is used again');
-  }
-
-  async function clearAll(signal?: AbortSignal): Promise<number> {
-    const marker = everything;
-    const covered = [...keys];
-    const removed = await store.deleteMatching(everyKey, signal);
-    if (everything === marker) everything = 0;
-    for (const key of covered) keys.delete(key);
-    settled();
-    return removed;
-  }
-
-  async function deliver(): Promise<void> {
-    try {
-      if (everything !== 0) await clearAll();
-      for (const key of [...keys]) {
-        await withTimeout(store.delete(key), storeTimeout, 'delete');
-        keys.delete(key);
-      }
-      settled();
-    } catch (error) {
-      nextTryAt = performance.now() + DELIVERY_RETRY_MS;
-      logger.debug({ prefix, err: error }, 'cache: invalidations still undelivered');
-    }
-  }
-
-  return {
-    clearAll,
-    holds(key: string): boolean {
-      return everything !== 0 || (keys.size !== 0 && keys.has(key));
-    },
-    add(key: string, error: unknown): void {
-      if (everything !== 0) return; // already covered: nothing is stored while the whole prefix is pending
-      if (keys.size >= maxKeys) return this.addEverything(error);
-      keys.add(key);
-      warnOnce({ key, err: error }, 'cache: invalidation not delivered; its key bypasses the store until it is');
-    },
-    addEverything(error: unknown): void {
-      everything++;
-      keys.clear(); // covered by the prefix-wide clear
-      warnOnce({ err: error }, 'cache: invalidation not delivered; the whole prefix bypasses the store until it can be cleared');
-    },
-    delivered(key: string): void {
-      if (keys.delete(key)) settled();
-    },
-    /** The store just answered a call: a good moment to deliver, whenever the last try was. */
-    storeAnswered(): void {
-      if (active()) nextTryAt = 0;
-      this.retrySoon();
-    },
-    retrySoon(): void {
-      if (delivering || !active() || performance.now() < nextTryAt) return;
-      delivering = true;
-      void deliver().finally(() => {
-        delivering = false;
-      });
-    },
-  };
-}
-
+/** Rejects when `operation` takes longer than `ms`: a hung store must cost a call no more than that. */
 function withTimeout<T>(operation: Promise<T>, ms: number, name: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
@@ -496,228 +296,6 @@ function withTimeout<T>(operation: Promise<T>, ms: number, name: string): Promis
   });
   operation.catch(() => undefined); // a late failure after the timeout has nobody left to report to
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
-}
-
-const TAG = '$bw';
-
-/**
- * Encodes a value as JSON text that decodes to an equal value: unlike plain JSON it keeps
- * `undefined` (top-level and nested), NaN, ±Infinity, -0, BigInt, Date, Map and Set distinct.
- * Class instances come back as plain objects (their `toJSON()` if they have one). Functions,
- * symbols and circular references throw a TypeError naming the path.
- */
-export function encodeValue(value: unknown): string {
-  return JSON.stringify(toTagged(value, '$', []));
-}
-
-export function decodeValue(text: string): unknown {
-  return fromTagged(JSON.parse(text));
-}
-
-/**
- * What `decodeValue(encodeValue(value))` returns, without the text in between: a deep copy by the same
- * rules, for stores that keep values in memory (one difference: symbol-keyed properties are kept).
- * Throws the same TypeErrors.
- */
-export function copyValue(value: unknown): unknown {
-  try {
-    return copyNode(value, []);
-  } catch (error) {
-    // Paths are only worth building for the error message: let the encoder find and name the culprit.
-    if (error === UNCOPYABLE) encodeValue(value);
-    throw error;
-  }
-}
-
-const UNCOPYABLE = new TypeError('cache: cannot copy this value');
-
-function copyNode(value: unknown, ancestors: object[]): unknown {
-  if (typeof value !== 'object') {
-    if (typeof value === 'function' || typeof value === 'symbol') throw UNCOPYABLE;
-    return value;
-  }
-  if (value === null) return null;
-  if (value instanceof Date) return new Date(value.getTime());
-  if (ancestors.includes(value)) throw UNCOPYABLE;
-  ancestors.push(value);
-  let copy: unknown;
-  if (Array.isArray(value)) {
-    const items = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) items[i] = copyNode(value[i], ancestors);
-    copy = items;
-  } else if (value instanceof Map) {
-    copy = new Map(Array.from(value, ([k, v]) => [copyNode(k, ancestors), copyNode(v, ancestors)]));
-  } else if (value instanceof Set) {
-    copy = new Set(Array.from(value, (item) => copyNode(item, ancestors)));
-  } else if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    copy = copyNode((value as { toJSON(): unknown }).toJSON(), ancestors);
-  } else {
-    // Spread copies own enumerable properties at engine speed (an own "__proto__" stays a property);
-    // then only the nested objects need a copy of their own.
-    const record: Record<string, unknown> = { ...value };
-    for (const key in record) {
-      const item = record[key];
-      if (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol') record[key] = copyNode(item, ancestors);
-    }
-    copy = record;
-  }
-  ancestors.pop();
-  return copy;
-}
-
-function toTagged(value: unknown, path: string, ancestors: object[]): unknown {
-  switch (typeof value) {
-    case 'undefined':
-      return { [TAG]: 'undefined' };
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0) ? value : { [TAG]: 'number', v: Object.is(value, -0) ? '-0' : String(value) };
-    case 'bigint':
-      return { [TAG]: 'bigint', v: value.toString() };
-    case 'function':
-    case 'symbol':
-      throw new TypeError(`cache: cannot encode a ${typeof value} at ${path}`);
-    case 'object':
-      break;
-    default:
-      return value; // string, boolean
-  }
-  if (value === null) return null;
-  if (ancestors.includes(value)) throw new TypeError(`cache: cannot encode a circular reference at ${path}`);
-  const inner = [...ancestors, value];
-  if (value instanceof Date) return { [TAG]: 'date', v: Number.isNaN(value.getTime()) ? null : value.toISOString() };
-  if (Array.isArray(value)) return Array.from(value, (item, i) => toTagged(item, `${path}[${i}]`, inner));
-  if (value instanceof Map) return { [TAG]: 'map', v: Array.from(value, ([k, v], i) => [toTagged(k, `${path}.<key ${i}>`, inner), toTagged(v, `${path}.<value ${i}>`, inner)]) };
-  if (value instanceof Set) return { [TAG]: 'set', v: Array.from(value, (item, i) => toTagged(item, `${path}.<item ${i}>`, inner)) };
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') return toTagged(toJSON.call(value), path, inner);
-  const entries = Object.entries(value).map(([k, v]) => [k, toTagged(v, `${path}.${k}`, inner)] as const);
-  // An object that itself has a `$bw` key is escaped, so user data can never pass for a tag.
-  return Object.hasOwn(value, TAG) ? { [TAG]: 'object', v: entries } : Object.fromEntries(entries);
-}
-
-function fromTagged(node: unknown): unknown {
-  if (node === null || typeof node !== 'object') return node;
-  if (Array.isArray(node)) return node.map(fromTagged);
-  const record = node as Record<string, unknown>;
-  if (!Object.hasOwn(record, TAG)) return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fromTagged(v)]));
-  const v = record.v;
-  switch (record[TAG]) {
-    case 'undefined':
-      return undefined;
-    case 'number':
-      return v === '-0' ? -0 : Number(v);
-    case 'bigint':
-      return BigInt(String(v));
-    case 'date':
-      return new Date(v === null ? Number.NaN : String(v));
-    case 'map':
-      return new Map((v as Array<[unknown, unknown]>).map(([k, item]) => [fromTagged(k), fromTagged(item)]));
-    case 'set':
-      return new Set((v as unknown[]).map(fromTagged));
-    case 'object':
-      return Object.fromEntries((v as Array<[string, unknown]>).map(([k, item]) => [k, fromTagged(item)]));
-    default:
-      throw new TypeError(`cache: unknown tag ${describe(record[TAG])} in a cached value`);
-  }
-}
-
-/** The key material of an argument list: primitives are joined directly, anything else takes {@link keyMaterial}. */
-function keyMaterialOf(parts: readonly unknown[]): string {
-  let text = '[';
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if ((typeof part === 'object' && part !== null) || typeof part === 'function' || typeof part === 'symbol') {
-      return keyMaterial(parts, 'arguments', []);
-    }
-    text += i === 0 ? primitiveKey(part) : `,${primitiveKey(part)}`;
-  }
-  return `${text}]`;
-}
-
-/** Key text of a primitive; objects never get here. */
-function primitiveKey(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return quote(value);
-    case 'number':
-      return Object.is(value, -0) ? '0' : String(value);
-    case 'bigint':
-      return `${value}n`;
-    default:
-      return String(value); // boolean, undefined, null
-  }
-}
-
-/** JSON.stringify of a string, without its cost (half a hit) for the common short string that needs no escapes. */
-function quote(text: string): string {
-  if (text.length > 64) return JSON.stringify(text);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // Quote, backslash and control characters are escaped by JSON, lone surrogates too (any surrogate here).
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
-  }
-  return `"${text}"`;
-}
-
-/**
- * A canonical text for key material: object keys sorted (so `{a, b}` and `{b, a}` match), types
- * kept apart (`1` vs `"1"`), `undefined` properties ignored as JSON would.
- */
-function keyMaterial(value: unknown, path: string, ancestors: object[]): string {
-  if (typeof value === 'function' || typeof value === 'symbol') {
-    throw new TypeError(`cached: ${path} is a ${typeof value} and cannot be part of a cache key; pass a \`key\` option that picks the identifying arguments`);
-  }
-  if (typeof value !== 'object' || value === null) return primitiveKey(value);
-  if (ancestors.includes(value)) throw new TypeError(`cached: ${path} is circular and cannot be part of a cache key`);
-  const inner = [...ancestors, value];
-  const sorted = (parts: string[]) => parts.sort().join(',');
-  if (value instanceof Date) return `Date(${Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString()})`;
-  if (Array.isArray(value)) return `[${Array.from(value, (item, i) => keyMaterial(item, `${path}[${i}]`, inner)).join(',')}]`;
-  if (value instanceof Map) return `Map{${sorted(Array.from(value, ([k, v]) => `${keyMaterial(k, `${path}.<key>`, inner)}=>${keyMaterial(v, `${path}.<value>`, inner)}`))}}`;
-  if (value instanceof Set) return `Set{${sorted(Array.from(value, (item) => keyMaterial(item, `${path}.<item>`, inner)))}}`;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return `{${sorted(entries.map(([k, v]) => `${JSON.stringify(k)}:${keyMaterial(v, `${path}.${k}`, inner)}`))}}`;
-}
-
-// f(1) and f(1, undefined) are the same call for an optional parameter, so they share a key.
-function trimTrailingUndefined(args: readonly unknown[]): readonly unknown[] {
-  let end = args.length;
-  while (end > 0 && args[end - 1] === undefined) end--;
-  return end === args.length ? args : args.slice(0, end);
-}
-
-/** Escapes a literal for use inside a Redis glob pattern. */
-export function escapeGlob(literal: string): string {
-  return literal.replace(/[*?[\]\\^]/g, '\\$&');
-}
-
-/** Converts a Redis-style glob to an anchored RegExp, so MemoryStore matches exactly what Redis would. */
-export function globToRegExp(glob: string): RegExp {
-  const escape = (ch: string) => ch.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '\\' && i + 1 < glob.length) source += escape(glob[++i]!);
-    else if (ch === '*') source += '[\\s\\S]*';
-    else if (ch === '?') source += '[\\s\\S]';
-    else if (ch === '[') {
-      let j = i + 1;
-      let set = '';
-      if (glob[j] === '^') {
-        set = '^';
-        j++;
-      }
-      for (; j < glob.length && glob[j] !== ']'; j++) {
-        const member = glob[j]!;
-        if (member === '\\' && j + 1 < glob.length) set += escape(glob[++j]!);
-        else if (member === '-' && set !== '' && set !== '^' && j + 1 < glob.length && glob[j + 1] !== ']') set += '-';
-        else set += escape(member);
-      }
-      source += `[${set}]`;
-      i = j; // Redis treats an unclosed class as running to the end of the pattern
-    } else source += escape(ch);
-  }
-  return new RegExp(`^${source}$`);
 }
 
 function requirePositive(name: string, value: unknown): void {

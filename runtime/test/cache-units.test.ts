@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MemoryStore, cached, copyValue, decodeValue, encodeValue, globToRegExp } from '../src/cache.js';
+import { MemoryStore, cached } from '../src/cache.js';
+import { copyValue, decodeValue, encodeValue } from '../src/cache/codec.js';
+import { globToRegExp } from '../src/cache/glob.js';
 import { captureLogs } from './fixtures/logs.js';
 
 describe('cache: MemoryStore bounds', () => {

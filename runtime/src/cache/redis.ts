@@ -2,11 +2,12 @@
  * Bulwark pattern: cache/redis
  * A Redis CacheStore with SCAN+UNLINK invalidation, and a fail-fast ioredis client so an outage degrades to the loader.
  *
- * Patterns used: cache, log
+ * Patterns used: cache, cache/glob, log
  * Packages used: ioredis
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { escapeGlob, type CacheStore } from '../cache.js';
+import type { CacheStore } from '../cache.js';
+import { escapeGlob } from './glob.js';
 import { logger } from '../log.js';
 
 export interface RedisStoreOptions {
