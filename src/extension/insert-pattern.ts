@@ -76,10 +76,19 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
     return { ok: false, error: `Bulwark: could not write to ${patternsDir.fsPath}` };
   }
   for (const action of actions) {
-    if (action.kind === 'differs') void offerReplace(action, fileUri(patternsDir, action.path), proposed);
+    if (action.kind === 'differs') {
+      offerReplace(action, fileUri(patternsDir, action.path), proposed).then(undefined, (error: unknown) =>
+        vscode.window.showWarningMessage(`Bulwark: could not compare ${action.path} with the catalog: ${(error as Error).message}`),
+      );
+    }
   }
   const main = actions.find((action) => action.file.id === name) ?? actions.at(-1);
-  if (main) void vscode.window.showTextDocument(fileUri(patternsDir, main.path), { preview: false });
+  if (main) {
+    // Showing the file is a courtesy: the insertion has succeeded even if the editor cannot open it.
+    vscode.window.showTextDocument(fileUri(patternsDir, main.path), { preview: false }).then(undefined, (error: unknown) =>
+      vscode.window.showWarningMessage(`Bulwark: inserted ${main.path}, but could not open it: ${(error as Error).message}`),
+    );
+  }
   const missing = await offerToInstall(folder, packagesOf(files));
   const paths = (kind: InsertAction['kind']) => actions.filter((action) => action.kind === kind).map((action) => action.path);
   return {
