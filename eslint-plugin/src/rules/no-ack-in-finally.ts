@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
+import { mentions } from '../util/source-text.js';
 import { isFunctionNode, skipTypeWrappers, trailingName } from '../util/ast.js';
 
 export interface NoAckInFinallyOptions {
@@ -41,7 +42,7 @@ export default createRule<[NoAckInFinallyOptions], 'ackInFinally'>({
   },
   create(context, [options]) {
     // No `finally`, nothing to report: skip the per-call work on most files.
-    if (!context.sourceCode.text.includes('finally')) return {};
+    if (!mentions(context.sourceCode, 'finally')) return {};
     const ackMethods = new Set(options.ackMethods ?? DEFAULT_ACK_METHODS);
 
     return {

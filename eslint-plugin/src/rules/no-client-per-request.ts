@@ -8,6 +8,7 @@ import {
   staticMemberName,
 } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
+import { mentionsAny, searchWords } from '../util/source-text.js';
 
 export interface NoClientPerRequestOptions {
   /**
@@ -94,12 +95,11 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
     ],
   },
   create(context, [options]) {
-    const constructors = new Set(options.constructors ?? DEFAULT_CONSTRUCTORS);
-    const factories = options.factories ?? DEFAULT_FACTORIES;
-    const plainFactories = new Set(factories.filter((name) => !name.includes('.')));
-    const qualifiedFactories = new Set(factories.filter((name) => name.includes('.')));
-    const qualifiedMethods = new Set([...qualifiedFactories].map((name) => name.slice(name.lastIndexOf('.') + 1)));
     const { sourceCode } = context;
+    const creators = creatorsOf(options);
+    // Every report is a creation, and every creation spells a constructor or factory name.
+    if (!mayCreateClient(sourceCode, creators)) return {};
+    const { constructors, plainFactories, qualifiedFactories, qualifiedMethods } = creators;
 
     const handlers = new Set<FunctionNode>();
     /**
@@ -255,6 +255,46 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
     };
   },
 });
+
+/** The option lists as the rule looks them up, built once per configuration. */
+interface Creators {
+  constructors: ReadonlySet<string>;
+  plainFactories: ReadonlySet<string>;
+  /** `object.method` factories: `axios.create`. */
+  qualifiedFactories: ReadonlySet<string>;
+  qualifiedMethods: ReadonlySet<string>;
+  /** What the file's text must contain for a creation without a qualified factory. */
+  searchWords: readonly string[];
+}
+
+const creatorsByOptions = new WeakMap<NoClientPerRequestOptions, Creators>();
+
+function creatorsOf(options: NoClientPerRequestOptions): Creators {
+  let creators = creatorsByOptions.get(options);
+  if (creators) return creators;
+  const constructors = new Set(options.constructors ?? DEFAULT_CONSTRUCTORS);
+  const factories = options.factories ?? DEFAULT_FACTORIES;
+  const plainFactories = new Set(factories.filter((name) => !name.includes('.')));
+  const qualifiedFactories = new Set(factories.filter((name) => name.includes('.')));
+  creators = {
+    constructors,
+    plainFactories,
+    qualifiedFactories,
+    qualifiedMethods: new Set([...qualifiedFactories].map((name) => name.slice(name.lastIndexOf('.') + 1))),
+    searchWords: searchWords([...constructors, ...plainFactories]),
+  };
+  creatorsByOptions.set(options, creators);
+  return creators;
+}
+
+/** A qualified factory is only matched as the whole `a.b` reference, so every segment is in the text. */
+function mayCreateClient(sourceCode: Readonly<TSESLint.SourceCode>, creators: Creators): boolean {
+  if (mentionsAny(sourceCode, creators.searchWords)) return true;
+  for (const qualified of creators.qualifiedFactories) {
+    if (qualified.split('.').every((segment) => sourceCode.text.includes(segment))) return true;
+  }
+  return false;
+}
 
 function paramName(param: TSESTree.Parameter | undefined): string | undefined {
   return param?.type === AST_NODE_TYPES.Identifier ? param.name : undefined;

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { isFunctionNode, skipTypeWrappers, staticMemberName, trailingName, type FunctionNode } from '../util/ast.js';
+import { scopeBlocks } from '../util/scope-blocks.js';
 
 export interface NoErrorDetailsInResponseOptions {
   /** Error classes whose message is written for clients. Default: AppError, HttpError, HTTPException, HttpException. */
@@ -103,12 +104,12 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
     }
 
     return {
-      CatchClause(node) {
-        checkBinding(node, node.param);
+      // Through the scope list, not listeners on every function: see scopeBlocks.
+      Program() {
+        const { catchClauses, functions } = scopeBlocks(sourceCode);
+        for (const clause of catchClauses) checkBinding(clause, clause.param);
+        for (const fn of functions) checkFunction(fn);
       },
-      ArrowFunctionExpression: checkFunction,
-      FunctionDeclaration: checkFunction,
-      FunctionExpression: checkFunction,
     };
   },
 });

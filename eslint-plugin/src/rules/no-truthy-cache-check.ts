@@ -6,8 +6,10 @@ import {
   skipTypeWrappers,
   staticMemberName,
   trailingName,
+  walk,
 } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
+import { mayMatchName, mentions } from '../util/source-text.js';
 
 export interface NoTruthyCacheCheckOptions {
   /** Case-insensitive regular expression the cache object's name must match. Default: `'cache|redis|store'`. */
@@ -75,18 +77,33 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
   create(context, [options]) {
     const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
     const { sourceCode } = context;
+    // A report needs `await <cache>.get(...)` and a write (`set`, `setex`, `setEx`) to that cache.
+    if (!mentions(sourceCode, 'await') || !mentions(sourceCode, 'set') || !mayMatchName(sourceCode, namePattern)) return {};
     const reads: CachedRead[] = [];
-    /** For every function (and the module), the caches written anywhere inside it. */
-    const writes = new Map<Scope, Set<string>>();
 
-    function recordWrite(call: TSESTree.CallExpression, cacheKey: string): void {
-      for (let current: TSESTree.Node | undefined = call.parent; current; current = current.parent) {
-        if (isFunctionNode(current) || current.type === AST_NODE_TYPES.Program) {
-          const keys = writes.get(current);
-          if (keys) keys.add(cacheKey);
-          else writes.set(current, new Set([cacheKey]));
+    /**
+     * For every function (and the module), the caches written anywhere inside it. Only files that
+     * read a cache need it, so it is collected once the file turned out to (no listener on calls).
+     */
+    function collectWrites(): Map<Scope, Set<string>> {
+      const writes = new Map<Scope, Set<string>>();
+      walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+        if (node.type !== AST_NODE_TYPES.CallExpression) return;
+        const callee = skipTypeWrappers(node.callee);
+        if (callee.type !== AST_NODE_TYPES.MemberExpression) return;
+        const method = staticMemberName(callee);
+        if (method === undefined || !WRITE_METHODS.has(method)) return;
+        const cacheKey = referenceKey(callee.object);
+        if (cacheKey === undefined) return;
+        for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
+          if (isFunctionNode(current) || current.type === AST_NODE_TYPES.Program) {
+            const keys = writes.get(current);
+            if (keys) keys.add(cacheKey);
+            else writes.set(current, new Set([cacheKey]));
+          }
         }
-      }
+      });
+      return writes;
     }
 
     function report(read: CachedRead, identifier: TSESTree.Identifier, test: Test): void {
@@ -160,15 +177,9 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
         }
         if (scope) reads.push({ variable, cacheKey, scope });
       },
-      CallExpression(node) {
-        const callee = skipTypeWrappers(node.callee);
-        if (callee.type !== AST_NODE_TYPES.MemberExpression) return;
-        const method = staticMemberName(callee);
-        if (method === undefined || !WRITE_METHODS.has(method)) return;
-        const key = referenceKey(callee.object);
-        if (key !== undefined) recordWrite(node, key);
-      },
       'Program:exit'() {
+        if (reads.length === 0) return;
+        const writes = collectWrites();
         for (const read of reads) {
           if (!writes.get(read.scope)?.has(read.cacheKey)) continue;
           for (const reference of read.variable.references) {

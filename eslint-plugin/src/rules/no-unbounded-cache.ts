@@ -1,6 +1,7 @@
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction, skipTypeWrappers, staticMemberName } from '../util/ast.js';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { enclosingFunction, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
+import { mentions } from '../util/source-text.js';
 
 export interface NoUnboundedCacheOptions {
   /** Case-insensitive regular expression a container's name must match to be checked. Default: `'cache|memo|bucket|limit|store|seen'`. */
@@ -69,27 +70,54 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
     const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
     const checkClassFields = options.classFields ?? true;
     const { sourceCode } = context;
+    const declarations = moduleLevelCandidates(sourceCode.ast, namePattern);
+    const classFields = checkClassFields && mayDeclareClassField(sourceCode, namePattern);
+    // Most files declare neither kind of container: no listener at all then.
+    if (declarations.length === 0 && !classFields) return {};
+
     const containers: Container[] = [];
     const classStack: ClassFrame[] = [];
 
-    return {
-      'Program > VariableDeclaration > VariableDeclarator'(node: TSESTree.VariableDeclarator) {
-        const { id } = node;
-        if (id.type !== AST_NODE_TYPES.Identifier || !namePattern.test(id.name)) return;
-        if (!isEmptyGrowableContainer(node.init)) return;
+    function addModuleLevelContainers(): void {
+      for (const declarator of declarations) {
+        const { id } = declarator;
         const variable = sourceCode
-          .getDeclaredVariables(node)
+          .getDeclaredVariables(declarator)
           .find((candidate) => candidate.name === id.name);
-        if (!variable) return;
+        if (!variable) continue;
         const uses: TSESTree.Node[] = [];
+        let reassigned = false;
         for (const reference of variable.references) {
           if (reference.init) continue;
           // Reassigning the binding (`cache = new Map()`) is a reset: it shrinks.
-          if (reference.isWrite()) return;
+          if (reference.isWrite()) {
+            reassigned = true;
+            break;
+          }
           uses.push(reference.identifier);
         }
-        containers.push({ name: id.name, report: id, uses });
-      },
+        if (!reassigned) containers.push({ name: id.name, report: id, uses });
+      }
+    }
+
+    function reportUnbounded(): void {
+      addModuleLevelContainers();
+      for (const container of containers) {
+        if (isUnbounded(container)) {
+          context.report({
+            node: container.report,
+            messageId: 'unbounded',
+            data: { name: container.name },
+          });
+        }
+      }
+    }
+
+    // Class fields are matched with their `this.x` uses, which takes a listener on every member
+    // expression: only files with a candidate field pay for it.
+    if (!classFields) return { 'Program:exit': reportUnbounded };
+
+    return {
       ClassBody() {
         classStack.push({ fields: new Map(), initialisers: new Set(), thisUses: new Map() });
       },
@@ -136,20 +164,76 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
           containers.push({ name: `this.${name}`, report, uses: frame.thisUses.get(name) ?? [] });
         }
       },
-      'Program:exit'() {
-        for (const container of containers) {
-          if (isUnbounded(container)) {
-            context.report({
-              node: container.report,
-              messageId: 'unbounded',
-              data: { name: container.name },
-            });
-          }
-        }
-      },
+      'Program:exit': reportUnbounded,
     };
   },
 });
+
+type NamedDeclarator = TSESTree.VariableDeclarator & { id: TSESTree.Identifier };
+
+/** `const cache = new Map()` at the top of the module, with a name the rule checks. */
+function moduleLevelCandidates(program: TSESTree.Program, namePattern: RegExp): NamedDeclarator[] {
+  const candidates: NamedDeclarator[] = [];
+  for (const statement of program.body) {
+    if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
+    for (const declarator of statement.declarations) {
+      if (
+        declarator.id.type === AST_NODE_TYPES.Identifier &&
+        namePattern.test(declarator.id.name) &&
+        isEmptyGrowableContainer(declarator.init)
+      ) {
+        candidates.push(declarator as NamedDeclarator);
+      }
+    }
+  }
+  return candidates;
+}
+
+/**
+ * Whether any class of the file may hold a checked field: a field initialised to an empty
+ * container, or a `this.x = new Map()` anywhere in a constructor. Classes are found through the
+ * scope manager, which lists them without a walk of the tree.
+ */
+function mayDeclareClassField(sourceCode: Readonly<TSESLint.SourceCode>, namePattern: RegExp): boolean {
+  if (!mentions(sourceCode, 'class')) return false;
+  const { scopeManager } = sourceCode;
+  if (!scopeManager) return true;
+  for (const scope of scopeManager.scopes) {
+    if (scope.type !== TSESLint.Scope.ScopeType.class) continue;
+    const classNode = scope.block as TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+    for (const member of classNode.body.body) {
+      if (member.type === AST_NODE_TYPES.PropertyDefinition) {
+        const name = fieldName(member.key, member.computed);
+        if (!member.static && name !== undefined && namePattern.test(name) && isEmptyGrowableContainer(member.value)) {
+          return true;
+        }
+      } else if (
+        member.type === AST_NODE_TYPES.MethodDefinition &&
+        member.kind === 'constructor' &&
+        member.value.body &&
+        assignsEmptyContainerToThis(member.value.body, sourceCode.visitorKeys, namePattern)
+      ) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+function assignsEmptyContainerToThis(
+  body: TSESTree.Node,
+  visitorKeys: TSESLint.SourceCode.VisitorKeys,
+  namePattern: RegExp,
+): boolean {
+  let found = false;
+  walk(body, visitorKeys, (node) => {
+    if (found || node.type !== AST_NODE_TYPES.AssignmentExpression || node.operator !== '=') return;
+    if (!isThisMember(node.left)) return;
+    const name = fieldName(node.left.property, node.left.computed);
+    found = name !== undefined && namePattern.test(name) && isEmptyGrowableContainer(node.right);
+  });
+  return found;
+}
 
 interface ClassFrame {
   /** Candidate fields by name, with the node a report points at. */

@@ -8,7 +8,8 @@ import {
   walk,
 } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
-import { getNetworkCall } from '../util/network-calls.js';
+import { getNetworkCall, mayContainNetworkCalls } from '../util/network-calls.js';
+import { mentions } from '../util/source-text.js';
 
 export interface NoUnboundedConcurrencyOptions {
   /**
@@ -61,8 +62,10 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
     ],
   },
   create(context, [options]) {
-    const limiters = new Set(options.limiters ?? DEFAULT_LIMITERS);
     const { sourceCode } = context;
+    // A report needs `Promise.<combinator>(...)` and a network call for the mapper to make.
+    if (!mayContainNetworkCalls(sourceCode) || !mentions(sourceCode, 'Promise')) return {};
+    const limiters = new Set(options.limiters ?? DEFAULT_LIMITERS);
 
     function findVariable(identifier: TSESTree.Identifier): TSESLint.Scope.Variable | null {
       return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);

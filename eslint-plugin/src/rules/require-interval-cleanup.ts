@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { staticMemberName } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
+import { mentionsAny } from '../util/source-text.js';
 
 export interface RequireIntervalCleanupOptions {
   /** Functions that start a repeating timer and return its handle. Default: `['setInterval']`. */
@@ -56,6 +57,8 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
   create(context, [options]) {
     const timerFunctions = new Set(options.functions ?? DEFAULT_FUNCTIONS);
     const { sourceCode } = context;
+    // Every report names a timer function, as an identifier or a property (`timers.setInterval`).
+    if (!mentionsAny(sourceCode, timerFunctions)) return {};
 
     /** The timer function a callee names, unless the name is bound to something else. */
     function timerFunctionName(callee: TSESTree.Expression): string | undefined {

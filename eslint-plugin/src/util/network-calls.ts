@@ -17,6 +17,7 @@ import {
   staticStringValue,
   walk,
 } from './ast.js';
+import { mentions, mentionsAny } from './source-text.js';
 
 export type NetworkClient = 'fetch' | 'axios' | 'got';
 
@@ -66,13 +67,19 @@ interface FileClients {
 // Several rules ask about the same file; scan it once per parse.
 const clientsByAst = new WeakMap<TSESTree.Program, FileClients>();
 
+const mentionsClientByAst = new WeakMap<TSESTree.Program, boolean>();
+
 /**
  * Whether the file can contain a network call at all: rules skip every listener on files that
- * never mention a client, which is most files.
+ * never mention a client, which is most files. Three rules ask, so the text is scanned once.
  */
 export function mayContainNetworkCalls(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  const text = sourceCode.text;
-  return text.includes('fetch') || text.includes('axios') || text.includes('got');
+  let mentions = mentionsClientByAst.get(sourceCode.ast);
+  if (mentions === undefined) {
+    mentions = mentionsAny(sourceCode, ['fetch', 'axios', 'got']);
+    mentionsClientByAst.set(sourceCode.ast, mentions);
+  }
+  return mentions;
 }
 
 /** The network call `node` makes, or `undefined` when it is not one. */
@@ -251,8 +258,10 @@ function fileClients(sourceCode: Readonly<TSESLint.SourceCode>): FileClients {
   }
   const axiosInstances = new Map<string, AxiosInstance>();
   // Instances can be created after their first use in source order (class fields, hoisting),
-  // so they are collected from the whole file before any call is judged.
-  if (text.includes('.create')) {
+  // so they are collected from the whole file before any call is judged. Every instance comes
+  // from `<axios name>.create`, and every axios name from the word `axios` (itself, or an import
+  // of the module): a file without both never pays for the walk.
+  if (text.includes('.create') && mentions(sourceCode, 'axios')) {
     walk(program, sourceCode.visitorKeys, (node) => {
       const created = instanceBinding(node);
       if (!created) return;
