@@ -204,9 +204,11 @@ describe('quick fixes', function () {
     assert.ok(result.ok, result.output);
   });
 
-  it('works on ESLint-sourced diagnostics with bulwark.diagnostics off', async () => {
+  it('works on ESLint-sourced diagnostics with bulwark.diagnostics off, and one undo restores every file', async () => {
     await setMode('off');
-    fs.rmSync(workspacePath('src', 'patterns'), { recursive: true, force: true });
+    // Pattern files at paths no earlier test has touched, so their undo history is this fix's alone.
+    await vscode.workspace.getConfiguration('bulwark').update('patternsDir', 'src/undo-patterns', vscode.ConfigurationTarget.Workspace);
+    const patternFile = (relative: string) => workspacePath('src', 'undo-patterns', relative);
     const original = "export async function load(url: string): Promise<Response> {\n  return fetch(url, { signal: AbortSignal.timeout(5000) });\n}\n";
     const document = await open('src/qf-eslint.ts', original);
     await waitFor(() => (bulwarkDiagnostic(document.uri, 'require-retry') ? undefined : true), 'bulwark diagnostics to clear');
@@ -220,12 +222,28 @@ describe('quick fixes', function () {
       const actions = await actionsAt(document, diagnostic);
       const wrap = actions.find((action) => action.title === 'Wrap in retry()');
       assert.ok(wrap, actions.map((action) => action.title).join(' | '));
-      await apply(wrap, document);
+      // Applied the way the light bulb does, saving only what the fix saves (no saveAll: saving the
+      // fixed file would close its undo group in some hosts).
+      assert.ok(await vscode.workspace.applyEdit(wrap.edit!));
+      if (wrap.command) await vscode.commands.executeCommand(wrap.command.command, ...(wrap.command.arguments ?? []));
       assert.match(document.getText(), /return retry\(\(\) => fetch\(url/);
       assert.ok(fs.existsSync(patternFile('retry.ts')));
 
+      // One undo in the fixed file reverts the whole fix: its text and the pattern files it created.
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('undo');
+      await waitFor(
+        () => (document.getText() === original && !fs.existsSync(patternFile('retry.ts')) ? true : undefined),
+        'undo to restore the file and remove the pattern files',
+      ).catch((error: Error) => {
+        throw new Error(`${error.message} (text restored: ${document.getText() === original}, retry.ts exists: ${fs.existsSync(patternFile('retry.ts'))})`);
+      });
+      assert.ok(!fs.existsSync(patternFile('log.ts')), 'undo left log.ts behind');
+
     } finally {
       eslint.dispose();
+      await vscode.workspace.getConfiguration('bulwark').update('patternsDir', undefined, vscode.ConfigurationTarget.Workspace);
+      await resetWorkspace('src/undo-patterns');
     }
   });
 });
