@@ -1,7 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { isFunctionNode, skipTypeWrappers, staticMemberName, trailingName, type FunctionNode } from '../util/ast.js';
-import { scopeBlocks } from '../util/scope-blocks.js';
 
 export interface NoErrorDetailsInResponseOptions {
   /** Error classes whose message is written for clients. Default: AppError, HttpError, HTTPException, HttpException. */
@@ -93,7 +92,9 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
     }
 
     function checkFunction(node: FunctionNode): void {
-      const [first] = node.params;
+      // Indexed, not destructured: this runs for every function, and array destructuring goes
+      // through the iterator protocol.
+      const first = node.params[0];
       // Express error middleware: (err, req, res, next)
       if (node.params.length === 4) return checkBinding(node, first);
       const parent = node.parent;
@@ -104,12 +105,12 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
     }
 
     return {
-      // Through the scope list, not listeners on every function: see scopeBlocks.
-      Program() {
-        const { catchClauses, functions } = scopeBlocks(sourceCode);
-        for (const clause of catchClauses) checkBinding(clause, clause.param);
-        for (const fn of functions) checkFunction(fn);
+      CatchClause(node) {
+        checkBinding(node, node.param);
       },
+      ArrowFunctionExpression: checkFunction,
+      FunctionDeclaration: checkFunction,
+      FunctionExpression: checkFunction,
     };
   },
 });

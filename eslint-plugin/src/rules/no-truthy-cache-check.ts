@@ -194,9 +194,16 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
   },
 });
 
+const compiledPatterns = new Map<string, RegExp>();
+
+/** Compiled once per pattern, not once per file. */
 function compilePattern(source: string): RegExp {
+  const known = compiledPatterns.get(source);
+  if (known) return known;
   try {
-    return new RegExp(source, 'i');
+    const pattern = new RegExp(source, 'i');
+    compiledPatterns.set(source, pattern);
+    return pattern;
   } catch (error) {
     throw new Error(
       `bulwark/no-truthy-cache-check: option "namePattern" is not a valid regular expression (${source}): ${(error as Error).message}`,

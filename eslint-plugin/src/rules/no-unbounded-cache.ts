@@ -243,9 +243,16 @@ interface ClassFrame {
   thisUses: Map<string, TSESTree.Node[]>;
 }
 
+const compiledPatterns = new Map<string, RegExp>();
+
+/** Compiled once per pattern, not once per file. */
 function compilePattern(source: string): RegExp {
+  const known = compiledPatterns.get(source);
+  if (known) return known;
   try {
-    return new RegExp(source, 'i');
+    const pattern = new RegExp(source, 'i');
+    compiledPatterns.set(source, pattern);
+    return pattern;
   } catch (error) {
     throw new Error(
       `bulwark/no-unbounded-cache: option "namePattern" is not a valid regular expression (${String(source)}): ${(error as Error).message}`,

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
+import { mentions, mentionsAny } from '../util/source-text.js';
 import { findProperty, hasSpread, referenceKey, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
 
@@ -102,7 +103,7 @@ function optionsVerdict(options: TSESTree.Node | undefined, keys: readonly strin
 /** Receivers given a default timeout in the file: `axios.defaults.timeout = n`, `api.defaults.timeout = n`. */
 function keysWithDefaultTimeout(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlySet<string> {
   const keys = new Set<string>();
-  if (!sourceCode.text.includes('defaults')) return keys;
+  if (!mentions(sourceCode, 'defaults') || !mentionsAny(sourceCode, ['timeout', 'signal'])) return keys;
   walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
     if (node.type !== AST_NODE_TYPES.AssignmentExpression || node.left.type !== AST_NODE_TYPES.MemberExpression) return;
     const name = staticMemberName(node.left);

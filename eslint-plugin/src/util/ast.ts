@@ -103,6 +103,32 @@ export function trailingName(node: TSESTree.Node): string | undefined {
   return undefined;
 }
 
+/**
+ * The call `fn` is the only argument of, looking through the wrappers `skipTypeWrappers` skips:
+ * `promise.catch((error) => ...)` for the arrow function.
+ */
+export function callWithSoleArgument(fn: FunctionNode): TSESTree.CallExpression | undefined {
+  let argument: TSESTree.Node = fn;
+  while (argument.parent && isTypeWrapperOf(argument.parent, argument)) argument = argument.parent;
+  const call = argument.parent;
+  return call?.type === AST_NODE_TYPES.CallExpression && call.arguments.length === 1 && call.arguments[0] === argument
+    ? call
+    : undefined;
+}
+
+function isTypeWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
+  switch (parent.type) {
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+    case AST_NODE_TYPES.ChainExpression:
+      return parent.expression === child;
+    default:
+      return false;
+  }
+}
+
 /** The nearest enclosing function of `node` (not `node` itself). */
 export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
   for (let current = node.parent; current; current = current.parent) {

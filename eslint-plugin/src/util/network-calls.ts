@@ -53,6 +53,8 @@ const AXIOS_METHODS: ReadonlySet<string> = new Set([
 /** axios methods whose signature is `(url, data, config)`; the others are `(url, config)`. */
 const AXIOS_METHODS_WITH_BODY: ReadonlySet<string> = new Set(['post', 'put', 'patch']);
 const GOT_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'head', 'delete']);
+/** Every method name a network call can be made with. */
+const NETWORK_METHODS: ReadonlySet<string> = new Set(['fetch', ...AXIOS_METHODS, ...GOT_METHODS]);
 const FETCH_MODULES: ReadonlySet<string> = new Set([
   'node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch', 'make-fetch-happen',
 ]);
@@ -99,7 +101,8 @@ export function getNetworkCall(
   }
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
   const method = staticMemberName(callee);
-  if (method === undefined) return undefined;
+  // Checked before anything else is looked at: most method calls are none of these.
+  if (method === undefined || !NETWORK_METHODS.has(method)) return undefined;
   const receiver = skipTypeWrappers(callee.object);
 
   if (method === 'fetch' && receiver.type === AST_NODE_TYPES.Identifier && GLOBAL_OBJECTS.has(receiver.name)) {
@@ -110,8 +113,11 @@ export function getNetworkCall(
     if (receiver.type === AST_NODE_TYPES.Identifier && clients.axiosNames.has(receiver.name)) {
       return axiosCall(node, method, undefined);
     }
-    const instance = axiosInstanceOf(receiver, clients);
-    if (instance) return axiosCall(node, method, instance);
+    // Most `x.get(...)` are maps and caches: only a file with axios instances needs the lookup.
+    if (clients.axiosInstances.size > 0 || receiver.type === AST_NODE_TYPES.CallExpression) {
+      const instance = axiosInstanceOf(receiver, clients);
+      if (instance) return axiosCall(node, method, instance);
+    }
   }
   if (
     GOT_METHODS.has(method) &&
