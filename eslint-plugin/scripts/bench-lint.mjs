@@ -48,7 +48,7 @@ function configs(rules) {
   const base = { ecmaVersion: 'latest', globals: { ...globals.node } };
   const plugins = { bulwark: plugin, control: { rules: { 'empty-rule': control } } };
   const config = (languageOptions) =>
-    normalized([{ files: ['**/*'], languageOptions: { ...base, ...languageOptions }, linterOptions, plugins, rules }]);
+    normalized([{ files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'], languageOptions: { ...base, ...languageOptions }, linterOptions, plugins, rules }]);
   return {
     ts: config({ parser: tsParser, sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } }),
     module: config({ sourceType: 'module' }),

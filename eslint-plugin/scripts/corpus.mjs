@@ -15,7 +15,7 @@ const linter = new Linter({ configType: 'flat' });
 function configFor(file, sourceType, withRules) {
   return [
     {
-      files: ['**/*'],
+      files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'],
       languageOptions: {
         ecmaVersion: 'latest',
         sourceType,
