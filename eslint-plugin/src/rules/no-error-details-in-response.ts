@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
-import { isFunctionNode, skipTypeWrappers, staticMemberName, trailingName, type FunctionNode } from '../util/ast.js';
+import { isFunctionNode, isTypeWrapperOf, skipTypeWrappers, staticMemberName, trailingName, type FunctionNode } from '../util/ast.js';
 
 export interface NoErrorDetailsInResponseOptions {
   /** Error classes whose message is written for clients. Default: AppError, HttpError, HTTPException, HttpException. */
@@ -117,21 +117,8 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
 
 function outermostWrapper(node: TSESTree.Node): TSESTree.Node {
   let current = node;
-  while (current.parent && isTransparentWrapper(current.parent, current)) current = current.parent;
+  while (current.parent && isTypeWrapperOf(current.parent, current)) current = current.parent;
   return current;
-}
-
-function isTransparentWrapper(parent: TSESTree.Node, child: TSESTree.Node): boolean {
-  switch (parent.type) {
-    case AST_NODE_TYPES.TSAsExpression:
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSSatisfiesExpression:
-    case AST_NODE_TYPES.TSTypeAssertion:
-    case AST_NODE_TYPES.ChainExpression:
-      return parent.expression === child;
-    default:
-      return false;
-  }
 }
 
 /**
@@ -143,7 +130,7 @@ function outermostCarrier(start: TSESTree.Node): TSESTree.Node {
   for (;;) {
     const parent = node.parent;
     if (!parent) return node;
-    if (isTransparentWrapper(parent, node)) {
+    if (isTypeWrapperOf(parent, node)) {
       node = parent;
     } else if (parent.type === AST_NODE_TYPES.Property && parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
       node = parent.parent;

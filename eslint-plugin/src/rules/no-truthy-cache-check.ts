@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import {
+  climbTypeWrappers,
   type FunctionNode,
   isFunctionNode,
   referenceKey,
@@ -226,20 +227,6 @@ function cacheReadObject(init: TSESTree.Expression): TSESTree.Expression | undef
 
 function isAndOr(node: TSESTree.Node | undefined): node is TSESTree.LogicalExpression {
   return node?.type === AST_NODE_TYPES.LogicalExpression && node.operator !== '??';
-}
-
-function climbTypeWrappers(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.parent &&
-    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      current.parent.type === AST_NODE_TYPES.TSTypeAssertion)
-  ) {
-    current = current.parent;
-  }
-  return current;
 }
 
 /** Whether the value of `node` is only used as a condition. */

@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { enclosingFunction, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
+import { climbTypeWrappers, enclosingFunction, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { mentions } from '../util/source-text.js';
 
@@ -308,21 +308,6 @@ function isMember(node: TSESTree.Node, object: string, property: string): boolea
     node.object.name === object &&
     staticMemberName(node) === property
   );
-}
-
-/** Climbs over `x!`, `x as T` and `(x)` so `cache!.set(...)` is still a use of `cache`. */
-function climbTypeWrappers(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.parent &&
-    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      current.parent.type === AST_NODE_TYPES.TSTypeAssertion)
-  ) {
-    current = current.parent;
-  }
-  return current;
 }
 
 function classifyUse(use: TSESTree.Node): Use {

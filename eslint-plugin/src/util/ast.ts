@@ -116,7 +116,8 @@ export function callWithSoleArgument(fn: FunctionNode): TSESTree.CallExpression 
     : undefined;
 }
 
-function isTypeWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
+/** Whether `parent` only wraps `child` for the type checker or an optional chain (`x!`, `x as T`, `a?.b`). */
+export function isTypeWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
   switch (parent.type) {
     case AST_NODE_TYPES.TSAsExpression:
     case AST_NODE_TYPES.TSNonNullExpression:
@@ -160,4 +161,19 @@ export function walk(
 
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/** Climbs over `x!`, `x as T`, `x satisfies T` and `<T>x`, so `cache!.set(...)` is still a use of `cache`. */
+export function climbTypeWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      current.parent.type === AST_NODE_TYPES.TSTypeAssertion)
+  ) {
+    current = current.parent;
+  }
+  return current;
 }
