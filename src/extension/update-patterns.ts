@@ -27,6 +27,15 @@ export interface CopySummary {
   readonly baseVersion?: string;
 }
 
+/**
+ * A copy as the user sees it: an open document with unsaved changes wins over the disk, so the
+ * whole-file replace of an update cannot drop those changes; otherwise the disk is the truth.
+ */
+async function readCopyText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  return open?.isDirty ? open.getText() : readText(uri);
+}
+
 async function readCopies(patternsDir: vscode.Uri, relative = ''): Promise<FoundCopy[]> {
   let entries: Array<[string, vscode.FileType]>;
   try {
@@ -40,7 +49,7 @@ async function readCopies(patternsDir: vscode.Uri, relative = ''): Promise<Found
       const path = relative ? `${relative}/${name}` : name;
       if (type === vscode.FileType.Directory) return readCopies(patternsDir, path);
       if (!name.endsWith('.ts')) return [];
-      const text = await readText(fileUri(patternsDir, path));
+      const text = await readCopyText(fileUri(patternsDir, path));
       return text === undefined ? [] : [{ path, text }];
     }),
   );
@@ -94,42 +103,62 @@ export interface UpdateSummary {
   readonly outcome: string;
 }
 
+/** Attempts for a prompt-free update whose edit VS Code refused because a file changed meanwhile. */
+const UPDATE_ATTEMPTS = 3;
+
+function updateEdit(found: NonNullable<Awaited<ReturnType<typeof inspectWorkspace>>>, needsConfirmation: boolean) {
+  const edit = new vscode.WorkspaceEdit();
+  const outcomes: UpdateSummary[] = [];
+  for (const report of found.reports) {
+    const outcome = planUpdate(found.catalog, report, report.text);
+    outcomes.push({ path: report.path, outcome: outcome.kind });
+    if (outcome.kind === 'unchanged' || outcome.kind === 'no-base') continue;
+    const uri = fileUri(found.patternsDir, report.path);
+    if (outcome.kind === 'created') {
+      edit.createFile(uri, { contents: new TextEncoder().encode(outcome.text), ignoreIfExists: true }, { label: `${report.path}: added (needed by the new versions)`, needsConfirmation });
+      continue;
+    }
+    const lines = (report.text ?? '').split('\n').length;
+    edit.replace(uri, new vscode.Range(0, 0, lines, 0), outcome.text, {
+      label: `${report.path}: ${outcome.kind === 'conflicts' ? `merged with ${outcome.conflicts} conflict(s) to resolve` : outcome.kind}`,
+      needsConfirmation,
+    });
+  }
+  return { edit, outcomes };
+}
+
 export async function updatePatternsCommand(loader: CatalogLoader, args: UpdatePatternsArgs = {}): Promise<UpdateSummary[] | undefined> {
+  const preview = args.preview !== false;
   try {
-    const found = await inspectWorkspace(loader, args.dir, args.preview !== false);
-    if (!found) return undefined;
-    const edit = new vscode.WorkspaceEdit();
-    const outcomes: UpdateSummary[] = [];
-    for (const report of found.reports) {
-      const outcome = planUpdate(found.catalog, report, report.text);
-      outcomes.push({ path: report.path, outcome: outcome.kind });
-      if (outcome.kind === 'unchanged' || outcome.kind === 'no-base') continue;
-      const uri = fileUri(found.patternsDir, report.path);
-      if (outcome.kind === 'created') {
-        edit.createFile(
-          uri,
-          { contents: new TextEncoder().encode(outcome.text), ignoreIfExists: true },
-          { label: `${report.path}: added (needed by the new versions)`, needsConfirmation: args.preview !== false },
+    for (let attempt = 1; ; attempt++) {
+      const found = await inspectWorkspace(loader, args.dir, preview);
+      if (!found) return undefined;
+      const { edit, outcomes } = updateEdit(found, preview);
+      if (edit.size > 0 && !(await vscode.workspace.applyEdit(edit))) {
+        // VS Code refuses the whole edit, applying nothing, when the user cancels the preview or when
+        // an open document changed after it was read (an outside write it has not synced yet). Only a
+        // prompt-free call can tell the second apart, so only it plans again from fresh contents.
+        if (!preview && attempt < UPDATE_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+          continue;
+        }
+        void vscode.window.showWarningMessage(
+          preview ? 'Bulwark: no pattern was updated (the preview was cancelled, or a file changed meanwhile; run the update again).' : 'Bulwark: no pattern was updated: the files kept changing while the update was applied. Run it again.',
         );
-        continue;
+        return undefined;
       }
-      const lines = (report.text ?? '').split('\n').length;
-      edit.replace(uri, new vscode.Range(0, 0, lines, 0), outcome.text, {
-        label: `${report.path}: ${outcome.kind === 'conflicts' ? `merged with ${outcome.conflicts} conflict(s) to resolve` : outcome.kind}`,
-        needsConfirmation: args.preview !== false,
-      });
+      if (edit.size > 0) {
+        // Write what was applied (the preview already asked), so the project compiles as it now reads.
+        const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
+        await Promise.all(vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty).map((document) => document.save()));
+      }
+      const conflicts = outcomes.filter((outcome) => outcome.outcome === 'conflicts').length;
+      const changed = outcomes.filter((outcome) => !['unchanged', 'no-base'].includes(outcome.outcome)).length;
+      void vscode.window.showInformationMessage(
+        `Bulwark: ${changed} file(s) updated to catalog ${found.catalog.version}` + (conflicts ? `, ${conflicts} with conflict markers to resolve` : ''),
+      );
+      return outcomes;
     }
-    if (edit.size > 0 && (await vscode.workspace.applyEdit(edit))) {
-      // Write what was applied (the preview already asked), so the project compiles as it now reads.
-      const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
-      await Promise.all(vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty).map((document) => document.save()));
-    }
-    const conflicts = outcomes.filter((outcome) => outcome.outcome === 'conflicts').length;
-    const changed = outcomes.filter((outcome) => !['unchanged', 'no-base'].includes(outcome.outcome)).length;
-    void vscode.window.showInformationMessage(
-      `Bulwark: ${changed} file(s) updated to catalog ${found.catalog.version}` + (conflicts ? `, ${conflicts} with conflict markers to resolve` : ''),
-    );
-    return outcomes;
   } catch (error) {
     void vscode.window.showErrorMessage(`Bulwark: ${(error as Error).message}`);
     return undefined;

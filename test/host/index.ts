@@ -21,7 +21,9 @@ export function run(): Promise<void> {
   const suiteFolder = path.join(__dirname, 'suite');
   const files = findTestFiles(suiteFolder);
   // Colors would arrive as raw escape codes: the output travels through the workbench's log hook.
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: TEST_TIMEOUT_MS });
+  // BULWARK_TEST_GREP runs only the matching tests, for re-running one flaky suite many times.
+  const grep = process.env['BULWARK_TEST_GREP'];
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: TEST_TIMEOUT_MS, ...(grep ? { grep } : {}) });
   for (const file of files) mocha.addFile(file);
 
   return new Promise((resolve, reject) => {

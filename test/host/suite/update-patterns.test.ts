@@ -31,4 +31,26 @@ describe('bulwark.checkPatterns / bulwark.updatePatterns', () => {
     assert.equal(fs.readFileSync(retryPath, 'utf8'), edited, 'the user’s edit is kept');
     assert.equal(fs.readFileSync(workspacePath('src', 'patterns', 'log.ts'), 'utf8').split('\n').slice(1).join('\n'), runtimeSource('log'));
   });
+
+  it('reads an open copy with unsaved changes as the user sees it, and keeps those changes', async () => {
+    await resetWorkspace('src/patterns');
+    const inserted = await vscode.commands.executeCommand<{ ok: boolean }>('bulwark.insertPattern', { pattern: 'retry' });
+    assert.equal(inserted?.ok, true);
+    const retryUri = vscode.Uri.file(workspacePath('src', 'patterns', 'retry.ts'));
+    const document = await vscode.workspace.openTextDocument(retryUri);
+    const anchor = document.getText().indexOf('export const MAX_TIMER_DELAY');
+    assert.ok(anchor > 0, 'the anchor exists in retry.ts');
+    const unsaved = new vscode.WorkspaceEdit();
+    unsaved.insert(retryUri, document.positionAt(anchor), '// unsaved: tuned for our gateway\n');
+    assert.equal(await vscode.workspace.applyEdit(unsaved), true);
+    assert.equal(document.isDirty, true, 'the edit is unsaved');
+    const seen = document.getText();
+
+    const states = await vscode.commands.executeCommand<Summary[]>('bulwark.checkPatterns', { show: false });
+    assert.deepEqual(states?.map((s) => `${s.path}:${s.state}`).sort(), ['log.ts:up-to-date', 'retry.ts:edited']);
+    const outcomes = await vscode.commands.executeCommand<Outcome[]>('bulwark.updatePatterns', { preview: false });
+    assert.deepEqual(outcomes?.map((o) => `${o.path}:${o.outcome}`).sort(), ['log.ts:unchanged', 'retry.ts:merged']);
+    assert.equal(document.getText(), seen, 'the unsaved change is still in the editor');
+    assert.equal(fs.readFileSync(retryUri.fsPath, 'utf8'), seen, 'and on disk, saved with the update');
+  });
 });
