@@ -132,14 +132,15 @@ async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, 
   }
 }
 
+// Runs on every call, so an option left at its default costs no check.
 function checkOptions(fn: unknown, options: RetryOptions): void {
   if (typeof fn !== 'function') throw new TypeError(`retry: fn must be a function, got ${describe(fn)}`);
-  const { attempts = 3, baseDelay = 100, factor = 2, maxDelay = 30_000, deadline = Infinity } = options;
-  validate(attempts === Infinity || (Number.isSafeInteger(attempts) && attempts > 0), 'attempts', 'a positive integer or Infinity', attempts);
-  validate(Number.isFinite(baseDelay) && baseDelay >= 0, 'baseDelay', 'a finite number >= 0', baseDelay);
-  validate(Number.isFinite(factor) && factor >= 1, 'factor', 'a finite number >= 1', factor);
-  validate(typeof maxDelay === 'number' && maxDelay >= 0, 'maxDelay', 'a number >= 0 (Infinity allowed)', maxDelay);
-  validate(typeof deadline === 'number' && deadline > 0, 'deadline', 'a number > 0 (Infinity allowed)', deadline);
+  const { attempts, baseDelay, factor, maxDelay, deadline } = options;
+  if (attempts !== undefined) validate(attempts === Infinity || (Number.isSafeInteger(attempts) && attempts > 0), 'attempts', 'a positive integer or Infinity', attempts);
+  if (baseDelay !== undefined) validate(Number.isFinite(baseDelay) && baseDelay >= 0, 'baseDelay', 'a finite number >= 0', baseDelay);
+  if (factor !== undefined) validate(Number.isFinite(factor) && factor >= 1, 'factor', 'a finite number >= 1', factor);
+  if (maxDelay !== undefined) validate(typeof maxDelay === 'number' && maxDelay >= 0, 'maxDelay', 'a number >= 0 (Infinity allowed)', maxDelay);
+  if (deadline !== undefined) validate(typeof deadline === 'number' && deadline > 0, 'deadline', 'a number > 0 (Infinity allowed)', deadline);
 }
 
 /**

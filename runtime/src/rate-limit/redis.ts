@@ -17,8 +17,11 @@ import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from '../rate-li
  *   decision about it uses one clock. (Scripts are replicated by effects, so TIME is allowed.)
  * - Trim, count and add happen in one script, so concurrent callers cannot both see "one slot left".
  * - A denied request is NOT added: otherwise a client that keeps retrying keeps its own window full forever.
- * - Members are "<time>:<caller nonce>": two requests in the same microsecond stay two entries.
+ * - Members are the caller's nonce (an instance id and a counter): two requests in the same microsecond,
+ *   or from two processes, stay two entries.
  * - The only key is KEYS[1], so it works on Redis Cluster.
+ * - An admitted request is the newest entry, so its window empties a full window from now; only a
+ *   denial reads the log's ends. (Each redis.call costs Redis CPU on every decision.)
  * Returns { allowed 0|1, requests in window, ms until the window is empty, ms until a slot frees }.
  */
 const SLIDING_WINDOW_SCRIPT = `
@@ -29,24 +32,14 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
-local allowed = 0
 if count < limit then
-  redis.call('ZADD', KEYS[1], now, string.format('%s.%06d:%s', time[1], tonumber(time[2]), ARGV[3]))
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
-  count = count + 1
-  allowed = 1
+  return { 1, count + 1, math.ceil(window / 1000), 0 }
 end
-local reset = 0
-local retry = 0
-if count > 0 then
-  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-  reset = tonumber(newest[2]) + window - now
-  if allowed == 0 then
-    local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-    retry = tonumber(oldest[2]) + window - now
-  end
-end
-return { allowed, count, math.ceil(reset / 1000), math.ceil(retry / 1000) }
+local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return { 0, count, math.ceil((tonumber(newest[2]) + window - now) / 1000), math.ceil((tonumber(oldest[2]) + window - now) / 1000) }
 `;
 
 const SCRIPT_SHA = createHash('sha1').update(SLIDING_WINDOW_SCRIPT).digest('hex');
@@ -89,6 +82,9 @@ export class SlidingWindowLimiter implements RateLimiter {
   private readonly failOpen: boolean;
   private readonly timeoutMs: number;
   private policyDecisions = 0;
+  /** Unique per limiter instance, so members from different processes never collide; the counter orders this one's. */
+  private readonly nonce = `${randomUUID()}:`;
+  private requests = 0;
 
   constructor(options: SlidingWindowOptions) {
     const { redis, limit, windowMs, prefix = 'rate-limit:', failOpen = true, timeoutMs = 500 } = options ?? ({} as SlidingWindowOptions);
@@ -113,7 +109,7 @@ export class SlidingWindowLimiter implements RateLimiter {
       // While the client is between reconnect attempts, decide at once: a queued command would only run
       // after recovery, recording a request the policy already answered.
       if (UNAVAILABLE.has(this.redis.status)) throw new Error(`Redis connection is ${this.redis.status}`);
-      reply = await this.withTimeout(this.runScript(this.prefix + key, [limit, windowMs * 1000, randomUUID()]));
+      reply = await this.withTimeout(this.runScript(this.prefix + key, [limit, windowMs * 1000, this.nonce + (this.requests++).toString(36)]));
     } catch (error) {
       return this.decideWithoutRedis(error);
     }
@@ -136,11 +132,20 @@ export class SlidingWindowLimiter implements RateLimiter {
   }
 
   private withTimeout<T>(operation: Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    // One promise and one timer per decision: this runs on every request.
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      operation.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
     });
-    return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
   }
 
   private decideWithoutRedis(error: unknown): RateLimitDecision {
