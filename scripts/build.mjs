@@ -58,6 +58,8 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, ...preferModules },
   // Loaded lazily by the extension on first lint: ESLint + the TypeScript parser + the rules.
   { entryPoints: ['src/linter/lint.ts'], outfile: 'dist/linter.js', plugins: [eslintShim] },
+  // The thread that runs it, so linting never blocks the extension host.
+  { entryPoints: ['src/linter/worker.ts'], outfile: 'dist/linter-worker.js' },
 ].filter((entry) => existsSync(entry.entryPoints[0]));
 
 await Promise.all(entries.map((entry) => esbuild.build({ ...common, ...entry })));

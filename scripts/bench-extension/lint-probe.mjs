@@ -1,9 +1,13 @@
 // One fresh process's view of the in-editor linter (dist/linter.js), in plain Node: its load
 // time, the first lint of the sample after loading, re-lints after small edits, and the pure
-// parts of the code-action provider. Prints one JSON object. Run by ../bench-extension.mjs.
+// parts of the code-action provider; then the same lints as the extension runs them, on the linter
+// thread (dist/linter-worker.js through LinterClient): the time until the answer arrives, and the
+// time the calling thread (the extension host's, in VS Code) was busy meanwhile. Prints one JSON
+// object. Run by ../bench-extension.mjs with tsx (LinterClient is TypeScript).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LinterClient } from '../../src/linter/worker-client.ts';
 import { sampleSource } from './sample.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -31,10 +35,13 @@ if (fatal) throw new Error(`the sample does not parse: ${fatal.message}`);
 // Edits like typing: each changes one string literal somewhere in the file, then the whole
 // document is linted again (the extension re-lints the full text after its debounce).
 const literals = [...text.matchAll(/'not found'/g)].map((match) => match.index);
+const editedText = (i) => {
+  const at = literals[i % literals.length];
+  return `${text.slice(0, at)}'not found ${i}'${text.slice(at + "'not found'".length)}`;
+};
 const relintMs = [];
 for (let i = 0; i < EDITS; i += 1) {
-  const at = literals[i % literals.length];
-  const edited = `${text.slice(0, at)}'not found ${i}'${text.slice(at + "'not found'".length)}`;
+  const edited = editedText(i);
   relintMs.push(time(() => linter.lintText(edited, FILE_NAME))[0]);
 }
 
@@ -60,8 +67,28 @@ for (let i = 0; i < QUERIES; i += 1) {
   fanOutAtMs.push(fanMs);
 }
 
+// On the linter thread. Busy time is this thread's event-loop utilization over the call: sending
+// the text, receiving and decoding the messages. The first call includes starting the thread and
+// loading the linter into it.
+const client = new LinterClient(path.join(REPO_ROOT, 'dist', 'linter-worker.js'));
+const onThread = async (work) => {
+  const elu = performance.eventLoopUtilization();
+  const started = performance.now();
+  await work();
+  return { latencyMs: performance.now() - started, busyMs: performance.eventLoopUtilization(elu).active };
+};
+const threadFirst = await onThread(() => client.call('lintText', text, FILE_NAME));
+const threadRelints = [];
+for (let i = 0; i < EDITS; i += 1) threadRelints.push(await onThread(() => client.call('lintText', editedText(i), FILE_NAME)));
+client.dispose();
+
 console.log(
   JSON.stringify({
+    threadFirstLatencyMs: threadFirst.latencyMs,
+    threadFirstBusyMs: threadFirst.busyMs,
+    threadRelintLatencyMs: median(threadRelints.map((run) => run.latencyMs)),
+    threadRelintBusyMs: median(threadRelints.map((run) => run.busyMs)),
+    threadRelintBusyMaxMs: Math.max(...threadRelints.map((run) => run.busyMs)),
     lines: lines.length - 1,
     diagnostics: messages.length,
     loadMs,

@@ -10,11 +10,10 @@ import {
   manualInstructions,
   NEW_CONFIG_FILE,
   newConfigText,
-  type SyntaxCheck,
 } from '../engine/eslint-config';
 import { missingPackages, type PackageJson } from '../engine/project';
 import { offerInstall } from './install-packages';
-import type { LinterLoader } from './linter-loader';
+import type { LinterClient } from '../linter/worker-client';
 import { chooseWorkspaceFolder, fileNames, NoFolderError, readManifest } from './workspace-files';
 
 export interface AddEslintConfigArgs {
@@ -56,15 +55,21 @@ function namedFolder(name: string): vscode.WorkspaceFolder {
   return found;
 }
 
-/** ESLint's own parse (the TypeScript parser, in the lazily loaded linter) of a candidate config. */
-function syntaxCheck(linter: LinterLoader): SyntaxCheck {
-  return (text, fileName) => {
-    const fatal = linter.load().lintText(text, fileName).find((message) => message.fatal);
-    return fatal ? `${fatal.message} at line ${fatal.line}, column ${fatal.column}` : undefined;
-  };
+/** ESLint's own parse (the TypeScript parser, on the linter thread) of a candidate config. */
+async function parseError(linter: LinterClient, text: string, fileName: string): Promise<string | undefined> {
+  const fatal = (await linter.call('lintText', text, fileName)).find((message) => message.fatal);
+  return fatal ? `${fatal.message} at line ${fatal.line}, column ${fatal.column}` : undefined;
 }
 
-async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson | undefined, names: string[], linter: LinterLoader) {
+/** addRecommendedConfig with its re-parse done on the linter thread, which answers asynchronously. */
+async function planConfigEdit(linter: LinterClient, text: string, fileName: string) {
+  // The planning is pure, so the second run makes the same edit text the parse was asked about.
+  const candidate = addRecommendedConfig(text, fileName, () => undefined);
+  const syntaxError = candidate.kind === 'updated' ? await parseError(linter, candidate.text, fileName) : undefined;
+  return addRecommendedConfig(text, fileName, () => syntaxError);
+}
+
+async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson | undefined, names: string[], linter: LinterClient) {
   const choice = findConfigFile(names, manifest);
   if (choice.kind === 'legacy') {
     throw new CommandError(
@@ -83,7 +88,7 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
   const uri = vscode.Uri.joinPath(folder.uri, choice.file);
   // The open document, so unsaved edits are kept rather than overwritten from disk.
   const document = await vscode.workspace.openTextDocument(uri);
-  const result = addRecommendedConfig(document.getText(), choice.file, syntaxCheck(linter));
+  const result = await planConfigEdit(linter, document.getText(), choice.file);
   if (result.kind === 'unsupported') {
     void vscode.window.showTextDocument(document, { preview: false });
     throw new CommandError(`Bulwark: could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`);
@@ -97,7 +102,7 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
   return { uri, action: 'updated' as const, typescript: false, message: `Bulwark: added bulwark.configs.recommended to ${result.target} in ${choice.file}.` };
 }
 
-async function addEslintConfig(linter: LinterLoader, args: AddEslintConfigArgs | undefined): Promise<AddEslintConfigResult | undefined> {
+async function addEslintConfig(linter: LinterClient, args: AddEslintConfigArgs | undefined): Promise<AddEslintConfigResult | undefined> {
   const folder = args?.folder ? namedFolder(args.folder) : await chooseWorkspaceFolder(args === undefined);
   if (!folder) return undefined;
   const manifest = await readManifest(folder.uri).catch((error: unknown) => {
@@ -118,7 +123,7 @@ async function addEslintConfig(linter: LinterLoader, args: AddEslintConfigArgs |
 }
 
 /** The command handler: every failure becomes one clear message, also returned to callers. */
-export async function addEslintConfigCommand(linter: LinterLoader, rawArgs: unknown): Promise<AddEslintConfigResult | undefined> {
+export async function addEslintConfigCommand(linter: LinterClient, rawArgs: unknown): Promise<AddEslintConfigResult | undefined> {
   try {
     return await addEslintConfig(linter, parseArgs(rawArgs));
   } catch (error) {

@@ -1,9 +1,9 @@
-// Bulwark's own diagnostics: the plugin's recommended rules run in-process on open JS/TS
-// documents, so the quick fixes work with no ESLint set up. Setting `bulwark.diagnostics`:
+// Bulwark's own diagnostics: the plugin's recommended rules run on open JS/TS documents, on the
+// linter's own thread, so the quick fixes work with no ESLint set up. Setting `bulwark.diagnostics`:
 // `auto` (default) stands aside where the ESLint extension already reports bulwark/* rules.
 import * as vscode from 'vscode';
 import type { LintMessage } from '../linter/lint';
-import type { LinterLoader } from './linter-loader';
+import type { LinterClient } from '../linter/worker-client';
 
 export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const DEBOUNCE_MS = 250;
@@ -37,11 +37,12 @@ export function toRange(document: vscode.TextDocument, message: LintMessage): vs
 export class BulwarkDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('bulwark');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly results = new Map<string, { version: number; timeoutMs: number; messages: LintMessage[] }>();
+  /** Per document: the newest lint asked for, done or in flight (so concurrent askers share it). */
+  private readonly results = new Map<string, { version: number; timeoutMs: number; messages: Promise<LintMessage[]> }>();
   private readonly subscriptions: vscode.Disposable[] = [];
-  private docs: Record<string, string> | undefined;
+  private docs: Promise<Record<string, string>> | undefined;
 
-  constructor(private readonly linter: LinterLoader) {
+  constructor(private readonly linter: LinterClient) {
     this.subscriptions.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
@@ -77,13 +78,13 @@ export class BulwarkDiagnostics implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        this.publish(document);
+        void this.publish(document);
       }, delay),
     );
   }
 
   private refreshAll(): void {
-    for (const document of vscode.workspace.textDocuments) this.publish(document);
+    for (const document of vscode.workspace.textDocuments) void this.publish(document);
   }
 
   private forget(uri: vscode.Uri): void {
@@ -92,44 +93,62 @@ export class BulwarkDiagnostics implements vscode.Disposable {
     this.collection.delete(uri);
   }
 
-  /** Lints (once per document version) and publishes; returns the diagnostics set. */
-  publish(document: vscode.TextDocument): vscode.Diagnostic[] {
+  /**
+   * Lints (once per document version) and publishes; resolves with the diagnostics set, or
+   * undefined when the document changed or closed meanwhile (its newer version publishes instead).
+   */
+  async publish(document: vscode.TextDocument): Promise<vscode.Diagnostic[] | undefined> {
     if (document.isClosed || !this.wanted(document)) {
       this.collection.delete(document.uri);
       return [];
     }
-    const diagnostics = this.messages(document).filter((message) => message.ruleId?.startsWith('bulwark/')).map((message) => this.toDiagnostic(document, message));
+    const version = document.version;
+    let messages: LintMessage[];
+    let docs: Record<string, string>;
+    try {
+      [messages, docs] = await Promise.all([this.messages(document), (this.docs ??= this.linter.call('ruleDocs'))]);
+    } catch (error) {
+      // The diagnostics are gone rather than stale; the next edit tries again on a fresh thread.
+      this.docs = undefined;
+      this.collection.delete(document.uri);
+      console.error(`Bulwark: could not lint ${document.uri.toString()}:`, error);
+      return undefined;
+    }
+    if (document.isClosed || document.version !== version || !this.wanted(document)) return undefined;
+    const diagnostics = messages.filter((message) => message.ruleId?.startsWith('bulwark/')).map((message) => toDiagnostic(document, message, docs));
     this.collection.set(document.uri, diagnostics);
     return diagnostics;
   }
 
   /** The lint messages of this document version, linting only when the cache is stale. */
-  messages(document: vscode.TextDocument): LintMessage[] {
+  messages(document: vscode.TextDocument): Promise<LintMessage[]> {
     const key = document.uri.toString();
     const timeoutMs = vscode.workspace.getConfiguration('bulwark', document.uri).get<number>('timeoutMs', 10_000);
     const cached = this.results.get(key);
     if (cached && cached.version === document.version && cached.timeoutMs === timeoutMs) return cached.messages;
-    const messages = this.linter.load().lintText(document.getText(), lintFileName(document), { timeoutMs });
-    this.results.set(key, { version: document.version, timeoutMs, messages });
+    const messages = this.linter.call('lintText', document.getText(), lintFileName(document), { timeoutMs });
+    const entry = { version: document.version, timeoutMs, messages };
+    this.results.set(key, entry);
+    // A failed lint is not cached: asking again lints again.
+    messages.catch(() => this.results.get(key) === entry && this.results.delete(key));
     return messages;
-  }
-
-  private toDiagnostic(document: vscode.TextDocument, message: LintMessage): vscode.Diagnostic {
-    this.docs ??= this.linter.load().ruleDocs();
-    const rule = message.ruleId ?? '';
-    const diagnostic = new vscode.Diagnostic(
-      toRange(document, message),
-      message.message,
-      message.severity === 2 ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
-    );
-    diagnostic.source = 'bulwark';
-    const target = this.docs[rule];
-    diagnostic.code = target ? { value: rule, target: vscode.Uri.parse(target) } : rule;
-    return diagnostic;
   }
 
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
+}
+
+function toDiagnostic(document: vscode.TextDocument, message: LintMessage, docs: Record<string, string>): vscode.Diagnostic {
+  const rule = message.ruleId ?? '';
+  const diagnostic = new vscode.Diagnostic(
+    toRange(document, message),
+    message.message,
+    message.severity === 2 ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+  );
+  diagnostic.source = 'bulwark';
+  const target = docs[rule];
+  diagnostic.code = target ? { value: rule, target: vscode.Uri.parse(target) } : rule;
+  return diagnostic;
 }

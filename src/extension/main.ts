@@ -1,10 +1,11 @@
 // Activation only registers: the catalog and the linter load on first use.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { LinterClient } from '../linter/worker-client';
 import { addEslintConfigCommand } from './add-eslint-config';
 import { CatalogLoader } from './catalog-loader';
 import { BulwarkDiagnostics, LANGUAGES } from './diagnostics';
 import { insertPatternCommand } from './insert-pattern';
-import { LinterLoader } from './linter-loader';
 import { PROPOSED_SCHEME, ProposedContent } from './proposed-content';
 import { BulwarkQuickFixes, FINISH_PATTERN_EDIT, finishPatternEdit } from './quick-fixes';
 import { tryQuickFixCommand } from './try-quick-fix';
@@ -12,10 +13,12 @@ import { checkPatternsCommand, updatePatternsCommand, type CheckPatternsArgs, ty
 
 export function activate(context: vscode.ExtensionContext): void {
   const catalog = new CatalogLoader(context.extensionUri);
-  const linter = new LinterLoader(context.extensionPath);
+  // The linter thread starts on the first lint, not here.
+  const linter = new LinterClient(path.join(context.extensionPath, 'dist', 'linter-worker.js'));
   const proposed = new ProposedContent();
   const diagnostics = new BulwarkDiagnostics(linter);
   context.subscriptions.push(
+    { dispose: () => linter.dispose() },
     diagnostics,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
     vscode.languages.registerCodeActionsProvider(LANGUAGES, new BulwarkQuickFixes(diagnostics, catalog, linter), BulwarkQuickFixes.metadata),

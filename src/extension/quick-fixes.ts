@@ -6,7 +6,7 @@ import type { Catalog } from '../engine/catalog';
 import type { LintMessage } from '../linter/lint';
 import type { CatalogLoader } from './catalog-loader';
 import { lintFileName, ruleOf, type BulwarkDiagnostics } from './diagnostics';
-import type { LinterLoader } from './linter-loader';
+import type { LinterClient } from '../linter/worker-client';
 import { addPatternImport } from './pattern-import';
 import { addMissingFiles, fileUri } from './pattern-writer';
 import { resolveSelection } from '../engine/catalog';
@@ -55,15 +55,15 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
   constructor(
     private readonly diagnostics: BulwarkDiagnostics,
     private readonly catalog: CatalogLoader,
-    private readonly linter: LinterLoader,
+    private readonly linter: LinterClient,
   ) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): BulwarkCodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<BulwarkCodeAction[]> {
     const actions: BulwarkCodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
       const rule = ruleOf(diagnostic);
       if (!rule) continue;
-      const message = this.messageFor(document, diagnostic, rule);
+      const message = await this.messageFor(document, diagnostic, rule);
       const fixes = this.fixesFor(rule, document, diagnostic, message);
       const own = [...fixes, ...this.otherSuggestions(rule, document, message, fixes), this.docsAction(rule, diagnostic)];
       for (const action of own) action.diagnostics = [diagnostic];
@@ -85,12 +85,21 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
     return action;
   }
 
-  /** The lint message behind a diagnostic (same rule, same start), from Bulwark's own lint. */
-  private messageFor(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, rule: string): LintMessage | undefined {
+  /**
+   * The lint message behind a diagnostic (same rule, same start), from Bulwark's own lint of this
+   * document version (already done when Bulwark published the diagnostic). Without it, a fix that
+   * needs the rule's suggestion is not offered; the others still are.
+   */
+  private async messageFor(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, rule: string): Promise<LintMessage | undefined> {
     const { line, character } = diagnostic.range.start;
-    return this.diagnostics
-      .messages(document)
-      .find((message) => message.ruleId === `bulwark/${rule}` && message.line - 1 === line && message.column - 1 === character);
+    let messages: LintMessage[];
+    try {
+      messages = await this.diagnostics.messages(document);
+    } catch (error) {
+      console.error(`Bulwark: could not lint ${document.uri.toString()} for its quick fixes:`, error);
+      return undefined;
+    }
+    return messages.find((message) => message.ruleId === `bulwark/${rule}` && message.line - 1 === line && message.column - 1 === character);
   }
 
   private fixesFor(rule: string, document: vscode.TextDocument, diagnostic: vscode.Diagnostic, message: LintMessage | undefined): BulwarkCodeAction[] {
@@ -109,7 +118,7 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
         if (!vscode.workspace.getWorkspaceFolder(document.uri)) return [];
         // Parsing for the call's extent waits until the fix is chosen: the light bulb stays fast.
         const action = new BulwarkCodeAction('Wrap in retry()', async (edit, catalog) => {
-          const call = this.linter.load().callAt(document.getText(), lintFileName(document), start);
+          const call = await this.linter.call('callAt', document.getText(), lintFileName(document), start);
           if (!call) return;
           const range = new vscode.Range(document.positionAt(call[0]), document.positionAt(call[1]));
           await addPatternImport(edit, document, catalog, 'retry', 'retry');
@@ -128,7 +137,7 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
         // Only Promise.all keeps its meaning under mapWithConcurrency (allSettled/any/race do not).
         if (!/^Promise\s*\.\s*all\s*\(/.test(document.getText(diagnostic.range)) || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
         const action = new BulwarkCodeAction('Limit concurrency', async (edit, catalog) => {
-          const fanOut = this.linter.load().fanOutAt(document.getText(), lintFileName(document), start);
+          const fanOut = await this.linter.call('fanOutAt', document.getText(), lintFileName(document), start);
           if (!fanOut || fanOut.combinator !== 'all') return;
           const text = (range: readonly [number, number]) => document.getText(new vscode.Range(document.positionAt(range[0]), document.positionAt(range[1])));
           await addPatternImport(edit, document, catalog, 'concurrency', 'mapWithConcurrency');

@@ -2,10 +2,11 @@
 // holds: nothing beyond the manifest, docs, bundles, catalog, snippets and walkthrough pages.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { LinterClient } from '../../src/linter/worker-client';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const MAX_VSIX_BYTES = 3 * 1024 * 1024;
@@ -17,6 +18,7 @@ const SHIPPED = [
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
   'extension/dist/linter.js',
+  'extension/dist/linter-worker.js',
   'extension/dist/catalog.json',
   'extension/snippets/typescript.json',
   'extension/snippets/javascript.json',
@@ -85,7 +87,7 @@ describe('package: the VSIX', function () {
   let entries: ZipEntry[];
 
   before(() => {
-    for (const built of ['dist/extension.js', 'dist/linter.js', 'dist/catalog.json', 'snippets/typescript.json']) {
+    for (const built of ['dist/extension.js', 'dist/linter.js', 'dist/linter-worker.js', 'dist/catalog.json', 'snippets/typescript.json']) {
       assert.ok(existsSync(path.join(repoRoot, built)), `${built} is missing: run npm run build first`);
     }
     folder = mkdtempSync(path.join(os.tmpdir(), 'bulwark-vsix-'));
@@ -115,6 +117,23 @@ describe('package: the VSIX', function () {
     const pages = walkthroughPages(packaged);
     assert.equal(pages.length, 3);
     for (const page of pages) assert.ok(entries.some((entry) => entry.name === `extension/${page}`), `${page} is not in the VSIX`);
+  });
+
+  it('lints with the linter thread it ships, alone in a folder with no node_modules', async () => {
+    const unpacked = path.join(folder, 'unpacked');
+    mkdirSync(unpacked);
+    for (const name of ['linter-worker.js', 'linter.js']) {
+      const entry = entries.find((candidate) => candidate.name === `extension/dist/${name}`);
+      assert.ok(entry, `extension/dist/${name} is not in the VSIX`);
+      writeFileSync(path.join(unpacked, name), entry.read());
+    }
+    const client = new LinterClient(path.join(unpacked, 'linter-worker.js'));
+    try {
+      const messages = await client.call('lintText', "await fetch('https://example.com');\n", 'sample.mjs');
+      assert.deepEqual(messages.map((message) => message.ruleId), ['bulwark/require-request-timeout', 'bulwark/require-retry']);
+    } finally {
+      client.dispose();
+    }
   });
 
   it('the content check itself reports a stray file and a missing one', () => {

@@ -1,0 +1,18 @@
+// Messages between the extension host thread (LinterClient) and the linter thread (worker.ts).
+import type { callAt, fanOutAt, lintText, ruleDocs } from './lint';
+
+interface Methods {
+  lintText: typeof lintText;
+  callAt: typeof callAt;
+  fanOutAt: typeof fanOutAt;
+  ruleDocs: typeof ruleDocs;
+}
+
+export type LinterMethod = keyof Methods;
+export type LinterArgs<M extends LinterMethod> = Parameters<Methods[M]>;
+export type LinterResult<M extends LinterMethod> = ReturnType<Methods[M]>;
+
+export type LinterRequest = { [M in LinterMethod]: { readonly id: number; readonly method: M; readonly args: LinterArgs<M> } }[LinterMethod];
+
+/** `error` is the thrown error's stack (errors do not survive the thread boundary as instances). */
+export type LinterReply = { readonly id: number; readonly value?: unknown; readonly error?: string };

@@ -1,0 +1,77 @@
+// The linter thread the extension lints on (dist/linter-worker.js, driven by LinterClient): the
+// same answers as the linter in-thread, each reply matched to its request, and a crash or a stop
+// failing the waiting calls instead of leaving them hanging.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type * as LinterModule from '../../src/linter/lint';
+import { LinterClient } from '../../src/linter/worker-client';
+
+const dist = path.resolve(__dirname, '..', '..', 'dist');
+const workerFile = path.join(dist, 'linter-worker.js');
+
+const SAMPLE = [
+  "import axios from 'axios';",
+  'export async function load(ids: string[]) {',
+  "  const res = await fetch('https://api.example.com/users');",
+  '  await Promise.all(ids.map((id) => axios.get(`/users/${id}`)));',
+  '  return res;',
+  '}',
+  '',
+].join('\n');
+
+describe('linter thread (dist/linter-worker.js through LinterClient)', () => {
+  let inThread: typeof LinterModule;
+  let client: LinterClient;
+
+  before(() => {
+    assert.ok(existsSync(workerFile), `${workerFile} is missing: run npm run build first`);
+    inThread = createRequire(__filename)(path.join(dist, 'linter.js')) as typeof LinterModule;
+  });
+  beforeEach(() => (client = new LinterClient(workerFile)));
+  afterEach(() => client.dispose());
+
+  it('starts no thread until the first call, then answers as the linter does in-thread', async () => {
+    assert.equal(client.started, false);
+    const messages = await client.call('lintText', SAMPLE, 'users.ts', { timeoutMs: 2500 });
+    assert.equal(client.started, true);
+    assert.deepEqual(messages, inThread.lintText(SAMPLE, 'users.ts', { timeoutMs: 2500 }));
+    assert.ok(messages.some((message) => message.ruleId === 'bulwark/require-request-timeout'), 'the sample has findings to compare');
+    const callee = SAMPLE.indexOf('fetch(');
+    assert.deepEqual(await client.call('callAt', SAMPLE, 'users.ts', callee), inThread.callAt(SAMPLE, 'users.ts', callee));
+    const fanOut = SAMPLE.indexOf('Promise.all');
+    assert.deepEqual(await client.call('fanOutAt', SAMPLE, 'users.ts', fanOut), inThread.fanOutAt(SAMPLE, 'users.ts', fanOut));
+    assert.deepEqual(await client.call('ruleDocs'), inThread.ruleDocs());
+  });
+
+  it('matches each reply to its own request when calls overlap', async () => {
+    const texts = Array.from({ length: 6 }, (_, i) => `${'\n'.repeat(i)}await fetch('https://example.com/${i}');\n`);
+    const answers = await Promise.all(texts.map((text) => client.call('lintText', text, 'overlap.mjs')));
+    assert.deepEqual(
+      answers.map((messages) => messages.find((message) => message.ruleId === 'bulwark/require-request-timeout')?.line),
+      [1, 2, 3, 4, 5, 6],
+    );
+  });
+
+  it('rejects an unknown method with its name, and keeps answering', async () => {
+    await assert.rejects(client.call('formatText' as 'ruleDocs'), /unknown linter method "formatText"/);
+    assert.ok(Object.keys(await client.call('ruleDocs')).length > 0);
+  });
+
+  it('fails the waiting calls when the thread dies, and starts a fresh one on the next call', async () => {
+    const waiting = client.call('lintText', SAMPLE, 'users.ts');
+    await (client as unknown as { worker: Worker }).worker.terminate();
+    await assert.rejects(waiting, /linter thread exited/);
+    assert.equal(client.started, false);
+    const messages = await client.call('lintText', SAMPLE, 'users.ts');
+    assert.ok(messages.length > 0);
+  });
+
+  it('fails the waiting calls when stopped', async () => {
+    const waiting = client.call('lintText', SAMPLE, 'users.ts');
+    client.dispose();
+    await assert.rejects(waiting, /linter was stopped/);
+  });
+});
