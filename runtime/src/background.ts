@@ -2,12 +2,14 @@
  * Bulwark pattern: background
  * Background tasks with a graceful stop that always awaits, a queue processor that acks only after success (retry with backoff, then dead-letter), and SIGTERM draining.
  *
- * Patterns used: log
+ * Patterns used: background/memory, log
  * Packages used: none
  */
-import { randomUUID } from 'node:crypto';
 import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { logger } from './log.js';
+
+// The default queue is part of the pattern's API: `import { InMemoryQueue, QueueProcessor } from './background.js'`.
+export { InMemoryQueue } from './background/memory.js';
 
 /** The two signals a task's work receives. */
 export interface TaskContext {
@@ -151,91 +153,6 @@ export interface Queue<T> {
   deadLetter(message: QueueMessage<T>, error: string): Promise<void>;
   /** Puts an unhandled message back at the front without counting an attempt (used at shutdown). */
   release(message: QueueMessage<T>): Promise<void>;
-}
-
-/** A process-local {@link Queue} for tests, development and work that may be lost with the process. */
-export class InMemoryQueue<T> implements Queue<T> {
-  readonly #ready: QueueMessage<T>[] = [];
-  readonly #inFlight = new Map<string, QueueMessage<T>>();
-  readonly #deadLetters: QueueMessage<T>[] = [];
-  readonly #wakeups = new Set<() => void>();
-  #delayed = 0;
-
-  async enqueue(body: T): Promise<string> {
-    const id = randomUUID();
-    this.#push({ id, body, attempts: 0 });
-    return id;
-  }
-
-  async receive(max: number, signal: AbortSignal): Promise<QueueMessage<T>[]> {
-    positiveInteger('max', max);
-    while (this.#ready.length === 0) {
-      if (signal.aborted) return [];
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          this.#wakeups.delete(wake);
-          signal.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.#wakeups.add(wake);
-        signal.addEventListener('abort', wake, { once: true });
-      });
-    }
-    const taken = this.#ready.splice(0, max);
-    for (const message of taken) this.#inFlight.set(message.id, message);
-    return taken;
-  }
-
-  async ack(message: QueueMessage<T>): Promise<void> {
-    this.#settle(message);
-  }
-
-  async retry(message: QueueMessage<T>, delayMs: number, error: string): Promise<void> {
-    this.#settle(message);
-    const next = { ...message, attempts: message.attempts + 1, lastError: error };
-    if (delayMs <= 0) return this.#push(next);
-    this.#delayed += 1;
-    // unref: a pending retry must not keep a stopping process alive (this queue is process-local anyway).
-    setTimeout(() => {
-      this.#delayed -= 1;
-      this.#push(next);
-    }, delayMs).unref();
-  }
-
-  async deadLetter(message: QueueMessage<T>, error: string): Promise<void> {
-    this.#settle(message);
-    this.#deadLetters.push({ ...message, attempts: message.attempts + 1, lastError: error });
-  }
-
-  async release(message: QueueMessage<T>): Promise<void> {
-    this.#settle(message);
-    this.#ready.unshift(message);
-    this.#wake();
-  }
-
-  /** Messages waiting, in flight, waiting out a retry delay, and dead-lettered. */
-  counts(): { ready: number; inFlight: number; delayed: number; dead: number } {
-    return { ready: this.#ready.length, inFlight: this.#inFlight.size, delayed: this.#delayed, dead: this.#deadLetters.length };
-  }
-
-  deadLetters(): readonly QueueMessage<T>[] {
-    return [...this.#deadLetters];
-  }
-
-  #settle(message: QueueMessage<T>): void {
-    if (!this.#inFlight.delete(message.id)) {
-      throw new Error(`message ${message.id} is not in flight: it was already settled, or never received from this queue`);
-    }
-  }
-
-  #push(message: QueueMessage<T>): void {
-    this.#ready.push(message);
-    this.#wake();
-  }
-
-  #wake(): void {
-    for (const wake of [...this.#wakeups]) wake();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+/**
+ * Bulwark pattern: background/memory
+ * InMemoryQueue: the process-local Queue that QueueProcessor uses in tests and development, with delayed retries and a dead-letter list.
+ *
+ * Patterns used: background
+ * Packages used: none
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queue, QueueMessage } from '../background.js';
+
+/** A process-local {@link Queue} for tests, development and work that may be lost with the process. */
+export class InMemoryQueue<T> implements Queue<T> {
+  readonly #ready: QueueMessage<T>[] = [];
+  readonly #inFlight = new Map<string, QueueMessage<T>>();
+  readonly #deadLetters: QueueMessage<T>[] = [];
+  readonly #wakeups = new Set<() => void>();
+  #delayed = 0;
+
+  async enqueue(body: T): Promise<string> {
+    const id = randomUUID();
+    this.#push({ id, body, attempts: 0 });
+    return id;
+  }
+
+  async receive(max: number, signal: AbortSignal): Promise<QueueMessage<T>[]> {
+    positiveInteger('max', max);
+    while (this.#ready.length === 0) {
+      if (signal.aborted) return [];
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          this.#wakeups.delete(wake);
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#wakeups.add(wake);
+        signal.addEventListener('abort', wake, { once: true });
+      });
+    }
+    const taken = this.#ready.splice(0, max);
+    for (const message of taken) this.#inFlight.set(message.id, message);
+    return taken;
+  }
+
+  async ack(message: QueueMessage<T>): Promise<void> {
+    this.#settle(message);
+  }
+
+  async retry(message: QueueMessage<T>, delayMs: number, error: string): Promise<void> {
+    this.#settle(message);
+    const next = { ...message, attempts: message.attempts + 1, lastError: error };
+    if (delayMs <= 0) return this.#push(next);
+    this.#delayed += 1;
+    // unref: a pending retry must not keep a stopping process alive (this queue is process-local anyway).
+    setTimeout(() => {
+      this.#delayed -= 1;
+      this.#push(next);
+    }, delayMs).unref();
+  }
+
+  async deadLetter(message: QueueMessage<T>, error: string): Promise<void> {
+    this.#settle(message);
+    this.#deadLetters.push({ ...message, attempts: message.attempts + 1, lastError: error });
+  }
+
+  async release(message: QueueMessage<T>): Promise<void> {
+    this.#settle(message);
+    this.#ready.unshift(message);
+    this.#wake();
+  }
+
+  /** Messages waiting, in flight, waiting out a retry delay, and dead-lettered. */
+  counts(): { ready: number; inFlight: number; delayed: number; dead: number } {
+    return { ready: this.#ready.length, inFlight: this.#inFlight.size, delayed: this.#delayed, dead: this.#deadLetters.length };
+  }
+
+  deadLetters(): readonly QueueMessage<T>[] {
+    return [...this.#deadLetters];
+  }
+
+  #settle(message: QueueMessage<T>): void {
+    if (!this.#inFlight.delete(message.id)) {
+      throw new Error(`message ${message.id} is not in flight: it was already settled, or never received from this queue`);
+    }
+  }
+
+  #push(message: QueueMessage<T>): void {
+    this.#ready.push(message);
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#wakeups]) wake();
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  return value;
+}
