@@ -88,7 +88,15 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
   const uri = vscode.Uri.joinPath(folder.uri, choice.file);
   // The open document, so unsaved edits are kept rather than overwritten from disk.
   const document = await vscode.workspace.openTextDocument(uri);
-  const result = await planConfigEdit(linter, document.getText(), choice.file);
+  // The parse awaits the linter thread; typing meanwhile would be replaced by an edit planned from
+  // the older text, so a plan only counts for the version it was made from.
+  let result: Awaited<ReturnType<typeof planConfigEdit>>;
+  for (let attempt = 1; ; attempt++) {
+    const version = document.version;
+    result = await planConfigEdit(linter, document.getText(), choice.file);
+    if (document.version === version) break;
+    if (attempt === 3) throw new CommandError(`Bulwark: ${choice.file} kept changing while the rules were being added; nothing was changed. Run the command again.`);
+  }
   if (result.kind === 'unsupported') {
     void vscode.window.showTextDocument(document, { preview: false });
     throw new CommandError(`Bulwark: could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`);

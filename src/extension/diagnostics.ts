@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LintMessage } from '../linter/lint';
 import type { LinterClient } from '../linter/worker-client';
+import type { LintFailures } from './lint-failures';
 
 export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const DEBOUNCE_MS = 250;
@@ -42,7 +43,10 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private docs: Promise<Record<string, string>> | undefined;
 
-  constructor(private readonly linter: LinterClient) {
+  constructor(
+    private readonly linter: LinterClient,
+    private readonly failures: LintFailures,
+  ) {
     this.subscriptions.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)),
@@ -57,7 +61,8 @@ export class BulwarkDiagnostics implements vscode.Disposable {
       }),
     );
     // Documents already open when the extension activated, linted after activation returns.
-    setTimeout(() => this.refreshAll(), 0);
+    const initial = setTimeout(() => this.refreshAll(), 0);
+    this.subscriptions.push({ dispose: () => clearTimeout(initial) });
   }
 
   mode(uri: vscode.Uri): DiagnosticsMode {
@@ -108,10 +113,12 @@ export class BulwarkDiagnostics implements vscode.Disposable {
     try {
       [messages, docs] = await Promise.all([this.messages(document), (this.docs ??= this.linter.call('ruleDocs'))]);
     } catch (error) {
-      // The diagnostics are gone rather than stale; the next edit tries again on a fresh thread.
       this.docs = undefined;
+      // Only for the version that failed: a newer one publishes (or reports) for itself.
+      if (document.version !== version) return undefined;
+      // The diagnostics are gone rather than stale; the next edit tries again.
       this.collection.delete(document.uri);
-      console.error(`Bulwark: could not lint ${document.uri.toString()}:`, error);
+      this.failures.report(`linting ${vscode.workspace.asRelativePath(document.uri)}`, error);
       return undefined;
     }
     if (document.isClosed || document.version !== version || !this.wanted(document)) return undefined;

@@ -6,6 +6,7 @@ import { addEslintConfigCommand } from './add-eslint-config';
 import { CatalogLoader } from './catalog-loader';
 import { BulwarkDiagnostics, LANGUAGES } from './diagnostics';
 import { insertPatternCommand } from './insert-pattern';
+import { LintFailures } from './lint-failures';
 import { PROPOSED_SCHEME, ProposedContent } from './proposed-content';
 import { BulwarkQuickFixes, FINISH_PATTERN_EDIT, finishPatternEdit } from './quick-fixes';
 import { tryQuickFixCommand } from './try-quick-fix';
@@ -16,9 +17,11 @@ export function activate(context: vscode.ExtensionContext): void {
   // The linter thread starts on the first lint, not here.
   const linter = new LinterClient(path.join(context.extensionPath, 'dist', 'linter-worker.js'));
   const proposed = new ProposedContent();
-  const diagnostics = new BulwarkDiagnostics(linter);
+  const failures = new LintFailures();
+  const diagnostics = new BulwarkDiagnostics(linter, failures);
   context.subscriptions.push(
     { dispose: () => linter.dispose() },
+    failures,
     diagnostics,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
     vscode.languages.registerCodeActionsProvider(LANGUAGES, new BulwarkQuickFixes(diagnostics, catalog, linter), BulwarkQuickFixes.metadata),

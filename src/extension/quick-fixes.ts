@@ -76,6 +76,9 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
     if (action.resolver && !action.edit) {
       const edit = new vscode.WorkspaceEdit();
       await action.resolver(edit, await this.catalog.load());
+      if (edit.size === 0) {
+        void vscode.window.showInformationMessage(`Bulwark: "${action.title}" found nothing to change here any more (the code changed since the fix was offered). Choose it again from the light bulb.`);
+      }
       action.edit = edit;
       // Pattern files are created by text edits; the follow-up command writes them to disk so the
       // project compiles at once (and opens the pattern when the action says so).
@@ -95,8 +98,8 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
     let messages: LintMessage[];
     try {
       messages = await this.diagnostics.messages(document);
-    } catch (error) {
-      console.error(`Bulwark: could not lint ${document.uri.toString()} for its quick fixes:`, error);
+    } catch {
+      // Diagnostics report the failure of this same lint; the fixes that need no message are still offered.
       return undefined;
     }
     return messages.find((message) => message.ruleId === `bulwark/${rule}` && message.line - 1 === line && message.column - 1 === character);
@@ -117,9 +120,11 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
       case 'require-retry': {
         if (!vscode.workspace.getWorkspaceFolder(document.uri)) return [];
         // Parsing for the call's extent waits until the fix is chosen: the light bulb stays fast.
+        const version = document.version;
         const action = new BulwarkCodeAction('Wrap in retry()', async (edit, catalog) => {
           const call = await this.linter.call('callAt', document.getText(), lintFileName(document), start);
-          if (!call) return;
+          // Offsets of the version the fix was offered for: after an edit they may point elsewhere.
+          if (!call || document.version !== version) return;
           const range = new vscode.Range(document.positionAt(call[0]), document.positionAt(call[1]));
           await addPatternImport(edit, document, catalog, 'retry', 'retry');
           edit.replace(document.uri, range, `retry(() => ${document.getText(range)})`);
@@ -136,9 +141,10 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
       case 'no-unbounded-concurrency': {
         // Only Promise.all keeps its meaning under mapWithConcurrency (allSettled/any/race do not).
         if (!/^Promise\s*\.\s*all\s*\(/.test(document.getText(diagnostic.range)) || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+        const version = document.version;
         const action = new BulwarkCodeAction('Limit concurrency', async (edit, catalog) => {
           const fanOut = await this.linter.call('fanOutAt', document.getText(), lintFileName(document), start);
-          if (!fanOut || fanOut.combinator !== 'all') return;
+          if (!fanOut || fanOut.combinator !== 'all' || document.version !== version) return;
           const text = (range: readonly [number, number]) => document.getText(new vscode.Range(document.positionAt(range[0]), document.positionAt(range[1])));
           await addPatternImport(edit, document, catalog, 'concurrency', 'mapWithConcurrency');
           const range = new vscode.Range(document.positionAt(fanOut.call[0]), document.positionAt(fanOut.call[1]));

@@ -27,16 +27,15 @@ export interface CopySummary {
   readonly baseVersion?: string;
 }
 
-/**
- * A copy as the user sees it: an open document with unsaved changes wins over the disk, so the
- * whole-file replace of an update cannot drop those changes; otherwise the disk is the truth.
- */
-async function readCopyText(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  return open?.isDirty ? open.getText() : readText(uri);
+function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
 }
 
-async function readCopies(patternsDir: vscode.Uri, relative = ''): Promise<FoundCopy[]> {
+/**
+ * The copies in the patterns folder as the user sees them: an open document with unsaved changes
+ * wins over the disk (its path goes into `fromEditor`); otherwise the disk is the truth.
+ */
+async function readCopies(patternsDir: vscode.Uri, fromEditor: Set<string>, relative = ''): Promise<FoundCopy[]> {
   let entries: Array<[string, vscode.FileType]>;
   try {
     entries = await vscode.workspace.fs.readDirectory(relative ? fileUri(patternsDir, relative) : patternsDir);
@@ -47,9 +46,15 @@ async function readCopies(patternsDir: vscode.Uri, relative = ''): Promise<Found
   const found = await Promise.all(
     entries.map(async ([name, type]): Promise<FoundCopy[]> => {
       const path = relative ? `${relative}/${name}` : name;
-      if (type === vscode.FileType.Directory) return readCopies(patternsDir, path);
+      if (type === vscode.FileType.Directory) return readCopies(patternsDir, fromEditor, path);
       if (!name.endsWith('.ts')) return [];
-      const text = await readCopyText(fileUri(patternsDir, path));
+      const uri = fileUri(patternsDir, path);
+      const open = openDocument(uri);
+      if (open?.isDirty) {
+        fromEditor.add(path);
+        return [{ path, text: open.getText() }];
+      }
+      const text = await readText(uri);
       return text === undefined ? [] : [{ path, text }];
     }),
   );
@@ -63,8 +68,9 @@ async function inspectWorkspace(loader: CatalogLoader, dir: string | undefined, 
   const patternsDir = await patternsFolder(folder, dir);
   // The same selection as `bulwark diff|update`: copies wherever they are in the folder, plus the
   // files their current versions need that are missing.
-  const { targets } = copyTargets(catalog, await readCopies(patternsDir));
-  const reports = targets.map((target) => ({ ...inspectCopy(catalog, target.file, target.path, target.text), text: target.text }));
+  const fromEditor = new Set<string>();
+  const { targets } = copyTargets(catalog, await readCopies(patternsDir, fromEditor));
+  const reports = targets.map((target) => ({ ...inspectCopy(catalog, target.file, target.path, target.text), text: target.text, fromEditor: fromEditor.has(target.path) }));
   return { catalog, patternsDir, reports };
 }
 
@@ -106,7 +112,27 @@ export interface UpdateSummary {
 /** Attempts for a prompt-free update whose edit VS Code refused because a file changed meanwhile. */
 const UPDATE_ATTEMPTS = 3;
 
-function updateEdit(found: NonNullable<Awaited<ReturnType<typeof inspectWorkspace>>>, needsConfirmation: boolean) {
+/**
+ * How the editors differ from what the update was planned from. `changed`: text read from an
+ * editor has changed since, or a file read from disk now has unsaved changes in an editor; a
+ * replace planned from the older text would drop them. `unsynced`: an editor still shows an older
+ * text of a file that was written outside VS Code, which VS Code has yet to reload.
+ */
+function editorDrift(found: InspectedWorkspace): { changed: string[]; unsynced: string[] } {
+  const changed: string[] = [];
+  const unsynced: string[] = [];
+  for (const report of found.reports) {
+    const open = openDocument(fileUri(found.patternsDir, report.path));
+    if (open === undefined || report.text === undefined) continue;
+    if (report.fromEditor ? open.getText() !== report.text : open.isDirty) changed.push(report.path);
+    else if (!report.fromEditor && open.getText() !== report.text) unsynced.push(report.path);
+  }
+  return { changed, unsynced };
+}
+
+type InspectedWorkspace = NonNullable<Awaited<ReturnType<typeof inspectWorkspace>>>;
+
+function updateEdit(found: InspectedWorkspace, needsConfirmation: boolean) {
   const edit = new vscode.WorkspaceEdit();
   const outcomes: UpdateSummary[] = [];
   for (const report of found.reports) {
@@ -134,28 +160,46 @@ export async function updatePatternsCommand(loader: CatalogLoader, args: UpdateP
       const found = await inspectWorkspace(loader, args.dir, preview);
       if (!found) return undefined;
       const { edit, outcomes } = updateEdit(found, preview);
-      if (edit.size > 0 && !(await vscode.workspace.applyEdit(edit))) {
-        // VS Code refuses the whole edit, applying nothing, when the user cancels the preview or when
-        // an open document changed after it was read (an outside write it has not synced yet). Only a
-        // prompt-free call can tell the second apart, so only it plans again from fresh contents.
-        if (!preview && attempt < UPDATE_ATTEMPTS) {
+      let unsaved: string[] = [];
+      if (edit.size > 0) {
+        // Checked with no await before applyEdit: a whole-file replace planned from older text would
+        // drop what was typed, or synced from disk, since the copy was read.
+        const { changed, unsynced } = editorDrift(found);
+        // An editor about to reload an outside write would be refused by VS Code mid-edit: let it sync first.
+        if (unsynced.length > 0 && changed.length === 0 && attempt < UPDATE_ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
           continue;
         }
-        void vscode.window.showWarningMessage(
-          preview ? 'Bulwark: no pattern was updated (the preview was cancelled, or a file changed meanwhile; run the update again).' : 'Bulwark: no pattern was updated: the files kept changing while the update was applied. Run it again.',
-        );
-        return undefined;
-      }
-      if (edit.size > 0) {
+        const asPlanned = changed.length === 0;
+        const applied = asPlanned && (await vscode.workspace.applyEdit(edit));
+        if (!applied) {
+          // VS Code refuses the whole edit, applying nothing, when the user cancels the preview, and when an
+          // open document changed under it. Only a changed document, or a prompt-free call, is worth another plan.
+          if ((!asPlanned || !preview) && attempt < UPDATE_ATTEMPTS) {
+            await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+            continue;
+          }
+          void vscode.window.showWarningMessage(
+            !asPlanned
+              ? `Bulwark: no pattern was updated: ${changed.join(', ')} kept changing in the editor while the update was planned. Run it again.`
+              : preview
+                ? 'Bulwark: no pattern was updated (the preview was cancelled, or a file changed meanwhile; run the update again).'
+                : 'Bulwark: no pattern was updated: the files kept changing while the update was applied. Run it again.',
+          );
+          return undefined;
+        }
         // Write what was applied (the preview already asked), so the project compiles as it now reads.
         const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
-        await Promise.all(vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty).map((document) => document.save()));
+        const dirty = vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty);
+        const saved = await Promise.all(dirty.map((document) => document.save()));
+        unsaved = dirty.filter((_, i) => !saved[i]).map((document) => vscode.workspace.asRelativePath(document.uri));
       }
       const conflicts = outcomes.filter((outcome) => outcome.outcome === 'conflicts').length;
       const changed = outcomes.filter((outcome) => !['unchanged', 'no-base'].includes(outcome.outcome)).length;
       void vscode.window.showInformationMessage(
-        `Bulwark: ${changed} file(s) updated to catalog ${found.catalog.version}` + (conflicts ? `, ${conflicts} with conflict markers to resolve` : ''),
+        `Bulwark: ${changed} file(s) updated to catalog ${found.catalog.version}` +
+          (conflicts ? `, ${conflicts} with conflict markers to resolve` : '') +
+          (unsaved.length ? `; not saved yet: ${unsaved.join(', ')}` : ''),
       );
       return outcomes;
     }

@@ -74,4 +74,49 @@ describe('linter thread (dist/linter-worker.js through LinterClient)', () => {
     client.dispose();
     await assert.rejects(waiting, /linter was stopped/);
   });
+
+  it('rejects calls after it is stopped, without starting a thread', async () => {
+    client.dispose();
+    await assert.rejects(client.call('ruleDocs'), /linter was stopped/);
+    assert.equal(client.started, false);
+  });
+
+  it('rejects arguments that cannot reach the thread, and keeps answering', async () => {
+    await assert.rejects(client.call('lintText', SAMPLE, 'users.ts', { timeoutMs: (() => 1) as unknown as number }), /could not be cloned/);
+    assert.ok(Object.keys(await client.call('ruleDocs')).length > 0);
+  });
+
+  describe('a thread that misbehaves', () => {
+    const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
+
+    it('is stopped when a call goes unanswered past callTimeoutMs, failing that call; the next call gets a fresh thread', async () => {
+      const stuck = new LinterClient(fixture('silent-worker.js'), { callTimeoutMs: 300, maxFailedStarts: 5 });
+      try {
+        await assert.rejects(stuck.call('ruleDocs'), /did not answer ruleDocs within 300 ms; it was restarted/);
+        assert.equal(stuck.started, false);
+        const again = stuck.call('ruleDocs');
+        assert.equal(stuck.started, true, 'a new thread for the next call');
+        await assert.rejects(again, /did not answer/);
+      } finally {
+        stuck.dispose();
+      }
+    });
+
+    it('that dies before answering is started again only maxFailedStarts times, then calls fail at once with the cause', async () => {
+      const broken = new LinterClient(fixture('broken-worker.js'), { maxFailedStarts: 2 });
+      try {
+        await assert.rejects(broken.call('ruleDocs'), /cannot load dist\/linter\.js/);
+        await assert.rejects(broken.call('ruleDocs'), /cannot load dist\/linter\.js/);
+        await assert.rejects(broken.call('ruleDocs'), /failed 2 times in a row before answering; last: cannot load dist\/linter\.js/);
+        assert.equal(broken.started, false, 'no third thread');
+      } finally {
+        broken.dispose();
+      }
+    });
+
+    it('rejects bad options with clear errors', () => {
+      assert.throws(() => new LinterClient(workerFile, { callTimeoutMs: 0 }), /callTimeoutMs must be a finite number > 0, got 0/);
+      assert.throws(() => new LinterClient(workerFile, { maxFailedStarts: 1.5 }), /maxFailedStarts must be an integer >= 1, got 1.5/);
+    });
+  });
 });
