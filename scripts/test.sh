@@ -47,6 +47,15 @@ LOG_LEVEL=silent npm --workspace runtime test
 step "eslint-plugin-bulwark"
 npm --workspace eslint-plugin test
 
+# The suites above run ESLint 10; this is the plugin under ESLint 9 (installed apart from the lockfile).
+step "eslint-plugin-bulwark under ESLint 9"
+npm --workspace eslint-plugin run --silent check:eslint9
+
+# 1,750 real source files from 17 pinned npm packages (fetched once into eslint-plugin/.corpus):
+# fails on any rule crash or any fix or suggestion whose output does not parse.
+step "eslint-plugin-bulwark on a real-world corpus"
+npm --workspace eslint-plugin run --silent corpus
+
 step "engine, CLI and snippets"
 npx mocha
 
