@@ -153,6 +153,38 @@ function updateEdit(found: InspectedWorkspace, needsConfirmation: boolean) {
   return { edit, outcomes };
 }
 
+type Attempt = { readonly kind: 'applied'; readonly unsaved: string[] } | { readonly kind: 'plan-again' } | { readonly kind: 'refused'; readonly reason: string };
+
+/** Applies one planned update, unless an editor makes the plan unsafe; `last`: no further plan follows. */
+async function applyUpdate(found: InspectedWorkspace, edit: vscode.WorkspaceEdit, preview: boolean, last: boolean): Promise<Attempt> {
+  // Checked with no await before applyEdit: a whole-file replace planned from older text would drop
+  // what was typed since the copy was read.
+  const { changed, unsynced } = editorDrift(found);
+  if (changed.length > 0) {
+    return last ? { kind: 'refused', reason: `${changed.join(', ')} kept changing in the editor while the update was planned. Run it again.` } : { kind: 'plan-again' };
+  }
+  if (unsynced.length > 0) {
+    if (last) return { kind: 'refused', reason: `the editor shows an older ${unsynced.join(', ')} than the disk holds. Revert it (File: Revert File), then run the update again.` };
+    // No unsaved changes, but older than the disk: VS Code has not reloaded an outside write (its file
+    // watcher can miss one) and would refuse to save over it. Writing the disk's own text back
+    // through VS Code's file service makes the editor reload.
+    const encoder = new TextEncoder();
+    await Promise.all(found.reports.filter((report) => unsynced.includes(report.path)).map((report) => vscode.workspace.fs.writeFile(fileUri(found.patternsDir, report.path), encoder.encode(report.text ?? ''))));
+    return { kind: 'plan-again' };
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) {
+    // VS Code refuses the whole edit, applying nothing, when the user cancels the preview and when an
+    // open document changed under it; only a prompt-free call can tell that it was the second.
+    if (!preview && !last) return { kind: 'plan-again' };
+    return { kind: 'refused', reason: preview ? 'the preview was cancelled, or a file changed meanwhile; run the update again.' : 'the files kept changing while the update was applied. Run it again.' };
+  }
+  // Write what was applied (the preview already asked), so the project compiles as it now reads.
+  const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
+  const dirty = vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty);
+  const saved = await Promise.all(dirty.map((document) => document.save()));
+  return { kind: 'applied', unsaved: dirty.filter((_, i) => !saved[i]).map((document) => vscode.workspace.asRelativePath(document.uri)) };
+}
+
 export async function updatePatternsCommand(loader: CatalogLoader, args: UpdatePatternsArgs = {}): Promise<UpdateSummary[] | undefined> {
   const preview = args.preview !== false;
   try {
@@ -160,46 +192,21 @@ export async function updatePatternsCommand(loader: CatalogLoader, args: UpdateP
       const found = await inspectWorkspace(loader, args.dir, preview);
       if (!found) return undefined;
       const { edit, outcomes } = updateEdit(found, preview);
-      let unsaved: string[] = [];
-      if (edit.size > 0) {
-        // Checked with no await before applyEdit: a whole-file replace planned from older text would
-        // drop what was typed, or synced from disk, since the copy was read.
-        const { changed, unsynced } = editorDrift(found);
-        // An editor about to reload an outside write would be refused by VS Code mid-edit: let it sync first.
-        if (unsynced.length > 0 && changed.length === 0 && attempt < UPDATE_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-          continue;
-        }
-        const asPlanned = changed.length === 0;
-        const applied = asPlanned && (await vscode.workspace.applyEdit(edit));
-        if (!applied) {
-          // VS Code refuses the whole edit, applying nothing, when the user cancels the preview, and when an
-          // open document changed under it. Only a changed document, or a prompt-free call, is worth another plan.
-          if ((!asPlanned || !preview) && attempt < UPDATE_ATTEMPTS) {
-            await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
-            continue;
-          }
-          void vscode.window.showWarningMessage(
-            !asPlanned
-              ? `Bulwark: no pattern was updated: ${changed.join(', ')} kept changing in the editor while the update was planned. Run it again.`
-              : preview
-                ? 'Bulwark: no pattern was updated (the preview was cancelled, or a file changed meanwhile; run the update again).'
-                : 'Bulwark: no pattern was updated: the files kept changing while the update was applied. Run it again.',
-          );
-          return undefined;
-        }
-        // Write what was applied (the preview already asked), so the project compiles as it now reads.
-        const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
-        const dirty = vscode.workspace.textDocuments.filter((document) => touched.has(document.uri.toString()) && document.isDirty);
-        const saved = await Promise.all(dirty.map((document) => document.save()));
-        unsaved = dirty.filter((_, i) => !saved[i]).map((document) => vscode.workspace.asRelativePath(document.uri));
+      const result: Attempt = edit.size === 0 ? { kind: 'applied', unsaved: [] } : await applyUpdate(found, edit, preview, attempt === UPDATE_ATTEMPTS);
+      if (result.kind === 'plan-again') {
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        continue;
+      }
+      if (result.kind === 'refused') {
+        void vscode.window.showWarningMessage(`Bulwark: no pattern was updated: ${result.reason}`);
+        return undefined;
       }
       const conflicts = outcomes.filter((outcome) => outcome.outcome === 'conflicts').length;
       const changed = outcomes.filter((outcome) => !['unchanged', 'no-base'].includes(outcome.outcome)).length;
       void vscode.window.showInformationMessage(
         `Bulwark: ${changed} file(s) updated to catalog ${found.catalog.version}` +
           (conflicts ? `, ${conflicts} with conflict markers to resolve` : '') +
-          (unsaved.length ? `; not saved yet: ${unsaved.join(', ')}` : ''),
+          (result.unsaved.length ? `; not saved yet: ${result.unsaved.join(', ')}` : ''),
       );
       return outcomes;
     }
