@@ -44,7 +44,10 @@ export function parseInsertArgs(value: unknown): InsertPatternArgs | undefined {
 
 async function offerReplace(action: Extract<InsertAction, { kind: 'differs' }>, uri: vscode.Uri, proposed: ProposedContent): Promise<void> {
   const proposedUri = proposed.uriFor(action.path, action.text);
-  await vscode.commands.executeCommand('vscode.diff', uri, proposedUri, `${action.path}: yours ↔ Bulwark ${action.file.id}`);
+  // Asked while the diff opens, not after: the question must not wait on an editor that is slow to show.
+  Promise.resolve(vscode.commands.executeCommand('vscode.diff', uri, proposedUri, `${action.path}: yours ↔ Bulwark ${action.file.id}`)).catch((error: unknown) =>
+    vscode.window.showWarningMessage(`Bulwark: could not show how ${action.path} differs from the catalog: ${(error as Error).message}`),
+  );
   const choice = await vscode.window.showWarningMessage(
     `Bulwark: ${action.path} already exists and differs from the catalog version. Replace it?`,
     'Replace',
@@ -54,7 +57,9 @@ async function offerReplace(action: Extract<InsertAction, { kind: 'differs' }>, 
   const document = await vscode.workspace.openTextDocument(uri);
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), action.text);
-  await vscode.workspace.applyEdit(edit);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`${action.path} changed while you chose; nothing was replaced`);
+  // Replacing is the user's explicit choice: the file on disk takes it at once, as an insertion would.
+  if (!(await document.save())) throw new Error(`${action.path} was replaced in the editor but could not be saved`);
 }
 
 async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, proposed: ProposedContent): Promise<InsertPatternResult | undefined> {
@@ -78,7 +83,7 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
   for (const action of actions) {
     if (action.kind === 'differs') {
       offerReplace(action, fileUri(patternsDir, action.path), proposed).then(undefined, (error: unknown) =>
-        vscode.window.showWarningMessage(`Bulwark: could not compare ${action.path} with the catalog: ${(error as Error).message}`),
+        vscode.window.showWarningMessage(`Bulwark: could not replace ${action.path} with the catalog version: ${(error as Error).message}`),
       );
     }
   }
