@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { resetWorkspace, runtimeSource, typecheck, workspacePath, writeWorkspaceFile } from './workspace';
+import { actionsAt, resetWorkspace, runtimeSource, typecheck, workspacePath, writeWorkspaceFile } from './workspace';
 
 const FILES = ['src/patterns', 'src/qf-retry.ts', 'src/qf-timeout.ts', 'src/qf-fanout.ts', 'src/qf-swallow.ts', 'src/qf-truthy.ts', 'src/qf-loop.ts', 'src/qf-keys.ts', 'src/qf-eslint.ts', 'src/qf-thread.ts'];
 
@@ -31,18 +31,6 @@ async function open(relative: string, text: string): Promise<vscode.TextDocument
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(writeWorkspaceFile(relative, text)));
   await vscode.window.showTextDocument(document);
   return document;
-}
-
-async function actionsAt(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 50);
-    } catch (error) {
-      // VS Code cancels a code-action request when the document's version moves while the provider
-      // awaits its lint (here: the file just written is reloaded from disk); the light bulb asks again.
-      if (!(error instanceof Error && error.name === 'Canceled') || attempt === 3) throw error;
-    }
-  }
 }
 
 /** Applies a code action the way the light bulb does: its edit, then its command. */

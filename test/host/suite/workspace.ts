@@ -54,3 +54,16 @@ export function setDependencies(dependencies: Record<string, string>): void {
   manifest['dependencies'] = dependencies;
   fs.writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 }
+
+/** The quick fixes VS Code's light bulb would list for `diagnostic`. */
+export async function actionsAt(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 50);
+    } catch (error) {
+      // VS Code cancels a code-action request when the document's version moves while the provider
+      // awaits its lint (here: the file just written is reloaded from disk); the light bulb asks again.
+      if (!(error instanceof Error && error.name === 'Canceled') || attempt === 3) throw error;
+    }
+  }
+}
