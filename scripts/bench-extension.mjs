@@ -127,7 +127,7 @@ function activationRuns(count) {
       if (result.status !== 0 || !existsSync(out)) throw new Error(`activation probe failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
       const probe = JSON.parse(readFileSync(out, 'utf8'));
       probes.push(probe);
-      log(`host run ${i + 1}/${count}: activation ${ms(probe.activationMs)} (load ${ms(probe.loadMs)}, activate() ${ms(probe.activateCallMs)}; ${ms(probe.wallMs)} around extension.activate())`);
+      log(`host run ${i + 1}/${count}: activation ${ms(probe.activationMs)} (load ${ms(probe.loadMs)}, activate() ${ms(probe.activateCallMs)}; ${ms(probe.wallMs)} around extension.activate()); diagnostics ${ms(probe.firstDiagnosticsMs)} after opening the sample; code-action request ${ms(probe.codeActionRequestMs)}`);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -138,6 +138,8 @@ function activationRuns(count) {
     activationMs: of('activationMs'),
     loadMs: of('loadMs'),
     activateCallMs: of('activateCallMs'),
+    firstDiagnosticsMs: of('firstDiagnosticsMs'),
+    codeActionRequestMs: of('codeActionRequestMs'),
     wallMs: of('wallMs'),
     vscodeVersion: probes[0].vscodeVersion,
   };
@@ -165,7 +167,8 @@ function report({ size, vsix, lint, host, load }) {
     row(`first lint of a ${lint.lines}-line TypeScript file after the linter is loaded ≤ 300 ms`, ms(lint.firstLintMs), BUDGETS.firstLintMs, lint.firstLintMs),
     row('re-lint after an edit ≤ 50 ms', ms(lint.relintMs), BUDGETS.relintMs, lint.relintMs),
     row('extension host thread busy per re-lint ≤ 50 ms (the lint runs on the linter thread)', ms(lint.threadRelintBusyMs), BUDGETS.relintMs, lint.threadRelintBusyMs),
-    row('code actions for a diagnostic ≤ 10 ms', ms(codeActionMs), BUDGETS.codeActionMs, codeActionMs),
+    row('code actions for a diagnostic ≤ 10 ms (the provider\'s own work)', ms(codeActionMs), BUDGETS.codeActionMs, codeActionMs),
+    row('code actions for a diagnostic ≤ 10 ms (a full request through VS Code, in the host)', host ? ms(host.codeActionRequestMs) : 'skipped', BUDGETS.codeActionMs, host?.codeActionRequestMs),
     row('activation in the real host ≤ 30 ms', host ? ms(host.activationMs) : 'skipped', BUDGETS.activationMs, host?.activationMs),
     '',
     '## Details',
@@ -188,6 +191,8 @@ function report({ size, vsix, lint, host, load }) {
           `| activation: loading \`dist/extension.js\` | ${ms(host.loadMs)} |`,
           `| activation: running \`activate()\` | ${ms(host.activateCallMs)} |`,
           `| activation, each host run | ${host.runs.map(ms).join(', ')} |`,
+          `| in the host: opening the 2000-line sample until Bulwark's diagnostics show (first use: starting the linter thread and loading the linter included) | ${ms(host.firstDiagnosticsMs)} |`,
+          `| in the host: a full code-action request at a diagnostic (\`vscode.executeCodeActionProvider\`, the light bulb's path through VS Code) | ${ms(host.codeActionRequestMs)} |`,
           `| wall time around \`extension.activate()\` (adds VS Code's own set-up: storage, localization) | ${ms(host.wallMs)} |`,
         ]
       : []),

@@ -4,9 +4,53 @@
 // main file and `code/extHost/{will,did}ActivateExtension/<id>` around activate() (the numbers
 // "Developer: Show Running Extensions" adds up). The probe activates the extension, which must
 // not be active yet, reads those marks, and writes JSON to $BULWARK_BENCH_ACTIVATION_OUT.
+// Then, on the generated 2,000-line sample opened in the test workspace: the time from opening it
+// to Bulwark's diagnostics (starting the linter thread included), and full code-action requests
+// through VS Code (\`vscode.executeCodeActionProvider\`, the light bulb's path) at its diagnostics.
 const fs = require('node:fs');
 const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 const vscode = require('vscode');
+
+const CODE_ACTION_QUERIES = 20;
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+async function bulwarkDiagnostics(uri, timeoutMs) {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    const found = vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === 'bulwark');
+    if (found.length > 0) return found;
+    if (performance.now() > until) throw new Error(`no Bulwark diagnostics on ${uri.fsPath} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function editorTimings() {
+  const workspace = process.env.BULWARK_TEST_WORKSPACE;
+  if (!workspace) throw new Error('BULWARK_TEST_WORKSPACE is not set: run this probe through scripts/vscode-host/run.mjs');
+  const { sampleSource } = await import(pathToFileURL(path.join(__dirname, 'sample.mjs')).href);
+  const file = path.join(workspace, 'src', 'bench-sample.ts');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, sampleSource());
+  const opened = performance.now();
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const diagnostics = await bulwarkDiagnostics(document.uri, 60_000);
+  const firstDiagnosticsMs = performance.now() - opened;
+  const codeActionMs = [];
+  for (let i = 0; i < CODE_ACTION_QUERIES; i += 1) {
+    const diagnostic = diagnostics[(i * 7) % diagnostics.length];
+    const started = performance.now();
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    codeActionMs.push(performance.now() - started);
+    if (!actions.some((action) => action.title.startsWith('Show documentation for bulwark/'))) throw new Error('a code-action request returned no Bulwark action');
+  }
+  return { firstDiagnosticsMs, diagnosticsOnOpen: diagnostics.length, codeActionRequestMs: median(codeActionMs) };
+}
 
 function markTime(marks, name) {
   const found = marks.find((mark) => mark.name === name);
@@ -32,5 +76,6 @@ exports.run = async function run() {
   const between = (from, to) => markTime(marks, `code/extHost/${to}/${id}`) - markTime(marks, `code/extHost/${from}/${id}`);
   const loadMs = between('willLoadExtensionCode', 'didLoadExtensionCode');
   const activateCallMs = between('willActivateExtension', 'didActivateExtension');
-  fs.writeFileSync(out, JSON.stringify({ loadMs, activateCallMs, activationMs: loadMs + activateCallMs, wallMs, vscodeVersion: vscode.version }));
+  const editor = await editorTimings();
+  fs.writeFileSync(out, JSON.stringify({ loadMs, activateCallMs, activationMs: loadMs + activateCallMs, wallMs, vscodeVersion: vscode.version, ...editor }));
 };
