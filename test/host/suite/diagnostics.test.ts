@@ -4,20 +4,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { actionsAt, repoRoot, resetWorkspace, writeWorkspaceFile } from './workspace';
+import { actionsAt, repoRoot, resetWorkspace, waitFor, writeWorkspaceFile } from './workspace';
 
 const RULES_DOCS = path.join(repoRoot, 'eslint-plugin', 'docs', 'rules');
 const FOLDER = 'src/diagnostics-probe';
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const bulwarkDiagnostics = (uri: vscode.Uri, rule?: string) =>
   vscode.languages

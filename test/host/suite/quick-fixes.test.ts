@@ -3,22 +3,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { actionsAt, resetWorkspace, runtimeSource, typecheck, workspacePath, writeWorkspaceFile } from './workspace';
+import { actionsAt, resetWorkspace, runtimeSource, typecheck, waitFor, workspacePath, writeWorkspaceFile } from './workspace';
 
 const FILES = ['src/patterns', 'src/qf-retry.ts', 'src/qf-timeout.ts', 'src/qf-fanout.ts', 'src/qf-swallow.ts', 'src/qf-truthy.ts', 'src/qf-loop.ts', 'src/qf-keys.ts', 'src/qf-eslint.ts', 'src/qf-thread.ts'];
 
 async function setMode(mode: 'auto' | 'on' | 'off'): Promise<void> {
   await vscode.workspace.getConfiguration('bulwark').update('diagnostics', mode, vscode.ConfigurationTarget.Workspace);
-}
-
-async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 function bulwarkDiagnostic(uri: vscode.Uri, rule: string, source = 'bulwark'): vscode.Diagnostic | undefined {

@@ -67,3 +67,14 @@ export async function actionsAt(document: vscode.TextDocument, diagnostic: vscod
     }
   }
 }
+
+/** Polls `probe` until it returns a value. */
+export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
