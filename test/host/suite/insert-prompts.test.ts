@@ -23,7 +23,12 @@ async function until(probe: () => boolean, what: string): Promise<void> {
 }
 
 describe('bulwark.insertPattern prompts', () => {
-  const original = { showWarningMessage: window.showWarningMessage, showInformationMessage: window.showInformationMessage, createTerminal: window.createTerminal };
+  const original = {
+    showWarningMessage: window.showWarningMessage,
+    showInformationMessage: window.showInformationMessage,
+    createTerminal: window.createTerminal,
+    showQuickPick: window.showQuickPick,
+  };
   const asked: string[] = [];
   const answer = (reply: string | undefined) =>
     ((message: string) => {
@@ -37,6 +42,7 @@ describe('bulwark.insertPattern prompts', () => {
   });
   afterEach(async () => {
     Object.assign(window, original);
+    setDependencies({});
     await resetWorkspace('src/patterns', 'pnpm-lock.yaml');
   });
 
@@ -74,5 +80,34 @@ describe('bulwark.insertPattern prompts', () => {
     await until(() => sent.length > 0, 'the install command in the terminal');
     assert.match(asked.find((message) => message.includes('Install with')) ?? '', /ioredis.*Install with pnpm\?/);
     assert.match(sent[0] ?? '', /^pnpm add (\S+ )*ioredis\b/);
+  });
+
+  describe('a project that depends on several frameworks', () => {
+    let titles: string[];
+    const pick = (label: string | undefined) =>
+      ((items: readonly vscode.QuickPickItem[], options?: vscode.QuickPickOptions) => {
+        titles.push(`${options?.title}: ${items.map((item) => item.label).join(', ')}`);
+        return Promise.resolve(items.find((item) => item.label === label));
+      }) as unknown as typeof vscode.window.showQuickPick;
+    beforeEach(() => {
+      titles = [];
+      setDependencies({ express: '^5.0.0', hono: '^4.0.0' });
+    });
+
+    it('asks which framework, and inserts the adapter picked', async () => {
+      window.showQuickPick = pick('hono');
+      const result = await insert({ pattern: 'middleware' });
+      assert.equal(result?.ok, true, result?.error);
+      assert.deepEqual(titles, ['Bulwark: middleware for which framework?: express, fastify, hono, none']);
+      assert.ok(fs.existsSync(workspacePath('src', 'patterns', 'middleware', 'hono.ts')));
+      assert.ok(!fs.existsSync(workspacePath('src', 'patterns', 'middleware', 'express.ts')));
+    });
+
+    it('writes nothing when the question is dismissed', async () => {
+      window.showQuickPick = pick(undefined);
+      assert.equal(await insert({ pattern: 'middleware' }), undefined);
+      assert.equal(titles.length, 1);
+      assert.ok(!fs.existsSync(workspacePath('src', 'patterns')));
+    });
   });
 });
