@@ -35,13 +35,13 @@ export function findFreePort() {
 /**
  * @param {object} options
  * @param {number} options.port
- * @param {string} options.workspace  folder opened in the workbench
+ * @param {string | undefined} options.open  folder or .code-workspace file opened by default; none: an empty window
  * @param {import('./sandbox.mjs').Sandbox} options.sandbox
  * @param {Record<string, string>} options.env  extra environment; the extension host inherits it
  * @param {boolean} options.verbose  forward server output to stderr as it arrives
  * @returns {CodeServer}
  */
-export function startCodeServer({ port, workspace, sandbox, env, verbose }) {
+export function startCodeServer({ port, open, sandbox, env, verbose }) {
   if (!existsSync(CODE_SERVER_ENTRY)) {
     throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY} missing): run node scripts/vscode-host/install.mjs`);
   }
@@ -57,7 +57,7 @@ export function startCodeServer({ port, workspace, sandbox, env, verbose }) {
     '--user-data-dir', sandbox.userDataDir,
     '--extensions-dir', sandbox.extensionsDir,
     '--config', sandbox.configFile,
-    workspace,
+    ...(open ? [open] : []),
   ];
   const child = spawn(process.execPath, args, {
     // Its own process group, so stop() can kill the extension host and pty host with it.

@@ -9,6 +9,9 @@
 //                      with package.json, tsconfig.json and src/, deleted after the run
 //   --extension <dir>  extension under test (env BULWARK_EXTENSION_PATH); default: the repo root
 //   --tests <file>     compiled mocha index (env BULWARK_HOST_TESTS); default: out/test/host/index.js
+//   --layout <name>    what the window opens (env BULWARK_HOST_LAYOUT): `folder` (default; the
+//                      tests in test/host/suite), `multi-root` (two folders in a .code-workspace;
+//                      test/host/multi-root) or `no-folder` (an empty window; test/host/no-folder)
 //   --timeout <ms>     whole-run limit (env BULWARK_HOST_TIMEOUT_MS); default: 600000 (10 min)
 //   --verbose          also forward server output and browser console (env BULWARK_HOST_VERBOSE=1)
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,9 +20,10 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { findFreePort, startCodeServer, waitUntilHealthy } from './code-server.mjs';
 import { HOST_DIR, REPO_ROOT } from './paths.mjs';
-import { createSandbox, createTestWorkspace } from './sandbox.mjs';
+import { createMultiRootWorkspace, createSandbox, createTestWorkspace } from './sandbox.mjs';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+const LAYOUTS = ['folder', 'multi-root', 'no-folder'];
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -60,6 +64,7 @@ function readOptions() {
       extension: { type: 'string' },
       tests: { type: 'string' },
       timeout: { type: 'string' },
+      layout: { type: 'string' },
       verbose: { type: 'boolean' },
     },
   });
@@ -69,7 +74,11 @@ function readOptions() {
     fail(`timeout must be a positive whole number of milliseconds, got "${timeoutText}"`);
   }
   const workspace = values.workspace ?? process.env.BULWARK_TEST_WORKSPACE;
+  const layout = values.layout ?? process.env.BULWARK_HOST_LAYOUT ?? 'folder';
+  if (!LAYOUTS.includes(layout)) fail(`layout must be one of ${LAYOUTS.join(', ')}, got "${layout}"`);
+  if (layout !== 'folder' && workspace !== undefined) fail(`--workspace applies to the folder layout only, not ${layout}`);
   const options = {
+    layout,
     workspace: workspace ? path.resolve(workspace) : undefined,
     extension: path.resolve(values.extension ?? process.env.BULWARK_EXTENSION_PATH ?? REPO_ROOT),
     tests: path.resolve(values.tests ?? process.env.BULWARK_HOST_TESTS ?? path.join(REPO_ROOT, 'out', 'test', 'host', 'index.js')),
@@ -99,15 +108,30 @@ function isDirectory(folder) {
   }
 }
 
-/** The workbench loads the extension and the tests through the server's remote file system. */
-function workbenchUrl(origin, workspace, extension, tests) {
+/**
+ * The workbench loads the extension and the tests through the server's remote file system.
+ * `open`: `{ folder }`, `{ workspace }` (a .code-workspace file) or `{}` for an empty window.
+ */
+function workbenchUrl(origin, open, extension, tests) {
   const remote = (absolutePath) => `vscode-remote://${new URL(origin).host}${absolutePath}`;
   const payload = [
     ['extensionDevelopmentPath', remote(extension)],
     // VS Code requires the module path without its extension.
     ['extensionTestsPath', remote(tests.replace(/\.js$/, ''))],
   ];
-  return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const target = open.folder ? `folder=${encodeURIComponent(open.folder)}` : open.workspace ? `workspace=${encodeURIComponent(open.workspace)}` : 'ew=true';
+  return `${origin}/?${target}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** What the window opens for a layout, and what the tests are told about it (they inherit the server's environment). */
+function prepareLayout(options, sandbox) {
+  if (options.layout === 'multi-root') {
+    const { file, folders } = createMultiRootWorkspace(sandbox);
+    return { open: { workspace: file }, env: { BULWARK_TEST_WORKSPACE: folders[0], BULWARK_HOST_LAYOUT: 'multi-root' } };
+  }
+  if (options.layout === 'no-folder') return { open: {}, env: { BULWARK_HOST_LAYOUT: 'no-folder' } };
+  const folder = options.workspace ?? createTestWorkspace(sandbox);
+  return { open: { folder }, env: { BULWARK_TEST_WORKSPACE: folder, BULWARK_HOST_LAYOUT: 'folder' } };
 }
 
 function isWorkbenchStartupNoise(message) {
@@ -172,7 +196,7 @@ async function main() {
   const options = readOptions();
   const started = performance.now();
   const sandbox = createSandbox();
-  const workspace = options.workspace ?? createTestWorkspace(sandbox);
+  const layout = prepareLayout(options, sandbox);
   const controller = new AbortController();
   const timer = setTimeout(
     () => controller.abort(new Error(`timed out after ${options.timeoutMs} ms (set BULWARK_HOST_TIMEOUT_MS to change)`)),
@@ -186,15 +210,15 @@ async function main() {
   try {
     server = startCodeServer({
       port: await findFreePort(),
-      workspace,
+      open: layout.open.folder ?? layout.open.workspace,
       sandbox,
       // The extension host inherits the server's environment, so tests find their folder here.
-      env: { BULWARK_TEST_WORKSPACE: workspace },
+      env: layout.env,
       verbose: options.verbose,
     });
     server.crashed.then((how) => controller.abort(new Error(`code-server ${how} during the run:\n${server.recentOutput()}`)));
     await waitUntilHealthy(server, controller.signal);
-    const url = workbenchUrl(server.origin, workspace, options.extension, options.tests);
+    const url = workbenchUrl(server.origin, layout.open, options.extension, options.tests);
     exitCode = await runInBrowser(url, { sandbox, verbose: options.verbose, signal: controller.signal });
   } catch (error) {
     const reason = controller.signal.aborted ? controller.signal.reason : error;
@@ -206,7 +230,7 @@ async function main() {
     sandbox.dispose();
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`[vscode-host] ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${seconds} s`);
+  console.log(`[vscode-host] ${options.layout}: ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${seconds} s`);
   process.exit(exitCode);
 }
 

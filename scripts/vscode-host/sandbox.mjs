@@ -55,3 +55,19 @@ export function createTestWorkspace(sandbox) {
   cpSync(WORKSPACE_TEMPLATE_DIR, workspace, { recursive: true });
   return workspace;
 }
+
+/**
+ * Two copies of the workspace template, named "api" and "worker", in a .code-workspace file.
+ * @param {Sandbox} sandbox
+ * @returns {{ file: string, folders: string[] }} the .code-workspace file and the folders, in order
+ */
+export function createMultiRootWorkspace(sandbox) {
+  const folders = ['api', 'worker'].map((name) => {
+    const folder = path.join(sandbox.root, name);
+    cpSync(WORKSPACE_TEMPLATE_DIR, folder, { recursive: true });
+    return folder;
+  });
+  const file = path.join(sandbox.root, 'two-folders.code-workspace');
+  writeFileSync(file, `${JSON.stringify({ folders: folders.map((folder) => ({ path: folder, name: path.basename(folder) })) }, null, 2)}\n`);
+  return { file, folders };
+}

@@ -17,8 +17,14 @@ function findTestFiles(folder: string): string[] {
     .sort();
 }
 
+/** The suites of each window layout scripts/vscode-host/run.mjs opens (BULWARK_HOST_LAYOUT). */
+const SUITES: Record<string, string> = { folder: 'suite', 'multi-root': 'multi-root', 'no-folder': 'no-folder' };
+
 export function run(): Promise<void> {
-  const suiteFolder = path.join(__dirname, 'suite');
+  const layout = process.env['BULWARK_HOST_LAYOUT'] ?? 'folder';
+  const suite = SUITES[layout];
+  if (!suite) return Promise.reject(new Error(`unknown BULWARK_HOST_LAYOUT "${layout}"; expected one of ${Object.keys(SUITES).join(', ')}`));
+  const suiteFolder = path.join(__dirname, suite);
   const files = findTestFiles(suiteFolder);
   // Colors would arrive as raw escape codes: the output travels through the workbench's log hook.
   // BULWARK_TEST_GREP runs only the matching tests, for re-running one flaky suite many times.
