@@ -65,6 +65,7 @@ node scripts/vscode-host/install.mjs
 step "extension in a real VS Code extension host"
 node scripts/vscode-host/compile-tests.mjs
 node scripts/vscode-host/run.mjs
-# The same extension in a window with two workspace folders, and in one with none.
+# The same extension in a window with two workspace folders, in one with none, and in an untrusted folder.
 node scripts/vscode-host/run.mjs --layout multi-root
 node scripts/vscode-host/run.mjs --layout no-folder
+node scripts/vscode-host/run.mjs --layout untrusted

@@ -36,12 +36,13 @@ export function findFreePort() {
  * @param {object} options
  * @param {number} options.port
  * @param {string | undefined} options.open  folder or .code-workspace file opened by default; none: an empty window
+ * @param {boolean} [options.workspaceTrust]  keep VS Code's workspace trust on (default: off, every folder trusted)
  * @param {import('./sandbox.mjs').Sandbox} options.sandbox
  * @param {Record<string, string>} options.env  extra environment; the extension host inherits it
  * @param {boolean} options.verbose  forward server output to stderr as it arrives
  * @returns {CodeServer}
  */
-export function startCodeServer({ port, open, sandbox, env, verbose }) {
+export function startCodeServer({ port, open, workspaceTrust = false, sandbox, env, verbose }) {
   if (!existsSync(CODE_SERVER_ENTRY)) {
     throw new Error(`code-server is not installed (${CODE_SERVER_ENTRY} missing): run node scripts/vscode-host/install.mjs`);
   }
@@ -51,7 +52,7 @@ export function startCodeServer({ port, open, sandbox, env, verbose }) {
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', sandbox.userDataDir,

@@ -11,7 +11,8 @@
 //   --tests <file>     compiled mocha index (env BULWARK_HOST_TESTS); default: out/test/host/index.js
 //   --layout <name>    what the window opens (env BULWARK_HOST_LAYOUT): `folder` (default; the
 //                      tests in test/host/suite), `multi-root` (two folders in a .code-workspace;
-//                      test/host/multi-root) or `no-folder` (an empty window; test/host/no-folder)
+//                      test/host/multi-root), `no-folder` (an empty window; test/host/no-folder)
+//                      or `untrusted` (the folder in restricted mode; test/host/untrusted)
 //   --timeout <ms>     whole-run limit (env BULWARK_HOST_TIMEOUT_MS); default: 600000 (10 min)
 //   --verbose          also forward server output and browser console (env BULWARK_HOST_VERBOSE=1)
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,10 +21,10 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { findFreePort, startCodeServer, waitUntilHealthy } from './code-server.mjs';
 import { HOST_DIR, REPO_ROOT } from './paths.mjs';
-import { createMultiRootWorkspace, createSandbox, createTestWorkspace } from './sandbox.mjs';
+import { createMultiRootWorkspace, createSandbox, createTestWorkspace, trustWorkspacesNever } from './sandbox.mjs';
 
 const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
-const LAYOUTS = ['folder', 'multi-root', 'no-folder'];
+const LAYOUTS = ['folder', 'multi-root', 'no-folder', 'untrusted'];
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -130,6 +131,12 @@ function prepareLayout(options, sandbox) {
     return { open: { workspace: file }, env: { BULWARK_TEST_WORKSPACE: folders[0], BULWARK_HOST_LAYOUT: 'multi-root' } };
   }
   if (options.layout === 'no-folder') return { open: {}, env: { BULWARK_HOST_LAYOUT: 'no-folder' } };
+  if (options.layout === 'untrusted') {
+    // Workspace trust on, and no start-up prompt: the folder opens in restricted mode, as for a user who declined.
+    trustWorkspacesNever(sandbox);
+    const folder = createTestWorkspace(sandbox);
+    return { open: { folder }, trust: true, env: { BULWARK_TEST_WORKSPACE: folder, BULWARK_HOST_LAYOUT: 'untrusted' } };
+  }
   const folder = options.workspace ?? createTestWorkspace(sandbox);
   return { open: { folder }, env: { BULWARK_TEST_WORKSPACE: folder, BULWARK_HOST_LAYOUT: 'folder' } };
 }
@@ -211,6 +218,7 @@ async function main() {
     server = startCodeServer({
       port: await findFreePort(),
       open: layout.open.folder ?? layout.open.workspace,
+      workspaceTrust: layout.trust === true,
       sandbox,
       // The extension host inherits the server's environment, so tests find their folder here.
       env: layout.env,

@@ -71,3 +71,14 @@ export function createMultiRootWorkspace(sandbox) {
   writeFileSync(file, `${JSON.stringify({ folders: folders.map((folder) => ({ path: folder, name: path.basename(folder) })) }, null, 2)}\n`);
   return { file, folders };
 }
+
+/**
+ * User settings under which a folder opens untrusted without asking: the restricted mode a user
+ * gets by declining the trust prompt.
+ * @param {Sandbox} sandbox
+ */
+export function trustWorkspacesNever(sandbox) {
+  const user = path.join(sandbox.userDataDir, 'User');
+  mkdirSync(user, { recursive: true });
+  writeFileSync(path.join(user, 'settings.json'), `${JSON.stringify({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }, null, 2)}\n`);
+}

@@ -18,7 +18,7 @@ function findTestFiles(folder: string): string[] {
 }
 
 /** The suites of each window layout scripts/vscode-host/run.mjs opens (BULWARK_HOST_LAYOUT). */
-const SUITES: Record<string, string> = { folder: 'suite', 'multi-root': 'multi-root', 'no-folder': 'no-folder' };
+const SUITES: Record<string, string> = { folder: 'suite', 'multi-root': 'multi-root', 'no-folder': 'no-folder', untrusted: 'untrusted' };
 
 export function run(): Promise<void> {
   const layout = process.env['BULWARK_HOST_LAYOUT'] ?? 'folder';
