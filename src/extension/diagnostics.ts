@@ -42,6 +42,7 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   private readonly results = new Map<string, { version: number; timeoutMs: number; messages: Promise<LintMessage[]> }>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private docs: Promise<Record<string, string>> | undefined;
+  private disposed = false;
 
   constructor(
     private readonly linter: LinterClient,
@@ -114,8 +115,9 @@ export class BulwarkDiagnostics implements vscode.Disposable {
       [messages, docs] = await Promise.all([this.messages(document), (this.docs ??= this.linter.call('ruleDocs'))]);
     } catch (error) {
       this.docs = undefined;
-      // Only for the version that failed: a newer one publishes (or reports) for itself.
-      if (document.version !== version) return undefined;
+      // Only for the version that failed: a newer one publishes (or reports) for itself. At shutdown,
+      // the lints still waiting fail because the linter stopped: nothing to report.
+      if (this.disposed || document.version !== version) return undefined;
       // The diagnostics are gone rather than stale; the next edit tries again.
       this.collection.delete(document.uri);
       this.failures.report(`linting ${vscode.workspace.asRelativePath(document.uri)}`, error);
@@ -142,6 +144,7 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     vscode.Disposable.from(...this.subscriptions).dispose();
   }
