@@ -10,6 +10,7 @@ import {
   walk,
 } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
+import { compileNamePattern } from '../util/name-pattern.js';
 import { mayMatchName, mentions } from '../util/source-text.js';
 
 export interface NoTruthyCacheCheckOptions {
@@ -76,7 +77,7 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     ],
   },
   create(context, [options]) {
-    const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
+    const namePattern = compileNamePattern('no-truthy-cache-check', options.namePattern ?? DEFAULT_NAME_PATTERN);
     const { sourceCode } = context;
     // A report needs `await <cache>.get(...)` and a write (`set`, `setex`, `setEx`) to that cache.
     if (!mentions(sourceCode, 'await') || !mentions(sourceCode, 'set') || !mayMatchName(sourceCode, namePattern)) return {};
@@ -194,23 +195,6 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     };
   },
 });
-
-const compiledPatterns = new Map<string, RegExp>();
-
-/** Compiled once per pattern, not once per file. */
-function compilePattern(source: string): RegExp {
-  const known = compiledPatterns.get(source);
-  if (known) return known;
-  try {
-    const pattern = new RegExp(source, 'i');
-    compiledPatterns.set(source, pattern);
-    return pattern;
-  } catch (error) {
-    throw new Error(
-      `bulwark/no-truthy-cache-check: option "namePattern" is not a valid regular expression (${source}): ${(error as Error).message}`,
-    );
-  }
-}
 
 /** The `x` of `await x.get(...)`, looking through casts and parentheses. */
 function cacheReadObject(init: TSESTree.Expression): TSESTree.Expression | undefined {

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { climbTypeWrappers, enclosingFunction, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
+import { compileNamePattern } from '../util/name-pattern.js';
 import { mentions } from '../util/source-text.js';
 
 export interface NoUnboundedCacheOptions {
@@ -67,7 +68,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
     ],
   },
   create(context, [options]) {
-    const namePattern = compilePattern(options.namePattern ?? DEFAULT_NAME_PATTERN);
+    const namePattern = compileNamePattern('no-unbounded-cache', options.namePattern ?? DEFAULT_NAME_PATTERN);
     const checkClassFields = options.classFields ?? true;
     const { sourceCode } = context;
     const declarations = moduleLevelCandidates(sourceCode.ast, namePattern);
@@ -241,23 +242,6 @@ interface ClassFrame {
   /** `this.x = new Map()` in the constructor: the declaration, not a reset. */
   initialisers: Set<TSESTree.Node>;
   thisUses: Map<string, TSESTree.Node[]>;
-}
-
-const compiledPatterns = new Map<string, RegExp>();
-
-/** Compiled once per pattern, not once per file. */
-function compilePattern(source: string): RegExp {
-  const known = compiledPatterns.get(source);
-  if (known) return known;
-  try {
-    const pattern = new RegExp(source, 'i');
-    compiledPatterns.set(source, pattern);
-    return pattern;
-  } catch (error) {
-    throw new Error(
-      `bulwark/no-unbounded-cache: option "namePattern" is not a valid regular expression (${String(source)}): ${(error as Error).message}`,
-    );
-  }
 }
 
 /** Grows only when some function adds to it and no use anywhere can shrink it or hand it away. */
