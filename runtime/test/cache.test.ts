@@ -4,17 +4,7 @@ import { cached, type CacheStore } from '../src/cache.js';
 import { waitFor } from './fixtures/background-helpers.js';
 import { captureLogs } from './fixtures/logs.js';
 import { cacheTargets, uniquePrefix } from './fixtures/cache-targets.js';
-
-/** A promise the test settles by hand, to hold a loader open while other calls arrive. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from './fixtures/deferred.js';
 
 /** A loader that counts its calls per argument list and returns what `answer` computes. */
 function countingLoader<A extends unknown[], R>(answer: (...args: A) => R | Promise<R>) {

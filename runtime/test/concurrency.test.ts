@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import { mapWithConcurrency } from '../src/concurrency.js';
+import { deferred } from './fixtures/deferred.js';
 
 /** Resolves after every queued microtask and pending immediate has run, letting started work settle. */
 async function settleEventLoop(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/** A promise the test resolves or rejects by hand, to control completion order exactly. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 describe('concurrency: mapWithConcurrency', () => {
