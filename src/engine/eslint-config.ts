@@ -327,7 +327,11 @@ function applyInsertions(text: string, insertions: readonly Insertion[]): string
   return result;
 }
 
-function plan(text: string): ConfigEdit {
+/**
+ * The first half of {@link addRecommendedConfig}, for callers whose parser answers asynchronously:
+ * the edit, not yet re-parsed. Pass an `updated` one to {@link verifyRecommendedConfig}.
+ */
+export function planRecommendedConfig(text: string): ConfigEdit {
   let source: ConfigSource;
   try {
     source = new ConfigSource(text);
@@ -372,11 +376,14 @@ function plan(text: string): ConfigEdit {
  * re-parsed with `checkSyntax` and must read as already configured, or the edit is refused.
  */
 export function addRecommendedConfig(text: string, fileName: string, checkSyntax: SyntaxCheck): ConfigEdit {
-  const edit = plan(text);
-  if (edit.kind !== 'updated') return edit;
-  const syntaxError = checkSyntax(edit.text, fileName);
+  const edit = planRecommendedConfig(text);
+  return edit.kind === 'updated' ? verifyRecommendedConfig(edit, checkSyntax(edit.text, fileName)) : edit;
+}
+
+/** The second half: `edit` as planned, given `syntaxError`, the re-parse of its text (undefined: it parses). */
+export function verifyRecommendedConfig(edit: Extract<ConfigEdit, { kind: 'updated' }>, syntaxError: string | undefined): ConfigEdit {
   if (syntaxError !== undefined) return { kind: 'unsupported', reason: `the edited file would not parse (${syntaxError})` };
-  if (plan(edit.text).kind !== 'unchanged') return { kind: 'unsupported', reason: 'the edit could not be verified' };
+  if (planRecommendedConfig(edit.text).kind !== 'unchanged') return { kind: 'unsupported', reason: 'the edit could not be verified' };
   return edit;
 }
 

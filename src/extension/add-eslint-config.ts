@@ -3,13 +3,15 @@
 // eslint and eslint-plugin-bulwark with the project's package manager.
 import * as vscode from 'vscode';
 import {
-  addRecommendedConfig,
   configPackages,
+  type ConfigEdit,
   findConfigFile,
   isTypeScriptProject,
   manualInstructions,
   NEW_CONFIG_FILE,
   newConfigText,
+  planRecommendedConfig,
+  verifyRecommendedConfig,
 } from '../engine/eslint-config';
 import { missingPackages, type PackageJson } from '../engine/project';
 import { offerInstall } from './install-packages';
@@ -61,12 +63,10 @@ async function parseError(linter: LinterClient, text: string, fileName: string):
   return fatal ? `${fatal.message} at line ${fatal.line}, column ${fatal.column}` : undefined;
 }
 
-/** addRecommendedConfig with its re-parse done on the linter thread, which answers asynchronously. */
-async function planConfigEdit(linter: LinterClient, text: string, fileName: string) {
-  // The planning is pure, so the second run makes the same edit text the parse was asked about.
-  const candidate = addRecommendedConfig(text, fileName, () => undefined);
-  const syntaxError = candidate.kind === 'updated' ? await parseError(linter, candidate.text, fileName) : undefined;
-  return addRecommendedConfig(text, fileName, () => syntaxError);
+/** addRecommendedConfig, with its re-parse done on the linter thread, which answers asynchronously. */
+async function planConfigEdit(linter: LinterClient, text: string, fileName: string): Promise<ConfigEdit> {
+  const edit = planRecommendedConfig(text);
+  return edit.kind === 'updated' ? verifyRecommendedConfig(edit, await parseError(linter, edit.text, fileName)) : edit;
 }
 
 async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson | undefined, names: string[], linter: LinterClient) {
@@ -90,7 +90,7 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
   const document = await vscode.workspace.openTextDocument(uri);
   // The parse awaits the linter thread; typing meanwhile would be replaced by an edit planned from
   // the older text, so a plan only counts for the version it was made from.
-  let result: Awaited<ReturnType<typeof planConfigEdit>>;
+  let result: ConfigEdit;
   for (let attempt = 1; ; attempt++) {
     const version = document.version;
     result = await planConfigEdit(linter, document.getText(), choice.file);
