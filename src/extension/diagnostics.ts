@@ -57,8 +57,9 @@ export class BulwarkDiagnostics implements vscode.Disposable {
         if (event.affectsConfiguration('bulwark')) this.refreshAll();
       }),
       vscode.languages.onDidChangeDiagnostics((event) => {
-        // In auto mode, step aside as soon as the ESLint extension reports bulwark/* itself.
-        for (const uri of event.uris) if (this.mode(uri) === 'auto' && this.collection.has(uri) && eslintReportsBulwark(uri)) this.collection.delete(uri);
+        // In auto mode, step aside as soon as the ESLint extension reports bulwark/* itself. This fires
+        // for every file's diagnostics on every edit: the cheap membership test goes first.
+        for (const uri of event.uris) if (this.collection.has(uri) && this.mode(uri) === 'auto' && eslintReportsBulwark(uri)) this.collection.delete(uri);
       }),
     );
     // Documents already open when the extension activated, linted after activation returns.

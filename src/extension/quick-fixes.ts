@@ -10,7 +10,7 @@ import type { LinterClient } from '../linter/worker-client';
 import { addPatternImport } from './pattern-import';
 import { addMissingFiles, fileUri } from './pattern-writer';
 import { resolveSelection } from '../engine/catalog';
-import { patternsFolder } from './workspace-files';
+import { openDocument, patternsFolder } from './workspace-files';
 
 /** Concurrency limit the "Limit concurrency" fix writes; a named constant the user tunes. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -36,7 +36,7 @@ export const FINISH_PATTERN_EDIT = 'bulwark.finishPatternEdit';
 
 export async function finishPatternEdit(args: { save?: vscode.Uri[]; open?: vscode.Uri } = {}): Promise<void> {
   for (const uri of args.save ?? []) {
-    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
+    const document = openDocument(uri);
     if (document?.isDirty) await document.save();
   }
   if (args.open) await vscode.window.showTextDocument(args.open, { viewColumn: vscode.ViewColumn.Beside, preview: false });

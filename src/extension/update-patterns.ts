@@ -5,7 +5,7 @@ import { inspectCopy, planUpdate, type CopyState } from '../engine/copies';
 import { copyTargets, type FoundCopy } from '../engine/copy-targets';
 import type { CatalogLoader } from './catalog-loader';
 import { fileUri } from './pattern-writer';
-import { chooseWorkspaceFolder, patternsFolder, readText } from './workspace-files';
+import { chooseWorkspaceFolder, openDocument, patternsFolder, readText } from './workspace-files';
 
 const STATE_LABELS: Record<CopyState, string> = {
   'up-to-date': 'up to date',
@@ -25,10 +25,6 @@ export interface CopySummary {
   readonly path: string;
   readonly state: CopyState;
   readonly baseVersion?: string;
-}
-
-function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
-  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
 }
 
 /**

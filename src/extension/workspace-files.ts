@@ -14,6 +14,12 @@ export async function readText(uri: vscode.Uri): Promise<string | undefined> {
   }
 }
 
+/** The document of `uri` if VS Code has it open (in an editor or not), else undefined. */
+export function openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  const key = uri.toString();
+  return vscode.workspace.textDocuments.find((document) => document.uri.toString() === key);
+}
+
 export async function readManifest(folder: vscode.Uri): Promise<PackageJson | undefined> {
   const text = await readText(vscode.Uri.joinPath(folder, 'package.json'));
   return text === undefined ? undefined : parsePackageJson(text);
