@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { median } from './bench-extension/median.cjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const HERE = path.join(REPO_ROOT, 'scripts', 'bench-extension');
@@ -49,11 +50,6 @@ function options() {
   return { lintRuns: count('lint-runs'), hostRuns: count('host-runs'), skipHost: values['skip-host'], skipVsix: values['skip-vsix'] };
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
 const mb = (bytes) => `${(bytes / MB).toFixed(2)} MB`;
 const ms = (value) => `${value < 1 ? value.toFixed(3) : value < 10 ? value.toFixed(1) : Math.round(value)} ms`;

@@ -11,14 +11,9 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vscode = require('vscode');
+const { median } = require('./median.cjs');
 
 const CODE_ACTION_QUERIES = 20;
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 
 async function bulwarkDiagnostics(uri, timeoutMs) {
   const until = performance.now() + timeoutMs;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinterClient } from '../../src/linter/worker-client.ts';
 import { sampleSource } from './sample.mjs';
+import { median } from './median.cjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FILE_NAME = path.join(REPO_ROOT, 'src', 'bench-sample.ts');
@@ -20,12 +21,6 @@ const time = (work) => {
   const value = work();
   return [performance.now() - started, value];
 };
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-
 const text = sampleSource();
 const [loadMs, linter] = time(() => createRequire(import.meta.url)(path.join(REPO_ROOT, 'dist', 'linter.js')));
 const [firstLintMs, messages] = time(() => linter.lintText(text, FILE_NAME));
