@@ -77,6 +77,7 @@ export function outboxSchema(options: OutboxTableOptions & { readonly processedT
       created_at timestamptz(3) NOT NULL DEFAULT now(),
       attempts integer NOT NULL DEFAULT 0,
       locked_until timestamptz(3),
+      claim uuid,
       sent_at timestamptz(3),
       last_error text
     )`,

@@ -203,6 +203,36 @@ for (const target of sqlTargets()) {
       assert.equal(asked.length, before, 'success did not reset the failure count');
     });
 
+    it('a relay that outlived its lease cannot release the claim another relay took over', async () => {
+      await placeOrder(db, 'o-1');
+      let openGate!: () => void;
+      const gate = new Promise<void>((resolve) => (openGate = resolve));
+      // Relay A's release statement stalls (a slow connection) until its lease ran out and B claimed the message.
+      const stalling: Queryable = {
+        query: async (text, params) => {
+          if (/SET locked_until = NULL, last_error = \$2/.test(text)) await gate;
+          return db.db.query(text, params);
+        },
+      };
+      const down = new RecordingQueue<OrderPlaced>();
+      down.down = true;
+      const a = relay({ db: stalling, queue: down, leaseMs: 300, publishTimeoutMs: 100, backoff: () => 60_000 });
+      a.start();
+      await waitFor(() => down.calls === 1, 'A to fail its publish');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const hanging = new RecordingQueue<OrderPlaced>();
+      hanging.hold = new Promise(() => {});
+      const b = relay({ queue: hanging, leaseMs: 600_000 });
+      b.start();
+      await waitFor(() => hanging.calls === 1, 'B to claim the expired message');
+      openGate();
+      await waitFor(() => a.stats.failedRounds === 1, "A's late release");
+      const c = new RecordingQueue<OrderPlaced>();
+      relay({ queue: c }).start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(c.calls, 0, "A's late release cleared B's lease: a third relay published the message B is publishing");
+    });
+
     it('two relays at once never publish the same message twice', async () => {
       for (let i = 0; i < 120; i++) await placeOrder(db, `o-${i}`);
       const queue = new RecordingQueue<OrderPlaced>();

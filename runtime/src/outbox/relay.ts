@@ -5,6 +5,7 @@
  * Patterns used: background, log, outbox, repository/sql
  * Packages used: none
  */
+import { randomUUID } from 'node:crypto';
 import {
   BackgroundTask,
   delay,
@@ -61,7 +62,9 @@ const CLEANUP_CHUNK = 1000;
 /**
  * Publishes committed outbox messages to a queue, at least once. Each round claims up to `batchSize`
  * unsent messages in ONE autocommit statement (`FOR UPDATE SKIP LOCKED` against concurrent relays,
- * then a lease `locked_until`), publishes them one by one, and marks the published ones sent.
+ * then a lease: `locked_until` and a `claim` token), publishes them one by one, and marks the
+ * published ones sent. A message the queue always rejects holds up the messages behind it: alert on
+ * `attempts` and `last_error` of the oldest unsent rows.
  *
  * Why a lease rather than a lock held across the publishing: a transaction left open while the queue
  * is slow or down would pin row locks and, on PGlite, block every other query of the application.
@@ -125,12 +128,14 @@ export class OutboxRelay<T> extends BackgroundTask {
   /** One round: publish a claimed batch, or wait. A DB error propagates to BackgroundTask, which logs it and waits `errorDelayMs`. */
   protected async run({ stopping, signal }: TaskContext): Promise<void> {
     await this.#cleanupIfDue(stopping);
-    const batch = await this.#claim();
+    // Measured from before the claim: the lease runs from the statement, not from its answer.
+    const leaseEnds = performance.now() + this.#leaseMs;
+    const claim = randomUUID();
+    const batch = await this.#claim(claim);
     if (batch.length === 0) {
       await this.#idle(stopping);
       return;
     }
-    const leaseEnds = performance.now() + this.#leaseMs;
     const sent: string[] = [];
     let failure: unknown;
     // A stop that is still graceful (`stopping`) lets the batch finish; only `signal` cuts it short.
@@ -146,7 +151,7 @@ export class OutboxRelay<T> extends BackgroundTask {
       }
     }
     const unsent = batch.slice(sent.length).map((message) => message.outboxId);
-    await this.#settle(sent, unsent, failure);
+    await this.#settle(claim, sent, unsent, failure);
     if (failure === undefined || signal.aborted) {
       this.#failures = 0;
       return;
@@ -160,16 +165,16 @@ export class OutboxRelay<T> extends BackgroundTask {
     await delay(waitMs, stopping);
   }
 
-  async #claim(): Promise<OutboxMessage<T>[]> {
+  async #claim(claim: string): Promise<OutboxMessage<T>[]> {
     const { rows } = await this.#db.query(
-      `UPDATE ${this.#table} SET locked_until = now() + ($2 * interval '1 millisecond'), attempts = attempts + 1
+      `UPDATE ${this.#table} SET locked_until = now() + ($2 * interval '1 millisecond'), claim = $3, attempts = attempts + 1
        WHERE id IN (
          SELECT id FROM ${this.#table}
          WHERE sent_at IS NULL AND (locked_until IS NULL OR locked_until <= now())
          ORDER BY created_at, id LIMIT $1
          FOR UPDATE SKIP LOCKED)
        RETURNING id, topic, payload, created_at`,
-      [this.#batchSize, this.#leaseMs],
+      [this.#batchSize, this.#leaseMs, claim],
     );
     // RETURNING has no order; restore the claim's.
     return (rows as unknown as ClaimedRow[])
@@ -196,7 +201,7 @@ export class OutboxRelay<T> extends BackgroundTask {
     }
   }
 
-  async #settle(sent: string[], unsent: string[], failure: unknown): Promise<void> {
+  async #settle(claim: string, sent: string[], unsent: string[], failure: unknown): Promise<void> {
     // If these statements fail (database gone), nothing is lost: the leases expire and the
     // messages are claimed again, the sent ones being published a second time.
     if (sent.length > 0) {
@@ -204,7 +209,9 @@ export class OutboxRelay<T> extends BackgroundTask {
     }
     if (unsent.length > 0) {
       const reason = failure === undefined ? 'released unpublished (stop, or the lease running out)' : describe(failure);
-      await this.#db.query(`UPDATE ${this.#table} SET locked_until = NULL, last_error = $2 WHERE id = ANY($1::uuid[]) AND sent_at IS NULL`, [unsent, reason]);
+      // Only while the claim is still ours: if our lease ran out and another relay claimed the
+      // message, clearing its lease would let a third relay publish it concurrently.
+      await this.#db.query(`UPDATE ${this.#table} SET locked_until = NULL, last_error = $2 WHERE id = ANY($1::uuid[]) AND sent_at IS NULL AND claim = $3`, [unsent, reason, claim]);
       this.#stats.released += unsent.length;
     }
   }
