@@ -1,6 +1,7 @@
 // The outbox on PGlite and PostgreSQL: atomicity with the business row, at-least-once relaying,
 // and the faults it exists for: a relay killed mid-batch, a queue down for a long time, two relays at once.
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { InMemoryQueue, QueueProcessor } from '../src/background.js';
 import { OutboxRelay, ProcessedMessages, enqueueOutbox, idempotentHandler, type OutboxMessage, type OutboxRelayOptions } from '../src/outbox.js';
 import type { Queryable } from '../src/repository/sql.js';
@@ -174,6 +175,35 @@ for (const target of sqlTargets()) {
       assert.equal(consumer.stats.retried, 0);
       assert.deepEqual((await db.db.query('SELECT count(*)::int AS n FROM shipments')).rows, [{ n: 8 }]);
     });
+
+    if (target.name === 'PostgreSQL') {
+      it('a relay whose PostgreSQL connection is terminated mid-batch loses nothing; only what it had published is published again', async () => {
+        for (let i = 0; i < 6; i++) await placeOrder(db, `o-${i}`);
+        const searchPath = String((await db.db.query('SHOW search_path')).rows[0]?.search_path);
+        const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: `-c search_path=${searchPath}` });
+        client.on('error', () => {}); // the termination below, expected
+        await client.connect();
+        const pid = Number((await client.query('SELECT pg_backend_pid() AS pid')).rows[0]?.pid);
+        const queue = new RecordingQueue<OrderPlaced>();
+        queue.afterAccept = async (count) => {
+          if (count === 3) await db.db.query('SELECT pg_terminate_backend($1)', [pid]);
+        };
+        const first = relay({ db: client, queue, batchSize: 6, leaseMs: 1_000, publishTimeoutMs: 500 });
+        first.start();
+        await waitFor(() => logs.lines.some((line) => line.msg === 'background task iteration failed'), 'the relay to lose its connection');
+        await first.stop({ timeoutMs: 0 });
+        await client.end().catch(() => {});
+        const published = queue.accepted.map((m) => m.outboxId);
+        assert.equal((await outboxRows(db.db)).filter((row) => row.sent).length, 0);
+        queue.afterAccept = undefined;
+        const second = relay({ queue, batchSize: 6, leaseMs: 1_000, publishTimeoutMs: 500 });
+        second.start();
+        await waitFor(async () => (await second.pending()) === 0, 'the expired claims to be relayed');
+        const counts = queue.counts();
+        assert.equal(counts.size, 6);
+        for (const [id, n] of counts) assert.equal(n, published.includes(id) ? 2 : 1, `message ${id}`);
+      });
+    }
 
     it('rides out a long queue outage with growing backoff, without spinning, then delivers everything once', async () => {
       for (let i = 0; i < 6; i++) await placeOrder(db, `o-${i}`);
