@@ -50,7 +50,7 @@ export function startOrderPipeline(db: Queryable, transaction: Transact, queue: 
       },
     }),
   });
-  tasks.add(invoicing);
   // @end
+  tasks.add(invoicing); // starts it: the manager is running
   return { relay, invoicing, tasks };
 }
