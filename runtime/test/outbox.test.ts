@@ -130,7 +130,8 @@ for (const target of sqlTargets()) {
       const queue = new RecordingQueue<OrderPlaced>();
       // The process "dies" right after the 5th publish: its connection is gone before anything is marked sent.
       queue.afterAccept = (count) => (count === 5 ? doomed.kill() : undefined);
-      const first = relay({ db: doomed, queue, batchSize: 8, leaseMs: 1_000, publishTimeoutMs: 500 });
+      // A lease long enough that the check below falls inside it even on a loaded machine.
+      const first = relay({ db: doomed, queue, batchSize: 8, leaseMs: 3_000, publishTimeoutMs: 500 });
       first.start();
       await waitFor(() => logs.lines.some((line) => line.msg === 'background task iteration failed'), 'the relay to fail at marking');
       await first.stop({ timeoutMs: 0 });
@@ -138,7 +139,7 @@ for (const target of sqlTargets()) {
       assert.ok(published >= 5 && published <= 8, `published ${published}`);
       assert.equal((await outboxRows(db.db)).filter((row) => row.sent).length, 0, 'nothing can be marked sent on a dead connection');
 
-      const second = relay({ queue, batchSize: 8, leaseMs: 1_000, publishTimeoutMs: 500 });
+      const second = relay({ queue, batchSize: 8, leaseMs: 3_000, publishTimeoutMs: 500 });
       second.start();
       // Within the lease nobody may take the dead relay's claims...
       await new Promise((resolve) => setTimeout(resolve, 300));
