@@ -31,7 +31,7 @@ for (const target of sqlTargets()) {
     });
     after(async () => {
       await db?.close();
-      await redisServer?.stop();
+      if (redisServer?.controllable) await redisServer.stop();
     });
     beforeEach(() => {
       logs = captureLogs();
