@@ -1,7 +1,7 @@
 // The users domain of the example service: table, repository and a service that returns Results.
 import { randomUUID } from 'node:crypto';
-import { UniqueViolationError, type Page, type Repository } from '../src/repository.js';
 import type { Transact } from '../src/outbox.js';
+import { UniqueViolationError, type Page, type Repository } from '../src/repository.js';
 import { SqlRepository, type Queryable } from '../src/repository/sql.js';
 import { fail, ok, type Result } from '../src/result.js';
 
