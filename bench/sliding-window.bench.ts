@@ -1,8 +1,9 @@
 // Redis rate-limit decisions on a real local redis-server: Bulwark's SlidingWindowLimiter (an exact
-// sliding log in one Lua script) against rate-limiter-flexible's RateLimiterRedis (a fixed window,
-// INCR in its own Lua script), one decision at a time and with 64 in flight.
+// sliding log in one Lua script) and GcraLimiter (a token bucket, one timestamp per key) against
+// rate-limiter-flexible's RateLimiterRedis (a fixed window, INCR in its own Lua script), one decision
+// at a time and with 64 in flight.
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { SlidingWindowLimiter } from '../runtime/src/rate-limit/redis.js';
+import { GcraLimiter, SlidingWindowLimiter } from '../runtime/src/rate-limit/redis.js';
 import { compare, runConcurrently, type Contender } from './harness.js';
 import { countCommands, countingRedis, startRedisServer } from './redis.js';
 import type { FactTable, Section, TargetCheck } from './results.js';
@@ -20,11 +21,15 @@ type Decide = (key: string) => Promise<boolean>;
 export async function benchSlidingWindow(): Promise<Section> {
   const server = await startRedisServer();
   const bulwarkClient = countingRedis(server.url);
+  const gcraClient = countingRedis(server.url);
   const flexibleClient = countingRedis(server.url);
   const observer = countingRedis(server.url);
+  const clients = [bulwarkClient, gcraClient, flexibleClient, observer];
   try {
-    await Promise.all([bulwarkClient.ping(), flexibleClient.ping(), observer.ping()]);
+    await Promise.all(clients.map((client) => client.ping()));
     const bulwark = new SlidingWindowLimiter({ redis: bulwarkClient, limit: LIMIT, windowMs: WINDOW_SECONDS * 1000, prefix: 'bench:bw:' });
+    const gcra = new GcraLimiter({ redis: gcraClient, limit: LIMIT, windowMs: WINDOW_SECONDS * 1000, prefix: 'bench:gcra:' });
+    const decideGcra: Decide = async (key) => (await gcra.take(key)).allowed;
     const flexible = new RateLimiterRedis({ storeClient: flexibleClient, points: LIMIT, duration: WINDOW_SECONDS, keyPrefix: 'bench:rlf' });
     const decideBulwark: Decide = async (key) => (await bulwark.take(key)).allowed;
     const decideFlexible: Decide = (key) =>
@@ -40,11 +45,23 @@ export async function benchSlidingWindow(): Promise<Section> {
     const key = () => keys[next++ % KEY_COUNT]!;
 
     // Script loading (EVAL on first use, NOSCRIPT fallback) happens here, not inside a measurement.
-    if (!(await decideBulwark('warm')) || !(await decideFlexible('warm'))) throw new Error('warm-up decision was denied');
+    for (const decide of [decideBulwark, decideGcra, decideFlexible]) {
+      if (!(await decide('warm'))) throw new Error('warm-up decision was denied');
+    }
 
+    // Each comparison puts one Bulwark limiter first (its ratios are against the others) and runs all three.
+    const flexibleContender = (run: (decide: Decide) => () => Promise<void>): Contender => ({
+      name: 'rate-limiter-flexible RateLimiterRedis.consume()',
+      library: 'rate-limiter-flexible',
+      run: run(decideFlexible),
+    });
     const pair = (run: (decide: Decide) => () => Promise<void>): Contender[] => [
       { name: 'bulwark SlidingWindowLimiter.take()', library: 'bulwark', run: run(decideBulwark) },
-      { name: 'rate-limiter-flexible RateLimiterRedis.consume()', library: 'rate-limiter-flexible', run: run(decideFlexible) },
+      flexibleContender(run),
+    ];
+    const gcraPair = (run: (decide: Decide) => () => Promise<void>): Contender[] => [
+      { name: 'bulwark GcraLimiter.take()', library: 'bulwark', run: run(decideGcra) },
+      flexibleContender(run),
     ];
     const denialsAreFailures = (decide: Decide) => async (k: string) => {
       if (!(await decide(k))) throw new Error(`decision for ${k} denied: the benchmark's keys must stay under the limit`);
@@ -76,9 +93,37 @@ export async function benchSlidingWindow(): Promise<Section> {
       }),
     });
 
+    const gcraSequential = await compare({
+      id: 'gcra-sequential',
+      title: 'Redis rate limit (GCRA), sequential',
+      operation: `one decision awaited before the next, keys round-robin over ${KEY_COUNT.toLocaleString('en-US')} clients`,
+      opsPerCall: SEQUENTIAL_BATCH,
+      timeMs: 600,
+      target: { peer: 'rate-limiter-flexible', maxRatio: 1 / 1.2 },
+      contenders: gcraPair((decide) => {
+        const checked = denialsAreFailures(decide);
+        return async () => {
+          for (let i = 0; i < SEQUENTIAL_BATCH; i++) await checked(key());
+        };
+      }),
+    });
+    const gcraConcurrent = await compare({
+      id: 'gcra-64',
+      title: `Redis rate limit (GCRA), ${IN_FLIGHT} in flight`,
+      operation: `one decision, ${IN_FLIGHT} decisions pending at any time on one connection`,
+      opsPerCall: CONCURRENT_BATCH,
+      timeMs: 600,
+      target: { peer: 'rate-limiter-flexible', maxRatio: 1 / 1.2 },
+      contenders: gcraPair((decide) => {
+        const checked = denialsAreFailures(decide);
+        return () => runConcurrently(CONCURRENT_BATCH, IN_FLIGHT, () => checked(key()));
+      }),
+    });
+
     const counted = [];
     for (const [name, client, decide] of [
       ['bulwark SlidingWindowLimiter', bulwarkClient, decideBulwark],
+      ['bulwark GcraLimiter', gcraClient, decideGcra],
       ['rate-limiter-flexible RateLimiterRedis', flexibleClient, decideFlexible],
     ] as const) {
       const { delta, sent } = await countCommands(observer, client, () => runConcurrently(COUNTED_DECISIONS, IN_FLIGHT, async () => void (await decide(key()))));
@@ -97,34 +142,56 @@ export async function benchSlidingWindow(): Promise<Section> {
       notes: [
         '"Redis CPU per decision" is the EVALSHA time commandstats reports (the whole script run); the rest of a decision is the network and the Node.js side.',
         'Redis 7 counts the commands a Lua script calls in `commandstats` too, so the script\'s ZREMRANGEBYSCORE, ZCARD, ZADD... appear next to the one EVALSHA the client sent; "sent by the client" counts what ioredis wrote to the socket (each an EVALSHA here, one round trip).',
-        'The algorithms differ: Bulwark keeps an exact sliding log (a sorted set per key, Redis server time), rate-limiter-flexible a fixed-window counter (INCR + PEXPIRE), which admits up to twice the limit across a window boundary. The sliding log does more work inside Redis per decision.',
+        'The algorithms differ: Bulwark\'s sliding log is exact per window (a sorted set per key, Redis server time); GCRA is an exact token bucket (one timestamp per key: GET + SET); rate-limiter-flexible keeps a fixed-window counter (INCR + PEXPIRE), which admits up to twice the limit across a window boundary. The sliding log does the most work inside Redis per decision.',
         '`@upstash/ratelimit` is not compared: it talks to Redis only through Upstash\'s HTTP (REST) API via `@upstash/redis`, which a plain `redis-server` does not serve.',
       ],
     };
-    const bulwarkCounts = counted[0]!;
-    const evalshaPerDecision = (bulwarkCounts.delta.get('evalsha')?.calls ?? 0) / COUNTED_DECISIONS;
+    const [slidingCounts, gcraCounts, flexibleCounts] = counted as [Counted, Counted, Counted];
     const targets: TargetCheck[] = [
-      throughputTarget('sequential: throughput ≥ 1.0 × rate-limiter-flexible', sequential.target!.ratio),
-      throughputTarget(`${IN_FLIGHT} in flight: throughput ≥ 1.0 × rate-limiter-flexible`, concurrent.target!.ratio),
+      throughputTarget('sliding log, sequential: throughput ≥ 1.0 × rate-limiter-flexible', sequential.target!.ratio, 1),
+      throughputTarget(`sliding log, ${IN_FLIGHT} in flight: throughput ≥ 1.0 × rate-limiter-flexible`, concurrent.target!.ratio, 1),
+      oneCommandTarget('sliding log', slidingCounts),
+      throughputTarget('GCRA, sequential: throughput ≥ 1.2 × rate-limiter-flexible', gcraSequential.target!.ratio, 1.2),
+      throughputTarget(`GCRA, ${IN_FLIGHT} in flight: throughput ≥ 1.2 × rate-limiter-flexible`, gcraConcurrent.target!.ratio, 1.2),
+      oneCommandTarget('GCRA', gcraCounts),
       {
-        target: 'exactly one Redis command per decision',
-        measured: `${(bulwarkCounts.sent / COUNTED_DECISIONS).toFixed(2)} sent per decision; EVALSHA ${evalshaPerDecision.toFixed(2)} per decision`,
-        met: bulwarkCounts.sent === COUNTED_DECISIONS && evalshaPerDecision === 1,
+        target: 'GCRA: Redis CPU per decision below rate-limiter-flexible\'s',
+        measured: `${redisMicrosPerDecision(gcraCounts).toFixed(1)} µs against ${redisMicrosPerDecision(flexibleCounts).toFixed(1)} µs`,
+        met: redisMicrosPerDecision(gcraCounts) < redisMicrosPerDecision(flexibleCounts),
       },
     ];
     return {
       id: 'sliding-window',
       title: 'Redis rate limiting',
-      comparisons: [sequential, concurrent],
+      comparisons: [sequential, concurrent, gcraSequential, gcraConcurrent],
       facts: [commandTable],
       targets,
     };
   } finally {
-    for (const client of [bulwarkClient, flexibleClient, observer]) client.disconnect();
+    for (const client of clients) client.disconnect();
     if (server.controllable) await server.stop();
   }
 }
 
-function throughputTarget(name: string, timeRatio: number): TargetCheck {
-  return { target: name, measured: `${(1 / timeRatio).toFixed(2)} × its throughput`, met: timeRatio <= 1 };
+interface Counted {
+  readonly name: string;
+  readonly delta: Map<string, { calls: number; usec: number }>;
+  readonly sent: number;
+}
+
+function throughputTarget(name: string, timeRatio: number, minThroughputRatio: number): TargetCheck {
+  return { target: name, measured: `${(1 / timeRatio).toFixed(2)} × its throughput`, met: 1 / timeRatio >= minThroughputRatio };
+}
+
+function redisMicrosPerDecision(counts: Counted): number {
+  return (counts.delta.get('evalsha')?.usec ?? NaN) / COUNTED_DECISIONS;
+}
+
+function oneCommandTarget(limiter: string, counts: Counted): TargetCheck {
+  const evalshaPerDecision = (counts.delta.get('evalsha')?.calls ?? 0) / COUNTED_DECISIONS;
+  return {
+    target: `${limiter}: exactly one Redis command per decision`,
+    measured: `${(counts.sent / COUNTED_DECISIONS).toFixed(2)} sent per decision; EVALSHA ${evalshaPerDecision.toFixed(2)} per decision`,
+    met: counts.sent === COUNTED_DECISIONS && evalshaPerDecision === 1,
+  };
 }

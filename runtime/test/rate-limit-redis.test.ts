@@ -1,21 +1,108 @@
-// The sliding window against a real redis-server: atomicity under concurrency, round trips, outages, restarts.
+// Both Redis limiters (sliding log, GCRA) against a real redis-server: atomicity under concurrency, round trips,
+// outages, restarts; then each one's own contract.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { SlidingWindowLimiter } from '../src/rate-limit/redis.js';
+import { GcraLimiter, SlidingWindowLimiter, type RedisLimiterOptions } from '../src/rate-limit/redis.js';
 import { captureLogs } from './fixtures/logs.js';
 import { redisServer, startRedisServer, type RedisServer } from './fixtures/redis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// What holds for both limiters is tested once per kind.
+const kinds = [
+  { name: 'sliding log', create: (options: RedisLimiterOptions) => new SlidingWindowLimiter(options) },
+  { name: 'GCRA', create: (options: RedisLimiterOptions) => new GcraLimiter(options) },
+] as const;
 
 async function commandCalls(redis: Redis, command: string): Promise<number> {
   const info = await redis.info('commandstats');
   return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
 }
 
-describe('rate-limit/redis: sliding window (real Redis)', function () {
+for (const kind of kinds) describe(`rate-limit/redis: ${kind.name}, what both limiters promise (real Redis)`, function () {
+  let server: RedisServer;
+  let redis: Redis;
+  let prefix: string;
+
+  before(async () => {
+    server = await redisServer();
+    redis = new Redis(server.url, { lazyConnect: true });
+    await redis.connect();
+  });
+  after(() => redis.quit());
+  beforeEach(() => { prefix = `test:rl:${randomUUID()}:`; });
+
+  it('admits exactly `limit` of many concurrent callers on separate connections (atomic decision)', async () => {
+    const clients = await Promise.all(Array.from({ length: 4 }, async () => {
+      const client = new Redis(server.url, { lazyConnect: true });
+      await client.connect();
+      return client;
+    }));
+    try {
+      const limiters = clients.map((client) => kind.create({ redis: client, limit: 25, windowMs: 60_000, prefix }));
+      const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => limiters[i % limiters.length]!.take('shared')));
+      assert.equal(decisions.filter((d) => d.allowed).length, 25);
+      assert.equal((await limiters[0]!.take('shared')).allowed, false, 'the admissions were recorded');
+    } finally {
+      await Promise.all(clients.map((client) => client.quit()));
+    }
+  });
+
+  it('exactly one Redis round trip (one EVALSHA) per decision', async () => {
+    const rl = kind.create({ redis, limit: 5, windowMs: 1000, prefix });
+    await rl.take('warm'); // the script is loaded now (an EVAL if this Redis had not seen it)
+    const monitor = await redis.duplicate().monitor();
+    const fromClients: string[][] = [];
+    monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source !== 'lua') fromClients.push(args); });
+    const marker = `marker-${randomUUID()}`;
+    try {
+      for (let i = 0; i < 8; i++) await rl.take(`k${i % 3}`);
+      await redis.echo(marker);
+      const deadline = Date.now() + 5000;
+      while (!fromClients.some((args) => args[1] === marker) && Date.now() < deadline) await sleep(10);
+    } finally {
+      monitor.disconnect();
+    }
+    const decisions = fromClients.filter((args) => args[1] !== marker);
+    assert.equal(decisions.length, 8, JSON.stringify(decisions.map((args) => args[0])));
+    assert.ok(decisions.every((args) => args[0]?.toLowerCase() === 'evalsha'));
+    assert.ok(decisions.every((args) => args[2] === '1'), 'one key, declared in KEYS');
+  });
+
+  it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {
+    const own = await startRedisServer().catch(() => undefined);
+    if (!own?.controllable) this.skip();
+    const client = new Redis(own.url, { lazyConnect: true });
+    await client.connect();
+    try {
+      const rl = kind.create({ redis: client, limit: 5, windowMs: 10_000, prefix });
+      await rl.take('k');
+      await client.script('FLUSH');
+      const decision = await rl.take('k');
+      assert.equal(decision.degraded, undefined);
+      assert.equal(decision.remaining, 3);
+      await rl.take('k');
+      assert.equal(await commandCalls(client, 'eval'), 2, 'EVAL only for the first call and once after the flush');
+      assert.equal(await commandCalls(client, 'evalsha'), 3);
+    } finally {
+      client.disconnect();
+      await own.stop();
+    }
+  });
+
+  it('rejects bad options with clear errors', () => {
+    assert.throws(() => kind.create({ redis, limit: 0, windowMs: 1000 }), /limit must be an integer >= 1, got 0/);
+    assert.throws(() => kind.create({ redis, limit: 1.5, windowMs: 1000 }), /limit must be an integer/);
+    assert.throws(() => kind.create({ redis, limit: 1, windowMs: -1 }), /windowMs must be an integer >= 1/);
+    assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, timeoutMs: 0 }), /timeoutMs must be/);
+    assert.throws(() => kind.create({ redis: {} as Redis, limit: 1, windowMs: 1 }), /ioredis client/);
+  });
+});
+
+describe('rate-limit/redis: sliding log (real Redis)', function () {
   let server: RedisServer;
   let redis: Redis;
   let prefix: string;
@@ -68,22 +155,6 @@ describe('rate-limit/redis: sliding window (real Redis)', function () {
     assert.deepEqual(decisions.map((d) => d.remaining).sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => 800 + i));
   });
 
-  it('admits exactly `limit` of many concurrent callers on separate connections (atomic decision)', async () => {
-    const clients = await Promise.all(Array.from({ length: 4 }, async () => {
-      const client = new Redis(server.url, { lazyConnect: true });
-      await client.connect();
-      return client;
-    }));
-    try {
-      const limiters = clients.map((client) => new SlidingWindowLimiter({ redis: client, limit: 25, windowMs: 60_000, prefix }));
-      const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => limiters[i % limiters.length]!.take('shared')));
-      assert.equal(decisions.filter((d) => d.allowed).length, 25);
-      assert.equal(await redis.zcard(`${prefix}shared`), 25);
-    } finally {
-      await Promise.all(clients.map((client) => client.quit()));
-    }
-  });
-
   it('property: never more than `limit` admissions in any window, with concurrent callers', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -117,58 +188,108 @@ describe('rate-limit/redis: sliding window (real Redis)', function () {
     );
   });
 
-  it('exactly one Redis round trip (one EVALSHA) per decision', async () => {
-    const rl = new SlidingWindowLimiter({ redis, limit: 5, windowMs: 1000, prefix });
-    await rl.take('warm'); // the script is loaded now (an EVAL if this Redis had not seen it)
-    const monitor = await redis.duplicate().monitor();
-    const fromClients: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source !== 'lua') fromClients.push(args); });
-    const marker = `marker-${randomUUID()}`;
-    try {
-      for (let i = 0; i < 8; i++) await rl.take(`k${i % 3}`);
-      await redis.echo(marker);
-      const deadline = Date.now() + 5000;
-      while (!fromClients.some((args) => args[1] === marker) && Date.now() < deadline) await sleep(10);
-    } finally {
-      monitor.disconnect();
-    }
-    const decisions = fromClients.filter((args) => args[1] !== marker);
-    assert.equal(decisions.length, 8, JSON.stringify(decisions.map((args) => args[0])));
-    assert.ok(decisions.every((args) => args[0]?.toLowerCase() === 'evalsha'));
-    assert.ok(decisions.every((args) => args[2] === '1'), 'one key, declared in KEYS');
+});
+
+describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
+  let server: RedisServer;
+  let redis: Redis;
+  let prefix: string;
+
+  before(async () => {
+    server = await redisServer();
+    redis = new Redis(server.url, { lazyConnect: true });
+    await redis.connect();
+  });
+  after(() => redis.quit());
+  beforeEach(() => { prefix = `test:gcra:${randomUUID()}:`; });
+
+  const limiter = (limit: number, windowMs: number) => new GcraLimiter({ redis, limit, windowMs, prefix });
+
+  it('admits a burst of `limit`, then denies with retry-after of one interval and reset of a whole window', async () => {
+    const rl = limiter(4, 8000);
+    const decisions = [];
+    for (let i = 0; i < 5; i++) decisions.push(await rl.take('client'));
+    assert.deepEqual(decisions.map((d) => [d.allowed, d.remaining]), [[true, 3], [true, 2], [true, 1], [true, 0], [false, 0]]);
+    const denied = decisions[4]!;
+    assert.ok(denied.retryAfterMs > 1900 && denied.retryAfterMs <= 2000, `retryAfterMs ${denied.retryAfterMs}: one token comes back every 2 s`);
+    assert.ok(denied.resetMs > 7900 && denied.resetMs <= 8000, `resetMs ${denied.resetMs}`);
+    assert.equal(decisions[0]!.resetMs, 2000, 'after one request the bucket is whole again in one interval');
+    assert.deepEqual(rl.policy, { limit: 4, windowMs: 8000 });
   });
 
-  it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {
-    const own = await startRedisServer().catch(() => undefined);
-    if (!own?.controllable) this.skip();
-    const client = new Redis(own.url, { lazyConnect: true });
-    await client.connect();
-    try {
-      const rl = new SlidingWindowLimiter({ redis: client, limit: 5, windowMs: 10_000, prefix });
-      await rl.take('k');
-      await client.script('FLUSH');
-      const decision = await rl.take('k');
-      assert.equal(decision.degraded, undefined);
-      assert.equal(decision.remaining, 3);
-      await rl.take('k');
-      assert.equal(await commandCalls(client, 'eval'), 2, 'EVAL only for the first call and once after the flush');
-      assert.equal(await commandCalls(client, 'evalsha'), 3);
-    } finally {
-      client.disconnect();
-      await own.stop();
-    }
+  it('keeps exact counts when the interval is not a whole number of microseconds (3 per second)', async () => {
+    const rl = limiter(3, 1000);
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push(await rl.take('thirds'));
+    assert.deepEqual(decisions.map((d) => [d.allowed, d.remaining]), [[true, 2], [true, 1], [true, 0], [false, 0]]);
   });
 
-  it('rejects bad options with clear errors', () => {
-    assert.throws(() => new SlidingWindowLimiter({ redis, limit: 0, windowMs: 1000 }), /limit must be an integer >= 1, got 0/);
-    assert.throws(() => new SlidingWindowLimiter({ redis, limit: 1.5, windowMs: 1000 }), /limit must be an integer/);
-    assert.throws(() => new SlidingWindowLimiter({ redis, limit: 1, windowMs: -1 }), /windowMs must be an integer >= 1/);
-    assert.throws(() => new SlidingWindowLimiter({ redis, limit: 1, windowMs: 1, timeoutMs: 0 }), /timeoutMs must be/);
-    assert.throws(() => new SlidingWindowLimiter({ redis: {} as Redis, limit: 1, windowMs: 1 }), /ioredis client/);
+  it('refills at the steady rate: one more request per interval after a burst', async () => {
+    const rl = limiter(2, 400); // one token per 200 ms
+    assert.deepEqual([(await rl.take('k')).allowed, (await rl.take('k')).allowed, (await rl.take('k')).allowed], [true, true, false]);
+    await sleep(230);
+    assert.deepEqual([(await rl.take('k')).allowed, (await rl.take('k')).allowed], [true, false], 'exactly one token came back');
+  });
+
+  it('a denied request writes nothing, so a client that keeps retrying is not locked out', async () => {
+    const rl = limiter(1, 300);
+    await rl.take('eager');
+    const stored = await redis.get(`${prefix}eager`);
+    for (let i = 0; i < 5; i++) assert.equal((await rl.take('eager')).allowed, false);
+    assert.equal(await redis.get(`${prefix}eager`), stored, 'denials did not move the theoretical arrival time');
+    await sleep(330);
+    assert.equal((await rl.take('eager')).allowed, true);
+  });
+
+  it('stores one integer timestamp per client, expiring when the bucket would be whole again', async () => {
+    const rl = limiter(9, 54_000); // one token per 6 s
+    for (let i = 0; i < 3; i++) await rl.take('mem');
+    await new GcraLimiter({ redis, limit: 3, windowMs: 1000, prefix }).take('fractional');
+    assert.match(String(await redis.get(`${prefix}fractional`)), /^\d{16,}$/, 'a 333,333.3 µs interval is still stored as whole microseconds');
+    const [type, value, ttl] = await Promise.all([redis.type(`${prefix}mem`), redis.get(`${prefix}mem`), redis.pttl(`${prefix}mem`)]);
+    assert.equal(type, 'string');
+    assert.match(String(value), /^\d{16,}$/);
+    assert.ok(ttl > 17_000 && ttl <= 18_000, `three tokens take 18 s to come back; PTTL ${ttl}`);
+  });
+
+  it('property: admissions over any span never exceed the token-bucket bound, with concurrent callers', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 80, max: 250 }),
+        fc.array(fc.record({ callers: fc.integer({ min: 1, max: 12 }), pauseMs: fc.integer({ min: 0, max: 120 }) }), { minLength: 2, maxLength: 8 }),
+        async (limit, windowMs, bursts) => {
+          const rl = new GcraLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
+          const admitted: Array<{ start: number; end: number }> = [];
+          await Promise.all(bursts.map(async ({ callers, pauseMs }, index) => {
+            await sleep(index * 40 + pauseMs);
+            await Promise.all(Array.from({ length: callers }, async () => {
+              const start = Date.now();
+              const decision = await rl.take('k');
+              if (decision.allowed) admitted.push({ start, end: Date.now() });
+            }));
+          }));
+          assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
+          // Sound check: admissions that all happened within a span s can number at most a full bucket plus
+          // what refilled during s. (Sorted by start, a run i..j happened inside [start_i, max end].)
+          admitted.sort((a, b) => a.start - b.start);
+          for (let i = 0; i < admitted.length; i++) {
+            let end = 0;
+            for (let j = i; j < admitted.length; j++) {
+              end = Math.max(end, admitted[j]!.end);
+              const span = end - admitted[i]!.start;
+              const bound = limit + Math.floor((span * limit) / windowMs);
+              assert.ok(j - i + 1 <= bound, `${j - i + 1} admissions within ${span} ms; a bucket of ${limit} per ${windowMs} ms allows ${bound}`);
+            }
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 });
 
-describe('rate-limit/redis: outage and restart (own redis-server)', function () {
+for (const kind of kinds) describe(`rate-limit/redis: ${kind.name}, outage and restart (own redis-server)`, function () {
   let own: RedisServer | undefined;
   let client: Redis;
   let logs: ReturnType<typeof captureLogs>;
@@ -198,8 +319,8 @@ describe('rate-limit/redis: outage and restart (own redis-server)', function () 
   it('fails open (admits, logs once) or closed (denies) while Redis is down, then recovers from NOSCRIPT after the restart', async () => {
     const server = own!;
     const prefix = `outage:${randomUUID()}:`;
-    const open = new SlidingWindowLimiter({ redis: client, limit: 2, windowMs: 60_000, prefix });
-    const closed = new SlidingWindowLimiter({ redis: client, limit: 2, windowMs: 60_000, prefix, failOpen: false });
+    const open = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix });
+    const closed = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix, failOpen: false });
     assert.equal((await open.take('k')).remaining, 1);
 
     await server.stop();
@@ -225,7 +346,7 @@ describe('rate-limit/redis: outage and restart (own redis-server)', function () 
 
   it('lets the failure policy answer when a connected Redis does not reply in time', async () => {
     const prefix = `slow:${randomUUID()}:`;
-    const closed = new SlidingWindowLimiter({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
+    const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
     assert.equal((await closed.take('k')).allowed, true);
     const pauser = client.duplicate();
     await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');

@@ -1,6 +1,6 @@
 /**
  * Bulwark pattern: rate-limit/redis
- * A Redis sliding-window limiter: one atomic Lua script per decision (EVALSHA, reloaded on NOSCRIPT), Redis server time, fail-open or fail-closed.
+ * Redis limiters shared by every process: an exact sliding log, and GCRA (a token bucket in one timestamp per key). One atomic Lua script per decision (EVALSHA, reloaded on NOSCRIPT), Redis server time, fail-open or fail-closed.
  *
  * Patterns used: rate-limit, log
  * Packages used: ioredis
@@ -11,7 +11,7 @@ import { logger } from '../log.js';
 import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from '../rate-limit.js';
 
 /*
- * Why each line of the script is there:
+ * Why each line of the sliding-log script is there:
  * - Time comes from Redis `TIME`, not from the caller: app servers' clocks drift apart, and a window
  *   judged by several clocks admits too much (or too little). One key lives on one Redis node, so every
  *   decision about it uses one clock. (Scripts are replicated by effects, so TIME is allowed.)
@@ -22,9 +22,9 @@ import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from '../rate-li
  * - The only key is KEYS[1], so it works on Redis Cluster.
  * - An admitted request is the newest entry, so its window empties a full window from now; only a
  *   denial reads the log's ends. (Each redis.call costs Redis CPU on every decision.)
- * Returns { allowed 0|1, requests in window, ms until the window is empty, ms until a slot frees }.
+ * Both scripts return { allowed 0|1, remaining, ms until the quota is whole again, ms until a request could pass }.
  */
-const SLIDING_WINDOW_SCRIPT = `
+const SLIDING_LOG_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
@@ -35,20 +35,55 @@ local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
-  return { 1, count + 1, math.ceil(window / 1000), 0 }
+  return { 1, limit - count - 1, math.ceil(window / 1000), 0 }
 end
 local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return { 0, count, math.ceil((tonumber(newest[2]) + window - now) / 1000), math.ceil((tonumber(oldest[2]) + window - now) / 1000) }
+return { 0, 0, math.ceil((tonumber(newest[2]) + window - now) / 1000), math.ceil((tonumber(oldest[2]) + window - now) / 1000) }
 `;
 
-const SCRIPT_SHA = createHash('sha1').update(SLIDING_WINDOW_SCRIPT).digest('hex');
+/*
+ * GCRA (generic cell rate algorithm): a token bucket of `limit` tokens refilled at `limit` per window,
+ * kept as one number per key, the theoretical arrival time (TAT) of the next request when the bucket is
+ * drained at the steady rate. A request is admitted when TAT - window + interval <= now; admitting moves
+ * TAT one interval later. Two commands besides TIME (GET, SET), O(1) memory.
+ * - TAT is stored as whole microseconds (%.0f): intervals such as 1 s / 3 are fractional, and a plain
+ *   number would be stored with its fraction and exponent digits for every reader to parse.
+ * - A denied request writes nothing, so retrying clients do not push their own TAT forward.
+ * - The key expires when the bucket would be full again: an idle client costs no memory.
+ * - The small epsilon keeps `remaining` from losing a unit to floating-point division (e.g. 3 per second).
+ */
+const GCRA_SCRIPT = `
+if redis.replicate_commands then redis.replicate_commands() end
+local interval = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local allow_at = tat + interval - window
+if allow_at > now then
+  return { 0, 0, math.ceil((tat - now) / 1000), math.ceil((allow_at - now) / 1000) }
+end
+local next_tat = tat + interval
+redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000))
+return { 1, math.floor((now + window - next_tat) / interval + 1e-9), math.ceil((next_tat - now) / 1000), 0 }
+`;
+
+interface LuaScript {
+  readonly source: string;
+  readonly sha: string;
+}
+
+const luaScript = (source: string): LuaScript => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+const SLIDING_LOG = luaScript(SLIDING_LOG_SCRIPT);
+const GCRA = luaScript(GCRA_SCRIPT);
 
 // ioredis statuses in which a command could only wait in the offline queue. ('connecting' is not here: it
 // is also the normal state right after startup; the timeout bounds it.)
 const UNAVAILABLE = new Set(['reconnecting', 'close', 'end']);
 
-export interface SlidingWindowOptions {
+export interface RedisLimiterOptions {
   /** An ioredis client or cluster (attach an 'error' listener to it, as for any ioredis client). */
   readonly redis: Redis | Cluster;
   /** Requests admitted per window, per key. Integer >= 1. */
@@ -70,24 +105,24 @@ export interface SlidingWindowOptions {
   readonly timeoutMs?: number;
 }
 
-/**
- * At most `limit` requests per key in any window of `windowMs` (a sliding log, exact rather than the
- * fixed-window approximation), shared by every process that uses the same Redis. One round trip per
- * decision: EVALSHA; only after a Redis restart or SCRIPT FLUSH does one decision add an EVAL.
- */
-export class SlidingWindowLimiter implements RateLimiter {
+/** Options of both Redis limiters. */
+export type SlidingWindowOptions = RedisLimiterOptions;
+export type GcraOptions = RedisLimiterOptions;
+
+/** What both Redis limiters share: validation, one EVALSHA per decision with a timeout, NOSCRIPT reload, the failure policy. */
+abstract class RedisScriptLimiter implements RateLimiter {
   readonly policy: RateLimitPolicy;
   private readonly redis: Redis | Cluster;
   private readonly prefix: string;
   private readonly failOpen: boolean;
   private readonly timeoutMs: number;
   private policyDecisions = 0;
-  /** Unique per limiter instance, so members from different processes never collide; the counter orders this one's. */
-  private readonly nonce = `${randomUUID()}:`;
-  private requests = 0;
 
-  constructor(options: SlidingWindowOptions) {
-    const { redis, limit, windowMs, prefix = 'rate-limit:', failOpen = true, timeoutMs = 500 } = options ?? ({} as SlidingWindowOptions);
+  constructor(
+    options: RedisLimiterOptions,
+    private readonly script: LuaScript,
+  ) {
+    const { redis, limit, windowMs, prefix = 'rate-limit:', failOpen = true, timeoutMs = 500 } = options ?? ({} as RedisLimiterOptions);
     if (!redis || typeof (redis as Redis).evalsha !== 'function') throw new TypeError('redis must be an ioredis client or cluster');
     if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError(`limit must be an integer >= 1, got ${String(limit)}`);
     if (!(Number.isInteger(windowMs) && windowMs >= 1)) throw new RangeError(`windowMs must be an integer >= 1, got ${String(windowMs)}`);
@@ -100,34 +135,36 @@ export class SlidingWindowLimiter implements RateLimiter {
     this.policy = { limit, windowMs };
   }
 
+  /** The script's ARGV for one decision. */
+  protected abstract scriptArguments(): Array<string | number>;
+
   /** Decides and records one request for `key`. Never throws for Redis trouble: the failure policy answers. */
   async take(key: string): Promise<RateLimitDecision> {
     if (typeof key !== 'string') throw new TypeError(`rate limit key must be a string, got ${typeof key}`);
-    const { limit, windowMs } = this.policy;
     let reply: unknown;
     try {
       // While the client is between reconnect attempts, decide at once: a queued command would only run
       // after recovery, recording a request the policy already answered.
       if (UNAVAILABLE.has(this.redis.status)) throw new Error(`Redis connection is ${this.redis.status}`);
-      reply = await this.withTimeout(this.runScript(this.prefix + key, [limit, windowMs * 1000, this.nonce + (this.requests++).toString(36)]));
+      reply = await this.withTimeout(this.runScript(this.prefix + key, this.scriptArguments()));
     } catch (error) {
       return this.decideWithoutRedis(error);
     }
-    const [allowed, count, resetMs, retryAfterMs] = parseReply(reply);
+    const [allowed, remaining, resetMs, retryAfterMs] = parseReply(reply);
     if (this.policyDecisions > 0) {
       logger.info({ policyDecisions: this.policyDecisions }, 'rate limiter: Redis answers again');
       this.policyDecisions = 0;
     }
-    return { allowed: allowed === 1, limit, remaining: Math.max(0, limit - count), resetMs, retryAfterMs };
+    return { allowed: allowed === 1, limit: this.policy.limit, remaining, resetMs, retryAfterMs };
   }
 
   private async runScript(key: string, args: Array<string | number>): Promise<unknown> {
     try {
-      return await this.redis.evalsha(SCRIPT_SHA, 1, key, ...args);
+      return await this.redis.evalsha(this.script.sha, 1, key, ...args);
     } catch (error) {
       // The script cache is empty after a restart, failover or SCRIPT FLUSH; EVAL runs it and caches it again.
       if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      return await this.redis.eval(SLIDING_WINDOW_SCRIPT, 1, key, ...args);
+      return await this.redis.eval(this.script.source, 1, key, ...args);
     }
   }
 
@@ -160,6 +197,45 @@ export class SlidingWindowLimiter implements RateLimiter {
     if (this.failOpen) return { allowed: true, limit, remaining: limit, resetMs: 0, retryAfterMs: 0, degraded: true };
     const retryAfterMs = Math.min(windowMs, 1000);
     return { allowed: false, limit, remaining: 0, resetMs: retryAfterMs, retryAfterMs, degraded: true };
+  }
+}
+
+/**
+ * At most `limit` requests per key in any window of `windowMs` (a sliding log, exact rather than the
+ * fixed-window approximation), shared by every process that uses the same Redis. One round trip per
+ * decision: EVALSHA; only after a Redis restart or SCRIPT FLUSH does one decision add an EVAL.
+ * Memory: one sorted-set entry per admitted request in the window. For high limits, prefer GcraLimiter.
+ */
+export class SlidingWindowLimiter extends RedisScriptLimiter {
+  /** Unique per limiter instance, so members from different processes never collide; the counter orders this one's. */
+  private readonly nonce = `${randomUUID()}:`;
+  private requests = 0;
+
+  constructor(options: SlidingWindowOptions) {
+    super(options, SLIDING_LOG);
+  }
+
+  protected scriptArguments(): Array<string | number> {
+    return [this.policy.limit, this.policy.windowMs * 1000, this.nonce + (this.requests++).toString(36)];
+  }
+}
+
+/**
+ * A token bucket of `limit` tokens that refills at `limit` per `windowMs` (GCRA): a full bucket admits a
+ * burst of `limit`, then one request every `windowMs / limit`. Exact for that contract, shared by every
+ * process on the same Redis, one key holding one timestamp per client, one EVALSHA per decision.
+ * Unlike the sliding log it does not promise "at most `limit` in any window": after a burst the steady
+ * rate continues, so a window that starts with a full bucket can admit nearly twice `limit`. Choose it for
+ * speed and memory; choose the sliding log where the per-window promise is the contract.
+ */
+export class GcraLimiter extends RedisScriptLimiter {
+  constructor(options: GcraOptions) {
+    super(options, GCRA);
+  }
+
+  protected scriptArguments(): Array<string | number> {
+    const windowMicros = this.policy.windowMs * 1000;
+    return [windowMicros / this.policy.limit, windowMicros];
   }
 }
 
