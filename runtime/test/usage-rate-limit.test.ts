@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { once } from 'node:events';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
-import { expressApp, fastifyApp, honoApp, loginApp, notifyAll } from '../usage/rate-limit.js';
+import { apiApp, expressApp, fastifyApp, honoApp, loginApp, notifyAll } from '../usage/rate-limit.js';
 import { redisServer } from './fixtures/redis.js';
 
 async function listen(server: Server): Promise<string> {
@@ -56,6 +56,28 @@ describe('usage/rate-limit', () => {
     } finally {
       await close(server);
       await redis.del('rate-limit:login:ip:127.0.0.1');
+      await redis.quit();
+    }
+  });
+
+  it('bw-rate-limit-gcra: a burst of 100 per client, then 429, with one timestamp per client in Redis', async () => {
+    const redis = new Redis((await redisServer()).url, { lazyConnect: true });
+    await redis.connect();
+    const key = 'rate-limit:api:ip:127.0.0.1';
+    await redis.del(key);
+    const server = apiApp(redis).listen(0, '127.0.0.1');
+    try {
+      const base = await listen(server);
+      const started = Date.now();
+      const codes = await statuses(`${base}/items`, 110);
+      const refilled = Math.ceil((Date.now() - started) / 600); // one token comes back every 600 ms
+      assert.ok(codes.slice(0, 100).every((c) => c === 200), 'the whole burst of 100 is admitted');
+      const admitted = codes.filter((c) => c === 200).length;
+      assert.ok(admitted <= 100 + refilled && codes.includes(429), `${admitted} admitted, ${refilled} tokens refilled`);
+      assert.equal(await redis.type(key), 'string');
+    } finally {
+      await close(server);
+      await redis.del(key);
       await redis.quit();
     }
   });

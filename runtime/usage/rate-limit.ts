@@ -1,4 +1,4 @@
-// Usage examples for the rate-limit pattern (snippets bw-rate-limit, bw-rate-limit-redis,
+// Usage examples for the rate-limit pattern (snippets bw-rate-limit, bw-rate-limit-redis, bw-rate-limit-gcra,
 // bw-rate-limit-hono, bw-rate-limit-fastify, bw-throttle): limit clients per address in one process
 // or across instances through Redis, and pace outgoing calls.
 import express from 'express';
@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { TokenBucketLimiter } from '../src/rate-limit.js';
-import { SlidingWindowLimiter } from '../src/rate-limit/redis.js';
+import { GcraLimiter, SlidingWindowLimiter } from '../src/rate-limit/redis.js';
 import * as expressRateLimit from '../src/rate-limit/express.js';
 import * as honoRateLimit from '../src/rate-limit/hono.js';
 import * as fastifyRateLimit from '../src/rate-limit/fastify.js';
@@ -35,6 +35,22 @@ export function loginApp(redis: Redis): express.Express {
   });
   // @end
   app.post('/login', rateLimit({ limiter: loginLimiter }), (_req, res) => { res.json({ ok: true }); });
+  return app;
+}
+
+export function apiApp(redis: Redis): express.Express {
+  const app = express();
+  const { rateLimit } = expressRateLimit;
+  // @snippet bw-rate-limit-gcra High-volume API limit shared through Redis: GCRA token bucket, one timestamp per client
+  const apiLimiter = new GcraLimiter({
+    redis: /*${1}*/redis/*$*/,
+    limit: /*${2}*/100/*$*/,
+    windowMs: /*${3}*/60_000/*$*/,
+    prefix: /*${4}*/'rate-limit:api:'/*$*/,
+  });
+  app.use(rateLimit({ limiter: apiLimiter }));
+  // @end
+  app.get('/items', (_req, res) => { res.json({ items: [] }); });
   return app;
 }
 
