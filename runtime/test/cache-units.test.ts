@@ -18,6 +18,39 @@ describe('cache: MemoryStore bounds', () => {
     assert.deepEqual([await store.get('a'), await store.get('c'), await store.get('d')], ['1', '3', '4']);
   });
 
+  it('property: evicts exactly what a reference CLOCK over an array would, whatever the mix of writes, reads and deletes', async () => {
+    // The store reads its front through a long-lived iterator (the clock hand); this model uses no Map at all.
+    const operation = fc.record({ kind: fc.constantFrom('put', 'put', 'peek', 'delete'), key: fc.integer({ min: 0, max: 12 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(operation, { maxLength: 150 }), async (maxEntries, operations) => {
+        const store = new MemoryStore({ maxEntries });
+        const model: Array<{ key: string; used: boolean }> = [];
+        const at = (key: string) => model.findIndex((entry) => entry.key === key);
+        for (const { kind, key: n } of operations) {
+          const key = `k${n}`;
+          if (kind === 'peek') {
+            store.peek(key);
+            if (at(key) >= 0) model[at(key)]!.used = true;
+          } else if (kind === 'delete') {
+            await store.delete(key);
+            if (at(key) >= 0) model.splice(at(key), 1);
+          } else {
+            store.put(key, n, 60_000);
+            if (at(key) >= 0) model.splice(at(key), 1);
+            model.push({ key, used: false });
+            for (let probe = 1; model.length > maxEntries; probe++) {
+              const front = model.shift()!;
+              if (front.used && probe < 16) model.push({ key: front.key, used: false });
+            }
+          }
+          assert.equal(store.size, model.length);
+        }
+        for (let n = 0; n <= 12; n++) assert.equal(store.peek(`k${n}`) !== undefined, at(`k${n}`) >= 0, `k${n}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('stays bounded under many distinct keys, as the default store of cached() does', async () => {
     const store = new MemoryStore({ maxEntries: 100 });
     const lookup = cached(async (id: number) => id, { prefix: 'bounded', store });
