@@ -14,6 +14,8 @@ import { logger } from './log.js';
 
 // The default store is part of the pattern's API: `import { cached, MemoryStore } from './cache.js'`.
 export { MemoryStore, type MemoryStoreOptions } from './cache/memory.js';
+// The method name a class defines to take part in cache keys: `[cacheKey]() { return this.id; }`.
+export { cacheKey } from './cache/keys.js';
 
 /**
  * Where cached() keeps encoded values (see {@link encodeValue}). Stores may throw or hang:

@@ -176,7 +176,7 @@ describe('cache: keys', () => {
       }),
       { numRuns: 500 },
     );
-    assert.equal(lookup.keyFor('a"b', 1, -0, 2n, true, null), 'keys:["a\\"b",1,0,2n,true,null]');
+    assert.equal(lookup.keyFor('a"b', 1, -0, 2n, true, null), 'keys:["a\\"b",1,-0,2n,true,null]', '-0 is not 0: a loader can tell them apart');
   });
 
   it('hashes long argument lists into a short, stable key under the prefix', () => {
