@@ -1,11 +1,11 @@
 /**
  * Bulwark pattern: cache
- * cached(): read-through caching with full-argument keys, negative caching, single-flight and outage fallback, over any CacheStore.
+ * cached(): read-through caching with full-argument keys, negative caching, single-flight, deep-frozen shared results and outage fallback, over any CacheStore.
  *
  * Patterns used: cache/codec, cache/glob, cache/keys, cache/memory, cache/pending-invalidations, log
  * Packages used: none
  */
-import { copyValue, decodeValue, encodeValue } from './cache/codec.js';
+import { decodeValue, deepFreeze, encodeValue, frozenCopy } from './cache/codec.js';
 import { escapeGlob } from './cache/glob.js';
 import { EVERY_KEY_BODY, keyBody } from './cache/keys.js';
 import { MemoryStore } from './cache/memory.js';
@@ -40,13 +40,13 @@ export interface LocalEntry {
 }
 
 /**
- * A CacheStore in this process's memory. cached() keeps values in it as they are (copied, never
- * encoded) and reads it synchronously: a hit costs no promise race against a timeout and no decoding.
+ * A CacheStore in this process's memory. cached() keeps values in it as they are (deep-frozen, never
+ * encoded) and reads it synchronously: a hit costs no promise race against a timeout, no decoding and no copy.
  */
 export interface LocalCacheStore extends CacheStore {
   /** The entry for `key`, or undefined when absent or expired; counts as a use. */
   peek(key: string): LocalEntry | undefined;
-  /** Stores `value` as it is for `ttl` ms (> 0); cached() passes a copy nobody else holds. */
+  /** Stores `value` as it is for `ttl` ms (> 0); cached() passes a deep-frozen copy, and returns it from every hit. */
   put(key: string, value: unknown, ttl: number): void;
 }
 
@@ -91,18 +91,28 @@ export interface CachedFunction<A extends unknown[], R> {
 
 interface Flight<R> {
   readonly key: string;
-  result: Promise<R>;
+  /** `shared` is false for a value that could not be copied: only the caller that loaded it may have it. */
+  result: Promise<{ value: R; shared: boolean }>;
   /** Set by invalidation: whatever this flight loaded is already stale and must not be stored. */
   invalidated: boolean;
 }
 
 const MISS = Symbol('miss');
+// Keys of recent single-primitive calls, per cached function: a hit then builds no key text, and looks the
+// store up with a string whose hash V8 has already computed. Cleared when full (O(1) amortised).
+const RECENT_KEYS = 1_024;
 
 /**
  * Wraps `load` in a read-through cache. Concurrent calls with the same key share one store read
  * and one `load` call (single-flight); a rejected load is shared by those callers and not cached.
  * A failing or slow store never fails the call: it is logged and `load` answers instead.
- * Every caller gets its own copy of a cached value, so mutating it cannot change the cache.
+ *
+ * Results are deep-frozen and shared, on every store: the caller whose call loaded a value, the calls
+ * that joined its load, and every hit get one frozen copy of it (copied once per load, never per hit;
+ * Date, Map and Set mutators throw too), so no caller can change what another sees or what the cache
+ * holds. Copy a result to change it: `structuredClone(await getUser(id))`. The loader's own object is
+ * left alone. A value that cannot be copied (a function, symbol or cycle inside) is not cached or
+ * shared: it goes to the caller that loaded it, and each caller that joined that load runs `load` itself.
  * Invalidation is exact within this process; other processes can still write a value they loaded
  * before it, or read one this process could not yet delete, until its TTL ends.
  */
@@ -133,15 +143,24 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   });
   const health = storeHealth(prefix, () => pending.storeAnswered());
 
+  const recentKeys = new Map<unknown, string>();
+
   function keyOf(args: A): string {
-    return `${prefix}:${keyBody(args, pickKey)}`;
+    if (args.length !== 1 || pickKey !== undefined) return `${prefix}:${keyBody(args, pickKey)}`;
+    const arg = args[0];
+    if (!memoizable(arg)) return `${prefix}:${keyBody(args)}`;
+    let key = recentKeys.get(arg);
+    if (key === undefined) {
+      if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+      recentKeys.set(arg, (key = `${prefix}:${keyBody(args)}`));
+    }
+    return key;
   }
 
   function readLocal(key: string): R | typeof MISS {
     const entry = local!.peek(key);
     if (entry === undefined) return MISS;
-    if (!entry.encoded) return copyValue(entry.value) as R;
-    return decodeOrMiss(entry.value as string);
+    return entry.encoded ? decodeOrMiss(entry.value as string) : (entry.value as R);
   }
 
   async function readRemote(key: string): Promise<R | typeof MISS> {
@@ -158,9 +177,19 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
 
   function decodeOrMiss(text: string): R | typeof MISS {
     try {
-      return decodeValue(text) as R;
+      return deepFreeze(decodeValue(text)) as R;
     } catch (error) {
       logger.warn({ prefix, err: error }, 'cache: ignoring an entry that cannot be decoded');
+      return MISS;
+    }
+  }
+
+  /** The frozen copy every caller shares, or MISS (logged) for a value that cannot be copied. */
+  function share(value: R): R | typeof MISS {
+    try {
+      return frozenCopy(value) as R;
+    } catch (error) {
+      logger.warn({ prefix, err: error }, 'cache: value cannot be cached; returned uncached');
       return MISS;
     }
   }
@@ -168,16 +197,15 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   function write(key: string, value: R, flight: Flight<R>): Promise<void> | undefined {
     const lifetime = value === null || value === undefined ? negativeTtl : ttl;
     if (flight.invalidated || lifetime === 0 || pending.holds(key)) return undefined;
-    let stored: unknown;
+    if (local) return void local.put(key, value, lifetime);
+    let text: string;
     try {
-      // A copy, so a caller mutating the loaded value later cannot change what the cache holds.
-      stored = local ? copyValue(value) : encodeValue(value);
+      text = encodeValue(value);
     } catch (error) {
       logger.warn({ prefix, err: error }, 'cache: value cannot be cached; returned uncached');
       return undefined;
     }
-    if (local) return void local.put(key, stored, lifetime);
-    return withTimeout(store.set(key, stored as string, lifetime), storeTimeout, 'set').then(
+    return withTimeout(store.set(key, text, lifetime), storeTimeout, 'set').then(
       () => health.succeeded(),
       (error: unknown) => health.failed('set', error),
     );
@@ -186,18 +214,20 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   function startFlight(key: string, args: A, bypass: boolean): Promise<R> {
     const flight = { key, invalidated: false } as Flight<R>;
     let written: Promise<void> | undefined;
-    // Joining ends once the value is known: later calls read the store and get their own copy.
+    // Joining ends once the value is known: later calls read the store.
     const leave = () => inflight.get(key) === flight && inflight.delete(key);
     flight.result = (async () => {
       try {
         // A local store was already read, synchronously, by the caller.
         const hit = local || bypass ? MISS : await readRemote(key);
-        if (hit !== MISS) return hit;
+        if (hit !== MISS) return { value: hit, shared: true };
         const value = await load(...args);
         leave();
+        const shared = share(value);
+        if (shared === MISS) return { value, shared: false };
         // Issued before the caller resumes, so its next call, or an invalidation, is ordered after it.
-        written = write(key, value, flight);
-        return value;
+        written = write(key, shared, flight);
+        return { value: shared, shared: true };
       } finally {
         leave();
       }
@@ -205,7 +235,12 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
     inflight.set(key, flight);
     unfinished.add(flight);
     void flight.result.then(() => written, () => undefined).finally(() => unfinished.delete(flight));
-    return flight.result;
+    return flight.result.then(({ value }) => value);
+  }
+
+  // A value that could not be shared was not copied: a caller that joined its load loads its own.
+  function join(flight: Flight<R>, args: A): Promise<R> {
+    return flight.result.then(({ value, shared }) => (shared ? value : load(...args)));
   }
 
   const call = (...args: A): Promise<R> => {
@@ -222,7 +257,8 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
       const hit = readLocal(key);
       if (hit !== MISS) return Promise.resolve(hit);
     }
-    return inflight.get(key)?.result ?? startFlight(key, args, bypass);
+    const flight = inflight.get(key);
+    return flight === undefined ? startFlight(key, args, bypass) : join(flight, args);
   };
 
   function markInvalidated(matches: (flight: Flight<R>) => boolean): void {
@@ -261,6 +297,20 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
       }
     },
   });
+}
+
+function memoizable(arg: unknown): boolean {
+  switch (typeof arg) {
+    case 'string':
+      return arg.length <= 100; // longer ones would make the memo large
+    case 'number':
+      return arg !== 0 || 1 / arg > 0; // not -0: a Map holds it as 0, whose key it does not share
+    case 'boolean':
+    case 'bigint':
+      return true;
+    default:
+      return false;
+  }
 }
 
 function isLocalStore(store: CacheStore): store is LocalCacheStore {

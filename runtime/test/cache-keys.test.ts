@@ -182,6 +182,17 @@ describe('cache: key injectivity', () => {
     assert.equal(lookup.keyFor(Number.NaN), lookup.keyFor(0 / 0));
   });
 
+  it('a single primitive argument (whose key is remembered) is keyed as any other: 0 vs -0, "1" vs 1, 1n vs 1', async () => {
+    const loads: unknown[] = [];
+    const echo = cached(async (x: unknown) => (loads.push(x), String(x)), { prefix: 'memo' });
+    const args = [0, -0, 1, '1', 1n, true, 'true', Number.NaN, 'x'.repeat(101), 'x'.repeat(100)];
+    for (let round = 0; round < 2; round++) for (const arg of args) assert.equal(echo.keyFor(arg), `memo:${lookup.keyFor([arg]).slice('keys:['.length, -1)}`);
+    for (let round = 0; round < 2; round++) for (const arg of args) await echo(arg);
+    assert.equal(loads.length, args.length, 'each argument loaded once');
+    for (let i = 0; i < 3_000; i++) assert.equal(echo.keyFor(i), `memo:[${i}]`, 'past the remembered keys too');
+    assert.equal(echo.keyFor(-0), 'memo:[-0]');
+  });
+
   it('refuses what it cannot describe with a TypeError naming the type and the way out', () => {
     assert.throws(() => lookup.keyFor(new Secret('a')), /^TypeError: cached: arguments\[0\] is a Secret instance, which a cache key cannot describe .* toJSON\(\) or \[cacheKey\]\(\)/);
     assert.throws(() => lookup.keyFor({ nested: [new Secret('a')] }), /arguments\[0\]\.nested\[0\] is a Secret instance/);

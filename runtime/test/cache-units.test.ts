@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MemoryStore, cached } from '../src/cache.js';
-import { copyValue, decodeValue, encodeValue } from '../src/cache/codec.js';
+import { copyValue, decodeValue, encodeValue, frozenCopy } from '../src/cache/codec.js';
 import { globToRegExp } from '../src/cache/glob.js';
 import { captureLogs } from './fixtures/logs.js';
 
@@ -108,6 +108,29 @@ describe('cache: value encoding', () => {
         if (typeof value === 'object' && value !== null) assert.notEqual(copy, value);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: frozenCopy equals copyValue and is frozen all the way down, Date, Map and Set included', () => {
+    const everyNode = (value: unknown, visit: (node: object) => void): void => {
+      if (typeof value !== 'object' || value === null) return;
+      visit(value);
+      const children = value instanceof Map ? [...value].flat() : value instanceof Set ? [...value] : value instanceof Date ? [] : Object.values(value);
+      for (const child of children) everyNode(child, visit);
+    };
+    fc.assert(
+      fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true, withNullPrototype: true }), (value) => {
+        fc.pre(!containsInvalidDate(value));
+        const frozen = frozenCopy(value);
+        assert.deepStrictEqual(frozen, copyValue(value));
+        everyNode(frozen, (node) => {
+          assert.ok(Object.isFrozen(node));
+          if (node instanceof Date) assert.throws(() => node.setFullYear(2000), TypeError);
+          if (node instanceof Map) assert.throws(() => node.delete('x'), TypeError);
+          if (node instanceof Set) assert.throws(() => node.add('x'), TypeError);
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -26,6 +26,11 @@ describe('usage/cache', () => {
     assert.equal(await getProduct('missing'), null);
     assert.equal(await getProduct('missing'), null);
     assert.deepEqual(repository.reads, ['p-1', 'missing']);
+    const product = (await getProduct('p-1'))!;
+    assert.throws(() => (product.priceCents = 0), TypeError, 'results are shared, so frozen');
+    const mine = structuredClone(product);
+    mine.priceCents = 0;
+    assert.equal((await getProduct('p-1'))!.priceCents, 4_900);
   });
 
   it('bw-cache-redis: shares cached products through the real Redis', async () => {

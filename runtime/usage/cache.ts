@@ -14,7 +14,10 @@ export interface ProductRepository {
   findById(id: string): Promise<Product | null>;
 }
 
-/** Cached in this process (a bounded in-memory LRU); a missing product is cached too, briefly. */
+/**
+ * Cached in this process (a bounded in-memory LRU); a missing product is cached too, briefly. Every
+ * caller gets the same deep-frozen product: to change one, change a copy (`structuredClone(product)`).
+ */
 export function productLookup(products: ProductRepository): CachedFunction<[id: string], Product | null> {
   // @snippet bw-cache Cache an async lookup: keys from all arguments, single-flight, negative caching
   const getProduct = cached(/*${1}*/(id: string) => products.findById(id)/*$*/, {
