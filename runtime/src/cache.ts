@@ -7,7 +7,7 @@
  */
 import { decodeValue, deepFreeze, encodeValue, frozenCopy } from './cache/codec.js';
 import { escapeGlob } from './cache/glob.js';
-import { EVERY_KEY_BODY, keyBody } from './cache/keys.js';
+import { EVERY_KEY_BODY, keyBody, pickedKeyBody } from './cache/keys.js';
 import { MemoryStore } from './cache/memory.js';
 import { pendingInvalidations } from './cache/pending-invalidations.js';
 import { logger } from './log.js';
@@ -98,7 +98,7 @@ interface Flight<R> {
 }
 
 const MISS = Symbol('miss');
-// Keys of recent single-primitive calls, per cached function: a hit then builds no key text, and looks the
+// Keys of recent calls identified by one primitive (the argument, or what the key option picked), per function: a hit then builds no key text, and looks the
 // store up with a string whose hash V8 has already computed. Cleared when full (O(1) amortised).
 const RECENT_KEYS = 1_024;
 
@@ -146,15 +146,16 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   const recentKeys = new Map<unknown, string>();
 
   function keyOf(args: A): string {
-    if (args.length !== 1 || pickKey !== undefined) return `${prefix}:${keyBody(args, pickKey)}`;
-    const arg = args[0];
-    if (!memoizable(arg)) return `${prefix}:${keyBody(args)}`;
-    let key = recentKeys.get(arg);
-    if (key === undefined) {
-      if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
-      recentKeys.set(arg, (key = `${prefix}:${keyBody(args)}`));
+    const part = pickKey !== undefined ? pickKey(...args) : args.length === 1 ? args[0] : undefined;
+    if ((pickKey !== undefined || args.length === 1) && memoizable(part)) {
+      let key = recentKeys.get(part);
+      if (key === undefined) {
+        if (recentKeys.size >= RECENT_KEYS) recentKeys.clear();
+        recentKeys.set(part, (key = `${prefix}:${keyBody([part])}`));
+      }
+      return key;
     }
-    return key;
+    return `${prefix}:${pickKey !== undefined ? pickedKeyBody(part) : keyBody(args)}`;
   }
 
   function readLocal(key: string): R | typeof MISS {

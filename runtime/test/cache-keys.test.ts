@@ -191,6 +191,8 @@ describe('cache: key injectivity', () => {
     assert.equal(loads.length, args.length, 'each argument loaded once');
     for (let i = 0; i < 3_000; i++) assert.equal(echo.keyFor(i), `memo:[${i}]`, 'past the remembered keys too');
     assert.equal(echo.keyFor(-0), 'memo:[-0]');
+    const picked = cached(async (x: unknown, _log?: unknown) => x, { prefix: 'memo', key: (x) => x });
+    for (const arg of [...args, undefined, new URL('https://example.com/')]) assert.equal(picked.keyFor(arg), echo.keyFor([arg]).replace(/^memo:\[(.*)\]$/, 'memo:$1'));
   });
 
   it('refuses what it cannot describe with a TypeError naming the type and the way out', () => {

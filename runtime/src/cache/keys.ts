@@ -32,9 +32,17 @@ export const cacheKey = Symbol.for('bulwark.cacheKey');
  * invisible to keys: keying a URL by its own properties made every URL one key).
  */
 export function keyBody<A extends unknown[]>(args: A, pickKey?: (...args: A) => unknown): string {
-  // Always an array, so every key body starts with "[" (or "#" once hashed): EVERY_KEY_BODY relies on it.
-  const material = pickKey ? keyMaterialOf([pickKey(...args)], 'the key option\'s result') : keyMaterialOf(trimTrailingUndefined(args), 'arguments');
-  // Long keys cost memory on every Redis node; a digest keeps them short and still exact.
+  return pickKey ? pickedKeyBody(pickKey(...args)) : digest(keyMaterialOf(trimTrailingUndefined(args), 'arguments'));
+}
+
+/** The key body of a call whose `key` option picked `picked`; the same as `keyBody([picked])` when that does not throw. */
+export function pickedKeyBody(picked: unknown): string {
+  return digest(keyMaterialOf([picked], 'the key option\'s result'));
+}
+
+// Always an array, so every key body starts with "[" (or "#" once hashed): EVERY_KEY_BODY relies on it.
+// Long keys cost memory on every Redis node; a digest keeps them short and still exact.
+function digest(material: string): string {
   return material.length > 200 ? `#${createHash('sha256').update(material).digest('base64url')}` : material;
 }
 
