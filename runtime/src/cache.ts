@@ -121,9 +121,11 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   const { prefix, store = new MemoryStore(), ttl = 60_000, key: pickKey, storeTimeout = 250, maxPendingInvalidations = 10_000 } = options ?? ({} as CachedOptions<A>);
   const negativeTtl = options?.negativeTtl ?? Math.min(ttl, 5_000);
   if (typeof prefix !== 'string' || prefix === '') throw new TypeError(`cached: prefix must be a non-empty string, got ${describe(prefix)}`);
-  requirePositive('ttl', ttl);
-  requirePositive('storeTimeout', storeTimeout);
-  if (!(Number.isFinite(negativeTtl) && negativeTtl >= 0)) throw new RangeError(`cached: negativeTtl must be a finite number >= 0, got ${describe(negativeTtl)}`);
+  requirePositive('ttl', ttl, MAX_TTL);
+  requirePositive('storeTimeout', storeTimeout, MAX_TIMER_MS);
+  if (!(typeof negativeTtl === 'number' && negativeTtl >= 0 && negativeTtl <= MAX_TTL)) {
+    throw new RangeError(`cached: negativeTtl must be a number of ms from 0 to ${MAX_TTL}, got ${describe(negativeTtl)}`);
+  }
   if (!(Number.isSafeInteger(maxPendingInvalidations) && maxPendingInvalidations >= 0)) {
     throw new RangeError(`cached: maxPendingInvalidations must be an integer >= 0, got ${describe(maxPendingInvalidations)}`);
   }
@@ -351,9 +353,14 @@ function withTimeout<T>(operation: Promise<T>, ms: number, name: string): Promis
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
 
-function requirePositive(name: string, value: unknown): void {
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new RangeError(`cached: ${name} must be a finite number of ms > 0, got ${describe(value)}`);
+// Redis takes an expiry as an integer: 1e300 would be sent as "1e+300" and every write would fail.
+const MAX_TTL = Number.MAX_SAFE_INTEGER;
+// setTimeout fires at once for a longer delay, which would time every store call out immediately.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function requirePositive(name: string, value: unknown, max: number): void {
+  if (!(typeof value === 'number' && value > 0 && value <= max)) {
+    throw new RangeError(`cached: ${name} must be a number of ms > 0 and at most ${max}, got ${describe(value)}`);
   }
 }
 

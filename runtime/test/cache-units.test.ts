@@ -67,6 +67,15 @@ describe('cache: MemoryStore bounds', () => {
     assert.equal(loads, 1);
   });
 
+  it('refuses a ttl that is not a lifetime: NaN would never expire', async () => {
+    const store = new MemoryStore();
+    for (const ttl of [0, -1, Number.NaN, Infinity, 1e300]) {
+      assert.throws(() => store.put('k', 1, ttl), /MemoryStore: ttl must be a number of ms > 0 and at most 2\^53-1/);
+      await assert.rejects(store.set('k', '1', ttl), RangeError);
+    }
+    assert.equal(store.size, 0);
+  });
+
   it('rejects an invalid maxEntries with a clear RangeError', () => {
     for (const maxEntries of [0, -1, 1.5, Number.NaN, Infinity]) {
       assert.throws(() => new MemoryStore({ maxEntries }), /MemoryStore: maxEntries must be a positive integer, got/);
@@ -237,10 +246,13 @@ describe('cache: options and globs', () => {
     const load = async () => 1;
     assert.throws(() => cached(load, {} as never), /prefix must be a non-empty string, got undefined/);
     assert.throws(() => cached(load, { prefix: '' }), /prefix must be a non-empty string, got ""/);
-    assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a finite number of ms > 0, got 0/);
-    assert.throws(() => cached(load, { prefix: 'p', ttl: Infinity }), /ttl must be a finite number of ms > 0, got Infinity/);
-    assert.throws(() => cached(load, { prefix: 'p', negativeTtl: -1 }), /negativeTtl must be a finite number >= 0, got -1/);
+    assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a number of ms > 0 and at most 9007199254740991, got 0/);
+    for (const ttl of [-1, Number.NaN, Infinity, 1e300, '60000' as never]) assert.throws(() => cached(load, { prefix: 'p', ttl }), /cached: ttl must be a number of ms > 0/);
+    for (const negativeTtl of [-1, Number.NaN, Infinity, 1e300]) assert.throws(() => cached(load, { prefix: 'p', negativeTtl }), /negativeTtl must be a number of ms from 0 to 9007199254740991, got/);
     assert.throws(() => cached(load, { prefix: 'p', storeTimeout: Number.NaN }), /storeTimeout must be/);
+    // Past 2^31-1 ms setTimeout fires at once: every store call would time out immediately.
+    assert.throws(() => cached(load, { prefix: 'p', storeTimeout: 3e9 }), /storeTimeout must be a number of ms > 0 and at most 2147483647, got 3000000000/);
+    assert.doesNotThrow(() => cached(load, { prefix: 'p', ttl: 0.5, negativeTtl: 0, storeTimeout: 2 ** 31 - 1 }));
     assert.throws(() => cached('nope' as never, { prefix: 'p' }), /load must be a function, got "nope"/);
   });
 
