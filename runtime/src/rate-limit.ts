@@ -157,6 +157,10 @@ export class TokenBucketLimiter implements RateLimiter {
     this.maxKeys = maxKeys;
     this.clock = clock;
     this.policy = { limit: capacity, windowMs: (capacity / refillPerSecond) * 1000 };
+    // e.g. capacity 1e308 at 1e-10/s: headers would say "Infinity" and idle buckets would never be swept.
+    if (!Number.isFinite(this.policy.windowMs)) {
+      throw new RangeError(`capacity / refillPerSecond must be a finite number of seconds, got ${capacity} / ${refillPerSecond}`);
+    }
     // A sweep visits every bucket once; one per refill period (a bucket idle that long is full) keeps the work per call small.
     this.sweepIntervalMs = Math.max(this.policy.windowMs, MIN_SWEEP_INTERVAL_MS);
   }

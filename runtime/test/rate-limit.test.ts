@@ -70,6 +70,7 @@ describe('rate-limit: token bucket', () => {
     assert.throws(() => new TokenBucketLimiter({ capacity: 0, refillPerSecond: 1 }), /capacity must be a finite number > 0, got 0/);
     assert.throws(() => new TokenBucketLimiter({ capacity: 1, refillPerSecond: Number.NaN }), /refillPerSecond must be/);
     assert.throws(() => new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 0 }), /maxKeys must be an integer >= 1/);
+    assert.throws(() => new TokenBucketLimiter({ capacity: 1e308, refillPerSecond: 1e-10 }), /capacity \/ refillPerSecond must be a finite number of seconds, got 1e\+308 \/ 1e-10/);
     const limiter = new TokenBucketLimiter({ capacity: 3, refillPerSecond: 1 });
     assert.throws(() => limiter.take('k', 4), /cost 4 exceeds the bucket capacity 3: it could never be admitted/);
     assert.throws(() => limiter.take('k', 0), /cost must be a finite number > 0, got 0/);
