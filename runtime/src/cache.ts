@@ -59,7 +59,11 @@ export interface CachedOptions<A extends unknown[]> {
   ttl?: number;
   /** Lifetime of a cached `null`/`undefined` ("not found"), ms; 0 disables negative caching. Default min(ttl, 5_000). */
   negativeTtl?: number;
-  /** Picks what identifies a call when not every argument should (or can) be part of the key. Default: all arguments. */
+  /**
+   * Picks what identifies a call when not every argument should (or can) be part of the key. Default: all
+   * arguments, keyed by value (see cache/keys): a class instance needs a `toJSON()` or `[cacheKey]()`
+   * method, else the call rejects with a TypeError naming its class.
+   */
   key?: (...args: A) => unknown;
   /** A store call slower than this, ms, counts as failed: the loader runs instead. Default 250. */
   storeTimeout?: number;
@@ -98,8 +102,9 @@ interface Flight<R> {
 }
 
 const MISS = Symbol('miss');
-// Keys of recent calls identified by one primitive (the argument, or what the key option picked), per function: a hit then builds no key text, and looks the
-// store up with a string whose hash V8 has already computed. Cleared when full (O(1) amortised).
+// Keys of recent calls identified by one primitive (the argument, or what the key option picked), per
+// function: a hit then builds no key text, and looks the store up with a string whose hash V8 has
+// already computed. Cleared when full (O(1) amortised).
 const RECENT_KEYS = 1_024;
 
 /**
