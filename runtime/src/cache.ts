@@ -126,6 +126,8 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   const { prefix, store = new MemoryStore(), ttl = 60_000, key: pickKey, storeTimeout = 250, maxPendingInvalidations = 10_000 } = options ?? ({} as CachedOptions<A>);
   const negativeTtl = options?.negativeTtl ?? Math.min(ttl, 5_000);
   if (typeof prefix !== 'string' || prefix === '') throw new TypeError(`cached: prefix must be a non-empty string, got ${describe(prefix)}`);
+  // Redis clients send keys as UTF-8, where every lone surrogate becomes U+FFFD: two such prefixes would share keys.
+  if (/\p{Cs}/u.test(prefix)) throw new TypeError(`cached: prefix must be well-formed Unicode (it has a lone surrogate), got ${describe(prefix)}`);
   requirePositive('ttl', ttl, MAX_TTL);
   requirePositive('storeTimeout', storeTimeout, MAX_TIMER_MS);
   if (!(typeof negativeTtl === 'number' && negativeTtl >= 0 && negativeTtl <= MAX_TTL)) {

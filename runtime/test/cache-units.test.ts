@@ -246,6 +246,8 @@ describe('cache: options and globs', () => {
     const load = async () => 1;
     assert.throws(() => cached(load, {} as never), /prefix must be a non-empty string, got undefined/);
     assert.throws(() => cached(load, { prefix: '' }), /prefix must be a non-empty string, got ""/);
+    assert.throws(() => cached(load, { prefix: 'user:\uD800' }), /prefix must be well-formed Unicode \(it has a lone surrogate\), got "user:\\ud800"/);
+    assert.doesNotThrow(() => cached(load, { prefix: 'user:\u{1F600}:é' }));
     assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a number of ms > 0 and at most 9007199254740991, got 0/);
     for (const ttl of [-1, Number.NaN, Infinity, 1e300, '60000' as never]) assert.throws(() => cached(load, { prefix: 'p', ttl }), /cached: ttl must be a number of ms > 0/);
     for (const negativeTtl of [-1, Number.NaN, Infinity, 1e300]) assert.throws(() => cached(load, { prefix: 'p', negativeTtl }), /negativeTtl must be a number of ms from 0 to 9007199254740991, got/);
