@@ -147,7 +147,7 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   const pending = pendingInvalidations({
     prefix,
     maxKeys: maxPendingInvalidations,
-    deleteKey: (key) => withTimeout(store.delete(key), storeTimeout, 'delete'),
+    deleteKey: (key) => withTimeout(() => store.delete(key), storeTimeout, 'delete'),
     deleteAll: (signal) => store.deleteMatching(everyKey, signal),
   });
   const health = storeHealth(prefix, () => pending.storeAnswered());
@@ -168,7 +168,13 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   }
 
   function readLocal(key: string): R | typeof MISS {
-    const entry = local!.peek(key);
+    let entry: LocalEntry | undefined;
+    try {
+      entry = local!.peek(key);
+    } catch (error) {
+      health.failed('peek', error);
+      return MISS;
+    }
     if (entry === undefined) return MISS;
     return entry.encoded ? decodeOrMiss(entry.value as string) : (entry.value as R);
   }
@@ -176,7 +182,7 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   async function readRemote(key: string): Promise<R | typeof MISS> {
     let text: string | undefined;
     try {
-      text = await withTimeout(store.get(key), storeTimeout, 'get');
+      text = await withTimeout(() => store.get(key), storeTimeout, 'get');
       health.succeeded();
     } catch (error) {
       health.failed('get', error);
@@ -207,7 +213,14 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
   function write(key: string, value: R, flight: Flight<R>): Promise<void> | undefined {
     const lifetime = value === null || value === undefined ? negativeTtl : ttl;
     if (flight.invalidated || lifetime === 0 || pending.holds(key)) return undefined;
-    if (local) return void local.put(key, value, lifetime);
+    if (local) {
+      try {
+        local.put(key, value, lifetime);
+      } catch (error) {
+        health.failed('put', error);
+      }
+      return undefined;
+    }
     let text: string;
     try {
       text = encodeValue(value);
@@ -215,7 +228,7 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
       logger.warn({ prefix, err: error }, 'cache: value cannot be cached; returned uncached');
       return undefined;
     }
-    return withTimeout(store.set(key, text, lifetime), storeTimeout, 'set').then(
+    return withTimeout(() => store.set(key, text, lifetime), storeTimeout, 'set').then(
       () => health.succeeded(),
       (error: unknown) => health.failed('set', error),
     );
@@ -285,7 +298,7 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
       const key = keyOf(args);
       markInvalidated((flight) => flight.key === key);
       try {
-        await withTimeout(store.delete(key), storeTimeout, 'delete');
+        await withTimeout(() => store.delete(key), storeTimeout, 'delete');
       } catch (error) {
         health.failed('delete', error);
         return pending.add(key, error);
@@ -350,8 +363,17 @@ function storeHealth(prefix: string, onAnswer: () => void) {
   };
 }
 
-/** Rejects when `operation` takes longer than `ms`: a hung store must cost a call no more than that. */
-function withTimeout<T>(operation: Promise<T>, ms: number, name: string): Promise<T> {
+/**
+ * Rejects when the operation `start` begins takes longer than `ms`: a hung store must cost a call no more
+ * than that. A store method that throws instead of rejecting (or returns no promise) is handled alike.
+ */
+function withTimeout<T>(start: () => PromiseLike<T> | T, ms: number, name: string): Promise<T> {
+  let operation: Promise<T>;
+  try {
+    operation = Promise.resolve(start());
+  } catch (error) {
+    return Promise.reject(error);
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`cache: store ${name} took longer than ${ms} ms`)), ms);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MemoryStore, cached } from '../src/cache.js';
+import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
 import { copyValue, decodeValue, encodeValue, frozenCopy } from '../src/cache/codec.js';
 import { globToRegExp } from '../src/cache/glob.js';
 import { captureLogs } from './fixtures/logs.js';
@@ -238,6 +238,46 @@ describe('cache: keys', () => {
     assert.equal(await withLogger.invalidateAll(), 1, 'picked keys are still under the prefix pattern');
     await withLogger(7, console.log);
     assert.equal(loads, 2);
+  });
+});
+
+describe('cache: stores that throw instead of rejecting', () => {
+  const broken = () => {
+    throw new Error('store bug');
+  };
+
+  it('a CacheStore whose methods throw synchronously still never fails a call', async () => {
+    const store: CacheStore = { get: broken, set: broken, delete: broken, deleteMatching: broken };
+    const logs = captureLogs();
+    try {
+      let loads = 0;
+      const lookup = cached(async (id: string) => (loads++, id), { prefix: 'throwing', store });
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(loads, 2);
+      await lookup.invalidate('a');
+      assert.equal(await lookup.invalidateAll(), 0);
+      assert.equal(await lookup('a'), 'a', 'served by the loader while the invalidations wait');
+    } finally {
+      logs.restore();
+    }
+    assert.ok(logs.lines.some((line) => line.msg === 'cache: store unavailable, calling the loader instead'));
+  });
+
+  it('a LocalCacheStore whose peek or put throws still never fails a call', async () => {
+    const memory = new MemoryStore();
+    const failing = Object.assign(Object.create(memory) as MemoryStore, { peek: broken, put: broken });
+    const logs = captureLogs();
+    try {
+      let loads = 0;
+      const lookup = cached(async (id: string) => (loads++, id), { prefix: 'local-throwing', store: failing });
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(loads, 2);
+    } finally {
+      logs.restore();
+    }
+    assert.ok(logs.lines.some((line) => line.msg === 'cache: store unavailable, calling the loader instead'));
   });
 });
 
