@@ -51,6 +51,18 @@ describe('cache: MemoryStore bounds', () => {
     );
   });
 
+  it('expires entries during a chain of awaited hits, where no timer can fire', async () => {
+    let loads = 0;
+    const lookup = cached(async (id: string) => (loads++, id), { prefix: 'expiring', ttl: 5 });
+    await lookup('a');
+    // Microtasks only: the loop never lets a timer run, so the clock must be read without one. Past the
+    // TTL, a few hundred more hits: enough reads for any count-based refresh, however slow the machine.
+    const started = performance.now();
+    while (performance.now() - started < 20) await lookup('a');
+    for (let i = 0; i < 300; i++) await lookup('a');
+    assert.ok(loads >= 2, `the 5 ms entry was reloaded (${loads} loads)`);
+  });
+
   it('stays bounded under many distinct keys, as the default store of cached() does', async () => {
     const store = new MemoryStore({ maxEntries: 100 });
     const lookup = cached(async (id: number) => id, { prefix: 'bounded', store });
