@@ -109,7 +109,8 @@ const RECENT_KEYS = 1_024;
 
 /**
  * Wraps `load` in a read-through cache. Concurrent calls with the same key share one store read
- * and one `load` call (single-flight); a rejected load is shared by those callers and not cached.
+ * and one `load` call (single-flight); a rejected load is shared by those callers (one error object,
+ * not frozen: error handlers annotate errors) and not cached.
  * A failing or slow store never fails the call: it is logged and `load` answers instead.
  *
  * Results are deep-frozen and shared, on every store: the caller whose call loaded a value, the calls

@@ -224,6 +224,10 @@ for (const target of cacheTargets) {
         const [loader, joiner, other] = await callers;
         assert.throws(() => delete (joiner as { passwordHash?: string }).passwordHash, TypeError);
         for (const user of [loader, joiner, other, await lookup('u1')]) assert.equal(user.passwordHash, 'x');
+        // Concurrent hits (on Redis, calls that joined one GET) share a frozen value too.
+        const [hit, joinedHit] = await Promise.all([lookup('u1'), lookup('u1')]);
+        assert.throws(() => delete (hit as { passwordHash?: string }).passwordHash, TypeError);
+        assert.equal(joinedHit.passwordHash, 'x');
       });
 
       it('a value that cannot be copied is neither cached nor shared: each joiner loads its own', async () => {
