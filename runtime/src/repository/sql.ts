@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_LIMIT,
   InvalidQueryError,
   RecordNotFoundError,
+  assertStorable,
   UniqueViolationError,
   resolveListOptions,
   resolvePatch,
@@ -101,6 +102,7 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
 
   /** Runs a statement, turning unique violations and bad values into typed errors. Use it in subclasses too. */
   protected async run(text: string, params: unknown[]): Promise<T[]> {
+    assertStorable(params, this.entity);
     try {
       const { rows } = await this.db.query(text, params);
       return rows as T[];
@@ -116,7 +118,8 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
     }
     // Class 22 (data exception): a value that does not fit its column, e.g. 'abc' for a uuid id.
     if (typeof code === 'string' && code.startsWith('22')) {
-      return new InvalidQueryError(`${this.entity}: a value does not fit its column (SQLSTATE ${code})`, { cause: error });
+      // The database's message quotes the value and names types; it stays in `cause`, for the logs.
+      return new InvalidQueryError(`${this.entity}: a value does not fit its column`, { cause: error });
     }
     return error;
   }
