@@ -59,6 +59,11 @@ describe('usage/errors', () => {
         const unrouted = await fetch(`${running.baseUrl}/nowhere`);
         assert.equal(unrouted.status, 404);
         assert.equal(((await unrouted.json()) as Record<string, unknown>).code, 'NOT_FOUND');
+        // Malformed percent-encoding is the client's error: a JSON 400 with a request id (Hono looks the raw "%ZZ" up: 404).
+        const malformed = await fetch(`${running.baseUrl}/orders/%ZZ`);
+        const malformedBody = await malformed.json() as Record<string, unknown>;
+        assert.equal(malformed.status, name === 'hono' ? 404 : 400);
+        assert.equal(typeof malformedBody.requestId, 'string');
       } finally {
         await running.close();
       }

@@ -46,9 +46,9 @@ export function honoApp(orders: ReadonlyMap<string, Order>): Hono {
 }
 
 export function fastifyApp(orders: ReadonlyMap<string, Order>): FastifyInstance {
-  const app = Fastify();
   const { errorHandler, notFoundHandler } = fastifyErrors;
-  // @snippet bw-errors-fastify JSON error responses for Fastify 5 (before routes)
+  // @snippet bw-errors-fastify JSON error responses for Fastify 5 (before routes; frameworkErrors covers malformed URLs)
+  const app = Fastify({ frameworkErrors: errorHandler() });
   app.setErrorHandler(errorHandler());
   app.setNotFoundHandler(notFoundHandler());
   // @end
