@@ -155,6 +155,14 @@ describe('repository', () => {
             assert.ok(!/SQLSTATE|integer|syntax|out of range/i.test(error.message), `the database's message stays in cause: ${error.message}`);
           }
           await assert.rejects(counters.create({ id: 1, n: 2n ** 70n }), InvalidQueryError);
+          // A forged cursor putting another JSON type where the sort column holds timestamps.
+          const accounts = accountRepository(db);
+          await accounts.create(account('a'));
+          for (const k of [1e300, 12, true, { $bigint: '99999999999999999999' }, 'not a date']) {
+            const forged = Buffer.from(JSON.stringify({ v: 1, o: 'createdAt', d: 'asc', k, i: 'a' })).toString('base64url');
+            const error = await accounts.list({ orderBy: 'createdAt', after: forged }).then(() => undefined, (e: unknown) => e);
+            assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
+          }
         });
 
         it('works inside the caller\'s transaction', async () => {
