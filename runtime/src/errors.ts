@@ -196,7 +196,9 @@ export function toAppError(error: unknown): AppError | undefined {
   if (typeof expose !== 'boolean' || typeof httpStatus !== 'number' || !Number.isInteger(httpStatus) || httpStatus < 400 || httpStatus > 599) return undefined;
   // Foreign messages are not sent: body-parser's SyntaxError message quotes JSON.parse internals.
   if (type === 'entity.parse.failed') return errorForStatus(httpStatus, 'Malformed JSON body', { cause: error });
-  if (expose && httpStatus < 500 && typeof code === 'string' && CLIENT_CODE.test(code) && typeof message === 'string' && message) {
+  // body-parser's errors (they all have a `type`) may carry a library's code and message, e.g. zlib's
+  // Z_DATA_ERROR "incorrect header check" for a bad gzip body: status only.
+  if (expose && httpStatus < 500 && type === undefined && typeof code === 'string' && CLIENT_CODE.test(code) && typeof message === 'string' && message) {
     return new AppError(code, message.slice(0, MAX_MESSAGE_LENGTH), { status: httpStatus, cause: error });
   }
   return errorForStatus(httpStatus, undefined, { cause: error });
