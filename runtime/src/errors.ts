@@ -174,32 +174,32 @@ export function errorForStatus(status: number, message = genericMessage(status),
   return new AppError(code ?? (status >= 500 ? 'INTERNAL' : 'CLIENT_ERROR'), message, { ...options, status });
 }
 
-// An error from another pattern or library that names its own client-facing code (the repository's
-// INVALID_CURSOR) wrote its message for the client; anything else gets the status's generic message.
+// An error that sets `exposeMessage: true` wrote its `code` and message for the client (the repository's
+// INVALID_CURSOR). `expose` alone does not say so: http-errors sets it on any 4xx it wraps, and
+// body-parser wraps zlib's errors ("Z_DATA_ERROR: incorrect header check") that way.
 const CLIENT_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
 const MAX_MESSAGE_LENGTH = 300;
 
 /**
  * Recognises the errors whose status can be trusted: AppError, and the http-errors convention (an
  * `expose` boolean next to `status`) used by Express's body-parser, Koa, @fastify/sensible and the
- * repository pattern's input errors (`InvalidCursorError`, `InvalidQueryError`: 400). Other patterns are
- * recognised by this shape, not imported, so each file can be copied alone.
+ * repository pattern's input errors (`InvalidCursorError`, `InvalidQueryError`: 400, which also set
+ * `exposeMessage` to have their code and message sent). Other patterns are recognised by this shape, not
+ * imported, so each file can be copied alone.
  * Anything else is a 500, even with a `status` field: an upstream HTTP client's error may carry the
  * upstream's 404, which is not this request's 404.
  */
 export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error === null || typeof error !== 'object') return undefined;
-  const { status, statusCode, expose, type, code, message } = error as {
-    status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; code?: unknown; message?: unknown;
+  const { status, statusCode, expose, type, code, message, exposeMessage } = error as {
+    status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; code?: unknown; message?: unknown; exposeMessage?: unknown;
   };
   const httpStatus = typeof status === 'number' ? status : statusCode;
   if (typeof expose !== 'boolean' || typeof httpStatus !== 'number' || !Number.isInteger(httpStatus) || httpStatus < 400 || httpStatus > 599) return undefined;
   // Foreign messages are not sent: body-parser's SyntaxError message quotes JSON.parse internals.
   if (type === 'entity.parse.failed') return errorForStatus(httpStatus, 'Malformed JSON body', { cause: error });
-  // body-parser's errors (they all have a `type`) may carry a library's code and message, e.g. zlib's
-  // Z_DATA_ERROR "incorrect header check" for a bad gzip body: status only.
-  if (expose && httpStatus < 500 && type === undefined && typeof code === 'string' && CLIENT_CODE.test(code) && typeof message === 'string' && message) {
+  if (expose && exposeMessage === true && httpStatus < 500 && typeof code === 'string' && CLIENT_CODE.test(code) && typeof message === 'string' && message) {
     return new AppError(code, message.slice(0, MAX_MESSAGE_LENGTH), { status: httpStatus, cause: error });
   }
   return errorForStatus(httpStatus, undefined, { cause: error });

@@ -57,8 +57,9 @@ export interface Repository<T, Id, New = T> {
  *
  * The input errors ({@link InvalidCursorError}, {@link InvalidQueryError}) also carry `status: 400` and
  * `expose: true`, the http-errors convention: the errors pattern (and Fastify's or Koa's default handler)
- * answers them with a 400 without importing this file. Their messages are written for the client: they
- * name fields and limits, never a stored value or the database's own message.
+ * answers them with a 400 without importing this file. Their messages are written for the client (they
+ * name fields and limits, never a stored value or the database's own message), which `exposeMessage`
+ * tells the errors pattern: it then sends their code and message.
  */
 export abstract class RepositoryError extends Error {
   abstract readonly code: 'NOT_FOUND' | 'UNIQUE_VIOLATION' | 'INVALID_CURSOR' | 'INVALID_QUERY';
@@ -96,6 +97,7 @@ export class InvalidCursorError extends RepositoryError {
   readonly code = 'INVALID_CURSOR';
   readonly status = 400;
   readonly expose = true;
+  readonly exposeMessage = true;
   constructor(reason: string) {
     super(`Invalid cursor: ${reason}`);
     this.name = 'InvalidCursorError';
@@ -110,6 +112,7 @@ export class InvalidQueryError extends RepositoryError {
   readonly code = 'INVALID_QUERY';
   readonly status = 400;
   readonly expose = true;
+  readonly exposeMessage = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InvalidQueryError';

@@ -172,7 +172,7 @@ describe('errors (core): repository input errors', () => {
       assert.deepEqual(errorResponse(cursorError, request).body, { code: 'INVALID_CURSOR', message: 'Invalid cursor: not base64url', requestId: 'r' });
       assert.equal(errorResponse(new InvalidQueryError('x'.repeat(1000)), request).body.message.length, 300, 'long messages are cut');
       // body-parser's wrapped zlib error: exposed, but its code and message are the library's.
-      const gzip = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', status: 400, expose: true, type: 'encoding.failed' });
+      const gzip = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', errno: -3, status: 400, statusCode: 400, expose: true });
       assert.deepEqual(errorResponse(gzip, request).body, { code: 'BAD_REQUEST', message: 'Bad request', requestId: 'r' });
       // A foreign error with a code but no `expose` stays a 500.
       const system = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED', status: 400 });

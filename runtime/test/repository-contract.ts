@@ -246,7 +246,8 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       const cursor = await expectRejects(repo.list({ after: '!!!' }), InvalidCursorError);
       const query = await expectRejects(repo.list({ limit: 0 }), InvalidQueryError);
       for (const error of [cursor, query]) {
-        assert.deepEqual({ status: (error as { status?: unknown }).status, expose: (error as { expose?: unknown }).expose }, { status: 400, expose: true });
+        const { status, expose, exposeMessage } = error as { status?: unknown; expose?: unknown; exposeMessage?: unknown };
+        assert.deepEqual({ status, expose, exposeMessage }, { status: 400, expose: true, exposeMessage: true });
       }
     });
 
