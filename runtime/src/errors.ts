@@ -205,6 +205,26 @@ export function toAppError(error: unknown): AppError | undefined {
   return errorForStatus(httpStatus, undefined, { cause: error });
 }
 
+const RAW_STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/**
+ * The raw HTTP/1.1 response, in the standard JSON shape with a fresh request id, for a request the
+ * server's HTTP parser refused (Node's `clientError` event: a CR/LF or NUL in a header, headers over
+ * 16 KiB, a malformed request line). Such requests never reach the framework, and Node's own answer has
+ * an empty body. `undefined` when nothing should be written (the client reset the connection).
+ */
+export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAULT_REQUEST_ID_HEADER): string | undefined {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  if (code === 'ECONNRESET') return undefined;
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const requestId = randomUUID();
+  const response = errorResponse(errorForStatus(status, undefined, { cause: error }), { method: '-', url: '-', requestId });
+  const text = JSON.stringify(response.body);
+  return `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n`
+    + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${new TextEncoder().encode(text).length}\r\n`
+    + `${requestIdHeader}: ${requestId}\r\n\r\n${text}`;
+}
+
 /** The request id for an error body: the log context's, else the response header's, else a fresh one. */
 export function errorRequestId(headerValue: unknown): { requestId: string; generated: boolean } {
   const fromContext = currentLogContext().requestId;

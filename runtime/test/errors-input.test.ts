@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 import express from 'express';
 import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
@@ -42,6 +43,7 @@ const frameworks: Record<string, () => Promise<Running>> = {
     app.use(expressErrors.notFoundHandler());
     app.use(expressErrors.errorHandler());
     const server = app.listen(0, '127.0.0.1');
+    server.on('clientError', expressErrors.clientErrorHandler());
     return { baseUrl: await listen(server), close: () => close(server) };
   },
   async hono() {
@@ -63,7 +65,7 @@ const frameworks: Record<string, () => Promise<Running>> = {
   },
   async fastify() {
     const handler = fastifyErrors.errorHandler();
-    const app = Fastify({ logger: false, frameworkErrors: handler });
+    const app = Fastify({ logger: false, frameworkErrors: handler, clientErrorHandler: fastifyErrors.clientErrorHandler() });
     await app.register(fastifyObservability);
     app.setErrorHandler(handler);
     app.setNotFoundHandler(fastifyErrors.notFoundHandler());
@@ -127,6 +129,45 @@ for (const [name, start] of Object.entries(frameworks)) {
       for (const text of ['{"a": 1,}', '{', 'nul\u0000l', '"\\ud800"x']) {
         const { status, body } = await call(running.baseUrl, '/json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
         assert.deepEqual({ status, code: body.code, message: body.message }, { status: 400, code: 'BAD_REQUEST', message: 'Malformed JSON body' }, text);
+      }
+    });
+  });
+}
+
+/** Writes bytes as they are (fetch refuses a CR in a header) and returns everything the server sent. */
+function rawExchange(baseUrl: string, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(baseUrl).port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.write(request);
+  });
+}
+
+for (const name of ['express', 'fastify']) {
+  describe(`errors/${name}: requests the HTTP parser refuses`, function () {
+    this.timeout(30_000);
+    it('clientErrorHandler answers them in the standard JSON shape with a request id', async () => {
+      const logs = captureLogs();
+      const running = await frameworks[name]!();
+      try {
+        const cases: Array<[string, number]> = [
+          ['GET /items/1 HTTP/1.1\r\nHost: x\r\nX-Evil: a\rb\r\n\r\n', 400],
+          [`GET /items/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+        ];
+        for (const [request, status] of cases) {
+          const raw = await rawExchange(running.baseUrl, request);
+          assert.match(raw, new RegExp(`^HTTP/1.1 ${status} `), raw);
+          const requestId = /\r\nX-Request-ID: ([0-9a-f-]{36})\r\n/.exec(raw)?.[1];
+          const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
+          assert.equal(body.requestId, requestId);
+          assert.equal(typeof body.code, 'string');
+        }
+      } finally {
+        await running.close();
+        logs.restore();
       }
     });
   });

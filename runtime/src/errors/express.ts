@@ -5,11 +5,11 @@
  * Patterns used: errors
  * Packages used: @types/express (dev)
  */
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
   DEFAULT_REQUEST_ID_HEADER,
+  clientErrorResponseText,
   errorForStatus,
   errorRequestId,
   errorResponse,
@@ -52,25 +52,14 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
  * `server.on('clientError', clientErrorHandler())` on the Node server (`const server = app.listen(...)`).
  * Requests Node's HTTP parser refuses (a CR/LF or NUL in a header, headers over 16 KiB, a malformed
  * request line) never reach Express, and Node answers them with an empty body; this answers in the same
- * JSON shape, with a fresh request id, then closes the connection as Node would.
+ * JSON shape, with a request id, then closes the connection as Node would.
  */
-export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error & { code?: string }, socket: Duplex) => void {
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
   return (error, socket) => {
     try {
-      if (error.code === 'ECONNRESET' || !socket.writable) {
-        socket.destroy();
-        return;
-      }
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      const requestId = errorRequestId(undefined).requestId;
-      const response = errorResponse(errorForStatus(status, undefined, { cause: error }), { method: '-', url: '-', requestId });
-      const text = JSON.stringify(response.body);
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\nConnection: close\r\n`
-          + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`
-          + `${header}: ${requestId}\r\n\r\n${text}`,
-      );
+      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
+      if (text === undefined) socket.destroy();
+      else socket.end(text);
     } catch {
       socket.destroy();
     }

@@ -5,10 +5,12 @@
  * Patterns used: errors
  * Packages used: fastify
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
   DEFAULT_REQUEST_ID_HEADER,
+  clientErrorResponseText,
   errorForStatus,
   errorRequestId,
   errorResponse,
@@ -49,6 +51,23 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
         reply.raw.destroy();
         return undefined;
       }
+    }
+  };
+}
+
+/**
+ * `Fastify({ clientErrorHandler: clientErrorHandler() })`: requests Node's HTTP parser refuses (a CR/LF or
+ * NUL in a header, headers over 16 KiB) never reach the error handler; this answers them in the same JSON
+ * shape with a request id, instead of Fastify's `{"error":"Bad Request","message":"Client Error"}`.
+ */
+export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
+  return (error, socket) => {
+    try {
+      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
+      if (text === undefined) socket.destroy();
+      else socket.end(text);
+    } catch {
+      socket.destroy();
     }
   };
 }
