@@ -10,6 +10,7 @@
 //   retry       — that notification is an outbound HTTP call through fetchWithRetry
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type Router } from 'express';
 import { Redis } from 'ioredis';
@@ -142,7 +143,7 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
   app.disable('x-powered-by');
   app.use(requestObservability());
   app.use(rateLimit({ limiter }));
-  app.use(express.json({ limit: '16kb' }));
+  app.use(express.json({ limit: '16kb', verify: rejectInvalidUtf8 }));
   app.use(requestScope(container));
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.use(userRoutes());
@@ -172,6 +173,14 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       return outcome;
     },
   };
+}
+
+// body-parser decodes invalid UTF-8 to U+FFFD, so a user would be stored with other characters than were
+// sent. The status and flags follow the http-errors convention the errors pattern recognises.
+function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) {
+    throw Object.assign(new Error('The request body is not valid UTF-8'), { status: 400, code: 'MALFORMED_BODY', exposeMessage: true });
+  }
 }
 
 function buildContainer(options: ExampleOptions): Container {

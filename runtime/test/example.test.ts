@@ -154,6 +154,10 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       assert.equal(response.status, 400, id);
       assert.equal(((await response.json()) as { requestId?: unknown }).requestId, response.headers.get('x-request-id'));
     }
+    const invalidUtf8 = await fetch(`${running.url}/users`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"email":"\xff\xfe@example.com","name":"B"}', 'latin1'),
+    });
+    assert.deepEqual([invalidUtf8.status, ((await invalidUtf8.json()) as { code: string }).code], [400, 'MALFORMED_BODY'], 'invalid UTF-8 was stored as U+FFFD');
     const cursor = await fetch(`${running.url}/users?after=!!!`);
     assert.deepEqual([cursor.status, ((await cursor.json()) as { code: string }).code], [400, 'INVALID_CURSOR']);
     assert.ok(!logs.lines.some((line) => line.level === 50 && line.msg === 'unhandled error' && !/s3cr3t/.test(JSON.stringify(line))), 'no client input was logged as an unhandled error');
