@@ -337,6 +337,7 @@ function isError(value: unknown): value is Error {
   try {
     return value instanceof Error;
   } catch {
+    // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
     return false;
   }
 }
@@ -348,6 +349,7 @@ export function describeThrown(value: unknown): string {
     if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return `${typeof value}: ${String(value)}`.slice(0, 500);
     return Object.prototype.toString.call(value);
   } catch {
+    // The value's own getters or traps threw; saying so is all a log can do with it.
     return `an uninspectable ${typeof value}`;
   }
 }

@@ -61,6 +61,7 @@ export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: E
       if (text === undefined) socket.destroy();
       else socket.end(text);
     } catch {
+      // The socket is already broken (the client went away); closing it is the whole answer left.
       socket.destroy();
     }
   };
@@ -92,6 +93,7 @@ function sendFallback(req: Request, res: Response, requestId: string): void {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(req.method === 'HEAD' ? undefined : fallbackErrorBody(requestId || 'unknown'));
   } catch {
+    // Headers went out or the socket is gone; a closed connection tells the client the response is incomplete.
     res.destroy();
   }
 }

@@ -45,9 +45,11 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
       const response = errorResponse(error, { method: request.method, url: request.url, requestId }, fromFastifyError);
       return reply.status(response.status).headers(response.headers).type('application/json; charset=utf-8').send(JSON.stringify(response.body));
     } catch {
+      // errorResponse() never throws and has logged the error: only the reply itself failed here.
       try {
         return reply.status(500).type('application/json; charset=utf-8').send(fallbackErrorBody(requestId || 'unknown'));
       } catch {
+        // Not even the fallback could be sent; a closed connection tells the client the response is incomplete.
         reply.raw.destroy();
         return undefined;
       }
@@ -67,6 +69,7 @@ export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: E
       if (text === undefined) socket.destroy();
       else socket.end(text);
     } catch {
+      // The socket is already broken (the client went away); closing it is the whole answer left.
       socket.destroy();
     }
   };

@@ -157,6 +157,7 @@ function isError(value: unknown): value is Error {
   try {
     return value instanceof Error;
   } catch {
+    // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
     return false;
   }
 }
