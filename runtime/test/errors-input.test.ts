@@ -61,6 +61,7 @@ const frameworks: Record<string, () => Promise<Running>> = {
     app.onError(honoErrors.errorHandler());
     app.notFound(honoErrors.notFoundHandler());
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    server.on('clientError', honoErrors.clientErrorHandler());
     return { baseUrl: await listen(server), close: () => close(server) };
   },
   async fastify() {
@@ -146,7 +147,7 @@ function rawExchange(baseUrl: string, request: string): Promise<string> {
   });
 }
 
-for (const name of ['express', 'fastify']) {
+for (const name of ['express', 'fastify', 'hono']) {
   describe(`errors/${name}: requests the HTTP parser refuses`, function () {
     this.timeout(30_000);
     it('clientErrorHandler answers them in the standard JSON shape with a request id', async () => {

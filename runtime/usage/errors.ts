@@ -3,6 +3,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { notFound } from '../src/errors.js';
 import * as expressErrors from '../src/errors/express.js';
@@ -61,6 +62,16 @@ export function honoApp(orders: ReadonlyMap<string, Order>): Hono {
     // @end
   });
   return app;
+}
+
+/** Serves the app with @hono/node-server on a free loopback port unless told otherwise. */
+export function serveHono(app: Hono, port = 0): Server {
+  const { clientErrorHandler } = honoErrors;
+  // @snippet bw-errors-hono-server The same JSON error body for requests Node's HTTP parser refuses (Hono on Node)
+  const server = serve({ fetch: app.fetch, port: /*${1}*/port/*$*/, hostname: '127.0.0.1' }) as Server;
+  server.on('clientError', clientErrorHandler());
+  // @end
+  return server;
 }
 
 /** One CSV line per field; a total above 1000 fails mid-export, standing in for a failing source. */

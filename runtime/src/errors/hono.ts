@@ -5,12 +5,14 @@
  * Patterns used: errors, log
  * Packages used: hono
  */
+import type { Duplex } from 'node:stream';
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import {
   AppError,
   DEFAULT_REQUEST_ID_HEADER,
+  clientErrorResponseText,
   describeThrown,
   errorForStatus,
   errorRequestId,
@@ -84,6 +86,24 @@ export function guardStream<T>(c: Context, body: ReadableStream<T>, options: Err
       return reader.cancel(reason);
     },
   });
+}
+
+/**
+ * On Node only: `serve(...).on('clientError', clientErrorHandler())`. Requests Node's HTTP parser refuses
+ * (a CR/LF or NUL in a header, headers over 16 KiB) never reach Hono, and Node answers them with an empty
+ * body; this answers in the same JSON shape with a request id. Bun, Deno and Workers parse HTTP themselves.
+ */
+export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
+  return (error, socket) => {
+    try {
+      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
+      if (text === undefined) socket.destroy();
+      else socket.end(text);
+    } catch {
+      // The socket is already broken (the client went away); closing it is the whole answer left.
+      socket.destroy();
+    }
+  };
 }
 
 function requestIdOf(c: Context, header: string): { requestId: string; generated: boolean } {
