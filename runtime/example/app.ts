@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -22,6 +22,7 @@ import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
 import { RedisStore, createRedisCacheClient } from '../src/cache/redis.js';
 import { Container, token } from '../src/container.js';
 import { requestScope } from '../src/container/express.js';
+import { AppError, badRequest } from '../src/errors.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from '../src/errors/express.js';
 import { logger } from '../src/log.js';
 import { requestObservability } from '../src/middleware/express.js';
@@ -142,6 +143,7 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
   const app = express();
   app.disable('x-powered-by');
   app.use(requestObservability());
+  app.use(requireHttpBasics);
   app.use(rateLimit({ limiter }));
   app.use(express.json({ limit: '16kb', verify: rejectInvalidUtf8 }));
   app.use(requestScope(container));
@@ -173,6 +175,21 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       return outcome;
     },
   };
+}
+
+// Node answers a request without Host, or with an Expect other than 100-continue, itself and with an
+// empty body; startServer hands both to the app instead, so they get the JSON body with the request id.
+function requireHttpBasics(req: Request, _res: Response, next: NextFunction): void {
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
+    next(badRequest('The Host header is required'));
+    return;
+  }
+  const expect = req.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+    next(new AppError('EXPECTATION_FAILED', 'Only "Expect: 100-continue" is supported', { status: 417 }));
+    return;
+  }
+  next();
 }
 
 // body-parser decodes invalid UTF-8 to U+FFFD, so a user would be stored with other characters than were
@@ -255,7 +272,8 @@ export interface RunningServer extends ExampleApp {
 /** Starts the service on `host:port` (default 127.0.0.1:3000; 0 picks a free port). `close()` shuts everything down in order. */
 export async function startServer(options: ExampleOptions & { port?: number; host?: string } = {}): Promise<RunningServer> {
   const example = await createApp(options);
-  const server = createServer(example.app);
+  const server = createServer({ requireHostHeader: false }, example.app);
+  server.on('checkExpectation', example.app);
   // Requests Node's HTTP parser refuses (CR/LF in a header, headers over 16 KiB) never reach Express:
   // answer them in the same JSON shape, with a request id.
   server.on('clientError', clientErrorHandler());
