@@ -93,7 +93,7 @@ describe('background', () => {
     it('rejects invalid options with a clear error', () => {
       assert.throws(() => new ScriptedTask(async () => {}, -1), /errorDelayMs must be a finite number >= 0, got -1/);
       const task = new ScriptedTask(async () => {});
-      assert.throws(() => task.stop({ timeoutMs: Number.NaN }), /timeoutMs must be a finite number >= 0/);
+      assert.throws(() => task.stop({ timeoutMs: Number.NaN }), /timeoutMs must be a number >= 0 \(Infinity allowed\), got NaN/);
     });
   });
 

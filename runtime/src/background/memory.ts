@@ -2,11 +2,12 @@
  * Bulwark pattern: background/memory
  * InMemoryQueue: the process-local Queue that QueueProcessor uses in tests and development, with delayed retries and a dead-letter list.
  *
- * Patterns used: background
+ * Patterns used: background, background/task
  * Packages used: none
  */
 import { randomUUID } from 'node:crypto';
 import type { Queue, QueueMessage } from '../background.js';
+import { MAX_TIMER_DELAY } from './task.js';
 
 /** A process-local {@link Queue} for tests, development and work that may be lost with the process. */
 export class InMemoryQueue<T> implements Queue<T> {
@@ -46,6 +47,8 @@ export class InMemoryQueue<T> implements Queue<T> {
   }
 
   async retry(message: QueueMessage<T>, delayMs: number, error: string): Promise<void> {
+    // Before settling: a NaN or overflowing delay would make setTimeout fire after 1 ms, and a bad call must leave the message in flight.
+    retryDelay(delayMs);
     this.#settle(message);
     const next = { ...message, attempts: message.attempts + 1, lastError: error };
     if (delayMs <= 0) return this.#push(next);
@@ -91,6 +94,14 @@ export class InMemoryQueue<T> implements Queue<T> {
   #wake(): void {
     for (const wake of [...this.#wakeups]) wake();
   }
+}
+
+/** The bound is the queues' MAX_RETRY_DELAY_MS (a setTimeout cannot wait longer). */
+function retryDelay(value: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value > MAX_TIMER_DELAY) {
+    throw new RangeError(`retry delayMs must be a number <= ${MAX_TIMER_DELAY} (MAX_RETRY_DELAY_MS), got ${String(value)}`);
+  }
+  return value;
 }
 
 function positiveInteger(name: string, value: number): number {
