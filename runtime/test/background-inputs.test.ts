@@ -75,7 +75,7 @@ describe('background: hostile inputs', () => {
   });
 
   describe('TaskManager', () => {
-    it('gives every task the whole timeout: three tasks each needing 0.6 x timeout all drain (not timeout / N each)', async () => {
+    it('catalogue defect: gives every task the whole timeout: three tasks each needing 0.6 x timeout all drain (not timeout / N each)', async () => {
       const timeoutMs = 400;
       const abortedTasks: string[] = [];
       const manager = new TaskManager();
