@@ -6,6 +6,7 @@ import {
   backoffDelay,
   isTransientError,
   parseRetryAfter,
+  RetryAfterExceededError,
   retry,
   sleep,
   type RetryEvent,
@@ -138,7 +139,7 @@ describe('retry', () => {
       assert.equal(delays.at(-1), 999);
     });
 
-    it('property: delays stay within [0, maxDelay] and calls never exceed attempts', async () => {
+    it('property: delays stay within [0, maxDelay], a Retry-After is never shortened, and calls never exceed attempts', async () => {
       await fc.assert(
         fc.asyncProperty(
           fc.record({
@@ -159,12 +160,16 @@ describe('retry', () => {
               calls++;
               if (calls <= failuresBeforeSuccess) throw error;
             }, { ...options, random: () => randomness.next().value, sleep: record }).catch(() => undefined);
+            const requested = retryAfterHeader !== null && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) * 1000 : undefined;
+            const givesUpAtOnce = requested !== undefined && requested > settings.maxDelay;
             assert.ok(calls <= settings.attempts, `${calls} calls > ${settings.attempts} attempts`);
-            assert.equal(calls, Math.min(settings.attempts, failuresBeforeSuccess + 1));
+            assert.equal(calls, givesUpAtOnce ? 1 : Math.min(settings.attempts, failuresBeforeSuccess + 1));
             assert.equal(delays.length, calls - 1, 'one wait between consecutive calls');
             for (const ms of delays) {
               assert.ok(Number.isInteger(ms) && ms >= 0, `delay ${ms} is not a whole number >= 0`);
-              assert.ok(ms <= Math.min(settings.maxDelay, MAX_TIMER_DELAY), `delay ${ms} > maxDelay ${settings.maxDelay}`);
+              assert.ok(ms <= settings.maxDelay, `delay ${ms} > maxDelay ${settings.maxDelay}`);
+              if (requested === undefined) assert.ok(ms <= MAX_TIMER_DELAY, `backoff ${ms} > MAX_TIMER_DELAY`);
+              else assert.equal(ms, requested, 'the Retry-After was not waited in full');
             }
           },
         ),
@@ -263,38 +268,81 @@ describe('retry', () => {
       assert.equal(parseRetryAfter('Wednesday, 21-Oct-15 07:28:10 GMT', now), 10_000);
       assert.equal(parseRetryAfter('soon', now), undefined);
       assert.equal(parseRetryAfter('-5', now), undefined);
+      assert.equal(parseRetryAfter('1.5', now), undefined);
+      assert.equal(parseRetryAfter('1e3', now), undefined);
+      assert.equal(parseRetryAfter('120, 60', now), undefined);
+      assert.equal(parseRetryAfter('', now), undefined);
+      assert.equal(parseRetryAfter('Wed, 99 Foo 2015 07:28:05 GMT', now), undefined);
+      assert.equal(parseRetryAfter('99999999999999999999', now), 99999999999999999999 * 1000);
       assert.equal(parseRetryAfter(null, now), undefined);
     });
 
-    it('caps an HTTP-date Retry-After by maxDelay, waiting for real', async () => {
-      const events: RetryEvent[] = [];
-      let calls = 0;
-      const retryAt = new Date(Date.now() + 3_600_000).toUTCString();
-      const started = performance.now();
-      await retry(() => {
-        if (calls++ === 0) throw httpError(503, { 'retry-after': retryAt });
-      }, { maxDelay: 40, onRetry: (event) => events.push(event) });
-      assert.equal(events[0]?.delay, 40);
-      assert.ok(performance.now() - started >= 35, 'the wait really happened');
+    it('gives up with RetryAfterExceededError when Retry-After exceeds maxDelay, instead of retrying before the server allows', async () => {
+      for (const header of ['120', new Date(Date.now() + 3_600_000).toUTCString()]) {
+        const { delays, sleep: record } = recordingSleep();
+        const failure = httpError(503, { 'retry-after': header });
+        let calls = 0;
+        await assert.rejects(retry(() => {
+          calls++;
+          throw failure;
+        }, { maxDelay: 30_000, sleep: record }), (error: unknown) => {
+          assert.ok(error instanceof RetryAfterExceededError, String(error));
+          assert.equal(error.cause, failure);
+          assert.equal(error.attempt, 1);
+          assert.ok(error.retryAfter > 30_000, `retryAfter ${error.retryAfter}`);
+          assert.match(error.message, /beyond maxDelay \(30000 ms\); giving up instead of retrying early/);
+          return true;
+        });
+        assert.equal(calls, 1, `Retry-After ${header}`);
+        assert.deepEqual(delays, [], 'waited a shortened Retry-After');
+      }
     });
 
-    it('gives up at once when Retry-After reaches past the deadline', async () => {
+    it('honours a Retry-After above maxDelay in full when maxDelay allows it, an HTTP-date counting from now', async () => {
+      const { delays, sleep: record } = recordingSleep();
+      let calls = 0;
+      const retryAt = new Date(Date.now() + 120_000).toUTCString();
+      await retry(() => {
+        if (calls++ === 0) throw httpError(503, { 'retry-after': retryAt });
+      }, { maxDelay: 200_000, sleep: record });
+      assert.equal(calls, 2);
+      assert.ok(delays[0]! > 118_000 && delays[0]! <= 120_000, `waited ${delays[0]} ms for a date 120 s ahead`);
+    });
+
+    it('gives up at once with RetryAfterExceededError when Retry-After reaches past the deadline', async () => {
       let calls = 0;
       const failure = httpError(429, { 'retry-after': '3600' });
       await assert.rejects(retry(() => {
         calls++;
         throw failure;
-      }, { maxDelay: Infinity, deadline: 5_000 }), (error) => error === failure);
+      }, { maxDelay: Infinity, deadline: 5_000 }), (error: unknown) => {
+        assert.ok(error instanceof RetryAfterExceededError);
+        assert.equal(error.cause, failure);
+        assert.equal(error.retryAfter, 3_600_000);
+        assert.match(error.message, /beyond the deadline \(\d+ ms left\)/);
+        return true;
+      });
       assert.equal(calls, 1);
+    });
+
+    it('a custom retryAfter giving NaN or a non-number falls back to the backoff; negative means now; fractions round up', async () => {
+      for (const [requested, expected] of [[Number.NaN, 7], ['5000', 7], [undefined, 7], [-100, 0], [10.2, 11]] as const) {
+        const { delays, sleep: record } = recordingSleep();
+        let calls = 0;
+        await retry(() => {
+          if (calls++ === 0) throw httpError(503);
+        }, { sleep: record, baseDelay: 8, random: () => 0.9, retryAfter: () => requested as number | undefined });
+        assert.deepEqual(delays, [expected], `retryAfter ${String(requested)}`);
+      }
     });
   });
 
   describe('setTimeout overflow', () => {
-    for (const [label, options, error] of [
-      ['a huge maxDelay', { baseDelay: 2 ** 40, maxDelay: 2 ** 40, random: () => 0.999_999_999 }, httpError(503)],
-      ['a huge Retry-After', { maxDelay: Infinity }, httpError(503, { 'retry-after': '99999999999' })],
+    for (const [label, options, error, expected] of [
+      ['caps a huge maxDelay at 2^31-1 ms', { baseDelay: 2 ** 40, maxDelay: 2 ** 40, random: () => 0.999_999_999 }, httpError(503), undefined],
+      ['waits a huge Retry-After in full (maxDelay Infinity)', { maxDelay: Infinity }, httpError(503, { 'retry-after': '99999999999' }), 99_999_999_999_000],
     ] as const) {
-      it(`caps ${label} at 2^31-1 ms instead of letting it become a 1 ms timer`, async () => {
+      it(`${label} instead of letting it become a 1 ms timer`, async () => {
         const controller = new AbortController();
         const events: RetryEvent[] = [];
         let calls = 0;
@@ -305,7 +353,8 @@ describe('retry', () => {
         await delay(100);
         // An overflowing timer would have fired after 1 ms and called fn again by now.
         assert.equal(calls, 1);
-        assert.ok(events[0]!.delay <= MAX_TIMER_DELAY && events[0]!.delay > MAX_TIMER_DELAY / 2);
+        if (expected === undefined) assert.ok(events[0]!.delay <= MAX_TIMER_DELAY && events[0]!.delay > MAX_TIMER_DELAY / 2);
+        else assert.equal(events[0]!.delay, expected);
         controller.abort(new Error('test done'));
         await assert.rejects(retrying, /test done/);
       });
