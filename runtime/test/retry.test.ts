@@ -338,6 +338,33 @@ describe('retry', () => {
   });
 
   describe('setTimeout overflow', () => {
+    it('sleep() longer than 2^31-1 ms chains timers until the whole wait has passed, never resolving early', async () => {
+      // A fake clock: the only way to observe a 25-day wait. Timers are captured, never really armed.
+      const timers: Array<{ fn: () => void; ms: number }> = [];
+      let now = 0;
+      const realSetTimeout = globalThis.setTimeout;
+      const realNow = performance.now;
+      globalThis.setTimeout = ((fn: () => void, ms: number) => timers.push({ fn, ms })) as unknown as typeof setTimeout;
+      performance.now = () => now;
+      let resolved = false;
+      try {
+        const waiting = sleep(MAX_TIMER_DELAY * 2.5).then(() => void (resolved = true));
+        for (const expected of [MAX_TIMER_DELAY, MAX_TIMER_DELAY, MAX_TIMER_DELAY / 2]) {
+          const timer = timers.shift();
+          assert.equal(timer?.ms, expected);
+          now += timer!.ms;
+          await Promise.resolve();
+          assert.equal(resolved, false, `resolved after ${now} of ${MAX_TIMER_DELAY * 2.5} ms`);
+          timer!.fn();
+        }
+        await waiting;
+        assert.equal(timers.length, 0);
+      } finally {
+        globalThis.setTimeout = realSetTimeout;
+        performance.now = realNow;
+      }
+    });
+
     for (const [label, options, error, expected] of [
       ['caps a huge maxDelay at 2^31-1 ms', { baseDelay: 2 ** 40, maxDelay: 2 ** 40, random: () => 0.999_999_999 }, httpError(503), undefined],
       ['waits a huge Retry-After in full (maxDelay Infinity)', { maxDelay: Infinity }, httpError(503, { 'retry-after': '99999999999' }), 99_999_999_999_000],
