@@ -210,6 +210,43 @@ describe('background: hostile inputs', () => {
     });
   });
 
+  describe('InMemoryQueue stores copies, like a broker', () => {
+    it('redelivers the original body after a handler mutated its copy and failed', async () => {
+      const queue = new InMemoryQueue<{ items: string[] }>();
+      const seen: string[][] = [];
+      const processor = new QueueProcessor({
+        queue,
+        backoff: () => 0,
+        handler: async (body, { message }) => {
+          seen.push([...body.items]);
+          body.items.pop(); // consumes its input, then fails
+          if (message.attempts === 0) throw new Error('fail after mutating');
+        },
+      });
+      const order = { items: ['a', 'b'] };
+      await queue.enqueue(order);
+      order.items.push('added after enqueue');
+      processor.start();
+      await waitFor(() => processor.stats.succeeded === 1, 'the redelivery');
+      await processor.stop();
+      assert.deepEqual(seen, [['a', 'b'], ['a', 'b']]);
+      await assert.rejects(queue.enqueue({ callback: () => {} } as never), /body must be structured-cloneable/);
+    });
+
+    it('only the delivered message object settles it: a copy or a forged message with its id is refused', async () => {
+      const queue = new InMemoryQueue<string>();
+      await queue.enqueue('real');
+      const [message] = await queue.receive(1, AbortSignal.abort());
+      assert.ok(message);
+      await assert.rejects(queue.retry({ ...message, body: 'forged' }, 0, 'e'), /is not in flight/);
+      await assert.rejects(queue.ack({ ...message }), /is not in flight/);
+      assert.deepEqual(queue.counts(), { ready: 0, inFlight: 1, delayed: 0, dead: 0 });
+      await queue.retry(message, 0, 'e');
+      const [again] = await queue.receive(1, AbortSignal.abort());
+      assert.equal(again?.body, 'real');
+    });
+  });
+
   describe('InMemoryQueue.retry', () => {
     it('rejects NaN, non-numbers and delays above MAX_RETRY_DELAY_MS before settling: the message stays in flight', async () => {
       const queue = new InMemoryQueue<string>();
