@@ -100,6 +100,15 @@ describe('retry: Retry-After and long waits', () => {
       assert.equal(calls, 1);
     });
 
+    it('gives up on an infinite Retry-After (a 400-digit header) even with maxDelay and deadline Infinity', async () => {
+      let calls = 0;
+      await assert.rejects(retry(() => {
+        calls++;
+        throw httpError(503, { 'retry-after': '9'.repeat(400) });
+      }, { maxDelay: Infinity }), /asked to wait Infinity ms \(Retry-After\) after attempt 1, beyond any finite wait/);
+      assert.equal(calls, 1);
+    });
+
     it('a custom retryAfter giving NaN or a non-number falls back to the backoff; negative means now; fractions round up', async () => {
       for (const [requested, expected] of [[Number.NaN, 7], ['5000', 7], [undefined, 7], [-100, 0], [10.2, 11]] as const) {
         const { delays, sleep: record } = recordingSleep();
