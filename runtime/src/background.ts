@@ -121,6 +121,9 @@ export class QueueProcessor<T> extends BackgroundTask {
 
   constructor(options: QueueProcessorOptions<T>) {
     super({ name: 'QueueProcessor', ...options });
+    // `backoff: 1000` is an easy mistake; found at the first failure it would only be logged, message after message.
+    if (typeof options.handler !== 'function') throw new TypeError(`handler must be a function, got ${typeof options.handler}`);
+    if (options.backoff !== undefined && typeof options.backoff !== 'function') throw new TypeError(`backoff must be a function, got ${typeof options.backoff}`);
     this.#queue = options.queue;
     this.#handler = options.handler;
     this.#concurrency = positiveInteger('concurrency', options.concurrency ?? 1);
