@@ -2,127 +2,33 @@
  * Bulwark pattern: background
  * Background tasks with a graceful stop that always awaits, a queue processor that acks only after success (retry with backoff, then dead-letter), and SIGTERM draining.
  *
- * Patterns used: background/memory, log
+ * Patterns used: background/memory, background/task, log
  * Packages used: none
  */
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { logger } from './log.js';
+import { BackgroundTask, MAX_TIMER_DELAY, nonNegative, type BackgroundTaskOptions, type TaskContext } from './background/task.js';
 
-// The default queue is part of the pattern's API: `import { InMemoryQueue, QueueProcessor } from './background.js'`.
+// One import for the whole pattern: `import { InMemoryQueue, QueueProcessor, TaskManager } from './background.js'`.
 export { InMemoryQueue } from './background/memory.js';
-
-/** The two signals a task's work receives. */
-export interface TaskContext {
-  /** Aborted when stop() begins: take no new work, finish what is in hand. */
-  readonly stopping: AbortSignal;
-  /** Aborted when stop() times out: abandon in-flight work now (pass it to fetch, queries, timers). */
-  readonly signal: AbortSignal;
-}
-
-/** `drained`: everything finished on its own. `aborted`: the timeout passed, work was aborted, and its unwinding was awaited. */
-export type StopOutcome = 'drained' | 'aborted';
-
-export interface StopOptions {
-  /** How long in-flight work may take before it is aborted via `signal`. Default 10 000 ms. */
-  timeoutMs?: number;
-}
-
-/** Anything that can be stopped gracefully: a task, a {@link TaskManager}, or your own composite. */
-export interface Stoppable {
-  stop(options?: StopOptions): Promise<StopOutcome>;
-}
-
-export interface BackgroundTaskOptions {
-  /** Name used in logs. Default: the class name. */
-  name?: string;
-  /** Pause after an iteration throws, so a persistent failure does not spin. Default 1000 ms. */
-  errorDelayMs?: number;
-}
-
-const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+export {
+  BackgroundTask,
+  MAX_TIMER_DELAY,
+  TaskManager,
+  delay,
+  installSignalHandlers,
+  type BackgroundTaskOptions,
+  type SignalHandlerOptions,
+  type StopOptions,
+  type StopOutcome,
+  type Stoppable,
+  type TaskContext,
+} from './background/task.js';
 
 /**
- * A loop that calls {@link run} until stopped. Subclass it and implement `run` (one unit of work,
- * which should wait on `context.stopping` rather than spin when idle).
+ * The longest retry delay a queue accepts (2^31-1 ms, about 24.8 days): a timer cannot wait longer,
+ * and a later due time is in practice a message parked forever. QueueProcessor clamps to it.
  */
-export abstract class BackgroundTask implements Stoppable {
-  readonly name: string;
-  readonly #errorDelayMs: number;
-  readonly #stopping = new AbortController();
-  readonly #abort = new AbortController();
-  #loop: Promise<void> | undefined;
-  #settled = false;
-  #stopped: Promise<StopOutcome> | undefined;
-
-  constructor(options: BackgroundTaskOptions = {}) {
-    this.name = options.name ?? this.constructor.name;
-    this.#errorDelayMs = nonNegative('errorDelayMs', options.errorDelayMs ?? 1000);
-  }
-
-  /** One unit of work, called repeatedly until stop(). Errors are logged and the loop continues after `errorDelayMs`. */
-  protected abstract run(context: TaskContext): Promise<void>;
-
-  /** Runs once after the loop ends, inside stop()'s wait: await here any work that `run` started and did not await. */
-  protected async drain(_context: TaskContext): Promise<void> {}
-
-  get state(): 'idle' | 'running' | 'stopping' | 'stopped' {
-    if (this.#settled || (this.#stopped && !this.#loop)) return 'stopped';
-    if (this.#stopped) return 'stopping';
-    return this.#loop ? 'running' : 'idle';
-  }
-
-  start(): void {
-    if (this.#stopped) throw new Error(`background task "${this.name}" was stopped; create a new instance to run it again`);
-    if (this.#loop) throw new Error(`background task "${this.name}" is already running`);
-    this.#loop = this.#runLoop().finally(() => {
-      this.#settled = true;
-    });
-  }
-
-  /** Stops taking work, waits up to `timeoutMs`, then aborts in-flight work and STILL waits for it. Idempotent. */
-  stop(options: StopOptions = {}): Promise<StopOutcome> {
-    const timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS);
-    this.#stopped ??= this.#stop(timeoutMs);
-    return this.#stopped;
-  }
-
-  async #stop(timeoutMs: number): Promise<StopOutcome> {
-    this.#stopping.abort(new Error(`background task "${this.name}" is stopping`));
-    const loop = this.#loop;
-    if (!loop) return 'drained';
-    if (await settlesWithin(loop, timeoutMs)) {
-      logger.info({ task: this.name }, 'background task stopped');
-      return 'drained';
-    }
-    logger.warn({ task: this.name, timeoutMs }, 'background task did not stop in time; aborting in-flight work');
-    this.#abort.abort(new Error(`background task "${this.name}" did not stop within ${timeoutMs} ms`));
-    // Cancelling is a request, not an event: only after the loop settles are its resources released.
-    await loop;
-    logger.info({ task: this.name }, 'background task stopped after abort');
-    return 'aborted';
-  }
-
-  async #runLoop(): Promise<void> {
-    const context: TaskContext = { stopping: this.#stopping.signal, signal: this.#abort.signal };
-    logger.info({ task: this.name }, 'background task started');
-    while (!context.stopping.aborted) {
-      try {
-        await this.run(context);
-      } catch (error) {
-        if (context.signal.aborted) break;
-        logger.error({ err: error, task: this.name }, 'background task iteration failed');
-        await delay(this.#errorDelayMs, context.stopping);
-      }
-      // An iteration that settles without real I/O would otherwise loop on microtasks alone and starve timers and sockets.
-      await nextMacrotask();
-    }
-    try {
-      await this.drain(context);
-    } catch (error) {
-      logger.error({ err: error, task: this.name }, 'background task drain failed');
-    }
-  }
-}
+export const MAX_RETRY_DELAY_MS = MAX_TIMER_DELAY;
 
 // ---------------------------------------------------------------------------------------------
 // Queues
@@ -147,7 +53,10 @@ export interface Queue<T> {
   receive(max: number, signal: AbortSignal): Promise<QueueMessage<T>[]>;
   /** Deletes a successfully handled message. */
   ack(message: QueueMessage<T>): Promise<void>;
-  /** Redelivers after `delayMs` with `attempts + 1` and `lastError = error`. */
+  /**
+   * Redelivers after `delayMs` with `attempts + 1` and `lastError = error`. `delayMs` <= 0 means now;
+   * NaN, a non-number or more than {@link MAX_RETRY_DELAY_MS} rejects with a RangeError and leaves the message in flight.
+   */
   retry(message: QueueMessage<T>, delayMs: number, error: string): Promise<void>;
   /** Parks a message that will not succeed, with `attempts + 1` and `lastError = error`. */
   deadLetter(message: QueueMessage<T>, error: string): Promise<void>;
@@ -173,7 +82,12 @@ export interface QueueProcessorOptions<T> extends BackgroundTaskOptions {
   concurrency?: number;
   /** Deliveries before a message is dead-lettered. Default 5. */
   maxAttempts?: number;
-  /** Delay before redelivery after failed attempt n (1-based). Default {@link exponentialBackoff}(). */
+  /**
+   * Delay in ms before redelivery after failed attempt n (1-based). Default {@link exponentialBackoff}().
+   * A result above {@link MAX_RETRY_DELAY_MS} (Infinity included) is clamped to it, a negative one to 0;
+   * NaN, a non-number or a throw is a bug in the backoff: it is logged at error level and the default
+   * backoff's delay is used, so the message is still retried, never lost.
+   */
   backoff?: (attempt: number) => number;
 }
 
@@ -189,8 +103,8 @@ export interface QueueProcessorStats {
 
 /** Full-jitter exponential backoff: a random delay in [0, min(maxMs, baseMs * 2^(attempt-1))]. */
 export function exponentialBackoff(options: { baseMs?: number; maxMs?: number } = {}): (attempt: number) => number {
-  const baseMs = nonNegative('baseMs', options.baseMs ?? 1000);
-  const maxMs = nonNegative('maxMs', options.maxMs ?? 60_000);
+  const baseMs = nonNegative('baseMs', options.baseMs ?? 1000, false);
+  const maxMs = nonNegative('maxMs', options.maxMs ?? 60_000, false);
   return (attempt) => Math.random() * Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
 }
 
@@ -207,6 +121,9 @@ export class QueueProcessor<T> extends BackgroundTask {
 
   constructor(options: QueueProcessorOptions<T>) {
     super({ name: 'QueueProcessor', ...options });
+    // `backoff: 1000` is an easy mistake; found at the first failure it would only be logged, message after message.
+    if (typeof options.handler !== 'function') throw new TypeError(`handler must be a function, got ${typeof options.handler}`);
+    if (options.backoff !== undefined && typeof options.backoff !== 'function') throw new TypeError(`backoff must be a function, got ${typeof options.backoff}`);
     this.#queue = options.queue;
     this.#handler = options.handler;
     this.#concurrency = positiveInteger('concurrency', options.concurrency ?? 1);
@@ -237,10 +154,13 @@ export class QueueProcessor<T> extends BackgroundTask {
     if (stopping.aborted) return;
     const messages = await this.#queue.receive(this.#concurrency - this.#inFlight.size, stopping);
     for (const message of messages) {
-      const handling = this.#handle(message, signal).finally(() => {
-        this.#inFlight.delete(handling);
-        this.#slotFreed?.();
-      });
+      const handling = this.#handle(message, signal)
+        // #handle catches what it expects; anything else must not become an unhandled rejection (a crash).
+        .catch((error: unknown) => logSafely('error', { err: error, task: this.name, messageId: message.id }, 'unexpected failure handling a message; it stays unsettled until the queue redelivers it'))
+        .finally(() => {
+          this.#inFlight.delete(handling);
+          this.#slotFreed?.();
+        });
       this.#inFlight.add(handling);
     }
   }
@@ -268,16 +188,36 @@ export class QueueProcessor<T> extends BackgroundTask {
       const attempt = message.attempts + 1;
       const reason = describe(error);
       if (attempt >= this.#maxAttempts) {
-        logger.error({ ...log, err: error }, 'message failed its last attempt; dead-lettering');
+        logSafely('error', { ...log, err: error }, 'message failed its last attempt; dead-lettering');
         await this.#settle(() => this.#queue.deadLetter(message, reason), 'deadLettered', message);
       } else {
-        const delayMs = this.#backoff(attempt);
-        logger.warn({ ...log, err: error, delayMs }, 'message failed; retrying later');
+        const delayMs = this.#retryDelay(attempt, log);
+        logSafely('warn', { ...log, err: error, delayMs }, 'message failed; retrying later');
         await this.#settle(() => this.#queue.retry(message, delayMs, reason), 'retried', message);
       }
       return;
     }
     await this.#settle(() => this.#queue.ack(message), 'succeeded', message);
+  }
+
+  // Validated before the queue sees it: a NaN delay used to fail inside the queue's settle step, after the message was removed.
+  #retryDelay(attempt: number, log: object): number {
+    let value: unknown;
+    try {
+      value = this.#backoff(attempt);
+    } catch (error) {
+      logSafely('error', { ...log, err: error }, `backoff threw for attempt ${attempt}; using the default backoff`);
+      return defaultBackoff(attempt);
+    }
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      logger.error({ ...log, backoffResult: String(value) }, `backoff returned ${String(value)} for attempt ${attempt}; using the default backoff`);
+      return defaultBackoff(attempt);
+    }
+    if (value > MAX_RETRY_DELAY_MS) {
+      logger.warn({ ...log, backoffResult: value }, `backoff returned more than MAX_RETRY_DELAY_MS; clamped to ${MAX_RETRY_DELAY_MS} ms`);
+      return MAX_RETRY_DELAY_MS;
+    }
+    return Math.max(0, value);
   }
 
   async #settle(operation: () => Promise<void>, outcome: keyof QueueProcessorStats, message: QueueMessage<T>): Promise<void> {
@@ -286,121 +226,40 @@ export class QueueProcessor<T> extends BackgroundTask {
       this.#stats[outcome] += 1;
     } catch (error) {
       this.#stats.settleFailures += 1;
-      logger.error({ err: error, task: this.name, messageId: message.id, outcome }, 'could not settle message; the queue will redeliver it');
+      logSafely('error', { err: error, task: this.name, messageId: message.id, outcome }, 'could not settle message; the queue will redeliver it');
     }
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Task manager and shutdown
-
-/** Starts and stops a set of tasks together. */
-export class TaskManager implements Stoppable {
-  readonly #tasks: BackgroundTask[] = [];
-  #state: 'idle' | 'running' | 'stopping' = 'idle';
-
-  get tasks(): readonly BackgroundTask[] {
-    return [...this.#tasks];
-  }
-
-  /** Adds a task; it starts at once if the manager is running. */
-  add(task: BackgroundTask): this {
-    if (this.#state === 'stopping') throw new Error(`cannot add task "${task.name}": the task manager is stopping`);
-    this.#tasks.push(task);
-    if (this.#state === 'running') task.start();
-    return this;
-  }
-
-  start(): void {
-    if (this.#state !== 'idle') throw new Error(`cannot start a task manager that is ${this.#state}`);
-    this.#state = 'running';
-    for (const task of this.#tasks) task.start();
-  }
-
-  /** Stops every task in parallel; each gets the whole `timeoutMs` because they wait concurrently. Works with zero tasks. */
-  async stop(options: StopOptions = {}): Promise<StopOutcome> {
-    this.#state = 'stopping';
-    const outcomes = await Promise.all(this.#tasks.map((task) => task.stop(options)));
-    return outcomes.includes('aborted') ? 'aborted' : 'drained';
-  }
-}
-
-export interface SignalHandlerOptions extends StopOptions {
-  /** Default `['SIGTERM', 'SIGINT']`. */
-  signals?: readonly NodeJS.Signals[];
-  /** Called with 0 after a drained stop, 1 after an aborted or failed one, or a second signal. Default `process.exit`. */
-  exit?: (code: number) => void;
-}
-
-/**
- * On the first signal, stops `target` (which stops taking work and drains in-flight work), then exits.
- * A second signal exits at once. Returns a disposer that removes the listeners. Default `timeoutMs` 30 000.
- */
-export function installSignalHandlers(target: Stoppable, options: SignalHandlerOptions = {}): () => void {
-  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  const exit = options.exit ?? ((code: number) => process.exit(code));
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  let shuttingDown = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (shuttingDown) {
-      logger.warn({ signal }, 'second shutdown signal; exiting without waiting');
-      exit(1);
-      return;
-    }
-    shuttingDown = true;
-    logger.info({ signal, timeoutMs }, 'shutdown signal received; draining in-flight work');
-    target.stop({ timeoutMs }).then(
-      (outcome) => {
-        logger.info({ outcome }, 'shutdown complete');
-        exit(outcome === 'drained' ? 0 : 1);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        exit(1);
-      },
-    );
-  };
-  for (const signal of signals) process.on(signal, onSignal);
-  return () => {
-    for (const signal of signals) process.off(signal, onSignal);
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  return Promise.race([promise.then(() => true), timeout]).finally(() => clearTimeout(timer));
-}
+const defaultBackoff = exponentialBackoff();
 
-/** Resolves after `ms`, or early (without throwing) when `signal` aborts: the idle wait of a periodic task. */
-export function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
+// Handlers throw anything: an object without a prototype, a Symbol name or a throwing getter must not derail the retry.
 function describe(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  let text: string;
+  try {
+    text = error instanceof Error ? `${String(error.name)}: ${String(error.message)}` : String(error);
+  } catch {
+    // The conversion's own error says nothing about the handler's failure; the value's type tag is what is left to report.
+    text = Object.prototype.toString.call(error);
+  }
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
 }
 
-function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
-  return value;
+// Serialising a thrown value can itself throw (pino reads `stack`, which calls toString on a Symbol name):
+// a log line must never stop a message from being settled.
+function logSafely(level: 'warn' | 'error', fields: { err: unknown } & Record<string, unknown>, msg: string): void {
+  try {
+    logger[level](fields, msg);
+  } catch {
+    // The serialiser's error is about the thrown value's shape, not the failure: log the failure in a form that serialises.
+    logger[level]({ ...fields, err: describe(fields.err) }, msg);
+  }
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
   return value;
 }

@@ -155,6 +155,7 @@ export class Container implements Resolver {
 
   /** Replaces a provider (tests), keeping its lifetime. Must happen before the token is first resolved. */
   override<T>(key: Token<T>, factory: Factory<T>, options: ProviderOptions<T> = {}): this {
+    this.#assertOpen();
     const existing = this.#registrations.get(key);
     if (!existing) throw new ContainerError('UNKNOWN_TOKEN', `cannot override "${key.name}": it is not registered`);
     if (this.#singletons.instances.has(key)) {
@@ -211,6 +212,9 @@ export class Container implements Resolver {
     const path = [...context.path, key];
     const neededBy = context.path.length > 0 ? ` (needed by ${describePath(context.path)})` : '';
     if (this.#singletons.disposal) throw new ContainerError('DISPOSED', `cannot resolve "${key.name}": the container was disposed`);
+    // Checked on every step, not only in scope.resolve(): a factory may keep its resolver, and anything
+    // it created after (or while) its scope was disposed would never be disposed.
+    if (context.scope?.disposal) throw new ContainerError('DISPOSED', `cannot resolve "${key.name}"${neededBy}: the scope was disposed`);
     const registration = this.#registrations.get(key);
     if (!registration) throw new ContainerError('UNKNOWN_TOKEN', `no provider registered for "${key.name}"${neededBy}`);
     if (context.path.includes(key)) throw new ContainerError('CYCLE', `dependency cycle: ${describePath(path)}`);

@@ -7,6 +7,12 @@
  */
 import { logger } from './log.js';
 
+// Retry-After policy: the server's Retry-After is a minimum, never shortened. retry() waits it in full
+// when it fits both `maxDelay` (the longest single wait you accept) and the deadline; otherwise it
+// gives up at once with a RetryAfterExceededError (its `cause` is the last error, `retryAfter` the
+// requested ms), so you can reschedule the work instead of hammering a server that asked for time.
+// fetchWithRetry then resolves with that last response (e.g. the 429), as fetch would.
+
 /** setTimeout stores its delay in a signed 32-bit int; a larger delay fires after 1 ms instead. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 
@@ -32,7 +38,7 @@ export interface RetryOptions {
   baseDelay?: number;
   /** Growth of the backoff window per attempt, >= 1. Default 2. */
   factor?: number;
-  /** Upper bound of any single wait, backoff or Retry-After, ms. Default 30_000. */
+  /** Upper bound of any single wait, ms. A backoff is capped at it; a longer Retry-After is not shortened: retry gives up with {@link RetryAfterExceededError}. Default 30_000. */
   maxDelay?: number;
   /** Total budget from the first call, ms: attempts are aborted at it and no wait runs past it. Default Infinity. */
   deadline?: number;
@@ -40,7 +46,10 @@ export interface RetryOptions {
   signal?: AbortSignal;
   /** Whether an error is worth another attempt. Default {@link isTransientError}. */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
-  /** A server-requested delay in ms, or undefined. Default: `Retry-After` of `error.response.headers` or `error.headers`. */
+  /**
+   * A server-requested minimum delay in ms, or undefined to use the backoff. Default: `Retry-After` of
+   * `error.response.headers` or `error.headers`. NaN or a non-number is ignored (backoff); a negative value means now.
+   */
   retryAfter?: (error: unknown) => number | undefined;
   /** Called before each wait; a throwing hook aborts the retry with its error. */
   onRetry?: (event: RetryEvent) => void;
@@ -54,6 +63,22 @@ interface BackoffSettings {
   baseDelay: number;
   factor: number;
   maxDelay: number;
+}
+
+/** retry() gave up because the server asked for a longer wait (Retry-After) than `maxDelay` or the deadline allows. */
+export class RetryAfterExceededError extends Error {
+  override readonly name = 'RetryAfterExceededError';
+  constructor(
+    /** The wait the server asked for, ms. */
+    readonly retryAfter: number,
+    /** The attempt that failed (1 = the first call). */
+    readonly attempt: number,
+    limit: string,
+    /** The last error, which carried the Retry-After. */
+    cause: unknown,
+  ) {
+    super(`retry: the server asked to wait ${retryAfter} ms (Retry-After) after attempt ${attempt}, beyond ${limit}; giving up instead of retrying early`, { cause });
+  }
 }
 
 /**
@@ -117,8 +142,18 @@ async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, 
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw signal.reason;
     if (attempt >= attempts || !shouldRetry(error, attempt)) throw error;
-    const requested = retryAfter(error);
-    const delay = requested === undefined ? backoffDelay(attempt, backoff, random) : capDelay(requested, backoff.maxDelay);
+    const requested = serverDelay(retryAfter(error));
+    if (requested !== undefined) {
+      const remaining = run.startedAt + deadline - performance.now();
+      // An infinite request (a 400-digit header) means never: give up even when maxDelay and the deadline are Infinity.
+      const limit = requested === Infinity ? 'any finite wait' : requested > backoff.maxDelay ? `maxDelay (${backoff.maxDelay} ms)`
+        : requested >= remaining ? `the deadline (${Math.max(0, Math.floor(remaining))} ms left)` : undefined;
+      if (limit) {
+        logger.warn({ attempt, attempts, retryAfterMs: requested, err: error }, 'retry: Retry-After exceeds what the caller allows; giving up');
+        throw new RetryAfterExceededError(requested, attempt, limit, error);
+      }
+    }
+    const delay = requested ?? backoffDelay(attempt, backoff, random);
     // Waiting only to start an attempt the deadline would abort is pointless: fail now instead.
     if (performance.now() + delay >= run.startedAt + deadline) throw error;
     onRetry?.({ error, attempt, delay });
@@ -157,24 +192,36 @@ export function backoffDelay(attempt: number, settings: BackoffSettings, random:
   return Math.floor(window * fraction);
 }
 
-function capDelay(requested: number, maxDelay: number): number {
-  if (!(requested > 0)) return 0; // negative, zero or NaN: the server allows an immediate retry
-  return Math.floor(Math.min(requested, maxDelay, MAX_TIMER_DELAY));
+// A custom `retryAfter` is user code: NaN or a non-number is no instruction at all (use the backoff,
+// rather than retrying at once); fractions round up, because waiting less than asked is the one wrong answer.
+function serverDelay(requested: unknown): number | undefined {
+  if (typeof requested !== 'number' || Number.isNaN(requested)) return undefined;
+  return requested > 0 ? Math.ceil(requested) : 0;
 }
 
-/** A promise that resolves after `ms` (capped at {@link MAX_TIMER_DELAY}), or rejects with `signal.reason` at once on abort. */
+/**
+ * A promise that resolves after `ms`, or rejects with `signal.reason` at once on abort. Waits longer
+ * than {@link MAX_TIMER_DELAY} chain timers rather than overflow into a 1 ms timer; Infinity waits for the abort.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.min(Math.max(ms, 0), MAX_TIMER_DELAY));
+    const until = performance.now() + (ms > 0 ? ms : 0);
+    const arm = () => {
+      const left = until - performance.now();
+      if (left <= 0) {
+        signal?.removeEventListener('abort', onAbort);
+        return resolve();
+      }
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_DELAY));
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
+    arm();
   });
 }
 
@@ -273,7 +320,7 @@ const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'];
 /**
  * `fetch` with retries on network errors, per-attempt timeouts and retryable statuses. Like fetch,
  * it resolves with any final response, including a 4xx or a 5xx that was still failing when the
- * retries ran out; the bodies of responses it retries past are cancelled so sockets are freed.
+ * retries ran out, and a 429/503 whose Retry-After exceeds `maxDelay` or the deadline; the bodies of responses it retries past are cancelled so sockets are freed.
  */
 export async function fetchWithRetry(input: string | URL | Request, init: RequestInit = {}, options: FetchRetryOptions = {}): Promise<Response> {
   const { timeout = 10_000, retryOnStatus = isRetryableStatus, methods = IDEMPOTENT_METHODS, ...retryOptions } = options;
@@ -307,6 +354,8 @@ export async function fetchWithRetry(input: string | URL | Request, init: Reques
     );
   } catch (error) {
     if (error instanceof ResponseStatusError) return error.response;
+    // Retry-After beyond maxDelay or the deadline: the caller gets the response that asked for the wait.
+    if (error instanceof RetryAfterExceededError && error.cause instanceof ResponseStatusError) return error.cause.response;
     throw error;
   }
 }

@@ -93,12 +93,14 @@ describe('background', () => {
     it('rejects invalid options with a clear error', () => {
       assert.throws(() => new ScriptedTask(async () => {}, -1), /errorDelayMs must be a finite number >= 0, got -1/);
       const task = new ScriptedTask(async () => {});
-      assert.throws(() => task.stop({ timeoutMs: Number.NaN }), /timeoutMs must be a finite number >= 0/);
+      assert.throws(() => task.stop({ timeoutMs: Number.NaN }), /timeoutMs must be a number >= 0 \(Infinity allowed\), got NaN/);
     });
   });
 
   describe('TaskManager', () => {
-    it('catalogue defect: stopping a manager with no tasks resolves instead of dividing by zero', async () => {
+    // The catalogue's stop_all never divides when it has no tasks, so this only pins the empty case;
+    // its real defect (each task given timeout / N) is tested in background-inputs.test.ts.
+    it('an empty manager starts and stops cleanly, drained', async () => {
       const manager = new TaskManager();
       manager.start();
       assert.equal(await manager.stop({ timeoutMs: 30_000 }), 'drained');

@@ -83,12 +83,23 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     assert.equal((events[0]?.error as ResponseStatusError).status, 500);
   });
 
-  it('honours Retry-After on a 429, capped by maxDelay', async () => {
+  it('returns the 429 at once when its Retry-After exceeds maxDelay, instead of retrying before the server allows', async () => {
     server = await scriptedServer([status(429, 'slow down', { 'Retry-After': '120' }), status(200)]);
     const events: RetryEvent[] = [];
     const response = await fetchWithRetry(server.url, {}, { maxDelay: 30, onRetry: (event) => events.push(event) });
+    assert.equal(response.status, 429);
+    assert.equal(response.headers.get('retry-after'), '120');
+    assert.equal(await response.text(), 'slow down', 'the body of the returned response must stay readable');
+    assert.equal(server.requests.length, 1);
+    assert.deepEqual(events, []);
+  });
+
+  it('honours a Retry-After within maxDelay, waiting for real', async () => {
+    server = await scriptedServer([status(503, 'busy', { 'Retry-After': '1' }), status(200)]);
+    const started = performance.now();
+    const response = await fetchWithRetry(server.url, {}, { maxDelay: 2_000 });
     assert.equal(response.status, 200);
-    assert.equal(events[0]?.delay, 30);
+    assert.ok(performance.now() - started >= 990, 'retried before the Retry-After elapsed');
   });
 
   it('cancels the body of a response it retries past, freeing the connection', async () => {

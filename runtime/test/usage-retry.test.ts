@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { getExchangeRates, syncCustomer, type CrmClient } from '../usage/retry.js';
+import { getExchangeRates, syncCustomer, syncCustomerOrDefer, type CrmClient } from '../usage/retry.js';
 
 describe('usage/retry', () => {
   it('bw-retry: retries a 503 from the client, then returns the customer', async () => {
@@ -28,6 +28,20 @@ describe('usage/retry', () => {
     };
     await assert.rejects(syncCustomer(crm, 'c-404'), /no such customer/);
     assert.equal(calls, 1);
+  });
+
+  it('syncCustomerOrDefer: a Retry-After beyond maxDelay defers the work for the full wait instead of retrying early', async () => {
+    let calls = 0;
+    const deferred: Array<[string, number]> = [];
+    const crm: CrmClient = {
+      async getCustomer() {
+        calls++;
+        throw Object.assign(new Error('slow down'), { status: 429, headers: { 'retry-after': '60' } });
+      },
+    };
+    assert.equal(await syncCustomerOrDefer(crm, 'c-9', async (id, ms) => void deferred.push([id, ms])), 'deferred');
+    assert.equal(calls, 1);
+    assert.deepEqual(deferred, [['c-9', 60_000]]);
   });
 
   it('bw-fetch-retry: gets rates from a real server that fails once with 503', async () => {

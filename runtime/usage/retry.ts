@@ -1,6 +1,6 @@
 // Usage examples for the retry pattern (snippets bw-retry, bw-fetch-retry): retry a client call on
 // transient failures, and fetch an HTTP API with retries, per-attempt timeouts and Retry-After.
-import { fetchWithRetry, retry } from '../src/retry.js';
+import { RetryAfterExceededError, fetchWithRetry, retry } from '../src/retry.js';
 
 export interface Customer {
   id: string;
@@ -32,4 +32,22 @@ export async function getExchangeRates(baseUrl: string): Promise<Record<string, 
   if (!response.ok) throw new Error(`rates service answered HTTP ${response.status}`);
   // @end
   return (await response.json()) as Record<string, number>;
+}
+
+/**
+ * A server's Retry-After is never shortened: when it asks for longer than `maxDelay` or the deadline
+ * allows, retry() gives up at once with RetryAfterExceededError. Reschedule the work for then instead.
+ */
+export async function syncCustomerOrDefer(
+  crm: CrmClient,
+  customerId: string,
+  defer: (customerId: string, delayMs: number) => Promise<void>,
+): Promise<Customer | 'deferred'> {
+  try {
+    return await retry(({ signal }) => crm.getCustomer(customerId, { signal }), { attempts: 5, maxDelay: 5_000, deadline: 30_000 });
+  } catch (error) {
+    if (!(error instanceof RetryAfterExceededError)) throw error;
+    await defer(customerId, error.retryAfter);
+    return 'deferred';
+  }
 }

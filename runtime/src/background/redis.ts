@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { BackgroundTask, delay, type BackgroundTaskOptions, type Queue, type QueueMessage, type TaskContext } from '../background.js';
+import { BackgroundTask, MAX_RETRY_DELAY_MS, MAX_TIMER_DELAY, delay, type BackgroundTaskOptions, type Queue, type QueueMessage, type TaskContext } from '../background.js';
 import { logger } from '../log.js';
 
 export interface RedisQueueOptions {
@@ -15,7 +15,7 @@ export interface RedisQueueOptions {
   name: string;
   /** Connection for ordinary commands (may be shared). A dedicated blocking connection is duplicated from it. */
   redis: Redis;
-  /** Longest single BLMOVE wait; receive() then returns [] so the caller can re-check its state. Default 5000 ms. */
+  /** Longest single BLMOVE wait, at most 2^31-1 ms; receive() then returns [] so the caller can re-check its state. Default 5000 ms. */
   blockTimeoutMs?: number;
   /** Age at which recover() treats a processing entry as abandoned; must exceed your slowest handler. Default 300 000 ms. */
   visibilityTimeoutMs?: number;
@@ -30,7 +30,20 @@ export interface RedisQueueCounts {
 
 // Moves a settled entry out of `processing` and, only if it was still there, on to its next place.
 // Conditional so a consumer settling a message that recover() already handed to someone else cannot duplicate it.
-const SETTLE = `
+// Every input is checked before the first write: a script that fails after LREM has deleted the message.
+// Exported so that contract is tested directly, with inputs the TypeScript side would refuse.
+export const SETTLE_SCRIPT = `
+local mode = ARGV[2]
+if mode ~= 'none' and mode ~= 'lpush' and mode ~= 'rpush' and mode ~= 'zadd' then
+  return redis.error_reply('ERR settle: unknown mode ' .. tostring(mode))
+end
+if mode ~= 'none' and (ARGV[3] == nil or ARGV[3] == '') then return redis.error_reply('ERR settle: empty entry') end
+if mode == 'zadd' then
+  local score = tonumber(ARGV[4])
+  if score == nil or score ~= score or score == math.huge or score == -math.huge then
+    return redis.error_reply('ERR settle: retry score must be a finite number, got ' .. tostring(ARGV[4]))
+  end
+end
 local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
 if removed == 0 then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -105,6 +118,8 @@ export class RedisQueue<T> implements Queue<T> {
     const tag = `{${options.name}}`;
     this.#keys = { ready: `${tag}:ready`, processing: `${tag}:processing`, leases: `${tag}:leases`, delayed: `${tag}:delayed`, dead: `${tag}:dead` };
     this.#blockTimeoutMs = positive('blockTimeoutMs', options.blockTimeoutMs ?? 5000);
+    // Larger waits are refused by Redis ("timeout is out of range") on every receive.
+    if (this.#blockTimeoutMs > MAX_TIMER_DELAY) throw new RangeError(`blockTimeoutMs must be <= ${MAX_TIMER_DELAY}, got ${this.#blockTimeoutMs}`);
     this.#visibilityTimeoutMs = positive('visibilityTimeoutMs', options.visibilityTimeoutMs ?? 300_000);
   }
 
@@ -120,8 +135,11 @@ export class RedisQueue<T> implements Queue<T> {
     const nextRetryAt = (await this.#redis.eval(PROMOTE, 2, this.#keys.delayed, this.#keys.ready, Date.now())) as string | null;
     let raws = await this.#take(max);
     if (raws.length === 0) {
-      const untilRetry = nextRetryAt === null ? Infinity : Number(nextRetryAt) - Date.now();
-      const first = await this.#blockingMove(Math.max(1, Math.min(this.#blockTimeoutMs, untilRetry)), signal);
+      // Redis reports an infinite score as "inf", which Number() makes NaN, and a NaN BLMOVE timeout fails every receive.
+      const retryAt = nextRetryAt === null ? NaN : Number(nextRetryAt);
+      const untilRetry = Number.isFinite(retryAt) ? retryAt - Date.now() : Infinity;
+      // Whole ms and at least 1: Redis truncates the timeout to ms, and a 0 timeout would block forever.
+      const first = await this.#blockingMove(Math.ceil(Math.max(1, Math.min(this.#blockTimeoutMs, untilRetry))), signal);
       if (first === null) return [];
       await this.#redis.zadd(this.#keys.leases, Date.now(), first);
       raws = max > 1 ? [first, ...(await this.#take(max - 1))] : [first];
@@ -144,6 +162,9 @@ export class RedisQueue<T> implements Queue<T> {
   }
 
   async retry(message: QueueMessage<T>, delayMs: number, error: string): Promise<void> {
+    if (typeof delayMs !== 'number' || Number.isNaN(delayMs) || delayMs > MAX_RETRY_DELAY_MS) {
+      throw new RangeError(`retry delayMs must be a number <= ${MAX_RETRY_DELAY_MS} (MAX_RETRY_DELAY_MS), got ${String(delayMs)}`);
+    }
     const next = this.#encode({ ...message, attempts: message.attempts + 1, lastError: error });
     await this.#settle(message, 'zadd', next, Date.now() + Math.max(0, delayMs));
   }
@@ -179,8 +200,11 @@ export class RedisQueue<T> implements Queue<T> {
     return { ready, processing, delayed, dead };
   }
 
-  /** Dead-lettered messages, newest first. */
+  /** Up to `limit` dead-lettered messages, newest first. */
   async deadLetters(limit = 100): Promise<QueueMessage<T>[]> {
+    // LRANGE 0 -1 is the whole list: a limit of 0 must not read every dead letter.
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be an integer >= 0, got ${String(limit)}`);
+    if (limit === 0) return [];
     const raws = await this.#redis.lrange(this.#keys.dead, 0, limit - 1);
     return raws.map((raw) => parse<T>(raw) ?? { id: 'unparseable', body: raw as T, attempts: 0, lastError: 'not a queue envelope' });
   }
@@ -242,7 +266,7 @@ export class RedisQueue<T> implements Queue<T> {
   async #settle(message: QueueMessage<T>, mode: 'none' | 'lpush' | 'rpush' | 'zadd', next: string, score: number, target?: string): Promise<void> {
     const raw = this.#rawOf(message);
     const destination = target ?? this.#keys.delayed;
-    const removed = Number(await this.#redis.eval(SETTLE, 3, this.#keys.processing, this.#keys.leases, destination, raw, mode, next, score));
+    const removed = Number(await this.#redis.eval(SETTLE_SCRIPT, 3, this.#keys.processing, this.#keys.leases, destination, raw, mode, next, score));
     if (removed === 0) {
       logger.warn({ queue: this.name, messageId: message.id }, 'settled a message no longer in processing (recovered meanwhile, or Redis lost it); it may be handled twice');
     }
@@ -266,7 +290,7 @@ export class RedisQueue<T> implements Queue<T> {
   // Something other than this queue wrote to the list: park it where a human will see it rather than crash every consumer.
   async #parkMalformed(raw: string): Promise<void> {
     logger.error({ queue: this.name, raw: raw.slice(0, 200) }, 'malformed queue entry; moving it to the dead-letter list');
-    await this.#redis.eval(SETTLE, 3, this.#keys.processing, this.#keys.leases, this.#keys.dead, raw, 'lpush', raw, 0);
+    await this.#redis.eval(SETTLE_SCRIPT, 3, this.#keys.processing, this.#keys.leases, this.#keys.dead, raw, 'lpush', raw, 0);
   }
 }
 
