@@ -7,10 +7,8 @@ import type { LintMessage } from '../linter/lint';
 import type { CatalogLoader } from './catalog-loader';
 import { lintFileName, ruleOf, type BulwarkDiagnostics } from './diagnostics';
 import type { LinterClient } from '../linter/worker-client';
-import { addPatternImport } from './pattern-import';
-import { addMissingFiles, fileUri } from './pattern-writer';
-import { resolveSelection } from '../engine/catalog';
-import { openDocument, patternsFolder } from './workspace-files';
+import { addPatternFiles, addPatternImport } from './pattern-import';
+import { openDocument } from './workspace-files';
 
 /** Concurrency limit the "Limit concurrency" fix writes; a named constant the user tunes. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -166,9 +164,7 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
     const folder = vscode.workspace.getWorkspaceFolder(document.uri);
     if (!folder) return [];
     const action: BulwarkCodeAction = new BulwarkCodeAction(title, async (edit, catalog) => {
-      const patternsDir = await patternsFolder(folder);
-      await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit, 'text-edit');
-      action.openAfter = fileUri(patternsDir, `${id}.ts`);
+      action.openAfter = (await addPatternFiles(edit, document, catalog, id)).uri;
     }, document.uri);
     return [action];
   }

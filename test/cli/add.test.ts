@@ -7,6 +7,7 @@ import type { Catalog } from '../../src/engine/catalog';
 import { buildCatalog } from '../../src/engine/catalog-build';
 import { parseCopy } from '../../src/engine/provenance';
 import { releaseOf, sampleSources } from '../engine/fixtures';
+import { startLocalRegistry } from './local-registry';
 import { bulwark, CLI, listFiles, makeBareFolder, makeProject, mtimes, read, removeProjects, shareReadOnly, TSC, write, writeCatalog } from './harness';
 
 const realCatalog = () => JSON.parse(readFileSync(join(CLI, '..', 'catalog.json'), 'utf8')) as Catalog;
@@ -67,9 +68,11 @@ describe('cli: bulwark add', function () {
     assert.match(result.stdout, /^ {2}pnpm add -D @types\/express$/m);
   });
 
-  it('installs the packages with --install, using the real package manager (offline, from the npm cache)', async () => {
+  it('installs the packages with --install, using the real package manager (a local registry, an empty npm cache)', async () => {
     const root = makeProject();
-    const result = await bulwark(['add', 'log', '--install'], { cwd: root, env: { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    const registry = await startLocalRegistry([{ name: 'pino', version: '9.0.0' }]);
+    const npmConfig = { npm_config_registry: registry.url, npm_config_cache: registry.cache, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+    const result = await bulwark(['add', 'log', '--install'], { cwd: root, env: npmConfig }).finally(() => registry.close());
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /\$ npm install pino/);
     const manifest = JSON.parse(read(root, 'package.json')) as { dependencies?: Record<string, string> };

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 
 type Window = { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
 const window = vscode.window as Window;
-const OPEN_A_FOLDER = /open a folder first/;
+// Anchored: the product name once ("Bulwark: Bulwark: open…" was the old bug).
+const OPEN_A_FOLDER = /^Bulwark: open a folder first/m;
 
 describe('no folder open', () => {
   const original = window.showErrorMessage;

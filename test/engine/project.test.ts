@@ -1,31 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildCatalog } from '../../src/engine/catalog-build';
-import { resolveSelection } from '../../src/engine/catalog';
-import { planInsert } from '../../src/engine/insert';
 import { detectPackageManager, frameworksOf, installCommand, ManifestError, missingPackages, parsePackageJson } from '../../src/engine/project';
-import { withProvenance } from '../../src/engine/provenance';
-import { sampleSources } from './fixtures';
-
-describe('engine: planInsert', () => {
-  const catalog = buildCatalog(sampleSources(), '1.0.0');
-  const files = resolveSelection(catalog, { names: ['greet'] });
-
-  it('creates what is absent, leaves identical copies alone, and reports different ones', async () => {
-    const [log, greet] = files;
-    const existing: Record<string, string> = {
-      'log.ts': withProvenance(log!, '1.0.0'),
-      'greet.ts': `${withProvenance(greet!, '1.0.0')}// mine\n`,
-    };
-    const plan = await planInsert(catalog, files, async (path) => existing[path]);
-    assert.deepEqual(plan.map((action) => [action.kind, action.path]), [['identical', 'log.ts'], ['differs', 'greet.ts']]);
-    const differs = plan[1];
-    assert.equal(differs?.kind === 'differs' && differs.existing, existing['greet.ts']);
-
-    const fresh = await planInsert(catalog, files, async () => undefined);
-    assert.deepEqual(fresh.map((action) => action.kind), ['create', 'create']);
-    assert.equal(fresh[1]?.kind === 'create' && fresh[1].text, withProvenance(greet!, '1.0.0'));
-  });
-});
 
 describe('engine: project facts', () => {
   it('detects the package manager from the lockfile, package.json "packageManager" first', () => {
