@@ -3,29 +3,13 @@
 import { version as packageVersion } from '../../package.json';
 import { BulwarkError, userMessage } from '../engine/errors';
 import { loadCatalog } from './catalog-file';
-import { ADD_HELP, runAdd } from './commands/add';
-import { DIFF_HELP, runDiff } from './commands/diff';
-import { INIT_HELP, runInit } from './commands/init';
-import { LIST_HELP, runList } from './commands/list';
-import { runUpdate, UPDATE_HELP } from './commands/update';
+import { runAdd } from './commands/add';
+import { runDiff } from './commands/diff';
+import { runInit } from './commands/init';
+import { runList } from './commands/list';
+import { runUpdate } from './commands/update';
+import { COMMAND_HELP, MAIN_HELP } from './help';
 import { processIo, type Io } from './output';
-
-const MAIN_HELP = `Usage: bulwark <command> [options]
-
-Tested TypeScript backend patterns, copied into your project and kept up to date.
-
-Commands:
-  list                   list the patterns, what they need and what they use
-  add <pattern...>       write patterns (and what they use) into your patterns folder
-  diff [pattern...]      compare your copies with the catalog
-  update [pattern...]    update your copies, merging your edits
-  init                   write bulwark.json (patterns folder, import style, package manager)
-
-Run \`bulwark <command> --help\` for its options.
-Exit codes: 0 done; 1 failed, or left work for you (conflicts, edited files); 2 invalid usage.
-Colour only on a terminal; set NO_COLOR to turn it off.`;
-
-const COMMAND_HELP: Readonly<Record<string, string>> = { list: LIST_HELP, add: ADD_HELP, diff: DIFF_HELP, update: UPDATE_HELP, init: INIT_HELP };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;

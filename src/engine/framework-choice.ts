@@ -1,7 +1,7 @@
 // Which framework adapter `add` includes for patterns that have them (middleware/express…): the
 // one asked for, else the one package.json depends on; with none or several, the prompter decides
 // (the CLI answers from its flags, the extension asks with a QuickPick).
-import { coreFile, FRAMEWORKS, frameworkVariants, type Catalog, type Framework } from './catalog';
+import { coreFile, frameworkVariants, type Catalog, type Framework } from './catalog';
 import { BulwarkError } from './errors';
 import type { Prompter } from './ports';
 import { frameworksOf, type PackageJson } from './project';
@@ -25,7 +25,8 @@ export async function chooseFramework(catalog: Catalog, names: readonly string[]
     }
     return { kind: 'chosen', framework: requested, coreOnly: [] };
   }
-  const offered = FRAMEWORKS.filter((framework) => adapted.some((name) => available(name).includes(framework)));
+  // In catalog order, as the adapters are listed everywhere else.
+  const offered = [...new Set(adapted.flatMap(available))];
   const inProject = frameworksOf(manifest).filter((framework) => offered.includes(framework));
   if (inProject.length === 1) return { kind: 'chosen', framework: inProject[0], coreOnly: [] };
 

@@ -127,8 +127,7 @@ async function addEslintConfig(linter: LinterClient, args: AddEslintConfigArgs |
   const mode = args?.install === true ? 'run' : args?.install === false ? 'skip' : 'ask';
   // One notification: what was done, and the install offer when packages are missing.
   const done = written.message.replace(/\.$/, '');
-  // A malformed bulwark.json does not stop this command; its package manager then comes from the lockfile.
-  const manager = (await workspaceProject(folder).catch(() => undefined))?.settings.packageManager ?? detectPackageManager(names, manifest);
+  const manager = (await workspaceProject(folder).catch(() => /* a malformed bulwark.json does not stop this command: the lockfile picks the manager */ undefined))?.settings.packageManager ?? detectPackageManager(names, manifest);
   const installCommands = await offerInstall(folder, missing, installCommand(manager, missing), { reason: `${done.replace(/^Bulwark: /, '')}; it needs`, mode, manager });
   if (missing.length === 0 || mode === 'skip') void vscode.window.showInformationMessage(written.message);
   return { ok: true, file: written.uri.toString(), action: written.action, message: written.message, missingPackages: missing.map((need) => need.name), installCommands };

@@ -91,10 +91,11 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
   }
   const main = result.files.find((file) => file.file.id === name) ?? result.files.at(-1);
   if (main) {
-    // Showing the file is a courtesy: the insertion has succeeded even if the editor cannot open it.
-    vscode.window.showTextDocument(fileUri(main), { preview: false }).then(undefined, (error: unknown) =>
-      vscode.window.showWarningMessage(`Bulwark: inserted ${main.path}, but could not open it: ${(error as Error).message}`),
-    );
+    // Awaited, so the command ends with the file in front of the user (an Undo then undoes the
+    // insertion); showing it is a courtesy, though: the insertion has succeeded even if it fails.
+    await Promise.resolve(vscode.window.showTextDocument(fileUri(main), { preview: false })).catch((error: unknown) => {
+      void vscode.window.showWarningMessage(`Bulwark: inserted ${main.path}, but could not open it: ${(error as Error).message}`);
+    });
   }
   await offerInstall(folder, result.missingPackages, result.installCommands, { reason: 'the inserted files need', manager: project.settings.packageManager });
   const paths = (verdict: AddedFile['verdict']) => result.files.filter((file) => file.verdict === verdict).map((file) => file.path);

@@ -20,6 +20,7 @@ const SHIPPED = [
   'extension/dist/linter.js',
   'extension/dist/linter-worker.js',
   'extension/dist/catalog.json',
+  'extension/dist/eslint-plugin/package.json',
   'extension/snippets/typescript.json',
   'extension/snippets/javascript.json',
 ];
