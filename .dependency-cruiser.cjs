@@ -6,7 +6,7 @@ module.exports = {
   forbidden: [
     {
       name: 'runtime-imports-nothing-of-ours',
-      comment: 'runtime/ is copied into users\' projects: it may import npm packages and itself only.',
+      comment: "runtime/ is copied into users' projects: it may import npm packages and itself only.",
       severity: 'error',
       from: { path: '^runtime/' },
       to: { path: '^(src|eslint-plugin|scripts|test)/' },

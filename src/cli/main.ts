@@ -16,7 +16,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       const topic = command === 'help' ? rest[0] : undefined;
-      if (topic !== undefined && !(topic in COMMAND_HELP)) throw new BulwarkError(`no help for "${topic}": commands are ${Object.keys(COMMAND_HELP).join(', ')}`, 'usage');
+      if (topic !== undefined && !(topic in COMMAND_HELP))
+        throw new BulwarkError(`no help for "${topic}": commands are ${Object.keys(COMMAND_HELP).join(', ')}`, 'usage');
       io.out(topic !== undefined ? (COMMAND_HELP[topic] ?? MAIN_HELP) : MAIN_HELP);
       return command === undefined ? 2 : 0;
     }

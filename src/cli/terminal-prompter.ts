@@ -26,19 +26,31 @@ export class TerminalPrompter implements Prompter {
 
   async chooseFramework(question: FrameworkQuestion) {
     if (question.inProject.length > 1) {
-      throw new BulwarkError(`package.json depends on ${humanList(question.inProject)}: choose the adapter with ${question.inProject.map((f) => `--framework ${f}`).join(' or ')}`, 'usage');
+      throw new BulwarkError(
+        `package.json depends on ${humanList(question.inProject)}: choose the adapter with ${question.inProject.map((f) => `--framework ${f}`).join(' or ')}`,
+        'usage',
+      );
     }
     if (!question.coreOnlyPossible) {
-      throw new BulwarkError(`${question.patterns[0]} needs a framework adapter and package.json depends on none: pass --framework ${question.offered.join('|')}`, 'usage');
+      throw new BulwarkError(
+        `${question.patterns[0]} needs a framework adapter and package.json depends on none: pass --framework ${question.offered.join('|')}`,
+        'usage',
+      );
     }
     for (const name of question.patterns) {
-      this.io.err(this.io.color.yellow(`note: ${name} has framework adapters, but package.json depends on no supported framework; adding the framework-neutral part only (use --framework to add one)`));
+      this.io.err(
+        this.io.color.yellow(
+          `note: ${name} has framework adapters, but package.json depends on no supported framework; adding the framework-neutral part only (use --framework to add one)`,
+        ),
+      );
     }
     return 'none' as const;
   }
 
   async resolveEdited(copies: readonly EditedCopy[]): Promise<'overwrite' | 'keep'> {
     const paths = humanList(copies.map((copy) => this.answers.display(copy.path)));
-    throw new BulwarkError(`${paths} ${copies.length === 1 ? 'has' : 'have'} your edits; nothing was written (use --force to overwrite, or \`bulwark update\` to merge the new version in)`);
+    throw new BulwarkError(
+      `${paths} ${copies.length === 1 ? 'has' : 'have'} your edits; nothing was written (use --force to overwrite, or \`bulwark update\` to merge the new version in)`,
+    );
   }
 }

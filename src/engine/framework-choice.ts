@@ -14,7 +14,13 @@ function humanList(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-export async function chooseFramework(catalog: Catalog, names: readonly string[], requested: Framework | undefined, manifest: PackageJson | undefined, prompter: Pick<Prompter, 'chooseFramework'>): Promise<FrameworkChoice> {
+export async function chooseFramework(
+  catalog: Catalog,
+  names: readonly string[],
+  requested: Framework | undefined,
+  manifest: PackageJson | undefined,
+  prompter: Pick<Prompter, 'chooseFramework'>,
+): Promise<FrameworkChoice> {
   const adapted = names.filter((name) => !name.includes('/') && frameworkVariants(catalog, name).length > 0);
   const available = (name: string) => frameworkVariants(catalog, name).flatMap((file) => (file.framework ? [file.framework] : []));
   if (adapted.length === 0) return { kind: 'chosen', coreOnly: [] };

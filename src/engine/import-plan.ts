@@ -31,6 +31,10 @@ export function planPatternImport(facts: ImportFacts): TextInsertion | undefined
   if (importsSymbol(text, facts.symbol)) return undefined;
   const conventions = detectConventions(text, facts.packageType);
   const alias = aliasSpecifier(facts.tsconfigText, facts.importStyle, facts.targetFile);
-  const specifier = alias ? (conventions.jsExtension ? `${alias}.js` : alias) : relativeSpecifier(`/${facts.documentPath}`, `/${facts.targetFile}`, conventions);
+  const specifier = alias
+    ? conventions.jsExtension
+      ? `${alias}.js`
+      : alias
+    : relativeSpecifier(`/${facts.documentPath}`, `/${facts.targetFile}`, conventions);
   return { offset: importInsertionOffset(text), text: importStatement(facts.symbol, specifier, conventions) };
 }

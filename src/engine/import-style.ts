@@ -21,7 +21,12 @@ export function tsconfigPaths(tsconfigText: string | undefined): TsconfigPaths |
   const paths = config?.compilerOptions?.paths;
   if (typeof paths !== 'object' || paths === null || Array.isArray(paths)) return undefined;
   const baseUrl = typeof config?.compilerOptions?.baseUrl === 'string' ? config.compilerOptions.baseUrl : '.';
-  const clean = Object.fromEntries(Object.entries(paths as Record<string, unknown>).map(([key, targets]) => [key, Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : []]));
+  const clean = Object.fromEntries(
+    Object.entries(paths as Record<string, unknown>).map(([key, targets]) => [
+      key,
+      Array.isArray(targets) ? targets.filter((t): t is string => typeof t === 'string') : [],
+    ]),
+  );
   return { base: posix.normalize(baseUrl), paths: clean };
 }
 

@@ -30,7 +30,12 @@ export interface ProjectSettings {
 }
 
 export async function readProjectSettings(fs: ProjectFs, overrides: SettingOverrides = {}): Promise<ProjectSettings> {
-  const [manifestText, configText, tsconfigText, entries] = await Promise.all([fs.readText('package.json'), fs.readText(CONFIG_FILE), fs.readText('tsconfig.json'), fs.list('.')]);
+  const [manifestText, configText, tsconfigText, entries] = await Promise.all([
+    fs.readText('package.json'),
+    fs.readText(CONFIG_FILE),
+    fs.readText('tsconfig.json'),
+    fs.list('.'),
+  ]);
   const manifest = manifestText === undefined ? undefined : parsePackageJson(manifestText);
   const config = configText === undefined ? {} : parseBulwarkConfig(configText, CONFIG_FILE);
   const detectedPackageManager = detectPackageManager(

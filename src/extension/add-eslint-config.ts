@@ -46,7 +46,8 @@ function parseArgs(value: unknown): AddEslintConfigArgs | undefined {
   const shape = 'expected { folder?: string, install?: boolean }';
   if (typeof value !== 'object' || Array.isArray(value)) throw new BulwarkError(`bulwark.addEslintConfig: ${shape}`);
   const { folder, install } = value as Record<string, unknown>;
-  if (folder !== undefined && (typeof folder !== 'string' || folder.trim() === '')) throw new BulwarkError(`bulwark.addEslintConfig: "folder" must be a non-empty string; ${shape}`);
+  if (folder !== undefined && (typeof folder !== 'string' || folder.trim() === ''))
+    throw new BulwarkError(`bulwark.addEslintConfig: "folder" must be a non-empty string; ${shape}`);
   if (install !== undefined && typeof install !== 'boolean') throw new BulwarkError(`bulwark.addEslintConfig: "install" must be true or false; ${shape}`);
   return { folder: folder as string | undefined, install };
 }
@@ -83,7 +84,11 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
     const uri = vscode.Uri.joinPath(folder.uri, NEW_CONFIG_FILE);
     const typescript = isTypeScriptProject(names, manifest);
     const edit = new vscode.WorkspaceEdit();
-    edit.createFile(uri, { contents: new TextEncoder().encode(newConfigText(typescript, manifest)) }, { label: 'Add Bulwark ESLint config', needsConfirmation: false });
+    edit.createFile(
+      uri,
+      { contents: new TextEncoder().encode(newConfigText(typescript, manifest)) },
+      { label: 'Add Bulwark ESLint config', needsConfirmation: false },
+    );
     if (!(await vscode.workspace.applyEdit(edit))) throw new BulwarkError(`could not create ${uri.fsPath}`);
     return { uri, action: 'created' as const, typescript, message: `Bulwark: created ${NEW_CONFIG_FILE} with the bulwark recommended rules.` };
   }
@@ -101,9 +106,12 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
   }
   if (result.kind === 'unsupported') {
     void vscode.window.showTextDocument(document, { preview: false });
-    throw new BulwarkError(`could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`);
+    throw new BulwarkError(
+      `could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`,
+    );
   }
-  if (result.kind === 'unchanged') return { uri, action: 'unchanged' as const, typescript: false, message: `Bulwark: ${choice.file} already uses eslint-plugin-bulwark; nothing to change.` };
+  if (result.kind === 'unchanged')
+    return { uri, action: 'unchanged' as const, typescript: false, message: `Bulwark: ${choice.file} already uses eslint-plugin-bulwark; nothing to change.` };
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(new vscode.Position(0, 0), document.positionAt(document.getText().length)), result.text);
   if (!(await vscode.workspace.applyEdit(edit))) throw new BulwarkError(`could not edit ${uri.fsPath}`);
@@ -127,10 +135,23 @@ async function addEslintConfig(linter: LinterClient, args: AddEslintConfigArgs |
   const mode = args?.install === true ? 'run' : args?.install === false ? 'skip' : 'ask';
   // One notification: what was done, and the install offer when packages are missing.
   const done = written.message.replace(/\.$/, '');
-  const manager = (await workspaceProject(folder).catch(() => /* a malformed bulwark.json does not stop this command: the lockfile picks the manager */ undefined))?.settings.packageManager ?? detectPackageManager(names, manifest);
-  const installCommands = await offerInstall(folder, missing, installCommand(manager, missing), { reason: `${done.replace(/^Bulwark: /, '')}; it needs`, mode, manager });
+  const manager =
+    (await workspaceProject(folder).catch(() => /* a malformed bulwark.json does not stop this command: the lockfile picks the manager */ undefined))?.settings
+      .packageManager ?? detectPackageManager(names, manifest);
+  const installCommands = await offerInstall(folder, missing, installCommand(manager, missing), {
+    reason: `${done.replace(/^Bulwark: /, '')}; it needs`,
+    mode,
+    manager,
+  });
   if (missing.length === 0 || mode === 'skip') void vscode.window.showInformationMessage(written.message);
-  return { ok: true, file: written.uri.toString(), action: written.action, message: written.message, missingPackages: missing.map((need) => need.name), installCommands };
+  return {
+    ok: true,
+    file: written.uri.toString(),
+    action: written.action,
+    message: written.message,
+    missingPackages: missing.map((need) => need.name),
+    installCommands,
+  };
 }
 
 /** The command handler: every failure becomes one clear message, also returned to callers. */

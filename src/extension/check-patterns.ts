@@ -35,14 +35,23 @@ export async function checkPatternsCommand(loader: CatalogLoader, args: CheckPat
     if (!folder) return undefined;
     const project = await workspaceProject(folder, args.dir);
     const { copies } = await check(catalog, project.fs, project.settings.patternsDir);
-    const summaries = copies.map((copy) => ({ id: copy.file.id, path: copy.path, state: copy.state, ...(copy.baseVersion ? { baseVersion: copy.baseVersion } : {}) }));
+    const summaries = copies.map((copy) => ({
+      id: copy.file.id,
+      path: copy.path,
+      state: copy.state,
+      ...(copy.baseVersion ? { baseVersion: copy.baseVersion } : {}),
+    }));
     if (args.show !== false) {
       if (summaries.length === 0) {
         void vscode.window.showInformationMessage(`Bulwark: no inserted patterns in ${vscode.workspace.asRelativePath(project.patternsUri)}.`);
       } else {
         void vscode.window
           .showQuickPick(
-            summaries.map((summary) => ({ label: summary.path, description: STATE_LABELS[summary.state], detail: summary.baseVersion ? `from catalog ${summary.baseVersion}, current ${catalog.version}` : undefined })),
+            summaries.map((summary) => ({
+              label: summary.path,
+              description: STATE_LABELS[summary.state],
+              detail: summary.baseVersion ? `from catalog ${summary.baseVersion}, current ${catalog.version}` : undefined,
+            })),
             { title: `Bulwark: inserted patterns (catalog ${catalog.version})` },
           )
           .then((picked) => picked && vscode.window.showTextDocument(vscode.Uri.joinPath(project.patternsUri, ...picked.label.split('/'))));

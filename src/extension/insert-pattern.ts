@@ -41,7 +41,8 @@ export function parseInsertArgs(value: unknown): InsertPatternArgs | undefined {
   if (typeof value !== 'object' || Array.isArray(value)) throw new BulwarkError(`bulwark.insertPattern: ${shape}`);
   const { pattern, dir, framework } = value as Record<string, unknown>;
   if (typeof pattern !== 'string' || pattern.trim() === '') throw new BulwarkError(`bulwark.insertPattern: "pattern" must be a non-empty string; ${shape}`);
-  if (dir !== undefined && (typeof dir !== 'string' || dir.trim() === '')) throw new BulwarkError(`bulwark.insertPattern: "dir" must be a non-empty string; ${shape}`);
+  if (dir !== undefined && (typeof dir !== 'string' || dir.trim() === ''))
+    throw new BulwarkError(`bulwark.insertPattern: "dir" must be a non-empty string; ${shape}`);
   if (framework !== undefined && !(FRAMEWORKS as readonly unknown[]).includes(framework)) {
     throw new BulwarkError(`bulwark.insertPattern: "framework" must be one of ${FRAMEWORKS.join(', ')}`);
   }
@@ -51,8 +52,8 @@ export function parseInsertArgs(value: unknown): InsertPatternArgs | undefined {
 async function offerReplace(action: AddedFile & { readonly text: string }, uri: vscode.Uri, proposed: ProposedContent): Promise<void> {
   const proposedUri = proposed.uriFor(action.path, action.text);
   // Asked while the diff opens, not after: the question must not wait on an editor that is slow to show.
-  Promise.resolve(vscode.commands.executeCommand('vscode.diff', uri, proposedUri, `${action.path}: yours ↔ Bulwark ${action.file.id}`)).catch((error: unknown) =>
-    vscode.window.showWarningMessage(`Bulwark: could not show how ${action.path} differs from the catalog: ${(error as Error).message}`),
+  Promise.resolve(vscode.commands.executeCommand('vscode.diff', uri, proposedUri, `${action.path}: yours ↔ Bulwark ${action.file.id}`)).catch(
+    (error: unknown) => vscode.window.showWarningMessage(`Bulwark: could not show how ${action.path} differs from the catalog: ${(error as Error).message}`),
   );
   const choice = await vscode.window.showWarningMessage(
     `Bulwark: ${action.path} already exists and differs from the catalog version. Replace it?`,
@@ -75,7 +76,13 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
   const name = args?.pattern ?? (await pickPattern(catalog));
   if (!name) return undefined;
   const project = await workspaceProject(folder, args?.dir);
-  const result = await add(catalog, project.fs, project.settings, { names: [name], ...(args?.framework ? { framework: args.framework } : {}) }, new QuickPickPrompter(catalog));
+  const result = await add(
+    catalog,
+    project.fs,
+    project.settings,
+    { names: [name], ...(args?.framework ? { framework: args.framework } : {}) },
+    new QuickPickPrompter(catalog),
+  );
   if (result.kind === 'cancelled') return undefined;
 
   const fileUri = (file: AddedFile) => project.fs.uri(`${project.settings.patternsDir}/${file.path}`);

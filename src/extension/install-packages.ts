@@ -13,7 +13,12 @@ export interface InstallOffer {
 }
 
 /** Offers to run `commands` (the engine's, for `missing`) in a terminal; returns them. */
-export async function offerInstall(folder: vscode.WorkspaceFolder, missing: readonly PackageNeed[], commands: readonly string[], { reason, mode = 'ask', manager }: InstallOffer): Promise<string[]> {
+export async function offerInstall(
+  folder: vscode.WorkspaceFolder,
+  missing: readonly PackageNeed[],
+  commands: readonly string[],
+  { reason, mode = 'ask', manager }: InstallOffer,
+): Promise<string[]> {
   if (missing.length === 0) return [];
   if (mode === 'skip') return [...commands];
   const names = missing.map((need) => need.name).join(', ');
@@ -29,6 +34,9 @@ export async function offerInstall(folder: vscode.WorkspaceFolder, missing: read
     terminal.sendText(commands.join(' && '));
   };
   if (mode === 'run') install();
-  else void vscode.window.showInformationMessage(`Bulwark: ${reason} ${names}. Install with ${manager}?`, 'Install').then((choice) => choice === 'Install' && install());
+  else
+    void vscode.window
+      .showInformationMessage(`Bulwark: ${reason} ${names}. Install with ${manager}?`, 'Install')
+      .then((choice) => choice === 'Install' && install());
   return [...commands];
 }

@@ -38,7 +38,13 @@ export async function addPatternFiles(edit: vscode.WorkspaceEdit, document: vsco
 }
 
 /** Adds to `edit` the files of pattern `id` that are missing and `import { symbol }` from it. */
-export async function addPatternImport(edit: vscode.WorkspaceEdit, document: vscode.TextDocument, catalog: Catalog, id: string, symbol: string): Promise<vscode.Uri> {
+export async function addPatternImport(
+  edit: vscode.WorkspaceEdit,
+  document: vscode.TextDocument,
+  catalog: Catalog,
+  id: string,
+  symbol: string,
+): Promise<vscode.Uri> {
   const { project, folder, targetFile, uri } = await addPatternFiles(edit, document, catalog, id);
   const insertion = planPatternImport({
     documentText: document.getText(),

@@ -10,7 +10,9 @@ interface PatternItem extends vscode.QuickPickItem {
 function needsOf(catalog: Catalog, file: CatalogFile): string {
   const closure = dependencyClosure(catalog, [file]).filter((other) => other !== file);
   const patterns = closure.map((other) => other.id);
-  const packages = packagesOf([file, ...closure]).filter((need) => !need.dev).map((need) => need.name);
+  const packages = packagesOf([file, ...closure])
+    .filter((need) => !need.dev)
+    .map((need) => need.name);
   const parts = [patterns.length ? `with ${patterns.join(', ')}` : '', packages.length ? `npm: ${packages.join(', ')}` : 'no npm packages'];
   return parts.filter(Boolean).join(' · ');
 }

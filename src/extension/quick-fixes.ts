@@ -10,7 +10,6 @@ import { ruleOf, type BulwarkDiagnostics } from './diagnostics';
 import { isFixedRule, QUICK_FIXES } from './quick-fix-table';
 import { openDocument } from './workspace-files';
 
-
 /** Internal command run after a pattern-inserting fix: saves the created files, opens one beside. */
 export const FINISH_PATTERN_EDIT = 'bulwark.finishPatternEdit';
 
@@ -50,12 +49,17 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
       const edit = new vscode.WorkspaceEdit();
       await action.resolver(edit, await this.catalog.load());
       if (edit.size === 0) {
-        void vscode.window.showInformationMessage(`Bulwark: "${action.title}" found nothing to change here any more (the code changed since the fix was offered). Choose it again from the light bulb.`);
+        void vscode.window.showInformationMessage(
+          `Bulwark: "${action.title}" found nothing to change here any more (the code changed since the fix was offered). Choose it again from the light bulb.`,
+        );
       }
       action.edit = edit;
       // Pattern files are created by text edits; the follow-up command writes them to disk so the
       // project compiles at once (and opens the pattern when the action says so).
-      const created = edit.entries().map(([uri]) => uri).filter((uri) => uri.toString() !== action.document?.toString());
+      const created = edit
+        .entries()
+        .map(([uri]) => uri)
+        .filter((uri) => uri.toString() !== action.document?.toString());
       action.command = { title: action.title, command: FINISH_PATTERN_EDIT, arguments: [{ save: created, open: action.openAfter }] };
     }
     return action;
@@ -84,7 +88,12 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
   }
 
   /** The rule's own ESLint suggestions not already offered above. */
-  private otherSuggestions(rule: string, document: vscode.TextDocument, message: LintMessage | undefined, fixes: readonly vscode.CodeAction[]): BulwarkCodeAction[] {
+  private otherSuggestions(
+    rule: string,
+    document: vscode.TextDocument,
+    message: LintMessage | undefined,
+    fixes: readonly vscode.CodeAction[],
+  ): BulwarkCodeAction[] {
     // require-retry's own suggestion imports from its `importSource` option, not the patterns folder.
     if (rule === 'require-retry') return [];
     const used = new Set(fixes.map((fix) => JSON.stringify(fix.edit?.entries())));

@@ -15,10 +15,16 @@ export class QuickPickPrompter implements Prompter {
     const single = question.patterns.length === 1 ? question.patterns[0] : undefined;
     const picked = await vscode.window.showQuickPick(
       [
-        ...question.offered.map((framework) => ({ label: framework, description: single ? fileById(this.catalog, `${single}/${framework}`)?.summary : undefined })),
+        ...question.offered.map((framework) => ({
+          label: framework,
+          description: single ? fileById(this.catalog, `${single}/${framework}`)?.summary : undefined,
+        })),
         ...(question.coreOnlyPossible ? [{ label: NO_ADAPTER, description: 'only the framework-neutral core' }] : []),
       ],
-      { title: `Bulwark: ${name} for which framework?`, placeHolder: question.inProject.length ? 'The project depends on several' : 'No Express, Hono or Fastify dependency found' },
+      {
+        title: `Bulwark: ${name} for which framework?`,
+        placeHolder: question.inProject.length ? 'The project depends on several' : 'No Express, Hono or Fastify dependency found',
+      },
     );
     return picked?.label as (typeof question.offered)[number] | typeof NO_ADAPTER | undefined;
   }

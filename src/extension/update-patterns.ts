@@ -71,7 +71,8 @@ async function planWorkspaceUpdate(catalog: Catalog, dir: string | undefined, in
   return { catalog, project, plan: await update(catalog, project.fs, project.settings.patternsDir) };
 }
 
-type Attempt = { readonly kind: 'applied'; readonly unsaved: string[] } | { readonly kind: 'plan-again' } | { readonly kind: 'refused'; readonly reason: string };
+type Attempt =
+  { readonly kind: 'applied'; readonly unsaved: string[] } | { readonly kind: 'plan-again' } | { readonly kind: 'refused'; readonly reason: string };
 
 /** Applies one planned update, unless an editor makes the plan unsafe; `last`: no further plan follows. */
 async function applyUpdate(found: PlannedUpdate, edit: vscode.WorkspaceEdit, preview: boolean, last: boolean): Promise<Attempt> {
@@ -79,23 +80,38 @@ async function applyUpdate(found: PlannedUpdate, edit: vscode.WorkspaceEdit, pre
   // what was typed since the copy was read.
   const { changed, unsynced } = editorDrift(found);
   if (changed.length > 0) {
-    return last ? { kind: 'refused', reason: `${changed.join(', ')} kept changing in the editor while the update was planned. Run it again.` } : { kind: 'plan-again' };
+    return last
+      ? { kind: 'refused', reason: `${changed.join(', ')} kept changing in the editor while the update was planned. Run it again.` }
+      : { kind: 'plan-again' };
   }
   if (unsynced.length > 0) {
-    if (last) return { kind: 'refused', reason: `the editor shows an older ${unsynced.join(', ')} than the disk holds. Revert it (File: Revert File), then run the update again.` };
+    if (last)
+      return {
+        kind: 'refused',
+        reason: `the editor shows an older ${unsynced.join(', ')} than the disk holds. Revert it (File: Revert File), then run the update again.`,
+      };
     // No unsaved changes, but older than the disk: VS Code has not reloaded an outside write (its file
     // watcher can miss one) and would refuse to save over it. Writing the disk's own text back
     // through VS Code's file service makes the editor reload.
     const encoder = new TextEncoder();
     const stale = found.plan.files.filter((file) => unsynced.includes(file.path));
-    await Promise.all(stale.map((file) => vscode.workspace.fs.writeFile(found.project.fs.uri(projectPath(found.project.settings.patternsDir, file.path)), encoder.encode(file.copy.text ?? ''))));
+    await Promise.all(
+      stale.map((file) =>
+        vscode.workspace.fs.writeFile(found.project.fs.uri(projectPath(found.project.settings.patternsDir, file.path)), encoder.encode(file.copy.text ?? '')),
+      ),
+    );
     return { kind: 'plan-again' };
   }
   if (!(await vscode.workspace.applyEdit(edit))) {
     // VS Code refuses the whole edit, applying nothing, when the user cancels the preview and when an
     // open document changed under it; only a prompt-free call can tell that it was the second.
     if (!preview && !last) return { kind: 'plan-again' };
-    return { kind: 'refused', reason: preview ? 'the preview was cancelled, or a file changed meanwhile; run the update again.' : 'the files kept changing while the update was applied. Run it again.' };
+    return {
+      kind: 'refused',
+      reason: preview
+        ? 'the preview was cancelled, or a file changed meanwhile; run the update again.'
+        : 'the files kept changing while the update was applied. Run it again.',
+    };
   }
   // Write what was applied (the preview already asked), so the project compiles as it now reads.
   const touched = new Set(edit.entries().map(([uri]) => uri.toString()));
@@ -112,8 +128,12 @@ export async function updatePatternsCommand(loader: CatalogLoader, args: UpdateP
       const found = await planWorkspaceUpdate(catalog, args.dir, preview);
       if (!found) return undefined;
       const edit = new vscode.WorkspaceEdit();
-      await addWrites(edit, found.project.fs, found.plan.writes, { label: (write) => `${write.path}: ${OUTCOME_LABELS[write.label as UpdateResultKind] ?? write.label}`, needsConfirmation: preview });
-      const result: Attempt = found.plan.writes.length === 0 ? { kind: 'applied', unsaved: [] } : await applyUpdate(found, edit, preview, attempt === UPDATE_ATTEMPTS);
+      await addWrites(edit, found.project.fs, found.plan.writes, {
+        label: (write) => `${write.path}: ${OUTCOME_LABELS[write.label as UpdateResultKind] ?? write.label}`,
+        needsConfirmation: preview,
+      });
+      const result: Attempt =
+        found.plan.writes.length === 0 ? { kind: 'applied', unsaved: [] } : await applyUpdate(found, edit, preview, attempt === UPDATE_ATTEMPTS);
       if (result.kind === 'plan-again') {
         await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
         continue;
@@ -128,7 +148,9 @@ export async function updatePatternsCommand(loader: CatalogLoader, args: UpdateP
       const show = attention.length ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       void show(
         `Bulwark: ${written} file(s) updated to catalog ${catalog.version}` +
-          (attention.length ? `; ${attention.length} need(s) your attention: ${attention.map((outcome) => `${outcome.path} (${OUTCOME_LABELS[outcome.outcome]})`).join(', ')}` : '') +
+          (attention.length
+            ? `; ${attention.length} need(s) your attention: ${attention.map((outcome) => `${outcome.path} (${OUTCOME_LABELS[outcome.outcome]})`).join(', ')}`
+            : '') +
           (result.unsaved.length ? `; not saved yet: ${result.unsaved.join(', ')}` : ''),
       );
       return outcomes;

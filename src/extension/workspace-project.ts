@@ -25,6 +25,9 @@ export async function workspaceProject(folder: vscode.WorkspaceFolder, dir?: str
   };
   const patternsDir = dir !== undefined ? fs.projectPath(dir) : userValue('patternsDir');
   const importStyle = userValue('importStyle');
-  const settings = await readProjectSettings(fs, { ...(patternsDir !== undefined ? { patternsDir } : {}), ...(importStyle !== undefined ? { importStyle } : {}) });
+  const settings = await readProjectSettings(fs, {
+    ...(patternsDir !== undefined ? { patternsDir } : {}),
+    ...(importStyle !== undefined ? { importStyle } : {}),
+  });
   return { folder, fs, settings, patternsUri: fs.uri(settings.patternsDir) };
 }

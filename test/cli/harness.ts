@@ -1,7 +1,20 @@
 // End-to-end harness: real temporary projects (`npm init -y` + a strict NodeNext tsconfig) and
 // the bundled CLI (dist/cli.js, built by `node scripts/build.mjs`) run as a child process.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse } from 'node:path';
 import type { Catalog } from '../../src/engine/catalog';

@@ -27,7 +27,15 @@ function packStub(name: string, version: string, workDir: string): Stub {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version, main: 'index.js' }));
   writeFileSync(join(dir, 'index.js'), `module.exports = { stub: ${JSON.stringify(name)} };\n`);
-  const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_cache: join(workDir, '.pack-cache') } }).trim().split('\n').at(-1) ?? '';
+  const file =
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_cache: join(workDir, '.pack-cache') },
+    })
+      .trim()
+      .split('\n')
+      .at(-1) ?? '';
   return { name, version, tarball: readFileSync(join(workDir, file)) };
 }
 
@@ -46,7 +54,13 @@ export async function startLocalRegistry(packages: ReadonlyArray<{ name: string;
         integrity: `sha512-${createHash('sha512').update(stub.tarball).digest('base64')}`,
       };
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ name: stub.name, 'dist-tags': { latest: stub.version }, versions: { [stub.version]: { name: stub.name, version: stub.version, main: 'index.js', dist } } }));
+      response.end(
+        JSON.stringify({
+          name: stub.name,
+          'dist-tags': { latest: stub.version },
+          versions: { [stub.version]: { name: stub.name, version: stub.version, main: 'index.js', dist } },
+        }),
+      );
     } else if (tarball) {
       response.setHeader('content-type', 'application/octet-stream');
       response.end(tarball.tarball);

@@ -15,7 +15,9 @@ describe('README.md', () => {
 
   it('lists every contributed command, by title and id, and no other', () => {
     const rows = [...readme.matchAll(/^\| \*\*(.+?)\*\* \(`(bulwark\.[A-Za-z]+)`\) \|/gm)].map(([, title, id]) => `${title} (${id})`);
-    const contributed = manifest().contributes.commands.map((command) => `${command.category ? `${command.category}: ` : ''}${command.title} (${command.command})`);
+    const contributed = manifest().contributes.commands.map(
+      (command) => `${command.category ? `${command.category}: ` : ''}${command.title} (${command.command})`,
+    );
     assert.deepEqual(rows.sort(), contributed.sort());
   });
 

@@ -27,7 +27,14 @@ describe('import style', () => {
   });
 
   it('plans the import a quick fix adds in the project style, or none when the symbol is imported', () => {
-    const facts = { documentText: "import x from 'y';\n\nx();\n", documentPath: 'src/api/a.ts', symbol: 'retry', targetFile: 'src/patterns/retry.ts', importStyle: '@/', tsconfigText: TSCONFIG };
+    const facts = {
+      documentText: "import x from 'y';\n\nx();\n",
+      documentPath: 'src/api/a.ts',
+      symbol: 'retry',
+      targetFile: 'src/patterns/retry.ts',
+      importStyle: '@/',
+      tsconfigText: TSCONFIG,
+    };
     assert.deepEqual(planPatternImport(facts), { offset: 19, text: "import { retry } from '@/patterns/retry';\n" });
     assert.deepEqual(planPatternImport({ ...facts, importStyle: 'relative' }), { offset: 19, text: "import { retry } from '../patterns/retry';\n" });
     assert.equal(planPatternImport({ ...facts, documentText: "import { retry } from './r';\n" }), undefined);

@@ -1,11 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  detectConventions,
-  importInsertionOffset,
-  importStatement,
-  importsSymbol,
-  relativeSpecifier,
-} from '../../src/engine/imports';
+import { detectConventions, importInsertionOffset, importStatement, importsSymbol, relativeSpecifier } from '../../src/engine/imports';
 
 describe('engine: imports in the file’s own style', () => {
   it('learns quotes, semicolons and the .js convention from existing imports', () => {
@@ -36,7 +30,10 @@ describe('engine: imports in the file’s own style', () => {
   });
 
   it('writes the statement in the learned style', () => {
-    assert.equal(importStatement('retry', './patterns/retry.js', { quote: '"', semicolon: false, jsExtension: true }), 'import { retry } from "./patterns/retry.js"\n');
+    assert.equal(
+      importStatement('retry', './patterns/retry.js', { quote: '"', semicolon: false, jsExtension: true }),
+      'import { retry } from "./patterns/retry.js"\n',
+    );
   });
 
   it('computes relative specifiers between folders', () => {

@@ -40,8 +40,20 @@ function cliDriver(testCase: DriftCase): Driver & { dispose(): void } {
   const run = async (): Promise<Outcome> => {
     const out: string[] = [];
     const err: string[] = [];
-    const io: Io = { out: (text) => out.push(text), err: (text) => err.push(text), color: palette(false), interactive: false, cwd: root, env: { BULWARK_CATALOG: 'catalog.json' } };
-    const args = testCase.command.kind === 'add' ? ['add', testCase.command.pattern, '--yes'] : testCase.command.kind === 'update' ? ['update', '--yes'] : ['diff', '--json'];
+    const io: Io = {
+      out: (text) => out.push(text),
+      err: (text) => err.push(text),
+      color: palette(false),
+      interactive: false,
+      cwd: root,
+      env: { BULWARK_CATALOG: 'catalog.json' },
+    };
+    const args =
+      testCase.command.kind === 'add'
+        ? ['add', testCase.command.pattern, '--yes']
+        : testCase.command.kind === 'update'
+          ? ['update', '--yes']
+          : ['diff', '--json'];
     const code = await main(args, io);
     const stderr = err.join('\n');
     if (code !== 0 && !stderr.includes('need your attention') && !stderr.includes('needs your attention')) {
@@ -54,7 +66,12 @@ function cliDriver(testCase: DriftCase): Driver & { dispose(): void } {
       const report = JSON.parse(out.join('\n')) as { files: Array<{ path: string; state: string }> };
       return Object.fromEntries(report.files.map((file) => [file.path.slice(PATTERNS.length + 1), file.state]));
     }
-    const verdicts: Record<string, string> = { created: 'create', unchanged: testCase.command.kind === 'add' ? 'identical' : 'unchanged', updated: 'update', overwritten: 'edited' };
+    const verdicts: Record<string, string> = {
+      created: 'create',
+      unchanged: testCase.command.kind === 'add' ? 'identical' : 'unchanged',
+      updated: 'update',
+      overwritten: 'edited',
+    };
     return Object.fromEntries(
       out.flatMap((line) => {
         const match = /^ {2}(\S+) +(src\/patterns\/\S+)/.exec(line);
@@ -81,13 +98,22 @@ function cliDriver(testCase: DriftCase): Driver & { dispose(): void } {
 /** What `bulwark add --dry-run` would do: the CLI's plan when it stops at an edited copy. */
 async function cliDriverDryRun(root: string, pattern: string): Promise<Record<string, string>> {
   const out: string[] = [];
-  const io: Io = { out: (text) => out.push(text), err: () => undefined, color: palette(false), interactive: false, cwd: root, env: { BULWARK_CATALOG: 'catalog.json' } };
+  const io: Io = {
+    out: (text) => out.push(text),
+    err: () => undefined,
+    color: palette(false),
+    interactive: false,
+    cwd: root,
+    env: { BULWARK_CATALOG: 'catalog.json' },
+  };
   await main(['add', pattern, '--dry-run', '--force'], io);
   const labels: Record<string, string> = { create: 'create', unchanged: 'identical', update: 'update', overwrite: 'edited' };
-  return Object.fromEntries(out.flatMap((line) => {
-    const match = /^ {2}(\S+) +src\/patterns\/(\S+)/.exec(line);
-    return match ? [[match[2] ?? '', labels[match[1] ?? ''] ?? '']] : [];
-  }));
+  return Object.fromEntries(
+    out.flatMap((line) => {
+      const match = /^ {2}(\S+) +src\/patterns\/(\S+)/.exec(line);
+      return match ? [[match[2] ?? '', labels[match[1] ?? ''] ?? '']] : [];
+    }),
+  );
 }
 
 /** The engine on an in-memory project, answered as the extension's QuickPickPrompter answers. */

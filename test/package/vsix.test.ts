@@ -77,7 +77,9 @@ interface Manifest {
 }
 
 function walkthroughPages(manifest: Manifest): string[] {
-  return (manifest.contributes?.walkthroughs ?? []).flatMap((walkthrough) => walkthrough.steps.flatMap((step) => (step.media?.markdown ? [step.media.markdown] : [])));
+  return (manifest.contributes?.walkthroughs ?? []).flatMap((walkthrough) =>
+    walkthrough.steps.flatMap((step) => (step.media?.markdown ? [step.media.markdown] : [])),
+  );
 }
 
 describe('package: the VSIX', function () {
@@ -101,7 +103,13 @@ describe('package: the VSIX', function () {
 
   it('holds exactly the manifest, readme, license, bundles, catalog, snippets and walkthrough pages', () => {
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
-    assert.deepEqual(contentProblems(entries.map((entry) => entry.name), walkthroughPages(manifest)), []);
+    assert.deepEqual(
+      contentProblems(
+        entries.map((entry) => entry.name),
+        walkthroughPages(manifest),
+      ),
+      [],
+    );
   });
 
   it(`is at most ${MAX_VSIX_BYTES / 1024 / 1024} MB`, () => {
@@ -114,10 +122,19 @@ describe('package: the VSIX', function () {
       const entry = entries.find((candidate) => candidate.name === `extension/${file}`);
       assert.ok(entry?.read().equals(readFileSync(path.join(repoRoot, file))), `extension/${file} differs from ${file}`);
     }
-    const packaged = JSON.parse(entries.find((entry) => entry.name === 'extension/package.json')?.read().toString('utf8') ?? '{}') as Manifest;
+    const packaged = JSON.parse(
+      entries
+        .find((entry) => entry.name === 'extension/package.json')
+        ?.read()
+        .toString('utf8') ?? '{}',
+    ) as Manifest;
     const pages = walkthroughPages(packaged);
     assert.equal(pages.length, 3);
-    for (const page of pages) assert.ok(entries.some((entry) => entry.name === `extension/${page}`), `${page} is not in the VSIX`);
+    for (const page of pages)
+      assert.ok(
+        entries.some((entry) => entry.name === `extension/${page}`),
+        `${page} is not in the VSIX`,
+      );
   });
 
   it('lints with the linter thread it ships, alone in a folder with no node_modules', async () => {
@@ -131,7 +148,10 @@ describe('package: the VSIX', function () {
     const client = new LinterClient(path.join(unpacked, 'linter-worker.js'));
     try {
       const messages = await client.call('lintText', "await fetch('https://example.com');\n", 'sample.mjs');
-      assert.deepEqual(messages.map((message) => message.ruleId), ['bulwark/require-request-timeout', 'bulwark/require-retry']);
+      assert.deepEqual(
+        messages.map((message) => message.ruleId),
+        ['bulwark/require-request-timeout', 'bulwark/require-retry'],
+      );
     } finally {
       client.dispose();
     }
@@ -139,6 +159,9 @@ describe('package: the VSIX', function () {
 
   it('the content check itself reports a stray file and a missing one', () => {
     const names = [...VSCE_FILES, ...SHIPPED.filter((name) => name !== 'extension/dist/linter.js'), 'extension/src/extension/main.ts'];
-    assert.deepEqual(contentProblems(names, []), ['unexpected file in the VSIX: extension/src/extension/main.ts', 'missing from the VSIX: extension/dist/linter.js']);
+    assert.deepEqual(contentProblems(names, []), [
+      'unexpected file in the VSIX: extension/src/extension/main.ts',
+      'missing from the VSIX: extension/dist/linter.js',
+    ]);
   });
 });

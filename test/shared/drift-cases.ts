@@ -8,7 +8,8 @@ import { withProvenance } from '../../src/engine/provenance';
 import { releaseOf, source } from '../engine/fixtures';
 
 const log = source('log', { summary: 'Logs.', body: 'export const log = (message: string): void => console.log(message);\n' });
-const greetBody = (greeting: string) => `import { log } from './log.js';\n\nexport function greet(name: string): string {\n  log(name);\n  return ${greeting};\n}\n`;
+const greetBody = (greeting: string) =>
+  `import { log } from './log.js';\n\nexport function greet(name: string): string {\n  log(name);\n  return ${greeting};\n}\n`;
 const greet = (greeting: string) => source('greet', { summary: 'Greets.', patterns: ['log'], body: greetBody(greeting) });
 
 /** 0.9.0, then 1.0.0, which changes greet's return line. */
@@ -23,10 +24,7 @@ const file = (catalog: Catalog, id: string) => {
 /** A copy as inserted from `catalog`. */
 export const inserted = (catalog: Catalog, id: string) => withProvenance(file(catalog, id), catalog.version);
 
-export type Command =
-  | { readonly kind: 'add'; readonly pattern: string }
-  | { readonly kind: 'update' }
-  | { readonly kind: 'check' };
+export type Command = { readonly kind: 'add'; readonly pattern: string } | { readonly kind: 'update' } | { readonly kind: 'check' };
 
 export interface DriftCase {
   readonly name: string;

@@ -56,10 +56,18 @@ export async function runAdd(catalog: Catalog, args: readonly string[], io: Io):
   const project = await loadProject(io.cwd, { ...(values.dir !== undefined ? { dir: values.dir } : {}) });
   const folder = project.patterns;
   if (folder.explicit && !existsSync(folder.absolute) && !existsSync(dirname(folder.absolute))) {
-    throw new BulwarkError(`folder ${relative(io.cwd, dirname(folder.absolute)) || '.'} does not exist (given by --dir ${values.dir}); create it or fix the path`);
+    throw new BulwarkError(
+      `folder ${relative(io.cwd, dirname(folder.absolute)) || '.'} does not exist (given by --dir ${values.dir}); create it or fix the path`,
+    );
   }
   const prompter = new TerminalPrompter(io, { display: (path) => project.fs.display(path) });
-  const result = await add(catalog, project.fs, project.settings, { names, ...(framework ? { framework } : {}), overwriteEdited: values.force === true }, prompter);
+  const result = await add(
+    catalog,
+    project.fs,
+    project.settings,
+    { names, ...(framework ? { framework } : {}), overwriteEdited: values.force === true },
+    prompter,
+  );
   if (result.kind === 'cancelled') return 1;
 
   const dryRun = values['dry-run'] === true;
@@ -72,7 +80,14 @@ export async function runAdd(catalog: Catalog, args: readonly string[], io: Io):
   if (!dryRun) applyWrites(project.fs, result.writes);
   if (!result.writes.length) io.out(io.color.green('Already up to date; nothing to write.'));
   showImport(project, result.files, io);
-  return reportPackages(project, result.missingPackages.length > 0, result.installCommands, result.missingPackages.map((need) => (need.dev ? `${need.name} (dev)` : need.name)).join(', '), { install: values.install === true && !dryRun }, io);
+  return reportPackages(
+    project,
+    result.missingPackages.length > 0,
+    result.installCommands,
+    result.missingPackages.map((need) => (need.dev ? `${need.name} (dev)` : need.name)).join(', '),
+    { install: values.install === true && !dryRun },
+    io,
+  );
 }
 
 function noteOf(file: AddedFile): string | undefined {
@@ -116,7 +131,10 @@ function reportPackages(project: Project, missing: boolean, commands: readonly s
     io.out(`\n$ ${command}`);
     // The package manager talks to the user directly (progress, prompts, errors).
     const result = spawnSync(program, args, { cwd: project.root, stdio: 'inherit', shell: process.platform === 'win32' });
-    if (result.error) throw new BulwarkError(`could not run ${program}: ${(result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : result.error.message}`);
+    if (result.error)
+      throw new BulwarkError(
+        `could not run ${program}: ${(result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : result.error.message}`,
+      );
     if (result.status !== 0) throw new BulwarkError(`\`${command}\` failed (exit code ${result.status ?? result.signal}); the pattern files were written`);
   }
   return 0;

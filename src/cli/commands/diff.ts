@@ -102,7 +102,8 @@ export async function runDiff(catalog: Catalog, args: readonly string[], io: Io)
         line(
           `${yellow('edited')} ${dim(file.yourChanges !== undefined ? `since ${file.baseVersion}; \`bulwark update\` merges ${catalog.version} into it` : 'and the version it came from is unknown to this catalog; `bulwark update` leaves it alone')}`,
         );
-        if (file.yourChanges !== undefined) io.out(`\n${bold('Your changes')} ${dim(`(against bulwark ${file.baseVersion}):`)}\n${file.yourChanges || dim('(whitespace only)')}\n`);
+        if (file.yourChanges !== undefined)
+          io.out(`\n${bold('Your changes')} ${dim(`(against bulwark ${file.baseVersion}):`)}\n${file.yourChanges || dim('(whitespace only)')}\n`);
         io.out(`${bold('Against the current version')} ${dim(`(bulwark ${catalog.version}):`)}\n${file.toCurrent || dim('(whitespace only)')}\n`);
         break;
     }

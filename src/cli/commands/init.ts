@@ -55,7 +55,11 @@ export async function runInit(args: readonly string[], io: Io): Promise<number> 
   };
   writeFileAtomic(project.fs.absolute(CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`, display);
   const sample = aliasSpecifier(project.settings.tsconfigText, importStyle, `${project.patterns.path}/retry.ts`);
-  const imported = sample ? `imported as ${sample.replace(/\/retry$/, '')}/…` : importStyle === RELATIVE_IMPORTS ? 'imported relatively' : `import style ${importStyle}`;
+  const imported = sample
+    ? `imported as ${sample.replace(/\/retry$/, '')}/…`
+    : importStyle === RELATIVE_IMPORTS
+      ? 'imported relatively'
+      : `import style ${importStyle}`;
   io.out(`Wrote ${display}: patterns in ${config.patternsDir}, ${imported}, packages installed with ${config.packageManager}`);
   return 0;
 }

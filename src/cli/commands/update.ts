@@ -66,13 +66,21 @@ export async function runUpdate(catalog: Catalog, args: readonly string[], io: I
   const width = Math.max(...rows.map((row) => row.display.length), ...plan.unknown.map((copy) => shown(copy.path).length)) + 2;
   const { green, yellow, red, dim } = io.color;
   const paint: Record<UpdateResultKind, (text: string) => string> = {
-    unchanged: dim, kept: dim, replaced: green, created: green, merged: green, conflicts: red, unresolved: red, 'no-base': yellow,
+    unchanged: dim,
+    kept: dim,
+    replaced: green,
+    created: green,
+    merged: green,
+    conflicts: red,
+    unresolved: red,
+    'no-base': yellow,
   };
   for (const row of rows) {
     const label = row.result === 'no-base' ? 'kept' : row.result;
     io.out(`  ${padEnd(paint[row.result](label), 11)}${padEnd(row.display, width)}${row.detail ? dim(row.detail) : ''}`);
   }
-  for (const copy of plan.unknown) io.out(`  ${padEnd(yellow('kept'), 11)}${padEnd(shown(copy.path), width)}${dim(`names "${copy.id}", which catalog ${catalog.version} does not have`)}`);
+  for (const copy of plan.unknown)
+    io.out(`  ${padEnd(yellow('kept'), 11)}${padEnd(shown(copy.path), width)}${dim(`names "${copy.id}", which catalog ${catalog.version} does not have`)}`);
 
   const attention = rows.filter((row) => needsAttention(row.result));
   if (attention.length) {

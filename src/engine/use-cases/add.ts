@@ -76,13 +76,26 @@ export async function add(catalog: Catalog, fs: ProjectFs, settings: ProjectSett
   const edited = planned.filter((file) => file.verdict === 'edited');
   let overwrite = request.overwriteEdited === true;
   if (edited.length && !overwrite) {
-    const copies: EditedCopy[] = edited.map((file) => ({ path: posix.join(settings.patternsDir, file.path), existing: file.existing ?? '', proposed: file.text ?? '', ...(file.baseVersion ? { baseVersion: file.baseVersion } : {}) }));
+    const copies: EditedCopy[] = edited.map((file) => ({
+      path: posix.join(settings.patternsDir, file.path),
+      existing: file.existing ?? '',
+      proposed: file.text ?? '',
+      ...(file.baseVersion ? { baseVersion: file.baseVersion } : {}),
+    }));
     overwrite = (await prompter.resolveEdited(copies)) === 'overwrite';
   }
-  const files = planned.map((file): AddedFile => ({ ...file, written: file.verdict === 'create' || file.verdict === 'update' || (file.verdict === 'edited' && overwrite) }));
+  const files = planned.map((file): AddedFile => ({
+    ...file,
+    written: file.verdict === 'create' || file.verdict === 'update' || (file.verdict === 'edited' && overwrite),
+  }));
   const writes = files
     .filter((file) => file.written)
-    .map((file): PlannedWrite => ({ path: posix.join(settings.patternsDir, file.path), text: file.text ?? '', exists: file.verdict !== 'create', label: WRITE_LABELS[file.verdict] }));
+    .map((file): PlannedWrite => ({
+      path: posix.join(settings.patternsDir, file.path),
+      text: file.text ?? '',
+      exists: file.verdict !== 'create',
+      label: WRITE_LABELS[file.verdict],
+    }));
 
   const missing = missingPackages(settings.manifest, packagesOf(selected));
   return {

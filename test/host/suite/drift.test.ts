@@ -21,7 +21,12 @@ interface InsertResult {
 }
 
 describe('issue 13 drift table: the extension in VS Code', () => {
-  const original = { showWarningMessage: window.showWarningMessage, showQuickPick: window.showQuickPick, showErrorMessage: window.showErrorMessage, showInformationMessage: window.showInformationMessage };
+  const original = {
+    showWarningMessage: window.showWarningMessage,
+    showQuickPick: window.showQuickPick,
+    showErrorMessage: window.showErrorMessage,
+    showInformationMessage: window.showInformationMessage,
+  };
   const asked: string[] = [];
   const errors: string[] = [];
   let catalogFolder: string;
@@ -76,7 +81,12 @@ describe('issue 13 drift table: the extension in VS Code', () => {
             assert.deepEqual(errors, [result?.error], 'the error is shown once, named once');
             assert.ok(!result?.error?.startsWith('Bulwark: Bulwark:'));
           } else {
-            const verdicts: Array<[keyof InsertResult, string]> = [['created', 'create'], ['identical', 'identical'], ['updated', 'update'], ['differs', 'edited']];
+            const verdicts: Array<[keyof InsertResult, string]> = [
+              ['created', 'create'],
+              ['identical', 'identical'],
+              ['updated', 'update'],
+              ['differs', 'edited'],
+            ];
             outcome = Object.fromEntries(verdicts.flatMap(([key, verdict]) => ((result[key] as string[] | undefined) ?? []).map((file) => [file, verdict])));
           }
         } else if (command.kind === 'update') {

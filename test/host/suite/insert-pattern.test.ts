@@ -127,7 +127,9 @@ describe('snippets in the editor', () => {
     for (const expected of ['bulwark-retry', 'bulwark-cache', 'bw-retry', 'bw-cache', 'bw-app-error']) {
       assert.ok(labels.includes(expected), `${expected} not offered (got ${labels.filter((l) => l.startsWith('b')).join(', ')})`);
     }
-    const item = list.items.find((candidate) => candidate.label === 'bulwark-retry' || (candidate.label as vscode.CompletionItemLabel).label === 'bulwark-retry');
+    const item = list.items.find(
+      (candidate) => candidate.label === 'bulwark-retry' || (candidate.label as vscode.CompletionItemLabel).label === 'bulwark-retry',
+    );
     assert.ok(item?.insertText instanceof vscode.SnippetString, 'the completion inserts a snippet');
     await editor.insertSnippet(item.insertText, new vscode.Position(0, 0));
     assert.equal(document.getText(), runtimeSource('retry'));

@@ -4,8 +4,15 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { resetWorkspace, runtimeSource, workspacePath, writeWorkspaceFile } from './workspace';
 
-interface Summary { id: string; path: string; state: string }
-interface Outcome { path: string; outcome: string }
+interface Summary {
+  id: string;
+  path: string;
+  state: string;
+}
+interface Outcome {
+  path: string;
+  outcome: string;
+}
 
 describe('bulwark.checkPatterns / bulwark.updatePatterns', () => {
   before(() => resetWorkspace('src/patterns'));
