@@ -86,7 +86,9 @@ function lintRuns(count) {
     if (result.status !== 0) throw new Error(`lint probe failed:\n${result.stderr}`);
     runs.push(JSON.parse(result.stdout));
     const run = runs.at(-1);
-    log(`lint run ${i + 1}/${count}: first lint ${ms(run.firstLintMs)}, re-lint ${ms(run.relintMedianMs)}; on the linter thread: re-lint ${ms(run.threadRelintLatencyMs)}, calling thread busy ${ms(run.threadRelintBusyMs)}`);
+    log(
+      `lint run ${i + 1}/${count}: first lint ${ms(run.firstLintMs)}, re-lint ${ms(run.relintMedianMs)}; on the linter thread: re-lint ${ms(run.threadRelintLatencyMs)}, calling thread busy ${ms(run.threadRelintBusyMs)}`,
+    );
   }
   const of = (key) => median(runs.map((run) => run[key]));
   return {
@@ -114,16 +116,22 @@ function activationRuns(count) {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'bulwark-bench-activation-'));
     const out = path.join(folder, 'activation.json');
     try {
-      const result = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'vscode-host', 'run.mjs'), '--tests', path.join(HERE, 'activation-probe.js')], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        // The extension host inherits the server's environment, and so the probe this variable.
-        env: { ...process.env, BULWARK_BENCH_ACTIVATION_OUT: out },
-      });
+      const result = spawnSync(
+        process.execPath,
+        [path.join(REPO_ROOT, 'scripts', 'vscode-host', 'run.mjs'), '--tests', path.join(HERE, 'activation-probe.js')],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          // The extension host inherits the server's environment, and so the probe this variable.
+          env: { ...process.env, BULWARK_BENCH_ACTIVATION_OUT: out },
+        },
+      );
       if (result.status !== 0 || !existsSync(out)) throw new Error(`activation probe failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
       const probe = JSON.parse(readFileSync(out, 'utf8'));
       probes.push(probe);
-      log(`host run ${i + 1}/${count}: activation ${ms(probe.activationMs)} (load ${ms(probe.loadMs)}, activate() ${ms(probe.activateCallMs)}; ${ms(probe.wallMs)} around extension.activate()); diagnostics ${ms(probe.firstDiagnosticsMs)} after opening the sample; code-action request ${ms(probe.codeActionRequestMs)}`);
+      log(
+        `host run ${i + 1}/${count}: activation ${ms(probe.activationMs)} (load ${ms(probe.loadMs)}, activate() ${ms(probe.activateCallMs)}; ${ms(probe.wallMs)} around extension.activate()); diagnostics ${ms(probe.firstDiagnosticsMs)} after opening the sample; code-action request ${ms(probe.codeActionRequestMs)}`,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
@@ -162,9 +170,19 @@ function report({ size, vsix, lint, host, load }) {
     row('VSIX ≤ 3 MB', vsix === undefined ? 'skipped' : mb(vsix), BUDGETS.vsix, vsix),
     row(`first lint of a ${lint.lines}-line TypeScript file after the linter is loaded ≤ 300 ms`, ms(lint.firstLintMs), BUDGETS.firstLintMs, lint.firstLintMs),
     row('re-lint after an edit ≤ 50 ms', ms(lint.relintMs), BUDGETS.relintMs, lint.relintMs),
-    row('extension host thread busy per re-lint ≤ 50 ms (the lint runs on the linter thread)', ms(lint.threadRelintBusyMs), BUDGETS.relintMs, lint.threadRelintBusyMs),
-    row('code actions for a diagnostic ≤ 10 ms (the provider\'s own work)', ms(codeActionMs), BUDGETS.codeActionMs, codeActionMs),
-    row('code actions for a diagnostic ≤ 10 ms (a full request through VS Code, in the host)', host ? ms(host.codeActionRequestMs) : 'skipped', BUDGETS.codeActionMs, host?.codeActionRequestMs),
+    row(
+      'extension host thread busy per re-lint ≤ 50 ms (the lint runs on the linter thread)',
+      ms(lint.threadRelintBusyMs),
+      BUDGETS.relintMs,
+      lint.threadRelintBusyMs,
+    ),
+    row("code actions for a diagnostic ≤ 10 ms (the provider's own work)", ms(codeActionMs), BUDGETS.codeActionMs, codeActionMs),
+    row(
+      'code actions for a diagnostic ≤ 10 ms (a full request through VS Code, in the host)',
+      host ? ms(host.codeActionRequestMs) : 'skipped',
+      BUDGETS.codeActionMs,
+      host?.codeActionRequestMs,
+    ),
     row('activation in the real host ≤ 30 ms', host ? ms(host.activationMs) : 'skipped', BUDGETS.activationMs, host?.activationMs),
     '',
     '## Details',
@@ -196,7 +214,7 @@ function report({ size, vsix, lint, host, load }) {
     '## Method',
     '',
     `- **Linter** (${lint.runs} fresh Node processes, medians across them): \`scripts/bench-extension/lint-probe.mjs\` requires \`dist/linter.js\`, lints the generated file (\`scripts/bench-extension/sample.mjs\`: services calling HTTP, Redis and SQL, Express handlers, a worker; some anti-patterns of each kind) once (the first lint), then re-lints it after 20 one-literal edits, as the extension re-lints a whole document after its debounce. Then the same lints as the extension runs them, through \`LinterClient\` on the linter thread (\`dist/linter-worker.js\`): the time until the messages arrive, and the calling thread's busy time meanwhile (its event-loop utilization: sending the text, receiving the messages). In VS Code the calling thread is the extension host's, which every extension shares; the lint itself no longer runs on it.`,
-    '- **Code actions**: the provider\'s own work for one diagnostic, on the same file: finding the cached lint message behind the diagnostic (the median over 20 diagnostics). Locating the call to rewrite (`callAt`/`fanOutAt`, a parse of the document) and building the workspace edit happen in resolveCodeAction, only for the fix the user picks; their times are listed separately.',
+    "- **Code actions**: the provider's own work for one diagnostic, on the same file: finding the cached lint message behind the diagnostic (the median over 20 diagnostics). Locating the call to rewrite (`callAt`/`fanOutAt`, a parse of the document) and building the workspace edit happen in resolveCodeAction, only for the fix the user picks; their times are listed separately.",
     `- **Activation** (${host ? host.runs.length : 0} fresh hosts, median): \`scripts/vscode-host/run.mjs\` starts code-server (VS Code ${host?.vscodeVersion ?? '1.100'}) with \`scripts/bench-extension/activation-probe.js\` as the test module; the probe checks that the extension is not active yet, activates it with \`vscode.extensions.getExtension(…).activate()\`, and reads the extension host's own performance marks (\`code/extHost/willLoadExtensionCode\`…\`didActivateExtension\`): activation = loading \`dist/extension.js\` + running \`activate()\`, the parts \`Developer: Show Running Extensions\` reports.`,
     '- Timings on a machine shared with other jobs vary from run to run; compare the load average above.',
     '',

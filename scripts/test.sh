@@ -38,7 +38,7 @@ npm run build
 step "typecheck"
 npm run typecheck
 
-step "lint (dogfooding: runtime and extension code under bulwark/recommended)"
+step "lint: typescript-eslint, bulwark/recommended (dogfooding), eslint-plugin-eslint-plugin, import directions, Prettier"
 npm run lint
 
 step "runtime patterns (real redis-server, PGlite, PostgreSQL at ${DATABASE_URL})"
@@ -56,7 +56,7 @@ npm --workspace eslint-plugin run --silent check:eslint9
 step "eslint-plugin-bulwark on a real-world corpus"
 npm --workspace eslint-plugin run --silent corpus
 
-step "engine, CLI and snippets"
+step "engine, CLI, snippets, README, both front-ends on the shared drift table, VSIX"
 npx mocha
 
 step "VS Code host: code-server and chromium into .host/ (once per clone)"

@@ -3,6 +3,8 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import type { BulwarkRuleDocs } from './util/create-rule.js';
 import { rules } from './rules/index.js';
 
+export type { BulwarkRuleName } from './rule-names.js';
+
 type Config = TSESLint.FlatConfig.Config;
 type BulwarkRule = TSESLint.RuleModule<string, readonly unknown[], BulwarkRuleDocs>;
 

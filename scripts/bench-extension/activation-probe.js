@@ -40,9 +40,15 @@ async function editorTimings() {
   for (let i = 0; i < CODE_ACTION_QUERIES; i += 1) {
     const diagnostic = diagnostics[(i * 7) % diagnostics.length];
     const started = performance.now();
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     codeActionMs.push(performance.now() - started);
-    if (!actions.some((action) => action.title.startsWith('Show documentation for bulwark/'))) throw new Error('a code-action request returned no Bulwark action');
+    if (!actions.some((action) => action.title.startsWith('Show documentation for bulwark/')))
+      throw new Error('a code-action request returned no Bulwark action');
   }
   return { firstDiagnosticsMs, diagnosticsOnOpen: diagnostics.length, codeActionRequestMs: median(codeActionMs) };
 }
@@ -66,7 +72,8 @@ exports.run = async function run() {
   await extension.activate();
   const wallMs = performance.now() - started;
   const performanceMarks = globalThis.MonacoPerformanceMarks;
-  if (!performanceMarks || typeof performanceMarks.getMarks !== 'function') throw new Error('this VS Code exposes no MonacoPerformanceMarks in the extension host');
+  if (!performanceMarks || typeof performanceMarks.getMarks !== 'function')
+    throw new Error('this VS Code exposes no MonacoPerformanceMarks in the extension host');
   const marks = performanceMarks.getMarks();
   const between = (from, to) => markTime(marks, `code/extHost/${to}/${id}`) - markTime(marks, `code/extHost/${from}/${id}`);
   const loadMs = between('willLoadExtensionCode', 'didLoadExtensionCode');

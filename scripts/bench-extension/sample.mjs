@@ -94,7 +94,7 @@ function handlers(n) {
     `  app.get('/entities-${n}/:id', async (req, res, next) => {`,
     '    try {',
     '      const item = await service.get(req.params.id);',
-    '      if (!item) return res.status(404).json({ error: \'not found\' });',
+    "      if (!item) return res.status(404).json({ error: 'not found' });",
     '      res.json(item);',
     '    } catch (error) {',
     '      next(error);',

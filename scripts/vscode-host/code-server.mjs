@@ -48,16 +48,21 @@ export function startCodeServer({ port, open, workspaceTrust = false, sandbox, e
   }
   const args = [
     CODE_SERVER_ENTRY,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', sandbox.userDataDir,
-    '--extensions-dir', sandbox.extensionsDir,
-    '--config', sandbox.configFile,
+    '--user-data-dir',
+    sandbox.userDataDir,
+    '--extensions-dir',
+    sandbox.extensionsDir,
+    '--config',
+    sandbox.configFile,
     ...(open ? [open] : []),
   ];
   const child = spawn(process.execPath, args, {

@@ -77,20 +77,16 @@ function writeHostPackageJson() {
 }
 
 function installCodeServer(tmpDir) {
-  const result = spawnSync(
-    'npm',
-    ['install', '--unsafe-perm', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'],
-    {
-      cwd: HOST_DIR,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        TMPDIR: tmpDir,
-        // node-pty's postinstall runs `npx node-gyp`; an npmrc with yes=false cancels that prompt.
-        npm_config_yes: 'true',
-      },
+  const result = spawnSync('npm', ['install', '--unsafe-perm', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], {
+    cwd: HOST_DIR,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      TMPDIR: tmpDir,
+      // node-pty's postinstall runs `npx node-gyp`; an npmrc with yes=false cancels that prompt.
+      npm_config_yes: 'true',
     },
-  );
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`npm install of code-server@${CODE_SERVER_VERSION} exited with ${result.status}`);
   if (!existsSync(PTY_NODE)) {

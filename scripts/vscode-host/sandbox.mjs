@@ -80,5 +80,8 @@ export function createMultiRootWorkspace(sandbox) {
 export function trustWorkspacesNever(sandbox) {
   const user = path.join(sandbox.userDataDir, 'User');
   mkdirSync(user, { recursive: true });
-  writeFileSync(path.join(user, 'settings.json'), `${JSON.stringify({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }, null, 2)}\n`);
+  writeFileSync(
+    path.join(user, 'settings.json'),
+    `${JSON.stringify({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }, null, 2)}\n`,
+  );
 }

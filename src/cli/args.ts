@@ -1,7 +1,7 @@
 // Option parsing for every command, on node:util parseArgs, with errors that name the command
 // and point to its --help instead of parseArgs' generic wording.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './output';
+import { BulwarkError } from '../engine/errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -25,7 +25,7 @@ export function parseCommandArgs<T extends Options>(command: string, args: reado
     });
     return { values: values as Parsed<T & typeof COMMON_OPTIONS>['values'], positionals };
   } catch (error) {
-    throw new UsageError(`${describeParseError(error as Error & { code?: string })} (see \`bulwark ${command} --help\`)`);
+    throw new BulwarkError(`${describeParseError(error as Error & { code?: string })} (see \`bulwark ${command} --help\`)`, 'usage');
   }
 }
 
@@ -46,5 +46,5 @@ function describeParseError(error: Error & { code?: string }): string {
 export function oneOf<V extends string>(option: string, value: string | undefined, allowed: readonly V[]): V | undefined {
   if (value === undefined) return undefined;
   if ((allowed as readonly string[]).includes(value)) return value as V;
-  throw new UsageError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`);
+  throw new BulwarkError(`--${option} must be one of ${allowed.join(', ')} (got "${value}")`, 'usage');
 }

@@ -2,7 +2,7 @@
 // says what went wrong in words (not a stack trace).
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CliError } from './output';
+import { BulwarkError } from '../engine/errors';
 
 const REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
@@ -14,7 +14,7 @@ const REASONS: Readonly<Record<string, string>> = {
   EEXIST: 'a file is in the way',
 };
 
-function reason(error: unknown): string {
+export function reason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   return (code && REASONS[code]) ?? (error as Error).message;
 }
@@ -25,7 +25,7 @@ export function readIfExists(path: string, display: string): string | undefined 
     return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CliError(`cannot read ${display}: ${reason(error)}`);
+    throw new BulwarkError(`cannot read ${display}: ${reason(error)}`);
   }
 }
 
@@ -33,7 +33,7 @@ export function ensureFolder(path: string, display: string): void {
   try {
     mkdirSync(path, { recursive: true });
   } catch (error) {
-    throw new CliError(`cannot create folder ${display}: ${reason(error)}`);
+    throw new BulwarkError(`cannot create folder ${display}: ${reason(error)}`);
   }
 }
 
@@ -49,6 +49,6 @@ export function writeFileAtomic(path: string, text: string, display: string): vo
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new CliError(`cannot write ${display}: ${reason(error)}`);
+    throw new BulwarkError(`cannot write ${display}: ${reason(error)}`);
   }
 }

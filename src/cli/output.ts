@@ -1,25 +1,6 @@
 // Terminal output: colour only when a person is reading (a TTY) and NO_COLOR is not set, so
 // pipes, CI logs and `--json` consumers always get plain text.
 
-/** An error the user can act on: printed as one line, then the process exits with `exitCode`. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
-  constructor(
-    message: string,
-    /** 1: the command failed or left work for the user; 2: invalid usage. */
-    readonly exitCode: 1 | 2 = 1,
-  ) {
-    super(message);
-  }
-}
-
-/** Invalid usage: an unknown command, option or pattern name, or missing arguments. */
-export class UsageError extends CliError {
-  constructor(message: string) {
-    super(message, 2);
-  }
-}
-
 /** https://no-color.org: any non-empty NO_COLOR disables colour. */
 export function shouldUseColor(isTTY: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
   return isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb';

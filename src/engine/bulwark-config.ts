@@ -1,4 +1,6 @@
 // bulwark.json: the project's own settings, read the same way by the CLI and the extension.
+import { BulwarkError } from './errors';
+import { RELATIVE_IMPORTS } from './import-style';
 import type { PackageManager } from './project';
 
 export const CONFIG_FILE = 'bulwark.json';
@@ -8,13 +10,16 @@ export const PACKAGE_MANAGERS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn
 export interface BulwarkConfig {
   /** Folder the patterns are written to, relative to the project root. Default `src/patterns`. */
   readonly patternsDir?: string;
-  /** The import specifier prefix that reaches the patterns folder, e.g. `@/patterns`. */
-  readonly importAlias?: string;
+  /**
+   * How code imports the patterns: `relative`, or a tsconfig `paths` alias prefix such as `@/`
+   * (the VS Code setting `bulwark.importStyle` is the same concept and overrides it).
+   */
+  readonly importStyle?: string;
   /** Overrides the package manager the lockfile shows. */
   readonly packageManager?: PackageManager;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends BulwarkError {
   override readonly name = 'ConfigError';
 }
 
@@ -27,10 +32,14 @@ export function parseBulwarkConfig(text: string, path: string): BulwarkConfig {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${path} must contain a JSON object`);
   const record = value as Record<string, unknown>;
-  const known = ['$schema', 'patternsDir', 'importAlias', 'packageManager'];
+  if ('importAlias' in record) {
+    // Renamed in 0.2.0: nothing ever read it, while the extension read `importStyle`.
+    throw new ConfigError(`${path}: "importAlias" is now "importStyle": "${RELATIVE_IMPORTS}" or a tsconfig paths prefix such as "@/"`);
+  }
+  const known = ['$schema', 'patternsDir', 'importStyle', 'packageManager'];
   const unknown = Object.keys(record).filter((key) => !known.includes(key));
-  if (unknown.length) throw new ConfigError(`${path}: unknown setting "${unknown[0]}" (known: patternsDir, importAlias, packageManager)`);
-  for (const key of ['patternsDir', 'importAlias'] as const) {
+  if (unknown.length) throw new ConfigError(`${path}: unknown setting "${unknown[0]}" (known: patternsDir, importStyle, packageManager)`);
+  for (const key of ['patternsDir', 'importStyle'] as const) {
     if (record[key] !== undefined && (typeof record[key] !== 'string' || record[key] === '')) {
       throw new ConfigError(`${path}: "${key}" must be a non-empty string`);
     }

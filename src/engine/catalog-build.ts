@@ -15,9 +15,7 @@ export interface Release {
 }
 
 /** The order patterns are offered in: the ten patterns, then the shared helpers. */
-export const PATTERN_ORDER = [
-  'repository', 'result', 'middleware', 'cache', 'retry', 'rate-limit', 'errors', 'background', 'outbox', 'container', 'log', 'concurrency',
-];
+export const PATTERN_ORDER = ['repository', 'result', 'middleware', 'cache', 'retry', 'rate-limit', 'errors', 'background', 'outbox', 'container', 'log', 'concurrency'];
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';
@@ -72,7 +70,8 @@ export function buildCatalog(sources: readonly SourceFile[], version: string, re
     const declaredRuntime = header.packages.filter((need) => !need.dev).map((need) => need.name);
     for (const name of packages) {
       // A type-only import is covered by declaring the package's @types package instead.
-      if (!header.packages.some((need) => need.name === name || need.name === typesPackageOf(name))) problems.push(`${where}: imports package "${name}" that its header does not declare`);
+      if (!header.packages.some((need) => need.name === name || need.name === typesPackageOf(name)))
+        problems.push(`${where}: imports package "${name}" that its header does not declare`);
     }
     for (const name of declaredRuntime) {
       if (!packages.includes(name)) problems.push(`${where}: header declares package "${name}" that it does not import`);

@@ -1,5 +1,6 @@
 // The catalog: every runtime file with its header facts and content, plus every released
 // version of each file (the merge bases for updates). Built by scripts/build-catalog.ts.
+import { BulwarkError } from './errors';
 import type { PackageNeed } from './header';
 
 export const FRAMEWORKS = ['express', 'hono', 'fastify'] as const;
@@ -33,13 +34,13 @@ export interface Catalog {
   readonly history: Readonly<Record<string, ReleasedFile>>;
 }
 
-export class UnknownPatternError extends Error {
+export class UnknownPatternError extends BulwarkError {
   override readonly name = 'UnknownPatternError';
   constructor(
     readonly requested: string,
     readonly valid: readonly string[],
   ) {
-    super(`Unknown pattern "${requested}". Valid names: ${valid.join(', ')}`);
+    super(`Unknown pattern "${requested}". Valid names: ${valid.join(', ')}`, 'usage');
   }
 }
 

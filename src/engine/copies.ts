@@ -73,4 +73,3 @@ export function planUpdate(catalog: Catalog, report: CopyReport, originalText?: 
     }
   }
 }
-

@@ -2,7 +2,17 @@
 // (by their provenance line or Bulwark header, wherever they are): the copies themselves, plus
 // every catalog file they need that is missing — an update whose new code imports a new file
 // must bring that file too. Pure: callers read the folder (node:fs, workspace.fs).
-import { dependencyClosure, fileById, patternNames, relativePathOf, resolveSelection, selectableNames, UnknownPatternError, type Catalog, type CatalogFile } from './catalog';
+import {
+  dependencyClosure,
+  fileById,
+  patternNames,
+  relativePathOf,
+  resolveSelection,
+  selectableNames,
+  UnknownPatternError,
+  type Catalog,
+  type CatalogFile,
+} from './catalog';
 import { parseHeader } from './header';
 import { parseCopy } from './provenance';
 

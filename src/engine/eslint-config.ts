@@ -23,9 +23,7 @@ export type ConfigEdit =
   | { readonly kind: 'unsupported'; readonly reason: string };
 
 export type ConfigFileChoice =
-  | { readonly kind: 'flat'; readonly file: string }
-  | { readonly kind: 'legacy'; readonly file: string }
-  | { readonly kind: 'none' };
+  { readonly kind: 'flat'; readonly file: string } | { readonly kind: 'legacy'; readonly file: string } | { readonly kind: 'none' };
 
 /** Which ESLint config a folder has, from its file names and package.json (`eslintConfig`). */
 export function findConfigFile(fileNames: readonly string[], manifest?: PackageJson): ConfigFileChoice {
@@ -199,7 +197,9 @@ function constValue(source: ConfigSource, name: string): number {
   let i = declaration + 2;
   while (i < source.tokens.length && !(source.is(i, '=') && source.token(i)?.depth === 0)) i += 1;
   if (i >= source.tokens.length) throw new Unsupported(`it exports \`${name}\`, which has no value`);
-  const reassigned = source.tokens.some((token, k) => k !== declaration + 1 && token.kind === 'name' && token.text === name && source.is(k + 1, '=') && !source.is(k - 1, '.'));
+  const reassigned = source.tokens.some(
+    (token, k) => k !== declaration + 1 && token.kind === 'name' && token.text === name && source.is(k + 1, '=') && !source.is(k - 1, '.'),
+  );
   if (reassigned) throw new Unsupported(`it exports \`${name}\`, which is assigned more than once`);
   return i + 1;
 }
@@ -218,12 +218,16 @@ function targetOf(source: ConfigSource, index: number, seen: ReadonlySet<string>
   if (['async', 'function', 'class', 'await', 'new'].includes(first.text)) throw unknownShape;
   const callee = dottedName(source, index);
   if (callee && source.is(callee.last + 1, '(')) {
-    if (!isConfigHelper(source, callee.name)) throw new Unsupported(`it exports the result of \`${callee.name}(…)\`, which Bulwark does not know how to extend`);
+    if (!isConfigHelper(source, callee.name))
+      throw new Unsupported(`it exports the result of \`${callee.name}(…)\`, which Bulwark does not know how to extend`);
     const open = callee.last + 1;
     const close = source.token(open)?.match as number;
     // defineConfig([…]) takes one array: extend the array rather than add a second argument.
     const onlyArgument = source.token(open + 1);
-    if (onlyArgument?.text === '[' && (onlyArgument.match === close - 1 || (source.is((onlyArgument.match ?? 0) + 1, ',') && onlyArgument.match === close - 2))) {
+    if (
+      onlyArgument?.text === '[' &&
+      (onlyArgument.match === close - 1 || (source.is((onlyArgument.match ?? 0) + 1, ',') && onlyArgument.match === close - 2))
+    ) {
       return { kind: 'list', open: open + 1, describe: `the array passed to ${callee.name}()` };
     }
     return { kind: 'list', open, describe: `the arguments of ${callee.name}()` };
@@ -258,10 +262,7 @@ function appendToList(source: ConfigSource, open: number, element: string): Inse
   }
   const indent = source.indentAt((source.token(firstOfLast) as Token).start);
   const at = source.afterLine(last.end, closeToken);
-  return [
-    ...(trailingComma ? [] : [{ at: last.end, text: ',' }]),
-    { at, text: `${source.eol}${indent}${element}${trailingComma ? ',' : ''}` },
-  ];
+  return [...(trailingComma ? [] : [{ at: last.end, text: ',' }]), { at, text: `${source.eol}${indent}${element}${trailingComma ? ',' : ''}` }];
 }
 
 /** Where a new top-level statement goes: after the last import (or require), else at the top. */
@@ -343,7 +344,10 @@ export function planRecommendedConfig(text: string): ConfigEdit {
   const esm = source.findTopLevel(['export', 'default']);
   const cjs = source.findTopLevel(['module', '.', 'exports', '=']);
   if ((esm === -1) === (cjs === -1)) {
-    return { kind: 'unsupported', reason: esm === -1 ? 'it has no `export default` or `module.exports =`' : 'it has both `export default` and `module.exports =`' };
+    return {
+      kind: 'unsupported',
+      reason: esm === -1 ? 'it has no `export default` or `module.exports =`' : 'it has both `export default` and `module.exports =`',
+    };
   }
   const commonJs = cjs !== -1;
   try {

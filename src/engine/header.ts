@@ -24,7 +24,10 @@ export class HeaderError extends Error {
 function list(value: string): string[] {
   const trimmed = value.trim();
   if (trimmed === 'none') return [];
-  return trimmed.split(',').map((item) => item.trim()).filter(Boolean);
+  return trimmed
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export function parseHeader(source: string, file: string): PatternHeader {

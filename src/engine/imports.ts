@@ -1,6 +1,5 @@
 // Adding `import { retry } from '…'` to a user's file the way that file already writes imports:
 // its quote style, its semicolons, its `.js` extension convention, or a tsconfig path alias.
-import { parse as parseJsonc } from 'jsonc-parser';
 
 export interface ImportConventions {
   readonly quote: "'" | '"';
@@ -64,32 +63,4 @@ export function relativeSpecifier(fromFile: string, targetFile: string, conventi
   const fromDir = fromFile.split('/').slice(0, -1).join('/');
   const withoutExtension = posixRelative(fromDir, targetFile).replace(/\.ts$/, '');
   return conventions.jsExtension ? `${withoutExtension}.js` : withoutExtension;
-}
-
-/**
- * The alias specifier for `targetFile` when tsconfig `paths` maps `<prefix>*` to a folder
- * holding it (e.g. `"@/*": ["src/*"]` → `@/patterns/retry`); undefined when none does.
- */
-export function aliasSpecifier(tsconfigText: string, tsconfigDir: string, prefix: string, targetFile: string): string | undefined {
-  const config = parseJsonc(tsconfigText) as { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } } | undefined;
-  const paths = config?.compilerOptions?.paths;
-  if (!paths) return undefined;
-  const base = posixJoin(tsconfigDir, config?.compilerOptions?.baseUrl ?? '.');
-  for (const target of paths[`${prefix}*`] ?? []) {
-    if (!target.endsWith('*')) continue;
-    const folder = posixJoin(base, target.slice(0, -1));
-    if (targetFile.startsWith(`${folder.replace(/\/$/, '')}/`)) {
-      return `${prefix}${targetFile.slice(folder.replace(/\/$/, '').length + 1).replace(/\.ts$/, '')}`;
-    }
-  }
-  return undefined;
-}
-
-function posixJoin(dir: string, relative: string): string {
-  const parts = dir.split('/');
-  for (const segment of relative.split('/')) {
-    if (segment === '..') parts.pop();
-    else if (segment && segment !== '.') parts.push(segment);
-  }
-  return parts.join('/');
 }

@@ -161,7 +161,11 @@ export function scan(text: string): Scan {
     }
   }
   const unclosed = open.at(-1);
-  if (unclosed !== undefined) fail(unclosed === -1 ? 'unterminated template literal' : `unclosed "${tokens[unclosed]?.text}"`, unclosed === -1 ? text.length : (tokens[unclosed] as Token).start);
+  if (unclosed !== undefined)
+    fail(
+      unclosed === -1 ? 'unterminated template literal' : `unclosed "${tokens[unclosed]?.text}"`,
+      unclosed === -1 ? text.length : (tokens[unclosed] as Token).start,
+    );
   return { tokens, comments };
 }
 

@@ -1,6 +1,7 @@
 // Facts about the user's project that insertion needs: its package manager, its web framework,
 // and which npm packages it still lacks.
 import { FRAMEWORKS, type Framework } from './catalog';
+import { BulwarkError } from './errors';
 import type { PackageNeed } from './header';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn' | 'bun';
@@ -41,7 +42,7 @@ export interface PackageJson {
   readonly peerDependencies?: Readonly<Record<string, string>>;
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends BulwarkError {
   override readonly name = 'ManifestError';
 }
 

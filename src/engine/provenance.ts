@@ -63,7 +63,7 @@ function formattingFree(code: string): string {
     pendingSpace = false;
     out += token;
   };
-  for (let index = 0; index < code.length; ) {
+  for (let index = 0; index < code.length;) {
     const char = code[index] ?? '';
     let end = index + 1;
     if (/\s/.test(char)) {

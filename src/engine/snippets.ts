@@ -163,7 +163,10 @@ export function expandWithDefaults(body: string): string {
     if (head[2] === ':') return readUntilClose();
     if (head[2] === '|') {
       const close = body.indexOf('|}', index);
-      const options = body.slice(index, close).split(/(?<!\\),/).map((option) => option.replace(/\\(.)/g, '$1'));
+      const options = body
+        .slice(index, close)
+        .split(/(?<!\\),/)
+        .map((option) => option.replace(/\\(.)/g, '$1'));
       index = close + 2;
       return options[0] ?? '';
     }

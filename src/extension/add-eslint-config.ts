@@ -13,10 +13,14 @@ import {
   planRecommendedConfig,
   verifyRecommendedConfig,
 } from '../engine/eslint-config';
-import { missingPackages, type PackageJson } from '../engine/project';
+import { detectPackageManager, missingPackages, type PackageJson } from '../engine/project';
 import { offerInstall } from './install-packages';
 import type { LinterClient } from '../linter/worker-client';
+import { BulwarkError } from '../engine/errors';
+import { installCommand } from '../engine/project';
+import { showError } from './show-error';
 import { chooseWorkspaceFolder, fileNames, NoFolderError, readManifest } from './workspace-files';
+import { workspaceProject } from './workspace-project';
 
 export interface AddEslintConfigArgs {
   /** Workspace folder: its name, its path or its URI; default: the only (or the active editor's) folder. */
@@ -37,15 +41,14 @@ export type AddEslintConfigResult =
     }
   | { readonly ok: false; readonly error: string };
 
-class CommandError extends Error {}
-
 function parseArgs(value: unknown): AddEslintConfigArgs | undefined {
   if (value === undefined || value === null) return undefined;
   const shape = 'expected { folder?: string, install?: boolean }';
-  if (typeof value !== 'object' || Array.isArray(value)) throw new CommandError(`Bulwark: bulwark.addEslintConfig: ${shape}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new BulwarkError(`bulwark.addEslintConfig: ${shape}`);
   const { folder, install } = value as Record<string, unknown>;
-  if (folder !== undefined && (typeof folder !== 'string' || folder.trim() === '')) throw new CommandError(`Bulwark: bulwark.addEslintConfig: "folder" must be a non-empty string; ${shape}`);
-  if (install !== undefined && typeof install !== 'boolean') throw new CommandError(`Bulwark: bulwark.addEslintConfig: "install" must be true or false; ${shape}`);
+  if (folder !== undefined && (typeof folder !== 'string' || folder.trim() === ''))
+    throw new BulwarkError(`bulwark.addEslintConfig: "folder" must be a non-empty string; ${shape}`);
+  if (install !== undefined && typeof install !== 'boolean') throw new BulwarkError(`bulwark.addEslintConfig: "install" must be true or false; ${shape}`);
   return { folder: folder as string | undefined, install };
 }
 
@@ -53,7 +56,7 @@ function namedFolder(name: string): vscode.WorkspaceFolder {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) throw new NoFolderError();
   const found = folders.find((folder) => folder.name === name || folder.uri.fsPath === name || folder.uri.toString() === name);
-  if (!found) throw new CommandError(`Bulwark: no workspace folder "${name}"; open folders: ${folders.map((folder) => folder.name).join(', ')}`);
+  if (!found) throw new BulwarkError(`no workspace folder "${name}"; open folders: ${folders.map((folder) => folder.name).join(', ')}`);
   return found;
 }
 
@@ -72,7 +75,7 @@ async function planConfigEdit(linter: LinterClient, text: string, fileName: stri
 async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson | undefined, names: string[], linter: LinterClient) {
   const choice = findConfigFile(names, manifest);
   if (choice.kind === 'legacy') {
-    throw new CommandError(
+    throw new BulwarkError(
       `Bulwark: this project configures ESLint with ${choice.file}, which ESLint 9 and later no longer read. ` +
         'Migrate it to a flat eslint.config.mjs (npx @eslint/migrate-config <file>), then run this command again.',
     );
@@ -81,8 +84,12 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
     const uri = vscode.Uri.joinPath(folder.uri, NEW_CONFIG_FILE);
     const typescript = isTypeScriptProject(names, manifest);
     const edit = new vscode.WorkspaceEdit();
-    edit.createFile(uri, { contents: new TextEncoder().encode(newConfigText(typescript, manifest)) }, { label: 'Add Bulwark ESLint config', needsConfirmation: false });
-    if (!(await vscode.workspace.applyEdit(edit))) throw new CommandError(`Bulwark: could not create ${uri.fsPath}`);
+    edit.createFile(
+      uri,
+      { contents: new TextEncoder().encode(newConfigText(typescript, manifest)) },
+      { label: 'Add Bulwark ESLint config', needsConfirmation: false },
+    );
+    if (!(await vscode.workspace.applyEdit(edit))) throw new BulwarkError(`could not create ${uri.fsPath}`);
     return { uri, action: 'created' as const, typescript, message: `Bulwark: created ${NEW_CONFIG_FILE} with the bulwark recommended rules.` };
   }
   const uri = vscode.Uri.joinPath(folder.uri, choice.file);
@@ -95,16 +102,19 @@ async function writeConfig(folder: vscode.WorkspaceFolder, manifest: PackageJson
     const version = document.version;
     result = await planConfigEdit(linter, document.getText(), choice.file);
     if (document.version === version) break;
-    if (attempt === 3) throw new CommandError(`Bulwark: ${choice.file} kept changing while the rules were being added; nothing was changed. Run the command again.`);
+    if (attempt === 3) throw new BulwarkError(`${choice.file} kept changing while the rules were being added; nothing was changed. Run the command again.`);
   }
   if (result.kind === 'unsupported') {
     void vscode.window.showTextDocument(document, { preview: false });
-    throw new CommandError(`Bulwark: could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`);
+    throw new BulwarkError(
+      `could not add the rules to ${choice.file} safely: ${result.reason}. Nothing was changed. Add them yourself: ${manualInstructions(choice.file, document.getText())}.`,
+    );
   }
-  if (result.kind === 'unchanged') return { uri, action: 'unchanged' as const, typescript: false, message: `Bulwark: ${choice.file} already uses eslint-plugin-bulwark; nothing to change.` };
+  if (result.kind === 'unchanged')
+    return { uri, action: 'unchanged' as const, typescript: false, message: `Bulwark: ${choice.file} already uses eslint-plugin-bulwark; nothing to change.` };
   const edit = new vscode.WorkspaceEdit();
   edit.replace(uri, new vscode.Range(new vscode.Position(0, 0), document.positionAt(document.getText().length)), result.text);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new CommandError(`Bulwark: could not edit ${uri.fsPath}`);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new BulwarkError(`could not edit ${uri.fsPath}`);
   // ESLint reads the file from disk.
   await document.save();
   return { uri, action: 'updated' as const, typescript: false, message: `Bulwark: added bulwark.configs.recommended to ${result.target} in ${choice.file}.` };
@@ -125,9 +135,23 @@ async function addEslintConfig(linter: LinterClient, args: AddEslintConfigArgs |
   const mode = args?.install === true ? 'run' : args?.install === false ? 'skip' : 'ask';
   // One notification: what was done, and the install offer when packages are missing.
   const done = written.message.replace(/\.$/, '');
-  const installCommands = await offerInstall(folder, missing, { reason: `${done.replace(/^Bulwark: /, '')}; it needs`, mode, manifest });
+  const manager =
+    (await workspaceProject(folder).catch(() => /* a malformed bulwark.json does not stop this command: the lockfile picks the manager */ undefined))?.settings
+      .packageManager ?? detectPackageManager(names, manifest);
+  const installCommands = await offerInstall(folder, missing, installCommand(manager, missing), {
+    reason: `${done.replace(/^Bulwark: /, '')}; it needs`,
+    mode,
+    manager,
+  });
   if (missing.length === 0 || mode === 'skip') void vscode.window.showInformationMessage(written.message);
-  return { ok: true, file: written.uri.toString(), action: written.action, message: written.message, missingPackages: missing.map((need) => need.name), installCommands };
+  return {
+    ok: true,
+    file: written.uri.toString(),
+    action: written.action,
+    message: written.message,
+    missingPackages: missing.map((need) => need.name),
+    installCommands,
+  };
 }
 
 /** The command handler: every failure becomes one clear message, also returned to callers. */
@@ -135,9 +159,6 @@ export async function addEslintConfigCommand(linter: LinterClient, rawArgs: unkn
   try {
     return await addEslintConfig(linter, parseArgs(rawArgs));
   } catch (error) {
-    const known = error instanceof CommandError || error instanceof NoFolderError;
-    const message = known ? (error as Error).message : `Bulwark: adding the ESLint rules failed: ${String((error as Error).message ?? error)}`;
-    void vscode.window.showErrorMessage(message);
-    return { ok: false, error: message };
+    return { ok: false, error: showError(error, 'adding the ESLint rules failed') };
   }
 }

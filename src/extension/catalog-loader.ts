@@ -1,8 +1,9 @@
 // The catalog ships as dist/catalog.json beside the bundle and is read on first use, so
-// activation stays cheap and the main bundle small. BULWARK_CATALOG (a path to another catalog
-// file, read when set, as the CLI does) serves catalog development and the update tests.
+// activation stays cheap and the main bundle small. Where to look (BULWARK_CATALOG, relative to
+// the current directory as in the CLI) and what counts as a catalog are the engine's rules.
 import * as vscode from 'vscode';
 import type { Catalog } from '../engine/catalog';
+import { catalogLocation, parseCatalog, unreadableCatalog } from '../engine/catalog-file';
 
 export class CatalogLoader {
   private loading: { readonly from: string; readonly catalog: Promise<Catalog> } | undefined;
@@ -10,19 +11,24 @@ export class CatalogLoader {
   constructor(private readonly extensionUri: vscode.Uri) {}
 
   load(): Promise<Catalog> {
-    const override = process.env['BULWARK_CATALOG'];
-    const uri = override ? vscode.Uri.file(override) : vscode.Uri.joinPath(this.extensionUri, 'dist', 'catalog.json');
-    if (this.loading?.from === uri.toString()) return this.loading.catalog;
-    const catalog = Promise.resolve(vscode.workspace.fs.readFile(uri)).then(
-      (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Catalog,
-      (error: unknown) => {
+    const shipped = vscode.Uri.joinPath(this.extensionUri, 'dist', 'catalog.json');
+    const location = catalogLocation(process.env, process.cwd(), shipped.fsPath);
+    if (this.loading?.from === location.path) return this.loading.catalog;
+    // The shipped catalog by its own URI: the extension may live on a non-file file system.
+    const uri = location.overridden ? vscode.Uri.file(location.path) : shipped;
+    const catalog = Promise.resolve(vscode.workspace.fs.readFile(uri))
+      .then(
+        (bytes) => parseCatalog(new TextDecoder().decode(bytes), location),
+        (error: unknown) => {
+          throw unreadableCatalog(location, (error as Error).message);
+        },
+      )
+      .catch((error: unknown) => {
         // Let the next command try again instead of remembering the failure forever.
         this.loading = undefined;
-        const what = override ? `the pattern catalog BULWARK_CATALOG names (${override})` : 'the pattern catalog shipped with the extension';
-        throw new Error(`could not read ${what}: ${(error as Error).message}`);
-      },
-    );
-    this.loading = { from: uri.toString(), catalog };
+        throw error;
+      });
+    this.loading = { from: location.path, catalog };
     return catalog;
   }
 }

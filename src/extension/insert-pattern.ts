@@ -1,14 +1,18 @@
 // "Bulwark: Insert Pattern…": copies a pattern and every file it imports into the patterns
 // folder as one undoable edit, never overwriting a different existing file without asking.
 import * as vscode from 'vscode';
-import { FRAMEWORKS, packagesOf, resolveSelection, type Catalog, type Framework } from '../engine/catalog';
-import type { InsertAction } from '../engine/insert';
+import { FRAMEWORKS, type Catalog, type Framework } from '../engine/catalog';
+import { BulwarkError } from '../engine/errors';
+import { add, type AddedFile } from '../engine/use-cases/add';
 import type { CatalogLoader } from './catalog-loader';
-import { offerToInstall } from './install-packages';
-import { chooseFramework, pickPattern } from './pattern-picker';
-import { addMissingFiles, fileUri } from './pattern-writer';
+import { offerInstall } from './install-packages';
+import { pickPattern } from './pattern-picker';
+import { applyWritesEdit } from './planned-writes';
 import type { ProposedContent } from './proposed-content';
-import { chooseWorkspaceFolder, patternsFolder, readManifest } from './workspace-files';
+import { QuickPickPrompter } from './quick-pick-prompter';
+import { showError } from './show-error';
+import { chooseWorkspaceFolder } from './workspace-files';
+import { workspaceProject } from './workspace-project';
 
 export interface InsertPatternArgs {
   readonly pattern: string;
@@ -23,6 +27,8 @@ export type InsertPatternResult =
       readonly patternsDir: string;
       readonly created: string[];
       readonly identical: string[];
+      /** Untouched copies of an older version, brought up to date (nothing of the user's is lost). */
+      readonly updated: string[];
       /** Existing files that differ: left as they are, shown in a diff with Replace / Keep mine. */
       readonly differs: string[];
       readonly missingPackages: string[];
@@ -32,21 +38,22 @@ export type InsertPatternResult =
 export function parseInsertArgs(value: unknown): InsertPatternArgs | undefined {
   if (value === undefined || value === null) return undefined;
   const shape = 'expected { pattern: string, dir?: string, framework?: "express" | "hono" | "fastify" }';
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`Bulwark: bulwark.insertPattern: ${shape}`);
+  if (typeof value !== 'object' || Array.isArray(value)) throw new BulwarkError(`bulwark.insertPattern: ${shape}`);
   const { pattern, dir, framework } = value as Record<string, unknown>;
-  if (typeof pattern !== 'string' || pattern.trim() === '') throw new Error(`Bulwark: bulwark.insertPattern: "pattern" must be a non-empty string; ${shape}`);
-  if (dir !== undefined && (typeof dir !== 'string' || dir.trim() === '')) throw new Error(`Bulwark: bulwark.insertPattern: "dir" must be a non-empty string; ${shape}`);
+  if (typeof pattern !== 'string' || pattern.trim() === '') throw new BulwarkError(`bulwark.insertPattern: "pattern" must be a non-empty string; ${shape}`);
+  if (dir !== undefined && (typeof dir !== 'string' || dir.trim() === ''))
+    throw new BulwarkError(`bulwark.insertPattern: "dir" must be a non-empty string; ${shape}`);
   if (framework !== undefined && !(FRAMEWORKS as readonly unknown[]).includes(framework)) {
-    throw new Error(`Bulwark: bulwark.insertPattern: "framework" must be one of ${FRAMEWORKS.join(', ')}`);
+    throw new BulwarkError(`bulwark.insertPattern: "framework" must be one of ${FRAMEWORKS.join(', ')}`);
   }
   return { pattern: pattern.trim(), dir, framework: framework as Framework | undefined };
 }
 
-async function offerReplace(action: Extract<InsertAction, { kind: 'differs' }>, uri: vscode.Uri, proposed: ProposedContent): Promise<void> {
+async function offerReplace(action: AddedFile & { readonly text: string }, uri: vscode.Uri, proposed: ProposedContent): Promise<void> {
   const proposedUri = proposed.uriFor(action.path, action.text);
   // Asked while the diff opens, not after: the question must not wait on an editor that is slow to show.
-  Promise.resolve(vscode.commands.executeCommand('vscode.diff', uri, proposedUri, `${action.path}: yours ↔ Bulwark ${action.file.id}`)).catch((error: unknown) =>
-    vscode.window.showWarningMessage(`Bulwark: could not show how ${action.path} differs from the catalog: ${(error as Error).message}`),
+  Promise.resolve(vscode.commands.executeCommand('vscode.diff', uri, proposedUri, `${action.path}: yours ↔ Bulwark ${action.file.id}`)).catch(
+    (error: unknown) => vscode.window.showWarningMessage(`Bulwark: could not show how ${action.path} differs from the catalog: ${(error as Error).message}`),
   );
   const choice = await vscode.window.showWarningMessage(
     `Bulwark: ${action.path} already exists and differs from the catalog version. Replace it?`,
@@ -68,41 +75,45 @@ async function insert(catalog: Catalog, args: InsertPatternArgs | undefined, pro
   if (!folder) return undefined;
   const name = args?.pattern ?? (await pickPattern(catalog));
   if (!name) return undefined;
-  const manifest = await readManifest(folder.uri).catch(() => /* no readable package.json: the picker asks instead */ undefined);
-  const framework = await chooseFramework(catalog, name, manifest, args?.framework);
-  if (framework === undefined) return undefined;
-  const files = resolveSelection(catalog, { names: [name], framework: framework === 'none' ? undefined : framework });
-  const patternsDir = await patternsFolder(folder, args?.dir);
+  const project = await workspaceProject(folder, args?.dir);
+  const result = await add(
+    catalog,
+    project.fs,
+    project.settings,
+    { names: [name], ...(args?.framework ? { framework: args.framework } : {}) },
+    new QuickPickPrompter(catalog),
+  );
+  if (result.kind === 'cancelled') return undefined;
 
-  const edit = new vscode.WorkspaceEdit();
-  const actions = await addMissingFiles(catalog, files, patternsDir, edit);
-  // WorkspaceEdit.size counts only text edits, so decide from the plan.
-  if (actions.some((action) => action.kind === 'create') && !(await vscode.workspace.applyEdit(edit))) {
-    return { ok: false, error: `Bulwark: could not write to ${patternsDir.fsPath}` };
+  const fileUri = (file: AddedFile) => project.fs.uri(`${project.settings.patternsDir}/${file.path}`);
+  if (result.writes.length && !(await applyWritesEdit(project.fs, result.writes, 'Insert Bulwark pattern'))) {
+    return { ok: false, error: `Bulwark: could not write to ${project.patternsUri.fsPath}` };
   }
-  for (const action of actions) {
-    if (action.kind === 'differs') {
-      offerReplace(action, fileUri(patternsDir, action.path), proposed).then(undefined, (error: unknown) =>
-        vscode.window.showWarningMessage(`Bulwark: could not replace ${action.path} with the catalog version: ${(error as Error).message}`),
+  for (const file of result.files) {
+    if (file.verdict === 'edited' && !file.written && file.text !== undefined) {
+      offerReplace({ ...file, text: file.text }, fileUri(file), proposed).then(undefined, (error: unknown) =>
+        vscode.window.showWarningMessage(`Bulwark: could not replace ${file.path} with the catalog version: ${(error as Error).message}`),
       );
     }
   }
-  const main = actions.find((action) => action.file.id === name) ?? actions.at(-1);
+  const main = result.files.find((file) => file.file.id === name) ?? result.files.at(-1);
   if (main) {
-    // Showing the file is a courtesy: the insertion has succeeded even if the editor cannot open it.
-    vscode.window.showTextDocument(fileUri(patternsDir, main.path), { preview: false }).then(undefined, (error: unknown) =>
-      vscode.window.showWarningMessage(`Bulwark: inserted ${main.path}, but could not open it: ${(error as Error).message}`),
-    );
+    // Awaited, so the command ends with the file in front of the user (an Undo then undoes the
+    // insertion); showing it is a courtesy, though: the insertion has succeeded even if it fails.
+    await Promise.resolve(vscode.window.showTextDocument(fileUri(main), { preview: false })).catch((error: unknown) => {
+      void vscode.window.showWarningMessage(`Bulwark: inserted ${main.path}, but could not open it: ${(error as Error).message}`);
+    });
   }
-  const missing = await offerToInstall(folder, packagesOf(files));
-  const paths = (kind: InsertAction['kind']) => actions.filter((action) => action.kind === kind).map((action) => action.path);
+  await offerInstall(folder, result.missingPackages, result.installCommands, { reason: 'the inserted files need', manager: project.settings.packageManager });
+  const paths = (verdict: AddedFile['verdict']) => result.files.filter((file) => file.verdict === verdict).map((file) => file.path);
   return {
     ok: true,
-    patternsDir: patternsDir.toString(),
+    patternsDir: project.patternsUri.toString(),
     created: paths('create'),
     identical: paths('identical'),
-    differs: paths('differs'),
-    missingPackages: missing.map((need) => need.name),
+    updated: paths('update'),
+    differs: paths('edited'),
+    missingPackages: result.missingPackages.map((need) => need.name),
   };
 }
 
@@ -112,10 +123,6 @@ export async function insertPatternCommand(loader: CatalogLoader, proposed: Prop
     const args = parseInsertArgs(rawArgs);
     return await insert(await loader.load(), args, proposed);
   } catch (error) {
-    // Engine errors (unknown pattern, malformed package.json or bulwark.json) already say what to fix.
-    const text = error instanceof Error ? error.message : String(error);
-    const message = text.startsWith('Bulwark:') ? text : `Bulwark: ${text}`;
-    void vscode.window.showErrorMessage(message);
-    return { ok: false, error: message };
+    return { ok: false, error: showError(error, 'inserting the pattern failed') };
   }
 }

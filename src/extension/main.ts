@@ -10,7 +10,8 @@ import { LintFailures } from './lint-failures';
 import { PROPOSED_SCHEME, ProposedContent } from './proposed-content';
 import { BulwarkQuickFixes, FINISH_PATTERN_EDIT, finishPatternEdit } from './quick-fixes';
 import { tryQuickFixCommand } from './try-quick-fix';
-import { checkPatternsCommand, updatePatternsCommand, type CheckPatternsArgs, type UpdatePatternsArgs } from './update-patterns';
+import { checkPatternsCommand, type CheckPatternsArgs } from './check-patterns';
+import { updatePatternsCommand, type UpdatePatternsArgs } from './update-patterns';
 
 export function activate(context: vscode.ExtensionContext): void {
   const catalog = new CatalogLoader(context.extensionUri);

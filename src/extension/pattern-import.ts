@@ -1,41 +1,60 @@
-// Makes a catalog symbol usable in a document: inserts its pattern files when missing and adds
-// the import in the document's own style (quotes, semicolons, `.js`, tsconfig alias).
+// Makes a catalog symbol usable in a document: adds its pattern files through the engine's `add`
+// (missing files created, untouched older copies updated, edited copies kept) and the import the
+// engine plans in the document's own style (quotes, semicolons, `.js`, the project's import style).
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { resolveSelection, type Catalog } from '../engine/catalog';
-import { aliasSpecifier, detectConventions, importInsertionOffset, importsSymbol, importStatement, relativeSpecifier } from '../engine/imports';
-import { addMissingFiles, fileUri } from './pattern-writer';
-import { patternsFolder, readManifest, readText } from './workspace-files';
+import type { Catalog } from '../engine/catalog';
+import { BulwarkError } from '../engine/errors';
+import { planPatternImport } from '../engine/import-plan';
+import type { Prompter } from '../engine/ports';
+import { add } from '../engine/use-cases/add';
+import { addWrites } from './planned-writes';
+import { workspaceProject } from './workspace-project';
 
-export class NoPatternsFolderError extends Error {
+export class NoPatternsFolderError extends BulwarkError {
   override readonly name = 'NoPatternsFolderError';
   constructor() {
-    super('Bulwark: this file is not in a workspace folder, so there is no patterns folder to insert into.');
+    super('this file is not in a workspace folder, so there is no patterns folder to insert into.');
   }
 }
 
-async function specifierFor(document: vscode.TextDocument, folder: vscode.WorkspaceFolder, target: vscode.Uri, jsExtension: boolean): Promise<string> {
-  const style = vscode.workspace.getConfiguration('bulwark', document.uri).get<string>('importStyle', 'relative');
-  if (style !== 'relative' && style.trim()) {
-    const tsconfig = await readText(vscode.Uri.joinPath(folder.uri, 'tsconfig.json'));
-    const alias = tsconfig === undefined ? undefined : aliasSpecifier(tsconfig, folder.uri.path, style, target.path);
-    if (alias) return jsExtension ? `${alias}.js` : alias;
+/** A quick fix asks nothing: the files it needs have no adapters, and a user's edited copy stays. */
+const QUICK_FIX_ANSWERS: Prompter = {
+  chooseFramework: async () => 'none',
+  resolveEdited: async () => 'keep',
+};
+
+/** Adds to `edit` the files of pattern `id` that need writing; returns the pattern file's URI. */
+export async function addPatternFiles(edit: vscode.WorkspaceEdit, document: vscode.TextDocument, catalog: Catalog, id: string) {
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  if (!folder) throw new NoPatternsFolderError();
+  const project = await workspaceProject(folder);
+  const result = await add(catalog, project.fs, project.settings, { names: [id] }, QUICK_FIX_ANSWERS);
+  if (result.kind === 'planned') {
+    await addWrites(edit, project.fs, result.writes, { label: (write) => `Insert Bulwark pattern ${write.path}`, mode: 'text-edit' });
   }
-  return relativeSpecifier(document.uri.path, target.path, { quote: "'", semicolon: true, jsExtension });
+  const targetFile = `${project.settings.patternsDir}/${id}.ts`;
+  return { project, folder, targetFile, uri: project.fs.uri(targetFile) };
 }
 
 /** Adds to `edit` the files of pattern `id` that are missing and `import { symbol }` from it. */
-export async function addPatternImport(edit: vscode.WorkspaceEdit, document: vscode.TextDocument, catalog: Catalog, id: string, symbol: string): Promise<vscode.Uri> {
-  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-  if (!folder) throw new NoPatternsFolderError();
-  const patternsDir = await patternsFolder(folder);
-  await addMissingFiles(catalog, resolveSelection(catalog, { names: [id] }), patternsDir, edit, 'text-edit');
-  const target = fileUri(patternsDir, `${id}.ts`);
-  const text = document.getText();
-  if (!importsSymbol(text, symbol)) {
-    const manifest = await readManifest(folder.uri).catch(() => /* the file's own imports decide the `.js` convention */ undefined);
-    const conventions = detectConventions(text, manifest?.type);
-    const specifier = await specifierFor(document, folder, target, conventions.jsExtension);
-    edit.insert(document.uri, document.positionAt(importInsertionOffset(text)), importStatement(symbol, specifier, conventions));
-  }
-  return target;
+export async function addPatternImport(
+  edit: vscode.WorkspaceEdit,
+  document: vscode.TextDocument,
+  catalog: Catalog,
+  id: string,
+  symbol: string,
+): Promise<vscode.Uri> {
+  const { project, folder, targetFile, uri } = await addPatternFiles(edit, document, catalog, id);
+  const insertion = planPatternImport({
+    documentText: document.getText(),
+    documentPath: path.posix.relative(folder.uri.path, document.uri.path),
+    symbol,
+    targetFile,
+    ...(project.settings.manifest?.type ? { packageType: project.settings.manifest.type } : {}),
+    importStyle: project.settings.importStyle,
+    ...(project.settings.tsconfigText !== undefined ? { tsconfigText: project.settings.tsconfigText } : {}),
+  });
+  if (insertion) edit.insert(document.uri, document.positionAt(insertion.offset), insertion.text);
+  return uri;
 }

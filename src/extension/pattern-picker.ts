@@ -1,9 +1,7 @@
-// The QuickPicks of "Insert Pattern…": which pattern, and which framework adapter when the
-// workspace's package.json does not settle it.
+// The QuickPick of "Insert Pattern…" that asks which pattern (the framework question is the
+// engine's, asked through quick-pick-prompter.ts).
 import * as vscode from 'vscode';
-import { addOns, coreFile, dependencyClosure, fileById, frameworkVariants, packagesOf, patternNames, type Catalog, type CatalogFile, type Framework } from '../engine/catalog';
-import type { PackageJson } from '../engine/project';
-import { frameworksOf } from '../engine/project';
+import { addOns, coreFile, dependencyClosure, frameworkVariants, packagesOf, patternNames, type Catalog, type CatalogFile } from '../engine/catalog';
 
 interface PatternItem extends vscode.QuickPickItem {
   readonly name: string;
@@ -12,7 +10,9 @@ interface PatternItem extends vscode.QuickPickItem {
 function needsOf(catalog: Catalog, file: CatalogFile): string {
   const closure = dependencyClosure(catalog, [file]).filter((other) => other !== file);
   const patterns = closure.map((other) => other.id);
-  const packages = packagesOf([file, ...closure]).filter((need) => !need.dev).map((need) => need.name);
+  const packages = packagesOf([file, ...closure])
+    .filter((need) => !need.dev)
+    .map((need) => need.name);
   const parts = [patterns.length ? `with ${patterns.join(', ')}` : '', packages.length ? `npm: ${packages.join(', ')}` : 'no npm packages'];
   return parts.filter(Boolean).join(' · ');
 }
@@ -36,35 +36,4 @@ export async function pickPattern(catalog: Catalog): Promise<string | undefined>
     matchOnDescription: true,
   });
   return picked && 'name' in picked ? picked.name : undefined;
-}
-
-const NO_ADAPTER = 'none';
-
-/**
- * The framework adapter to add for `name`: none when it has no adapters or names a file
- * already; the one the project depends on; else the user's choice (undefined = cancelled).
- */
-export async function chooseFramework(
-  catalog: Catalog,
-  name: string,
-  manifest: PackageJson | undefined,
-  requested: Framework | undefined,
-): Promise<Framework | typeof NO_ADAPTER | undefined> {
-  const variants = name.includes('/') ? [] : frameworkVariants(catalog, name);
-  if (variants.length === 0) return NO_ADAPTER;
-  const available = variants.map((variant) => variant.framework as Framework);
-  if (requested) {
-    if (!available.includes(requested)) throw new Error(`Bulwark: ${name} has no ${requested} adapter (it has ${available.join(', ')}).`);
-    return requested;
-  }
-  const used = frameworksOf(manifest).filter((framework) => available.includes(framework));
-  if (used.length === 1) return used[0];
-  const picked = await vscode.window.showQuickPick(
-    [
-      ...available.map((framework) => ({ label: framework, description: fileById(catalog, `${name}/${framework}`)?.summary })),
-      { label: NO_ADAPTER, description: 'only the framework-neutral core' },
-    ],
-    { title: `Bulwark: ${name} for which framework?`, placeHolder: used.length ? 'The project depends on several' : 'No Express, Hono or Fastify dependency found' },
-  );
-  return picked?.label as Framework | typeof NO_ADAPTER | undefined;
 }

@@ -63,7 +63,9 @@ export async function tryQuickFixCommand(): Promise<TryQuickFixResult> {
   editor.revealRange(new vscode.Range(call, call));
 
   if (vscode.workspace.getConfiguration('bulwark', uri).get('diagnostics') === 'off') {
-    void vscode.window.showInformationMessage('Bulwark: diagnostics are off (setting bulwark.diagnostics), so this sample shows no problem. Set it to "auto" to try the quick fix.');
+    void vscode.window.showInformationMessage(
+      'Bulwark: diagnostics are off (setting bulwark.diagnostics), so this sample shows no problem. Set it to "auto" to try the quick fix.',
+    );
     return { uri: uri.toString(), menuOpened: false };
   }
   const diagnostic = await waitForDiagnostic(uri, DIAGNOSTIC_WAIT_MS);

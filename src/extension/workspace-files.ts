@@ -1,6 +1,6 @@
 // Reading the user's workspace through workspace.fs, so virtual workspaces work too.
 import * as vscode from 'vscode';
-import { CONFIG_FILE, DEFAULT_PATTERNS_DIR, parseBulwarkConfig, type BulwarkConfig } from '../engine/bulwark-config';
+import { BulwarkError } from '../engine/errors';
 import { parsePackageJson, type PackageJson } from '../engine/project';
 
 const decoder = new TextDecoder();
@@ -34,10 +34,10 @@ export async function fileNames(folder: vscode.Uri): Promise<string[]> {
   }
 }
 
-export class NoFolderError extends Error {
+export class NoFolderError extends BulwarkError {
   override readonly name = 'NoFolderError';
   constructor() {
-    super('Bulwark: open a folder first. There is no workspace folder to insert patterns into (File > Open Folder…).');
+    super('open a folder first. There is no workspace folder to insert patterns into (File > Open Folder…).');
   }
 }
 
@@ -54,24 +54,4 @@ export async function chooseWorkspaceFolder(interactive: boolean): Promise<vscod
     return (active && vscode.workspace.getWorkspaceFolder(active)) || folders[0];
   }
   return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Insert the pattern into which folder?' });
-}
-
-/**
- * The patterns folder: `dir` (absolute, or relative to the workspace folder), else the
- * `bulwark.patternsDir` setting when the user set it, else bulwark.json's `patternsDir` (the
- * file the CLI reads), else `src/patterns`.
- */
-export async function patternsFolder(workspaceFolder: vscode.WorkspaceFolder, dir?: string): Promise<vscode.Uri> {
-  const setting = vscode.workspace.getConfiguration('bulwark', workspaceFolder).inspect<string>('patternsDir');
-  const configured = dir ?? setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue ?? (await projectConfig(workspaceFolder.uri)).patternsDir ?? DEFAULT_PATTERNS_DIR;
-  if (configured.startsWith('/') || /^[A-Za-z]:[\\/]/.test(configured)) {
-    return workspaceFolder.uri.with({ path: vscode.Uri.file(configured).path });
-  }
-  return vscode.Uri.joinPath(workspaceFolder.uri, ...configured.split(/[\\/]/).filter(Boolean));
-}
-
-/** The folder's bulwark.json, or no settings when it has none; a malformed one is an error. */
-export async function projectConfig(folder: vscode.Uri): Promise<BulwarkConfig> {
-  const text = await readText(vscode.Uri.joinPath(folder, CONFIG_FILE));
-  return text === undefined ? {} : parseBulwarkConfig(text, CONFIG_FILE);
 }

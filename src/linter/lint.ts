@@ -3,7 +3,7 @@
 // never at activation. Knows nothing of VS Code, so it is tested and benchmarked in plain Node.
 import * as tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint/universal';
-import plugin from '../../eslint-plugin/src/index';
+import plugin from 'eslint-plugin-bulwark';
 
 export interface LintSettings {
   /** `timeoutMs` of bulwark/require-request-timeout's suggestion. */

@@ -51,12 +51,17 @@ export class LinterClient {
   call<M extends LinterMethod>(method: M, ...args: LinterArgs<M>): Promise<LinterResult<M>> {
     if (this.disposed) return Promise.reject(new Error('the Bulwark linter was stopped'));
     if (this.failedStarts >= this.maxFailedStarts) {
-      return Promise.reject(new Error(`the Bulwark linter thread failed ${this.failedStarts} times in a row before answering; last: ${this.lastFailure?.message}`));
+      return Promise.reject(
+        new Error(`the Bulwark linter thread failed ${this.failedStarts} times in a row before answering; last: ${this.lastFailure?.message}`),
+      );
     }
     const worker = (this.worker ??= this.start());
     const id = ++this.nextId;
     return new Promise<LinterResult<M>>((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(worker, new Error(`the Bulwark linter thread did not answer ${method} within ${this.callTimeoutMs} ms; it was restarted`)), this.callTimeoutMs);
+      const timer = setTimeout(
+        () => this.stop(worker, new Error(`the Bulwark linter thread did not answer ${method} within ${this.callTimeoutMs} ms; it was restarted`)),
+        this.callTimeoutMs,
+      );
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       try {
         worker.postMessage({ id, method, args } as LinterRequest);

@@ -6,7 +6,9 @@ import { parentPort } from 'node:worker_threads';
 import type * as LinterModule from './lint';
 import type { LinterReply, LinterRequest } from './worker-protocol';
 
-// A computed path keeps esbuild from bundling the 5 MB linter into this file a second time.
+// A computed path keeps esbuild from bundling the 5 MB linter into this file a second time; it
+// has to be a plain require() for that (an import is resolved at bundle time).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const linter = require(path.join(__dirname, 'linter.js')) as typeof LinterModule;
 
 const methods: { [M in LinterRequest['method']]: (...args: never[]) => unknown } = {

@@ -7,6 +7,7 @@ import type { Catalog } from '../../src/engine/catalog';
 import { buildCatalog } from '../../src/engine/catalog-build';
 import { parseCopy } from '../../src/engine/provenance';
 import { releaseOf, sampleSources } from '../engine/fixtures';
+import { startLocalRegistry } from './local-registry';
 import { bulwark, CLI, listFiles, makeBareFolder, makeProject, mtimes, read, removeProjects, shareReadOnly, TSC, write, writeCatalog } from './harness';
 
 const realCatalog = () => JSON.parse(readFileSync(join(CLI, '..', 'catalog.json'), 'utf8')) as Catalog;
@@ -54,10 +55,13 @@ describe('cli: bulwark add', function () {
     assert.match(second.stdout, /Already up to date; nothing to write\./);
     assert.match(second.stdout, /unchanged\s+src\/patterns\/retry\.ts/);
     assert.deepEqual(mtimes(root), before, 'no file was touched');
-    assert.deepEqual(written.map((path) => read(root, `src/patterns/${path}`)), contents);
+    assert.deepEqual(
+      written.map((path) => read(root, `src/patterns/${path}`)),
+      contents,
+    );
   });
 
-  it('uses the lockfile\'s package manager for the install command, runtime and dev apart', async () => {
+  it("uses the lockfile's package manager for the install command, runtime and dev apart", async () => {
     const root = makeProject({ manifest: { dependencies: { express: '^5.0.0' } }, files: { 'pnpm-lock.yaml': "lockfileVersion: '9.0'\n" } });
     const result = await bulwark(['add', 'middleware'], { cwd: root });
     assert.equal(result.code, 0, result.stderr);
@@ -67,9 +71,17 @@ describe('cli: bulwark add', function () {
     assert.match(result.stdout, /^ {2}pnpm add -D @types\/express$/m);
   });
 
-  it('installs the packages with --install, using the real package manager (offline, from the npm cache)', async () => {
+  it('installs the packages with --install, using the real package manager (a local registry, an empty npm cache)', async () => {
     const root = makeProject();
-    const result = await bulwark(['add', 'log', '--install'], { cwd: root, env: { npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' } });
+    const registry = await startLocalRegistry([{ name: 'pino', version: '9.0.0' }]);
+    const npmConfig = {
+      npm_config_registry: registry.url,
+      npm_config_cache: registry.cache,
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_update_notifier: 'false',
+    };
+    const result = await bulwark(['add', 'log', '--install'], { cwd: root, env: npmConfig }).finally(() => registry.close());
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /\$ npm install pino/);
     const manifest = JSON.parse(read(root, 'package.json')) as { dependencies?: Record<string, string> };
@@ -82,8 +94,14 @@ describe('cli: bulwark add', function () {
       const root = makeProject({ manifest: { dependencies: { express: '^5.0.0', hono: '^4.0.0' } } });
       const result = await bulwark(['add', 'middleware'], { cwd: root });
       assert.equal(result.code, 2);
-      assert.deepEqual(lines(result.stderr), ['bulwark: package.json depends on express and hono: choose the adapter with --framework express or --framework hono']);
-      assert.deepEqual(listFiles(root).filter((path) => path.startsWith('src')), [], 'nothing written');
+      assert.deepEqual(lines(result.stderr), [
+        'bulwark: package.json depends on express and hono: choose the adapter with --framework express or --framework hono',
+      ]);
+      assert.deepEqual(
+        listFiles(root).filter((path) => path.startsWith('src')),
+        [],
+        'nothing written',
+      );
     });
 
     it('takes --framework over package.json', async () => {
@@ -119,7 +137,7 @@ describe('cli: bulwark add', function () {
   });
 
   describe('existing files', () => {
-    it('refuses to overwrite a file with the user\'s edits: exit 1, one line, nothing written; --force overwrites', async () => {
+    it("refuses to overwrite a file with the user's edits: exit 1, one line, nothing written; --force overwrites", async () => {
       const root = makeProject();
       assert.equal((await bulwark(['add', 'log'], { cwd: root })).code, 0);
       const edited = `${read(root, 'src/patterns/log.ts')}\nexport const mine = true;\n`;
@@ -140,7 +158,7 @@ describe('cli: bulwark add', function () {
       assert.ok(existsSync(join(root, 'src/patterns/retry.ts')));
     });
 
-    it('brings an untouched older copy up to date (nothing of the user\'s is lost)', async () => {
+    it("brings an untouched older copy up to date (nothing of the user's is lost)", async () => {
       const root = makeProject();
       const olderCatalog = buildCatalog(sampleSources({ log: `import { pino } from 'pino';\n\nexport const logger = pino({ level: 'warn' });\n` }), '0.9.0');
       const older = writeCatalog(root, 'older.json', olderCatalog);
@@ -194,7 +212,9 @@ describe('cli: bulwark add', function () {
       const bare = makeBareFolder();
       const result = await bulwark(['add', 'log'], { cwd: bare });
       assert.equal(result.code, 1);
-      assert.deepEqual(lines(result.stderr), [`bulwark: no package.json in ${bare} or any folder above it: run bulwark inside a project (create one with \`npm init -y\`)`]);
+      assert.deepEqual(lines(result.stderr), [
+        `bulwark: no package.json in ${bare} or any folder above it: run bulwark inside a project (create one with \`npm init -y\`)`,
+      ]);
     });
 
     it('fails with one line on an unwritable patterns folder', async () => {

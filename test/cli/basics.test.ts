@@ -3,7 +3,6 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../../src/engine/catalog';
-import { aliasFromTsconfig, parseJsonc } from '../../src/cli/commands/init';
 import { bulwark, CLI, makeProject, read, removeProjects, write } from './harness';
 
 const realCatalog = () => JSON.parse(readFileSync(join(CLI, '..', 'catalog.json'), 'utf8')) as Catalog;
@@ -12,7 +11,11 @@ const ESCAPE = '\u001b[';
 /** Runs the CLI on a pseudo-terminal (util-linux `script`), typing `input`. */
 function onTerminal(args: string, cwd: string, input: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', `${process.execPath} ${CLI} ${args}`, '/dev/null'], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     let answered = false;
     child.stdout.on('data', (chunk: Buffer) => {
@@ -50,13 +53,19 @@ describe('cli: list, help, init, configuration', function () {
 
   it('lists as JSON: names, summaries, dependencies, packages, adapters', async () => {
     const result = await bulwark(['list', '--json'], { cwd: makeProject() });
-    const listing = JSON.parse(result.stdout) as { version: string; patterns: Array<{ name: string; uses: string[]; packages: unknown[]; frameworks: string[]; files: string[] }> };
+    const listing = JSON.parse(result.stdout) as {
+      version: string;
+      patterns: Array<{ name: string; uses: string[]; packages: unknown[]; frameworks: string[]; files: string[] }>;
+    };
     assert.equal(listing.version, realCatalog().version);
     const middleware = listing.patterns.find((pattern) => pattern.name === 'middleware');
     assert.deepEqual(middleware?.uses, ['log']);
     assert.deepEqual(middleware?.frameworks, ['express', 'fastify', 'hono']);
     assert.deepEqual(middleware?.packages, [{ name: 'pino', dev: false }]);
-    assert.deepEqual(listing.patterns.map((pattern) => pattern.name), [...new Set(realCatalog().files.map((file) => file.pattern))]);
+    assert.deepEqual(
+      listing.patterns.map((pattern) => pattern.name),
+      [...new Set(realCatalog().files.map((file) => file.pattern))],
+    );
   });
 
   it('prints help for the CLI and for each command, even with a broken catalog', async () => {
@@ -85,23 +94,27 @@ describe('cli: list, help, init, configuration', function () {
     const missing = await bulwark(['list'], { cwd: root, env: { BULWARK_CATALOG: 'nope.json' } });
     assert.deepEqual([missing.code, missing.stderr], [1, `bulwark: cannot read the pattern catalog at ${join(root, 'nope.json')}: ENOENT\n`]);
     const invalid = await bulwark(['list'], { cwd: root, env: { BULWARK_CATALOG: 'bad.json' } });
-    assert.deepEqual([invalid.code, invalid.stderr], [1, `bulwark: the pattern catalog at ${join(root, 'bad.json')} is not a Bulwark catalog (expected version, files and history)\n`]);
+    assert.deepEqual(
+      [invalid.code, invalid.stderr],
+      [1, `bulwark: the pattern catalog at ${join(root, 'bad.json')} is not a Bulwark catalog (expected version, files and history)\n`],
+    );
   });
 
   describe('init', () => {
-    it('writes bulwark.json with the folder, the tsconfig alias and the lockfile\'s package manager; refuses to overwrite', async () => {
+    it("writes bulwark.json with the folder, the tsconfig alias and the lockfile's package manager; refuses to overwrite", async () => {
       const tsconfig = '{\n  // comments and trailing commas, as tsc allows\n  "compilerOptions": {\n    "paths": { "@/*": ["./src/*"], },\n  },\n}\n';
       const root = makeProject({ files: { 'tsconfig.json': tsconfig, 'yarn.lock': '' } });
       const result = await bulwark(['init'], { cwd: root });
       assert.equal(result.code, 0, result.stderr);
-      assert.equal(result.stdout, 'Wrote bulwark.json: patterns in src/patterns, imported as @/patterns, packages installed with yarn\n');
-      assert.deepEqual(JSON.parse(read(root, 'bulwark.json')), { patternsDir: 'src/patterns', importAlias: '@/patterns', packageManager: 'yarn' });
+      assert.equal(result.stdout, 'Wrote bulwark.json: patterns in src/patterns, imported as @/patterns/…, packages installed with yarn\n');
+      assert.deepEqual(JSON.parse(read(root, 'bulwark.json')), { patternsDir: 'src/patterns', importStyle: '@/', packageManager: 'yarn' });
 
       const again = await bulwark(['init', '--dir', 'lib'], { cwd: root });
       assert.deepEqual([again.code, again.stderr], [1, 'bulwark: bulwark.json already exists; use --force to overwrite it\n']);
-      const forced = await bulwark(['init', '--force', '--dir', 'lib/patterns', '--alias', '#patterns', '--package-manager', 'pnpm'], { cwd: root });
+      const forced = await bulwark(['init', '--force', '--dir', 'lib/patterns', '--import-style', 'relative', '--package-manager', 'pnpm'], { cwd: root });
       assert.equal(forced.code, 0, forced.stderr);
-      assert.deepEqual(JSON.parse(read(root, 'bulwark.json')), { patternsDir: 'lib/patterns', importAlias: '#patterns', packageManager: 'pnpm' });
+      assert.equal(forced.stdout, 'Wrote bulwark.json: patterns in lib/patterns, imported relatively, packages installed with pnpm\n');
+      assert.deepEqual(JSON.parse(read(root, 'bulwark.json')), { patternsDir: 'lib/patterns', importStyle: 'relative', packageManager: 'pnpm' });
     });
 
     it('then drives add: its folder and package manager are used when no flag says otherwise', async () => {
@@ -119,20 +132,29 @@ describe('cli: list, help, init, configuration', function () {
       assert.deepEqual([bad.code, bad.stderr], [2, 'bulwark: --package-manager must be one of npm, pnpm, yarn, bun (got "pip")\n']);
       write(root, 'bulwark.json', '{ "patternsDir": 3 }');
       const wrongType = await bulwark(['add', 'log'], { cwd: root });
-      assert.deepEqual([wrongType.code, wrongType.stderr], [1, `bulwark: ${join(root, 'bulwark.json')}: "patternsDir" must be a non-empty string\n`]);
+      assert.deepEqual([wrongType.code, wrongType.stderr], [1, `bulwark: bulwark.json: "patternsDir" must be a non-empty string\n`]);
       write(root, 'bulwark.json', '{ "patternDir": "src" }');
       const typo = await bulwark(['diff'], { cwd: root });
-      assert.deepEqual([typo.code, typo.stderr], [1, `bulwark: ${join(root, 'bulwark.json')}: unknown setting "patternDir" (known: patternsDir, importAlias, packageManager)\n`]);
+      assert.deepEqual(
+        [typo.code, typo.stderr],
+        [1, `bulwark: bulwark.json: unknown setting "patternDir" (known: patternsDir, importStyle, packageManager)\n`],
+      );
       write(root, 'bulwark.json', '{ nope');
       assert.match((await bulwark(['update'], { cwd: root })).stderr, /^bulwark: .*bulwark\.json is not valid JSON/);
     });
 
-    it('finds the alias through baseUrl and nested targets, and none when paths do not reach the folder', () => {
-      const root = makeProject({ files: { 'tsconfig.json': '{ "compilerOptions": { "baseUrl": "src", "paths": { "~lib/*": ["lib/*"], "@app/*": ["*"] } } }' } });
-      assert.equal(aliasFromTsconfig(root, join(root, 'src/lib/patterns')), '~lib/patterns');
-      assert.equal(aliasFromTsconfig(root, join(root, 'src/patterns')), '@app/patterns');
-      assert.equal(aliasFromTsconfig(root, join(root, 'other')), undefined);
-      assert.deepEqual(parseJsonc('{ "a": "http://x // not a comment", /* b */ "c": [1,], }'), { a: 'http://x // not a comment', c: [1] });
+    it('reads importStyle, and names the rename of the importAlias that nothing read', async () => {
+      const root = makeProject({ files: { 'tsconfig.json': '{ "compilerOptions": { "paths": { "@/*": ["./src/*"] } } }' } });
+      write(root, 'bulwark.json', '{ "importAlias": "@/patterns" }');
+      const renamed = await bulwark(['add', 'log'], { cwd: root });
+      assert.deepEqual(
+        [renamed.code, renamed.stderr],
+        [1, `bulwark: bulwark.json: "importAlias" is now "importStyle": "relative" or a tsconfig paths prefix such as "@/"\n`],
+      );
+      write(root, 'bulwark.json', '{ "importStyle": "@/" }');
+      const added = await bulwark(['add', 'log'], { cwd: root });
+      assert.equal(added.code, 0, added.stderr);
+      assert.match(added.stdout, /^Import it from '@\/patterns\/log' \(bulwark\.json importStyle @\/\)\.$/m);
     });
   });
 

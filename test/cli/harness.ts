@@ -1,9 +1,22 @@
 // End-to-end harness: real temporary projects (`npm init -y` + a strict NodeNext tsconfig) and
 // the bundled CLI (dist/cli.js, built by `node scripts/build.mjs`) run as a child process.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, parse } from 'node:path';
 import type { Catalog } from '../../src/engine/catalog';
 
 export const REPO = join(__dirname, '..', '..');
@@ -30,10 +43,49 @@ function cleanEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessE
   return { ...env, ...extra };
 }
 
+/** Whether every folder above `path` lets other users through (o+x): a checkout may live in a private one. */
+function reachableByOthers(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === parse(dir).root) return true;
+  }
+}
+
+/** Temporary projects go where another user can reach them (the permission test runs the CLI as `nobody`). */
+function temporaryRoot(): string {
+  return reachableByOthers(join(tmpdir(), 'x')) ? tmpdir() : '/tmp';
+}
+
+let sharedRuntime: { folder: string; node: string; cli: string } | undefined;
+
+/**
+ * node and the bundled CLI where another user can run them: copies in a world-readable temporary
+ * folder when the checkout (or node) lives in a folder that user cannot enter.
+ */
+function runtimeFor(uid: number | undefined): { node: string; cli: string } {
+  if (uid === undefined) return { node: process.execPath, cli: CLI };
+  if (!sharedRuntime) {
+    const folder = mkdtempSync(join(temporaryRoot(), 'bulwark-shared-cli-'));
+    chmodSync(folder, 0o755);
+    const copy = (from: string, mode: number) => {
+      const to = join(folder, parse(from).base);
+      copyFileSync(from, to);
+      chmodSync(to, mode);
+      return to;
+    };
+    copy(join(REPO, 'dist', 'catalog.json'), 0o644);
+    const cli = copy(CLI, 0o644);
+    const node = reachableByOthers(process.execPath) ? process.execPath : copy(process.execPath, 0o755);
+    sharedRuntime = { folder, node, cli };
+  }
+  return sharedRuntime;
+}
+
 export function bulwark(args: readonly string[], options: RunOptions): Promise<RunResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`node scripts/build.mjs --skip-plugin\` before the CLI tests`);
+  const runtime = runtimeFor(options.uid);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(runtime.node, [runtime.cli, ...args], {
       cwd: options.cwd,
       env: cleanEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,7 +105,7 @@ let template: string | undefined;
 /** package.json from a real `npm init -y`, made once per run and copied into each project. */
 function initializedManifest(): Record<string, unknown> {
   if (!template) {
-    template = mkdtempSync(join(tmpdir(), 'bulwark-template-'));
+    template = mkdtempSync(join(temporaryRoot(), 'bulwark-template-'));
     execFileSync('npm', ['init', '-y'], { cwd: template, env: cleanEnv(), stdio: 'ignore' });
   }
   return JSON.parse(readFileSync(join(template, 'package.json'), 'utf8')) as Record<string, unknown>;
@@ -86,7 +138,7 @@ export const STRICT_TSCONFIG = {
 const projects: string[] = [];
 
 export function makeProject(options: ProjectOptions = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'bulwark-cli-'));
+  const root = mkdtempSync(join(temporaryRoot(), 'bulwark-cli-'));
   projects.push(root);
   writeFileSync(join(root, 'package.json'), `${JSON.stringify({ ...initializedManifest(), ...options.manifest }, null, 2)}\n`);
   writeFileSync(join(root, 'tsconfig.json'), `${JSON.stringify(STRICT_TSCONFIG, null, 2)}\n`);
@@ -100,7 +152,7 @@ export function makeProject(options: ProjectOptions = {}): string {
 
 /** A folder with no package.json in it or above it. */
 export function makeBareFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bare-'));
+  const dir = mkdtempSync(join(temporaryRoot(), 'bulwark-bare-'));
   projects.push(dir);
   return dir;
 }
@@ -109,6 +161,8 @@ export function removeProjects(): void {
   for (const root of projects.splice(0)) rmSync(root, { recursive: true, force: true });
   if (template) rmSync(template, { recursive: true, force: true });
   template = undefined;
+  if (sharedRuntime) rmSync(sharedRuntime.folder, { recursive: true, force: true });
+  sharedRuntime = undefined;
 }
 
 export function writeCatalog(dir: string, name: string, catalog: Catalog): string {

@@ -16,7 +16,10 @@ describe('CLI: the packed package through npx', function () {
   before(() => {
     assert.ok(existsSync(CLI), `${CLI} is missing: run the build first`);
     folder = mkdtempSync(join(tmpdir(), 'bulwark-npx-'));
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', folder], { cwd: REPO, encoding: 'utf8' })) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', folder], { cwd: REPO, encoding: 'utf8' })) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     tarball = join(folder, packed[0]!.filename);
     files = packed[0]!.files.map((file) => file.path).sort();
   });

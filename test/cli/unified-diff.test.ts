@@ -16,7 +16,11 @@ function gnuDiff(before: string, after: string, context: number): string {
       execFileSync('diff', [`-U${context}`, join(dir, 'a'), join(dir, 'b')], { encoding: 'utf8' });
       return '';
     } catch (error) {
-      return String((error as { stdout: string }).stdout).split('\n').slice(2).join('\n').trimEnd();
+      return String((error as { stdout: string }).stdout)
+        .split('\n')
+        .slice(2)
+        .join('\n')
+        .trimEnd();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -113,7 +113,10 @@ describe('cli: bulwark diff and update across catalog versions', function () {
     it('narrows to named patterns, reports a named pattern that was never added as missing, and --exit-code fails on drift', async () => {
       const { run } = await projectFrom09();
       const onlyLog = await run(['diff', 'log', '--json']);
-      assert.deepEqual((JSON.parse(onlyLog.stdout) as { files: Array<{ id: string }> }).files.map((file) => file.id), ['log']);
+      assert.deepEqual(
+        (JSON.parse(onlyLog.stdout) as { files: Array<{ id: string }> }).files.map((file) => file.id),
+        ['log'],
+      );
       const never = await run(['diff', 'format']);
       assert.match(never.stdout, /^src\/patterns\/format\.ts +missing$/m);
       const strict = await run(['diff', '--exit-code']);
@@ -140,7 +143,9 @@ describe('cli: bulwark diff and update across catalog versions', function () {
       assert.match(result.stdout, /created +src\/patterns\/format\.ts +needed by greet/);
 
       const copy = parseCopy(read(root, GREET));
-      const expected = newer.files.find((file) => file.id === 'greet')!.content.replace('export const line10 = 10;', 'export const line10 = 10; // tuned for our traffic');
+      const expected = newer.files
+        .find((file) => file.id === 'greet')!
+        .content.replace('export const line10 = 10;', 'export const line10 = 10; // tuned for our traffic');
       assert.equal(copy.body, expected, 'the edit is kept and every catalog change is taken');
       assert.equal(copy.provenance?.version, '0.1.0');
       assert.equal(copy.provenance?.sha256, newer.files.find((file) => file.id === 'greet')!.sha256.slice(0, 16), 'the merge base is now 0.1.0');
@@ -186,7 +191,9 @@ describe('cli: bulwark diff and update across catalog versions', function () {
 
     it('leaves an edited copy whose origin is unknown alone, and exits 1', async () => {
       const { root, run } = await projectFrom09();
-      const foreign = read(root, GREET).replace(/sha256:[0-9a-f]{16}/, 'sha256:00000000deadbeef').replace('line10 = 10', 'line10 = 12');
+      const foreign = read(root, GREET)
+        .replace(/sha256:[0-9a-f]{16}/, 'sha256:00000000deadbeef')
+        .replace('line10 = 10', 'line10 = 12');
       write(root, GREET, foreign);
       const result = await run(['update', 'greet']);
       assert.equal(result.code, 1);
@@ -247,7 +254,10 @@ describe('cli: bulwark diff and update across catalog versions', function () {
     const previousContent = retryLines.filter((_, index) => index !== removed).join('\n');
 
     const sources = real.files.map((file) => ({ path: `${file.id}.ts`, content: file.content }));
-    const previous = buildCatalog(sources.map((file) => (file.path === 'retry.ts' ? { ...file, content: previousContent } : file)), '0.0.9');
+    const previous = buildCatalog(
+      sources.map((file) => (file.path === 'retry.ts' ? { ...file, content: previousContent } : file)),
+      '0.0.9',
+    );
     const current = buildCatalog(sources, real.version, [releaseOf(previous)]);
     assert.equal(current.history[sha256(previousContent)]?.version, '0.0.9', 'the catalog keeps the previous release as the merge base');
 

@@ -25,7 +25,9 @@ describe('engine: catalog build checks headers against imports', () => {
   });
 
   it('fails when a file imports a pattern its header does not list', () => {
-    const problems = problemsOf(() => buildCatalog([...sampleSources(), source('extra', { body: `import { logger } from './log.js';\nexport const x = logger;\n` })], '1.0.0'));
+    const problems = problemsOf(() =>
+      buildCatalog([...sampleSources(), source('extra', { body: `import { logger } from './log.js';\nexport const x = logger;\n` })], '1.0.0'),
+    );
     assert.deepEqual(problems, ['runtime/src/extra.ts: "Patterns used: none" but it imports log']);
   });
 
@@ -37,20 +39,42 @@ describe('engine: catalog build checks headers against imports', () => {
   it('fails on an undeclared package and on a declared runtime package that is not imported', () => {
     const problems = problemsOf(() =>
       buildCatalog(
-        [source('a', { body: `import { Redis } from 'ioredis';\nexport const r = Redis;\n` }), source('b', { packages: ['pino'], body: 'export const b = 1;\n' })],
+        [
+          source('a', { body: `import { Redis } from 'ioredis';\nexport const r = Redis;\n` }),
+          source('b', { packages: ['pino'], body: 'export const b = 1;\n' }),
+        ],
         '1.0.0',
       ),
     );
-    assert.deepEqual(problems, ['runtime/src/a.ts: imports package "ioredis" that its header does not declare', 'runtime/src/b.ts: header declares package "pino" that it does not import']);
+    assert.deepEqual(problems, [
+      'runtime/src/a.ts: imports package "ioredis" that its header does not declare',
+      'runtime/src/b.ts: header declares package "pino" that it does not import',
+    ]);
   });
 
   it('accepts a type-only import covered by its @types package (scoped names too)', () => {
-    const catalog = buildCatalog([source('a', { packages: ['@types/express (dev)', '@types/scope__lib (dev)'], body: `import type { Request } from 'express';\nimport type { X } from '@scope/lib/sub';\nexport type A = [Request, X];\n` })], '1.0.0');
+    const catalog = buildCatalog(
+      [
+        source('a', {
+          packages: ['@types/express (dev)', '@types/scope__lib (dev)'],
+          body: `import type { Request } from 'express';\nimport type { X } from '@scope/lib/sub';\nexport type A = [Request, X];\n`,
+        }),
+      ],
+      '1.0.0',
+    );
     assert.equal(catalog.files.length, 1);
   });
 
   it('fails on a malformed header and on a header naming another id', () => {
-    const problems = problemsOf(() => buildCatalog([{ path: 'a.ts', content: '// no header\n' }, { path: 'b.ts', content: source('c', { body: '' }).content }], '1.0.0'));
+    const problems = problemsOf(() =>
+      buildCatalog(
+        [
+          { path: 'a.ts', content: '// no header\n' },
+          { path: 'b.ts', content: source('c', { body: '' }).content },
+        ],
+        '1.0.0',
+      ),
+    );
     assert.equal(problems.length, 2);
     assert.match(problems[0] ?? '', /^runtime\/src\/a\.ts: missing or malformed Bulwark header/);
     assert.equal(problems[1], 'runtime/src/b.ts: header names "c", but the file\'s id is "b"');

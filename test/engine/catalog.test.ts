@@ -21,7 +21,11 @@ describe('engine: catalog selection', () => {
     [
       ...sampleSources(),
       source('cache', { patterns: ['log'], body: `import { logger } from './log.js';\nexport const cache = logger;\n` }),
-      source('cache/redis', { patterns: ['cache', 'log'], packages: ['ioredis'], body: `import { cache } from '../cache.js';\nimport { logger } from '../log.js';\nimport { Redis } from 'ioredis';\nexport const redis = [cache, logger, Redis];\n` }),
+      source('cache/redis', {
+        patterns: ['cache', 'log'],
+        packages: ['ioredis'],
+        body: `import { cache } from '../cache.js';\nimport { logger } from '../log.js';\nimport { Redis } from 'ioredis';\nexport const redis = [cache, logger, Redis];\n`,
+      }),
     ],
     '1.0.0',
   );
@@ -44,9 +48,7 @@ describe('engine: catalog selection', () => {
     assert.throws(
       () => resolveSelection(catalog, { names: ['greet', 'retyr'] }),
       (error: unknown) =>
-        error instanceof UnknownPatternError &&
-        error.requested === 'retyr' &&
-        error.message === 'Unknown pattern "retyr". Valid names: cache, log, greet',
+        error instanceof UnknownPatternError && error.requested === 'retyr' && error.message === 'Unknown pattern "retyr". Valid names: cache, log, greet',
     );
   });
 
@@ -66,7 +68,13 @@ describe('engine: catalog selection', () => {
 
   it('merges package needs: runtime wins over dev for the same package', () => {
     const files = [
-      { ...fileById(catalog, 'log')!, packages: [{ name: 'pino', dev: true }, { name: '@types/express', dev: true }] },
+      {
+        ...fileById(catalog, 'log')!,
+        packages: [
+          { name: 'pino', dev: true },
+          { name: '@types/express', dev: true },
+        ],
+      },
       fileById(catalog, 'log')!,
     ];
     assert.deepEqual(packagesOf(files), [

@@ -69,7 +69,11 @@ describe('engine: copy states and updates', () => {
     assert.equal(outcome.kind, 'conflicts');
     if (outcome.kind !== 'conflicts') return;
     assert.equal(outcome.conflicts, 1);
-    assert.ok(outcome.text.includes('<<<<<<< your copy (greet.ts)\nexport const line2 = 42;\n||||||| bulwark 1.0.0\nexport const line2 = 2;\n=======\nexport const line2 = 2_000;\n>>>>>>> bulwark 1.1.0\n'));
+    assert.ok(
+      outcome.text.includes(
+        '<<<<<<< your copy (greet.ts)\nexport const line2 = 42;\n||||||| bulwark 1.0.0\nexport const line2 = 2;\n=======\nexport const line2 = 2_000;\n>>>>>>> bulwark 1.1.0\n',
+      ),
+    );
     assert.ok(outcome.text.endsWith('export const added = true;\n'), 'the non-conflicting new code is taken');
   });
 

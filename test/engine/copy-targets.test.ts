@@ -8,7 +8,8 @@ import { sampleSources, source } from './fixtures';
 describe('engine: copyTargets (what check and update look at)', () => {
   const catalog = buildCatalog([...sampleSources(), source('solo', { body: 'export const solo = 1;\n' })], '1.0.0');
   const copy = (id: string) => withProvenance(fileById(catalog, id)!, '1.0.0');
-  const summary = (result: ReturnType<typeof copyTargets>) => result.targets.map((target) => [target.file.id, target.path, target.text === undefined ? 'missing' : 'found', target.neededBy]);
+  const summary = (result: ReturnType<typeof copyTargets>) =>
+    result.targets.map((target) => [target.file.id, target.path, target.text === undefined ? 'missing' : 'found', target.neededBy]);
 
   it('identifies a copy by its provenance line, else by its header, else not at all', () => {
     assert.equal(copyIdOf(copy('greet')), 'greet');
@@ -35,14 +36,23 @@ describe('engine: copyTargets (what check and update look at)', () => {
       { path: 'greet.ts', text: copy('greet') },
       { path: 'greet/hono.ts', text: copy('greet/hono') },
     ];
-    assert.deepEqual(summary(copyTargets(catalog, files, ['greet'])).map(([id]) => id), ['greet', 'greet/hono']);
-    assert.deepEqual(summary(copyTargets(catalog, files, ['greet/hono'])).map(([id]) => id), ['greet/hono']);
+    assert.deepEqual(
+      summary(copyTargets(catalog, files, ['greet'])).map(([id]) => id),
+      ['greet', 'greet/hono'],
+    );
+    assert.deepEqual(
+      summary(copyTargets(catalog, files, ['greet/hono'])).map(([id]) => id),
+      ['greet/hono'],
+    );
     assert.deepEqual(summary(copyTargets(catalog, files, ['solo'])), [['solo', 'solo.ts', 'missing', undefined]]);
   });
 
   it('reports copies of files the catalog no longer has, and rejects unknown names', () => {
     const removed = copy('solo').replace('solo@1.0.0', 'gone@0.9.0');
-    assert.deepEqual(copyTargets(catalog, [{ path: 'gone.ts', text: removed }]).unknown.map((found) => [found.id, found.path]), [['gone', 'gone.ts']]);
+    assert.deepEqual(
+      copyTargets(catalog, [{ path: 'gone.ts', text: removed }]).unknown.map((found) => [found.id, found.path]),
+      [['gone', 'gone.ts']],
+    );
     assert.throws(() => copyTargets(catalog, [], ['gret']), UnknownPatternError);
   });
 });

@@ -3,14 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from '@typescript-eslint/parser';
-import {
-  addRecommendedConfig,
-  configPackages,
-  findConfigFile,
-  newConfigText,
-  type ConfigEdit,
-  type SyntaxCheck,
-} from '../../src/engine/eslint-config';
+import { addRecommendedConfig, configPackages, findConfigFile, newConfigText, type ConfigEdit, type SyntaxCheck } from '../../src/engine/eslint-config';
 import { scan, ScanError } from '../../src/engine/js-scan';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -62,7 +55,15 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
     });
 
     it('adds the separating comma when the last element has none, keeping its indentation', () => {
-      const before = lines('import js from "@eslint/js";', 'export default [', '    js.configs.recommended,', '    {', '      rules: { "no-console": "warn" },', '    }', '];');
+      const before = lines(
+        'import js from "@eslint/js";',
+        'export default [',
+        '    js.configs.recommended,',
+        '    {',
+        '      rules: { "no-console": "warn" },',
+        '    }',
+        '];',
+      );
       assert.equal(
         updated(before),
         lines(
@@ -82,7 +83,11 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
     it('keeps a single-line array on one line, and the file without semicolons', () => {
       assert.equal(
         updated(lines("import js from '@eslint/js'", 'export default [js.configs.recommended]')),
-        lines("import js from '@eslint/js'", "import bulwark from 'eslint-plugin-bulwark'", 'export default [js.configs.recommended, bulwark.configs.recommended]'),
+        lines(
+          "import js from '@eslint/js'",
+          "import bulwark from 'eslint-plugin-bulwark'",
+          'export default [js.configs.recommended, bulwark.configs.recommended]',
+        ),
       );
     });
 
@@ -94,7 +99,14 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
       const before = lines('export default [', "  { ignores: ['dist/**'] }, // build output", '];');
       assert.equal(
         updated(before),
-        lines("import bulwark from 'eslint-plugin-bulwark';", '', 'export default [', "  { ignores: ['dist/**'] }, // build output", '  bulwark.configs.recommended,', '];'),
+        lines(
+          "import bulwark from 'eslint-plugin-bulwark';",
+          '',
+          'export default [',
+          "  { ignores: ['dist/**'] }, // build output",
+          '  bulwark.configs.recommended,',
+          '];',
+        ),
       );
     });
 
@@ -117,7 +129,10 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
 
     it('keeps CRLF line endings', () => {
       const result = updated('import js from "@eslint/js";\r\nexport default [\r\n  js.configs.recommended,\r\n];\r\n');
-      assert.equal(result, 'import js from "@eslint/js";\r\nimport bulwark from "eslint-plugin-bulwark";\r\nexport default [\r\n  js.configs.recommended,\r\n  bulwark.configs.recommended,\r\n];\r\n');
+      assert.equal(
+        result,
+        'import js from "@eslint/js";\r\nimport bulwark from "eslint-plugin-bulwark";\r\nexport default [\r\n  js.configs.recommended,\r\n  bulwark.configs.recommended,\r\n];\r\n',
+      );
     });
 
     it('picks another name when `bulwark` is already taken', () => {
@@ -159,7 +174,15 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
     });
 
     it('a typed const in eslint.config.ts: `const config: Linter.Config[] = […]; export default config`', () => {
-      const before = lines("import type { Linter } from 'eslint';", '', 'const config: Linter.Config[] = [', "  { ignores: ['dist/**'] },", '];', '', 'export default config;');
+      const before = lines(
+        "import type { Linter } from 'eslint';",
+        '',
+        'const config: Linter.Config[] = [',
+        "  { ignores: ['dist/**'] },",
+        '];',
+        '',
+        'export default config;',
+      );
       const result = updated(before, 'eslint.config.ts');
       assert.match(result, /^import type \{ Linter \} from 'eslint';\nimport bulwark from 'eslint-plugin-bulwark';\n/);
       assert.match(result, /\{ ignores: \['dist\/\*\*'\] \},\n {2}bulwark\.configs\.recommended,\n\];/);
@@ -189,7 +212,15 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
 
   describe('CommonJS', () => {
     it('module.exports = [ … ]: requires the plugin after the last require', () => {
-      const before = lines("'use strict';", "const js = require('@eslint/js');", "const globals = require('globals');", '', 'module.exports = [', '  js.configs.recommended,', '];');
+      const before = lines(
+        "'use strict';",
+        "const js = require('@eslint/js');",
+        "const globals = require('globals');",
+        '',
+        'module.exports = [',
+        '  js.configs.recommended,',
+        '];',
+      );
       assert.equal(
         updated(before, 'eslint.config.cjs'),
         lines(
@@ -223,7 +254,7 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
     });
 
     it('refuses when the object carries a type assertion an array would break', () => {
-      assert.match(refused("export default { rules: {} } satisfies Linter.Config;\n", 'eslint.config.ts'), /type assertion/);
+      assert.match(refused('export default { rules: {} } satisfies Linter.Config;\n', 'eslint.config.ts'), /type assertion/);
     });
   });
 
@@ -242,7 +273,11 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
 
   describe('shapes it cannot edit safely are refused with the reason, never written', () => {
     const cases: Array<[string, string, RegExp]> = [
-      ['a call to an unknown function', "import { make } from './make.js';\nexport default make();\n", /`make\(…\)`, which Bulwark does not know how to extend/],
+      [
+        'a call to an unknown function',
+        "import { make } from './make.js';\nexport default make();\n",
+        /`make\(…\)`, which Bulwark does not know how to extend/,
+      ],
       ['an async function', 'export default async () => [];\n', /is not an array, an object, defineConfig/],
       ['no export at all', "console.log('hi');\n", /no `export default` or `module\.exports =`/],
       ['both module systems', 'export default [];\nmodule.exports = [];\n', /both/],
@@ -275,18 +310,32 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
       const text = newConfigText(true, {});
       assert.equal(checkSyntax(text, 'eslint.config.mjs'), undefined);
       assert.match(text, /import tsParser from '@typescript-eslint\/parser';/);
-      assert.deepEqual(configPackages(true, {}).map((need) => need.name), ['eslint', 'eslint-plugin-bulwark', '@typescript-eslint/parser']);
+      assert.deepEqual(
+        configPackages(true, {}).map((need) => need.name),
+        ['eslint', 'eslint-plugin-bulwark', '@typescript-eslint/parser'],
+      );
       assert.ok(configPackages(true, {}).every((need) => need.dev));
     });
 
-    it('uses typescript-eslint\'s parser when the project already has typescript-eslint', () => {
+    it("uses typescript-eslint's parser when the project already has typescript-eslint", () => {
       const manifest = { devDependencies: { 'typescript-eslint': '^8.0.0' } };
       assert.match(newConfigText(true, manifest), /parser: tseslint\.parser/);
-      assert.deepEqual(configPackages(true, manifest).map((need) => need.name), ['eslint', 'eslint-plugin-bulwark']);
+      assert.deepEqual(
+        configPackages(true, manifest).map((need) => need.name),
+        ['eslint', 'eslint-plugin-bulwark'],
+      );
     });
 
     it('a new JavaScript config is just the recommended config', () => {
-      assert.equal(newConfigText(false), lines('// ESLint flat config: https://eslint.org/docs/latest/use/configure/configuration-files', "import bulwark from 'eslint-plugin-bulwark';", '', 'export default [bulwark.configs.recommended];'));
+      assert.equal(
+        newConfigText(false),
+        lines(
+          '// ESLint flat config: https://eslint.org/docs/latest/use/configure/configuration-files',
+          "import bulwark from 'eslint-plugin-bulwark';",
+          '',
+          'export default [bulwark.configs.recommended];',
+        ),
+      );
     });
 
     it('finds the flat config ESLint would use, and reports legacy configs', () => {
@@ -299,13 +348,19 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
 
   describe('the scanner', () => {
     it('reports where an unterminated literal starts', () => {
-      assert.throws(() => scan("const a = 'open;\n"), (error: unknown) => error instanceof ScanError && /unterminated string at line 1, column 11/.test(error.message));
+      assert.throws(
+        () => scan("const a = 'open;\n"),
+        (error: unknown) => error instanceof ScanError && /unterminated string at line 1, column 11/.test(error.message),
+      );
       assert.throws(() => scan('const a = `x ${ [ } `;'), ScanError);
     });
 
     it('treats a slash after a value as division, not a regular expression', () => {
       const { tokens } = scan('const half = total / 2 / [1][0];');
-      assert.deepEqual(tokens.filter((token) => token.kind === 'regex'), []);
+      assert.deepEqual(
+        tokens.filter((token) => token.kind === 'regex'),
+        [],
+      );
     });
   });
 
@@ -330,7 +385,10 @@ describe('engine: adding bulwark.configs.recommended to a flat ESLint config', (
       const source = 'export async function load(url) {\n  const response = await fetch(url);\n  return response.json();\n}\n';
       const [result] = await eslint.lintText(source, { filePath: path.join(project, sourceFile) });
       assert.ok(result);
-      assert.deepEqual(result.messages.filter((message) => message.fatal), []);
+      assert.deepEqual(
+        result.messages.filter((message) => message.fatal),
+        [],
+      );
       return result.messages.map((message) => message.ruleId ?? '').filter((rule) => rule.startsWith('bulwark/'));
     }
 

@@ -46,7 +46,9 @@ export function sampleSources(overrides: Partial<Record<'log' | 'greet', string>
     source('greet', {
       summary: 'Greets.',
       patterns: ['log'],
-      body: overrides.greet ?? `import { logger } from './log.js';\n\nexport function greet(name: string): string {\n  logger.info({ name }, 'greeting');\n  return \`hello \${name}\`;\n}\n`,
+      body:
+        overrides.greet ??
+        `import { logger } from './log.js';\n\nexport function greet(name: string): string {\n  logger.info({ name }, 'greeting');\n  return \`hello \${name}\`;\n}\n`,
     }),
     source('greet/express', {
       summary: 'Greets over Express.',

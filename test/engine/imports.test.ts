@@ -1,12 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  aliasSpecifier,
-  detectConventions,
-  importInsertionOffset,
-  importStatement,
-  importsSymbol,
-  relativeSpecifier,
-} from '../../src/engine/imports';
+import { detectConventions, importInsertionOffset, importStatement, importsSymbol, relativeSpecifier } from '../../src/engine/imports';
 
 describe('engine: imports in the file’s own style', () => {
   it('learns quotes, semicolons and the .js convention from existing imports', () => {
@@ -37,7 +30,10 @@ describe('engine: imports in the file’s own style', () => {
   });
 
   it('writes the statement in the learned style', () => {
-    assert.equal(importStatement('retry', './patterns/retry.js', { quote: '"', semicolon: false, jsExtension: true }), 'import { retry } from "./patterns/retry.js"\n');
+    assert.equal(
+      importStatement('retry', './patterns/retry.js', { quote: '"', semicolon: false, jsExtension: true }),
+      'import { retry } from "./patterns/retry.js"\n',
+    );
   });
 
   it('computes relative specifiers between folders', () => {
@@ -46,17 +42,5 @@ describe('engine: imports in the file’s own style', () => {
     assert.equal(relativeSpecifier('/p/src/a.ts', '/p/src/patterns/retry.ts', esm), './patterns/retry.js');
     assert.equal(relativeSpecifier('/p/src/deep/er/a.ts', '/p/src/patterns/retry.ts', cjs), '../../patterns/retry');
     assert.equal(relativeSpecifier('/p/src/patterns/x.ts', '/p/src/patterns/cache/redis.ts', cjs), './cache/redis');
-  });
-
-  it('uses a tsconfig paths alias that reaches the patterns folder, and only then', () => {
-    const tsconfig = `{
-      // comments and trailing commas are fine (JSONC)
-      "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"], "~lib/*": ["lib/*"], }, },
-    }`;
-    assert.equal(aliasSpecifier(tsconfig, '/p', '@/', '/p/src/patterns/retry.ts'), '@/patterns/retry');
-    assert.equal(aliasSpecifier(tsconfig, '/p', '~lib/', '/p/src/patterns/retry.ts'), undefined);
-    assert.equal(aliasSpecifier(tsconfig, '/p', '#/', '/p/src/patterns/retry.ts'), undefined);
-    assert.equal(aliasSpecifier('{ "compilerOptions": {} }', '/p', '@/', '/p/src/patterns/retry.ts'), undefined);
-    assert.equal(aliasSpecifier('not json at all', '/p', '@/', '/p/src/patterns/retry.ts'), undefined);
   });
 });

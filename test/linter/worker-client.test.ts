@@ -38,7 +38,10 @@ describe('linter thread (dist/linter-worker.js through LinterClient)', () => {
     const messages = await client.call('lintText', SAMPLE, 'users.ts', { timeoutMs: 2500 });
     assert.equal(client.started, true);
     assert.deepEqual(messages, inThread.lintText(SAMPLE, 'users.ts', { timeoutMs: 2500 }));
-    assert.ok(messages.some((message) => message.ruleId === 'bulwark/require-request-timeout'), 'the sample has findings to compare');
+    assert.ok(
+      messages.some((message) => message.ruleId === 'bulwark/require-request-timeout'),
+      'the sample has findings to compare',
+    );
     const callee = SAMPLE.indexOf('fetch(');
     assert.deepEqual(await client.call('callAt', SAMPLE, 'users.ts', callee), inThread.callAt(SAMPLE, 'users.ts', callee));
     const fanOut = SAMPLE.indexOf('Promise.all');

@@ -20,6 +20,7 @@ const SHIPPED = [
   'extension/dist/linter.js',
   'extension/dist/linter-worker.js',
   'extension/dist/catalog.json',
+  'extension/dist/eslint-plugin/package.json',
   'extension/snippets/typescript.json',
   'extension/snippets/javascript.json',
 ];
@@ -76,7 +77,9 @@ interface Manifest {
 }
 
 function walkthroughPages(manifest: Manifest): string[] {
-  return (manifest.contributes?.walkthroughs ?? []).flatMap((walkthrough) => walkthrough.steps.flatMap((step) => (step.media?.markdown ? [step.media.markdown] : [])));
+  return (manifest.contributes?.walkthroughs ?? []).flatMap((walkthrough) =>
+    walkthrough.steps.flatMap((step) => (step.media?.markdown ? [step.media.markdown] : [])),
+  );
 }
 
 describe('package: the VSIX', function () {
@@ -100,7 +103,13 @@ describe('package: the VSIX', function () {
 
   it('holds exactly the manifest, readme, license, bundles, catalog, snippets and walkthrough pages', () => {
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
-    assert.deepEqual(contentProblems(entries.map((entry) => entry.name), walkthroughPages(manifest)), []);
+    assert.deepEqual(
+      contentProblems(
+        entries.map((entry) => entry.name),
+        walkthroughPages(manifest),
+      ),
+      [],
+    );
   });
 
   it(`is at most ${MAX_VSIX_BYTES / 1024 / 1024} MB`, () => {
@@ -113,16 +122,27 @@ describe('package: the VSIX', function () {
       const entry = entries.find((candidate) => candidate.name === `extension/${file}`);
       assert.ok(entry?.read().equals(readFileSync(path.join(repoRoot, file))), `extension/${file} differs from ${file}`);
     }
-    const packaged = JSON.parse(entries.find((entry) => entry.name === 'extension/package.json')?.read().toString('utf8') ?? '{}') as Manifest;
+    const packaged = JSON.parse(
+      entries
+        .find((entry) => entry.name === 'extension/package.json')
+        ?.read()
+        .toString('utf8') ?? '{}',
+    ) as Manifest;
     const pages = walkthroughPages(packaged);
     assert.equal(pages.length, 3);
-    for (const page of pages) assert.ok(entries.some((entry) => entry.name === `extension/${page}`), `${page} is not in the VSIX`);
+    for (const page of pages)
+      assert.ok(
+        entries.some((entry) => entry.name === `extension/${page}`),
+        `${page} is not in the VSIX`,
+      );
   });
 
   it('lints with the linter thread it ships, alone in a folder with no node_modules', async () => {
     const unpacked = path.join(folder, 'unpacked');
     mkdirSync(unpacked);
-    for (const name of ['linter-worker.js', 'linter.js']) {
+    // The linter bundle reads the plugin's name and version from eslint-plugin/package.json beside it.
+    mkdirSync(path.join(unpacked, 'eslint-plugin'));
+    for (const name of ['linter-worker.js', 'linter.js', 'eslint-plugin/package.json']) {
       const entry = entries.find((candidate) => candidate.name === `extension/dist/${name}`);
       assert.ok(entry, `extension/dist/${name} is not in the VSIX`);
       writeFileSync(path.join(unpacked, name), entry.read());
@@ -130,7 +150,10 @@ describe('package: the VSIX', function () {
     const client = new LinterClient(path.join(unpacked, 'linter-worker.js'));
     try {
       const messages = await client.call('lintText', "await fetch('https://example.com');\n", 'sample.mjs');
-      assert.deepEqual(messages.map((message) => message.ruleId), ['bulwark/require-request-timeout', 'bulwark/require-retry']);
+      assert.deepEqual(
+        messages.map((message) => message.ruleId),
+        ['bulwark/require-request-timeout', 'bulwark/require-retry'],
+      );
     } finally {
       client.dispose();
     }
@@ -138,6 +161,9 @@ describe('package: the VSIX', function () {
 
   it('the content check itself reports a stray file and a missing one', () => {
     const names = [...VSCE_FILES, ...SHIPPED.filter((name) => name !== 'extension/dist/linter.js'), 'extension/src/extension/main.ts'];
-    assert.deepEqual(contentProblems(names, []), ['unexpected file in the VSIX: extension/src/extension/main.ts', 'missing from the VSIX: extension/dist/linter.js']);
+    assert.deepEqual(contentProblems(names, []), [
+      'unexpected file in the VSIX: extension/src/extension/main.ts',
+      'missing from the VSIX: extension/dist/linter.js',
+    ]);
   });
 });

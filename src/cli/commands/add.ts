@@ -2,18 +2,16 @@
 // folder, then says which npm packages they need (and installs them with --install).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { FRAMEWORKS, packagesOf, resolveSelection, UnknownPatternError, type Catalog } from '../../engine/catalog';
-import { inspectCopy } from '../../engine/copies';
-import { planInsert } from '../../engine/insert';
-import { installCommand, missingPackages } from '../../engine/project';
+import { dirname, relative } from 'node:path';
+import { FRAMEWORKS, type Catalog } from '../../engine/catalog';
+import { BulwarkError } from '../../engine/errors';
+import { aliasSpecifier } from '../../engine/import-style';
+import { add, type AddedFile, type AddVerdict } from '../../engine/use-cases/add';
 import { oneOf, parseCommandArgs } from '../args';
-import { loadProject, patternsFolder, type PatternsFolder, type Project } from '../config';
-import { displayPath } from '../copies-scan';
-import { readIfExists, writeFileAtomic } from '../files';
-import { chooseFramework } from '../framework';
-import { CliError, humanList, padEnd, UsageError, type Io } from '../output';
-import { confirm } from '../prompt';
+import { loadProject, type Project } from '../config';
+import { padEnd, type Io } from '../output';
+import { confirmWrites, TerminalPrompter } from '../terminal-prompter';
+import { applyWrites } from '../write-plan';
 
 export const ADD_HELP = `Usage: bulwark add <pattern...> [options]
 
@@ -47,97 +45,81 @@ const OPTIONS = {
   install: { type: 'boolean' },
 } as const;
 
-type Verdict = 'create' | 'identical' | 'update' | 'edited';
-
-interface PlannedFile {
-  readonly verdict: Verdict;
-  readonly absolute: string;
-  readonly display: string;
-  readonly text?: string;
-  readonly note?: string;
-}
-
 export async function runAdd(catalog: Catalog, args: readonly string[], io: Io): Promise<number> {
   const { values, positionals: names } = parseCommandArgs('add', args, OPTIONS);
   if (values.help) {
     io.out(ADD_HELP);
     return 0;
   }
-  if (names.length === 0) throw new UsageError('name at least one pattern to add, e.g. `bulwark add retry` (see `bulwark list`)');
+  if (names.length === 0) throw new BulwarkError('name at least one pattern to add, e.g. `bulwark add retry` (see `bulwark list`)', 'usage');
   const framework = oneOf('framework', values.framework, FRAMEWORKS);
-  const project = loadProject(io.cwd);
-  const folder = patternsFolder(project, io.cwd, values.dir);
+  const project = await loadProject(io.cwd, { ...(values.dir !== undefined ? { dir: values.dir } : {}) });
+  const folder = project.patterns;
   if (folder.explicit && !existsSync(folder.absolute) && !existsSync(dirname(folder.absolute))) {
-    throw new CliError(`folder ${displayPath(io.cwd, dirname(folder.absolute))} does not exist (given by --dir ${values.dir}); create it or fix the path`);
+    throw new BulwarkError(
+      `folder ${relative(io.cwd, dirname(folder.absolute)) || '.'} does not exist (given by --dir ${values.dir}); create it or fix the path`,
+    );
   }
+  const prompter = new TerminalPrompter(io, { display: (path) => project.fs.display(path) });
+  const result = await add(
+    catalog,
+    project.fs,
+    project.settings,
+    { names, ...(framework ? { framework } : {}), overwriteEdited: values.force === true },
+    prompter,
+  );
+  if (result.kind === 'cancelled') return 1;
 
-  let files;
-  try {
-    const choice = chooseFramework(catalog, names, framework, project.manifest);
-    files = resolveSelection(catalog, { names, ...(choice.framework ? { framework: choice.framework } : {}) });
-    for (const name of choice.coreOnly) {
-      io.err(io.color.yellow(`note: ${name} has framework adapters, but package.json depends on no supported framework; adding the framework-neutral part only (use --framework to add one)`));
-    }
-  } catch (error) {
-    if (error instanceof UnknownPatternError) throw new UsageError(error.message);
-    throw error;
-  }
-
-  const plan = await planFiles(catalog, files, folder, io.cwd);
-  const edited = plan.filter((file) => file.verdict === 'edited');
-  if (edited.length && !values.force) {
-    const paths = humanList(edited.map((file) => file.display));
-    throw new CliError(`${paths} ${edited.length === 1 ? 'has' : 'have'} your edits; nothing was written (use --force to overwrite, or \`bulwark update\` to merge the new version in)`);
-  }
-
-  const writes = plan.filter((file) => file.verdict !== 'identical');
   const dryRun = values['dry-run'] === true;
   io.out(`${dryRun ? 'Would add to' : 'Adding to'} ${io.color.bold(folder.display)} ${io.color.dim(`(catalog ${catalog.version})`)}`);
-  for (const file of plan) io.out(`  ${describe(file, dryRun, io)}${file.note ? io.color.dim(` (${file.note})`) : ''}`);
-
-  if (!dryRun && writes.length && io.interactive && !values.yes) {
-    if (!(await confirm(`Write ${writes.length} file${writes.length === 1 ? '' : 's'}?`, true))) {
-      io.err('Nothing written.');
-      return 1;
-    }
+  for (const file of result.files) io.out(`  ${describe(file, project, dryRun, io)}${noteOf(file) ? io.color.dim(` (${noteOf(file)})`) : ''}`);
+  if (!(await confirmWrites(io, result.writes.length, { yes: values.yes === true, dryRun }))) {
+    io.err('Nothing written.');
+    return 1;
   }
-  if (!dryRun) for (const file of writes) writeFileAtomic(file.absolute, file.text ?? '', file.display);
-  if (!writes.length) io.out(io.color.green('Already up to date; nothing to write.'));
-
-  return reportPackages(project, packagesOf(files), { install: values.install === true && !dryRun, dryRun }, io);
+  if (!dryRun) applyWrites(project.fs, result.writes);
+  if (!result.writes.length) io.out(io.color.green('Already up to date; nothing to write.'));
+  showImport(project, result.files, io);
+  return reportPackages(
+    project,
+    result.missingPackages.length > 0,
+    result.installCommands,
+    result.missingPackages.map((need) => (need.dev ? `${need.name} (dev)` : need.name)).join(', '),
+    { install: values.install === true && !dryRun },
+    io,
+  );
 }
 
-async function planFiles(catalog: Catalog, files: Parameters<typeof planInsert>[1], folder: PatternsFolder, cwd: string): Promise<PlannedFile[]> {
-  const where = (path: string) => join(folder.absolute, path);
-  const actions = await planInsert(catalog, files, async (path) => readIfExists(where(path), displayPath(cwd, where(path))));
-  return actions.map((action): PlannedFile => {
-    const absolute = where(action.path);
-    const display = displayPath(cwd, absolute);
-    if (action.kind === 'create') return { verdict: 'create', absolute, display, text: action.text };
-    if (action.kind === 'identical') return { verdict: 'identical', absolute, display };
-    const report = inspectCopy(catalog, action.file, action.path, action.existing);
-    if (report.state === 'outdated') return { verdict: 'update', absolute, display, text: action.text, note: `untouched copy of ${report.baseVersion}` };
-    return { verdict: 'edited', absolute, display, text: action.text, note: report.baseVersion ? `edited since ${report.baseVersion}` : 'not from this catalog' };
-  });
+function noteOf(file: AddedFile): string | undefined {
+  if (file.verdict === 'update') return `untouched copy of ${file.baseVersion}`;
+  if (file.verdict === 'edited') return file.baseVersion ? `edited since ${file.baseVersion}` : 'not from this catalog';
+  return undefined;
 }
 
-function describe(file: PlannedFile, dryRun: boolean, io: Io): string {
+function describe(file: AddedFile, project: Project, dryRun: boolean, io: Io): string {
   const { green, yellow, red, dim } = io.color;
-  const labels: Record<Verdict, [string, string, (text: string) => string]> = {
+  const labels: Record<AddVerdict, [string, string, (text: string) => string]> = {
     create: ['create', 'created', green],
     identical: ['unchanged', 'unchanged', dim],
     update: ['update', 'updated', yellow],
     edited: ['overwrite', 'overwritten', red],
   };
   const [future, past, paint] = labels[file.verdict];
-  return `${padEnd(paint(dryRun ? future : past), 12)}${file.display}`;
+  return `${padEnd(paint(dryRun ? future : past), 12)}${project.fs.display(`${project.patterns.path}/${file.path}`)}`;
 }
 
-function reportPackages(project: Project, needed: ReturnType<typeof packagesOf>, options: { install: boolean; dryRun: boolean }, io: Io): number {
-  const missing = missingPackages(project.manifest, needed);
-  if (!missing.length) return 0;
-  const commands = installCommand(project.packageManager, missing);
-  const names = missing.map((need) => (need.dev ? `${need.name} (dev)` : need.name)).join(', ');
+/** The import of the first pattern asked for, in the project's import style (bulwark.json `importStyle`). */
+function showImport(project: Project, files: readonly AddedFile[], io: Io): void {
+  const main = files.at(-1);
+  if (!main) return;
+  const target = `${project.patterns.path}/${main.path}`;
+  const alias = aliasSpecifier(project.settings.tsconfigText, project.settings.importStyle, target);
+  if (alias) io.out(io.color.dim(`Import it from '${alias}' (bulwark.json importStyle ${project.settings.importStyle}).`));
+}
+
+function reportPackages(project: Project, missing: boolean, commands: readonly string[], names: string, options: { install: boolean }, io: Io): number {
+  if (!missing) return 0;
+  const manager = project.settings.packageManager;
   if (!options.install) {
     io.out(`\nThese patterns need npm packages your package.json lacks: ${names}`);
     io.out(`Install them with:\n${commands.map((command) => `  ${io.color.bold(command)}`).join('\n')}`);
@@ -145,12 +127,15 @@ function reportPackages(project: Project, needed: ReturnType<typeof packagesOf>,
     return 0;
   }
   for (const command of commands) {
-    const [program = project.packageManager, ...args] = command.split(' ');
+    const [program = manager, ...args] = command.split(' ');
     io.out(`\n$ ${command}`);
     // The package manager talks to the user directly (progress, prompts, errors).
     const result = spawnSync(program, args, { cwd: project.root, stdio: 'inherit', shell: process.platform === 'win32' });
-    if (result.error) throw new CliError(`could not run ${program}: ${(result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : result.error.message}`);
-    if (result.status !== 0) throw new CliError(`\`${command}\` failed (exit code ${result.status ?? result.signal}); the pattern files were written`);
+    if (result.error)
+      throw new BulwarkError(
+        `could not run ${program}: ${(result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : result.error.message}`,
+      );
+    if (result.status !== 0) throw new BulwarkError(`\`${command}\` failed (exit code ${result.status ?? result.signal}); the pattern files were written`);
   }
   return 0;
 }

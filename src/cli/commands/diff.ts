@@ -1,10 +1,10 @@
 // `bulwark diff [pattern...]`: the state of each copy in the patterns folder against the
 // catalog, with unified diffs for the copies you edited.
 import type { Catalog } from '../../engine/catalog';
-import { inspectCopy, type CopyState } from '../../engine/copies';
+import type { CopyState } from '../../engine/copies';
+import { check, projectPath, type CheckedCopy } from '../../engine/use-cases/check';
 import { parseCommandArgs } from '../args';
-import { loadProject, patternsFolder } from '../config';
-import { displayPath, targetsOf, type Target } from '../copies-scan';
+import { loadProject } from '../config';
 import { padEnd, type Io } from '../output';
 import { unifiedDiff } from '../unified-diff';
 
@@ -45,36 +45,35 @@ export interface FileDiff {
   readonly toCurrent?: string;
 }
 
-export function diffTarget(catalog: Catalog, target: Target, cwd: string, color?: Io['color']): FileDiff {
-  const path = displayPath(cwd, target.absolute);
-  const report = inspectCopy(catalog, target.file, path, target.text);
+export function diffCopy(catalog: Catalog, report: CheckedCopy, path: string, color?: Io['color']): FileDiff {
   const result: FileDiff = {
     path,
-    id: target.file.id,
+    id: report.file.id,
     state: report.state,
     currentVersion: catalog.version,
     ...(report.baseVersion !== undefined ? { baseVersion: report.baseVersion } : {}),
-    ...(target.neededBy ? { neededBy: target.neededBy } : {}),
+    ...(report.neededBy ? { neededBy: report.neededBy } : {}),
   };
   if (report.body === undefined || report.state === 'up-to-date') return result;
   const options = color ? { color } : {};
-  const toCurrent = unifiedDiff(report.body, target.file.content, { from: `${path} (yours)`, to: `${path} (bulwark ${catalog.version})` }, options);
+  const toCurrent = unifiedDiff(report.body, report.file.content, { from: `${path} (yours)`, to: `${path} (bulwark ${catalog.version})` }, options);
   if (report.state !== 'edited' || report.baseContent === undefined) return { ...result, toCurrent };
   const yourChanges = unifiedDiff(report.baseContent, report.body, { from: `${path} (bulwark ${report.baseVersion})`, to: `${path} (yours)` }, options);
   return { ...result, yourChanges, toCurrent };
 }
 
-export function runDiff(catalog: Catalog, args: readonly string[], io: Io): number {
+export async function runDiff(catalog: Catalog, args: readonly string[], io: Io): Promise<number> {
   const { values, positionals: names } = parseCommandArgs('diff', args, OPTIONS);
   if (values.help) {
     io.out(DIFF_HELP);
     return 0;
   }
-  const project = loadProject(io.cwd);
-  const folder = patternsFolder(project, io.cwd, values.dir);
-  const { targets, unknown } = targetsOf(catalog, folder.absolute, names);
-  const files = targets.map((target) => diffTarget(catalog, target, io.cwd, values.json ? undefined : io.color));
-  const notInCatalog = unknown.map((copy) => ({ path: displayPath(io.cwd, copy.absolute), id: copy.id }));
+  const project = await loadProject(io.cwd, { ...(values.dir !== undefined ? { dir: values.dir } : {}) });
+  const folder = project.patterns;
+  const { copies, unknown } = await check(catalog, project.fs, folder.path, names);
+  const shown = (path: string) => project.fs.display(projectPath(folder.path, path));
+  const files = copies.map((copy) => diffCopy(catalog, copy, shown(copy.path), values.json ? undefined : io.color));
+  const notInCatalog = unknown.map((copy) => ({ path: shown(copy.path), id: copy.id }));
   const exitCode = values['exit-code'] && (files.some((file) => file.state !== 'up-to-date') || notInCatalog.length) ? 1 : 0;
 
   if (values.json) {
@@ -103,7 +102,8 @@ export function runDiff(catalog: Catalog, args: readonly string[], io: Io): numb
         line(
           `${yellow('edited')} ${dim(file.yourChanges !== undefined ? `since ${file.baseVersion}; \`bulwark update\` merges ${catalog.version} into it` : 'and the version it came from is unknown to this catalog; `bulwark update` leaves it alone')}`,
         );
-        if (file.yourChanges !== undefined) io.out(`\n${bold('Your changes')} ${dim(`(against bulwark ${file.baseVersion}):`)}\n${file.yourChanges || dim('(whitespace only)')}\n`);
+        if (file.yourChanges !== undefined)
+          io.out(`\n${bold('Your changes')} ${dim(`(against bulwark ${file.baseVersion}):`)}\n${file.yourChanges || dim('(whitespace only)')}\n`);
         io.out(`${bold('Against the current version')} ${dim(`(bulwark ${catalog.version}):`)}\n${file.toCurrent || dim('(whitespace only)')}\n`);
         break;
     }

@@ -3,7 +3,8 @@
 import { addOns, coreFile, frameworkVariants, packagesOf, patternNames, resolveSelection, type Catalog } from '../../engine/catalog';
 import type { PackageNeed } from '../../engine/header';
 import { parseCommandArgs } from '../args';
-import { UsageError, type Io } from '../output';
+import { BulwarkError } from '../../engine/errors';
+import type { Io } from '../output';
 
 export const LIST_HELP = `Usage: bulwark list [--json]
 
@@ -49,7 +50,7 @@ export function runList(catalog: Catalog, args: readonly string[], io: Io): numb
     io.out(LIST_HELP);
     return 0;
   }
-  if (positionals.length) throw new UsageError(`bulwark list takes no arguments (got ${positionals.join(' ')})`);
+  if (positionals.length) throw new BulwarkError(`bulwark list takes no arguments (got ${positionals.join(' ')})`, 'usage');
   const patterns = listPatterns(catalog);
   if (values.json) {
     io.out(JSON.stringify({ version: catalog.version, patterns }, null, 2));

@@ -3,13 +3,13 @@
 // file; theirs: the current version), with conflict markers only where both changed the same
 // lines. A user's edit is never dropped: it is merged, marked, or the file is left alone.
 import type { Catalog } from '../../engine/catalog';
-import { inspectCopy, planUpdate } from '../../engine/copies';
+import { needsAttention, update, type FileUpdate, type UpdateResultKind } from '../../engine/use-cases/update';
+import { projectPath } from '../../engine/use-cases/check';
 import { parseCommandArgs } from '../args';
-import { loadProject, patternsFolder } from '../config';
-import { displayPath, targetsOf } from '../copies-scan';
-import { writeFileAtomic } from '../files';
+import { loadProject } from '../config';
 import { padEnd, type Io } from '../output';
-import { confirm } from '../prompt';
+import { confirmWrites } from '../terminal-prompter';
+import { applyWrites } from '../write-plan';
 
 export const UPDATE_HELP = `Usage: bulwark update [pattern...] [options]
 
@@ -37,84 +37,76 @@ const OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
 } as const;
 
-type Result = 'unchanged' | 'replaced' | 'merged' | 'conflicts' | 'kept' | 'created' | 'no-base' | 'unresolved';
-
-interface FileUpdate {
-  readonly result: Result;
-  readonly absolute: string;
-  readonly display: string;
-  readonly text?: string;
-  readonly detail?: string;
-}
-
-const CONFLICT_MARKERS = /^<{7} [^\n]*\n[\s\S]*?^>{7} /m;
-
 export async function runUpdate(catalog: Catalog, args: readonly string[], io: Io): Promise<number> {
   const { values, positionals: names } = parseCommandArgs('update', args, OPTIONS);
   if (values.help) {
     io.out(UPDATE_HELP);
     return 0;
   }
-  const project = loadProject(io.cwd);
-  const folder = patternsFolder(project, io.cwd, values.dir);
-  const { targets, unknown } = targetsOf(catalog, folder.absolute, names);
-  if (!targets.length && !unknown.length) {
+  const project = await loadProject(io.cwd, { ...(values.dir !== undefined ? { dir: values.dir } : {}) });
+  const folder = project.patterns;
+  const plan = await update(catalog, project.fs, folder.path, names);
+  if (!plan.files.length && !plan.unknown.length) {
     io.out(`No Bulwark copies in ${folder.display}. Add one with \`bulwark add <pattern>\`.`);
     return 0;
   }
-
-  const updates = targets.map((target): FileUpdate => {
-    const display = displayPath(io.cwd, target.absolute);
-    const report = inspectCopy(catalog, target.file, display, target.text);
-    const base = { absolute: target.absolute, display };
-    if (report.body !== undefined && CONFLICT_MARKERS.test(report.body)) {
-      return { ...base, result: 'unresolved', detail: 'still has conflict markers from an earlier update; resolve them first' };
-    }
-    const outcome = planUpdate(catalog, report, target.text);
-    switch (outcome.kind) {
-      case 'unchanged':
-        return { ...base, result: 'unchanged' };
-      case 'created':
-        return { ...base, result: 'created', text: outcome.text, ...(target.neededBy ? { detail: `needed by ${target.neededBy.join(', ')}` } : {}) };
-      case 'replaced':
-        return { ...base, result: 'replaced', text: outcome.text, detail: `${report.baseVersion} → ${catalog.version}, was untouched` };
-      case 'no-base':
-        return { ...base, result: 'no-base', detail: 'edited, and the version it came from is unknown to this catalog: left as is (re-add it with --force to take the current version)' };
-      case 'merged':
-        if (outcome.text === target.text) return { ...base, result: 'kept', detail: `your edits, already on ${catalog.version}` };
-        return { ...base, result: 'merged', text: outcome.text, detail: `your edits + ${report.baseVersion} → ${catalog.version}` };
-      case 'conflicts':
-        return { ...base, result: 'conflicts', text: outcome.text, detail: `${outcome.conflicts} conflict${outcome.conflicts === 1 ? '' : 's'}: resolve the <<<<<<< markers` };
-    }
-  });
-
-  const writes = updates.filter((update) => update.text !== undefined);
+  const shown = (path: string) => project.fs.display(projectPath(folder.path, path));
   const dryRun = values['dry-run'] === true;
-  if (!dryRun && writes.length && io.interactive && !values.yes) {
-    for (const update of writes) io.out(`  ${update.result.padEnd(10)} ${update.display}`);
-    if (!(await confirm(`Write ${writes.length} file${writes.length === 1 ? '' : 's'}?`, true))) {
-      io.err('Nothing written.');
-      return 1;
-    }
+  if (!dryRun && plan.writes.length && io.interactive && !values.yes) {
+    for (const write of plan.writes) io.out(`  ${write.label.padEnd(10)} ${project.fs.display(write.path)}`);
   }
-  if (!dryRun) for (const update of writes) writeFileAtomic(update.absolute, update.text ?? '', update.display);
+  if (!(await confirmWrites(io, plan.writes.length, { yes: values.yes === true, dryRun }))) {
+    io.err('Nothing written.');
+    return 1;
+  }
+  if (!dryRun) applyWrites(project.fs, plan.writes);
 
   io.out(`${dryRun ? 'Would update' : 'Updated'} ${io.color.bold(folder.display)} to catalog ${catalog.version}:`);
-  const width = Math.max(...updates.map((update) => update.display.length)) + 2;
+  const rows = plan.files.map((file) => ({ result: file.result, display: shown(file.path), detail: detailOf(file, catalog.version) }));
+  const width = Math.max(...rows.map((row) => row.display.length), ...plan.unknown.map((copy) => shown(copy.path).length)) + 2;
   const { green, yellow, red, dim } = io.color;
-  const paint: Record<Result, (text: string) => string> = {
-    unchanged: dim, kept: dim, replaced: green, created: green, merged: green, conflicts: red, unresolved: red, 'no-base': yellow,
+  const paint: Record<UpdateResultKind, (text: string) => string> = {
+    unchanged: dim,
+    kept: dim,
+    replaced: green,
+    created: green,
+    merged: green,
+    conflicts: red,
+    unresolved: red,
+    'no-base': yellow,
   };
-  for (const update of updates) {
-    const label = update.result === 'no-base' ? 'kept' : update.result;
-    io.out(`  ${padEnd(paint[update.result](label), 11)}${padEnd(update.display, width)}${update.detail ? dim(update.detail) : ''}`);
+  for (const row of rows) {
+    const label = row.result === 'no-base' ? 'kept' : row.result;
+    io.out(`  ${padEnd(paint[row.result](label), 11)}${padEnd(row.display, width)}${row.detail ? dim(row.detail) : ''}`);
   }
-  for (const copy of unknown) io.out(`  ${padEnd(yellow('kept'), 11)}${padEnd(displayPath(io.cwd, copy.absolute), width)}${dim(`names "${copy.id}", which catalog ${catalog.version} does not have`)}`);
+  for (const copy of plan.unknown)
+    io.out(`  ${padEnd(yellow('kept'), 11)}${padEnd(shown(copy.path), width)}${dim(`names "${copy.id}", which catalog ${catalog.version} does not have`)}`);
 
-  const attention = updates.filter((update) => update.result === 'conflicts' || update.result === 'unresolved' || update.result === 'no-base');
+  const attention = rows.filter((row) => needsAttention(row.result));
   if (attention.length) {
-    io.err(red(`${attention.length} file${attention.length === 1 ? ' needs' : 's need'} your attention: ${attention.map((update) => update.display).join(', ')}`));
+    io.err(red(`${attention.length} file${attention.length === 1 ? ' needs' : 's need'} your attention: ${attention.map((row) => row.display).join(', ')}`));
     return 1;
   }
   return 0;
+}
+
+function detailOf(file: FileUpdate, version: string): string | undefined {
+  switch (file.result) {
+    case 'unchanged':
+      return undefined;
+    case 'created':
+      return file.copy.neededBy ? `needed by ${file.copy.neededBy.join(', ')}` : undefined;
+    case 'replaced':
+      return `${file.copy.baseVersion} → ${version}, was untouched`;
+    case 'no-base':
+      return 'edited, and the version it came from is unknown to this catalog: left as is (re-add it with --force to take the current version)';
+    case 'kept':
+      return `your edits, already on ${version}`;
+    case 'merged':
+      return `your edits + ${file.copy.baseVersion} → ${version}`;
+    case 'conflicts':
+      return `${file.conflicts} conflict${file.conflicts === 1 ? '' : 's'}: resolve the <<<<<<< markers`;
+    case 'unresolved':
+      return 'still has conflict markers from an earlier update; resolve them first';
+  }
 }

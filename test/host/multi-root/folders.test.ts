@@ -35,7 +35,10 @@ describe('two workspace folders', () => {
   });
 
   it('opens the two folders of the .code-workspace', () => {
-    assert.deepEqual(vscode.workspace.workspaceFolders?.map((candidate) => candidate.name), ['api', 'worker']);
+    assert.deepEqual(
+      vscode.workspace.workspaceFolders?.map((candidate) => candidate.name),
+      ['api', 'worker'],
+    );
   });
 
   it('a prompt-free insert goes into the folder of the active editor', async () => {
@@ -79,7 +82,10 @@ describe('two workspace folders', () => {
   });
 
   it('Add ESLint Rules writes into the folder named by its argument', async () => {
-    const result = await vscode.commands.executeCommand<{ ok: boolean; action?: string; error?: string }>('bulwark.addEslintConfig', { folder: 'worker', install: false });
+    const result = await vscode.commands.executeCommand<{ ok: boolean; action?: string; error?: string }>('bulwark.addEslintConfig', {
+      folder: 'worker',
+      install: false,
+    });
     assert.equal(result?.action, 'created', result?.error);
     assert.ok(fs.existsSync(path.join(folder('worker').uri.fsPath, 'eslint.config.mjs')));
     assert.ok(!fs.existsSync(path.join(folder('api').uri.fsPath, 'eslint.config.mjs')));

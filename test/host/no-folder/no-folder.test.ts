@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 
 type Window = { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
 const window = vscode.window as Window;
-const OPEN_A_FOLDER = /open a folder first/;
+// Anchored: the product name once ("Bulwark: Bulwark: open…" was the old bug).
+const OPEN_A_FOLDER = /^Bulwark: open a folder first/m;
 
 describe('no folder open', () => {
   const original = window.showErrorMessage;
@@ -46,11 +47,20 @@ describe('no folder open', () => {
     await vscode.window.showTextDocument(document);
     let diagnostic: vscode.Diagnostic | undefined;
     for (let i = 0; i < 400 && !diagnostic; i++) {
-      diagnostic = vscode.languages.getDiagnostics(document.uri).find((candidate) => candidate.source === 'bulwark' && typeof candidate.code === 'object' && candidate.code.value === 'bulwark/require-retry');
+      diagnostic = vscode.languages
+        .getDiagnostics(document.uri)
+        .find((candidate) => candidate.source === 'bulwark' && typeof candidate.code === 'object' && candidate.code.value === 'bulwark/require-retry');
       if (!diagnostic) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     assert.ok(diagnostic, 'bulwark/require-retry on the untitled document');
-    const titles = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value)).map((action) => action.title);
+    const titles = (
+      await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      )
+    ).map((action) => action.title);
     assert.ok(titles.includes('Show documentation for bulwark/require-retry'), titles.join(' | '));
     assert.ok(!titles.includes('Wrap in retry()'), 'Wrap in retry() needs a folder to put the retry pattern in');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

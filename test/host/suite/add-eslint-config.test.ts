@@ -16,7 +16,16 @@ interface AddEslintConfigResult {
   installCommands?: string[];
 }
 
-const CONFIG_FILES = ['eslint.config.mjs', 'eslint.config.js', 'eslint.config.cjs', 'eslint.config.ts', '.eslintrc.json', 'pnpm-lock.yaml', 'src/eslint-probe.ts', 'src/eslint-probe.js'];
+const CONFIG_FILES = [
+  'eslint.config.mjs',
+  'eslint.config.js',
+  'eslint.config.cjs',
+  'eslint.config.ts',
+  '.eslintrc.json',
+  'pnpm-lock.yaml',
+  'src/eslint-probe.ts',
+  'src/eslint-probe.js',
+];
 
 const addRules = (args: unknown = { install: false }) => vscode.commands.executeCommand<AddEslintConfigResult>('bulwark.addEslintConfig', args);
 const read = (relative: string) => fs.readFileSync(workspacePath(relative), 'utf8');
@@ -29,7 +38,10 @@ function eslintRules(file: string): string[] {
   assert.ok(result.stdout.startsWith('['), `ESLint did not report JSON (exit ${result.status}): ${result.stdout}${result.stderr}`);
   const [report] = JSON.parse(result.stdout) as Array<{ messages: Array<{ ruleId: string | null; fatal?: boolean; message: string }> }>;
   assert.ok(report);
-  assert.deepEqual(report.messages.filter((message) => message.fatal), []);
+  assert.deepEqual(
+    report.messages.filter((message) => message.fatal),
+    [],
+  );
   return report.messages.flatMap((message) => (message.ruleId?.startsWith('bulwark/') ? [message.ruleId] : []));
 }
 
@@ -48,7 +60,8 @@ async function writeConfig(relative: string, text: string): Promise<string> {
   return file;
 }
 
-const FETCH_WITHOUT_TIMEOUT = 'export async function load(url: string): Promise<unknown> {\n  const response = await fetch(url);\n  return response.json();\n}\n';
+const FETCH_WITHOUT_TIMEOUT =
+  'export async function load(url: string): Promise<unknown> {\n  const response = await fetch(url);\n  return response.json();\n}\n';
 
 describe('bulwark.addEslintConfig', function () {
   this.timeout(120_000);
@@ -100,7 +113,10 @@ describe('bulwark.addEslintConfig', function () {
     assert.ok(document.isDirty);
     const result = await addRules();
     assert.equal(result?.action, 'updated', result?.error);
-    assert.equal(read('eslint.config.js'), "import bulwark from 'eslint-plugin-bulwark';\n\nexport default [\n  { ignores: ['build/**'] },\n  bulwark.configs.recommended,\n];\n");
+    assert.equal(
+      read('eslint.config.js'),
+      "import bulwark from 'eslint-plugin-bulwark';\n\nexport default [\n  { ignores: ['build/**'] },\n  bulwark.configs.recommended,\n];\n",
+    );
     assert.equal(document.isDirty, false);
   });
 

@@ -12,7 +12,10 @@ const FOLDER = 'src/diagnostics-probe';
 const bulwarkDiagnostics = (uri: vscode.Uri, rule?: string) =>
   vscode.languages
     .getDiagnostics(uri)
-    .filter((diagnostic) => diagnostic.source === 'bulwark' && typeof diagnostic.code === 'object' && (rule === undefined || diagnostic.code.value === `bulwark/${rule}`));
+    .filter(
+      (diagnostic) =>
+        diagnostic.source === 'bulwark' && typeof diagnostic.code === 'object' && (rule === undefined || diagnostic.code.value === `bulwark/${rule}`),
+    );
 
 /** The first ❌ example of a rule's docs page: code the rule reports under its recommended options. */
 function incorrectExample(rule: string): string {
@@ -32,7 +35,11 @@ describe('Bulwark diagnostics', function () {
   before(() => resetWorkspace(FOLDER));
   after(() => resetWorkspace(FOLDER));
 
-  const rules = fs.readdirSync(RULES_DOCS).filter((name) => name.endsWith('.md')).map((name) => name.replace(/\.md$/, '')).sort();
+  const rules = fs
+    .readdirSync(RULES_DOCS)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => name.replace(/\.md$/, ''))
+    .sort();
 
   it('covers every rule of the plugin', () => assert.equal(rules.length, 12));
 
@@ -55,8 +62,8 @@ describe('Bulwark diagnostics', function () {
     await vscode.workspace.getConfiguration('bulwark').update('diagnostics', 'auto', vscode.ConfigurationTarget.Workspace);
     const eslint = vscode.languages.createDiagnosticCollection('eslint');
     try {
-      const covered = await open(`${FOLDER}/auto-eslint.ts`, "export const load = (url: string) => fetch(url);\n");
-      const alone = await open(`${FOLDER}/auto-alone.ts`, "export const load = (url: string) => fetch(url);\n");
+      const covered = await open(`${FOLDER}/auto-eslint.ts`, 'export const load = (url: string) => fetch(url);\n');
+      const alone = await open(`${FOLDER}/auto-alone.ts`, 'export const load = (url: string) => fetch(url);\n');
       const ours = await waitFor(() => bulwarkDiagnostics(covered.uri, 'require-request-timeout')[0], 'Bulwark’s own diagnostic');
       await waitFor(() => bulwarkDiagnostics(alone.uri, 'require-request-timeout')[0], 'Bulwark’s own diagnostic on the other file');
 

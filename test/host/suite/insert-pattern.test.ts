@@ -108,7 +108,13 @@ describe('bulwark.insertPattern', () => {
 
 describe('snippets in the editor', () => {
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Revert the sample's own editor (not whichever is active), so no dirty document of the
+    // deleted file is left for a later save to write back into the workspace.
+    const sample = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === workspacePath('src', 'from-snippet.ts'));
+    if (sample) {
+      await vscode.window.showTextDocument(sample);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
     await resetWorkspace('src/from-snippet.ts');
   });
 
@@ -127,7 +133,9 @@ describe('snippets in the editor', () => {
     for (const expected of ['bulwark-retry', 'bulwark-cache', 'bw-retry', 'bw-cache', 'bw-app-error']) {
       assert.ok(labels.includes(expected), `${expected} not offered (got ${labels.filter((l) => l.startsWith('b')).join(', ')})`);
     }
-    const item = list.items.find((candidate) => candidate.label === 'bulwark-retry' || (candidate.label as vscode.CompletionItemLabel).label === 'bulwark-retry');
+    const item = list.items.find(
+      (candidate) => candidate.label === 'bulwark-retry' || (candidate.label as vscode.CompletionItemLabel).label === 'bulwark-retry',
+    );
     assert.ok(item?.insertText instanceof vscode.SnippetString, 'the completion inserts a snippet');
     await editor.insertSnippet(item.insertText, new vscode.Position(0, 0));
     assert.equal(document.getText(), runtimeSource('retry'));

@@ -46,7 +46,10 @@ describe('bulwark.insertPattern prompts', () => {
     await resetWorkspace('src/patterns', 'pnpm-lock.yaml');
   });
 
-  for (const [choice, keeps] of [['Replace', false], ['Keep mine', true]] as const) {
+  for (const [choice, keeps] of [
+    ['Replace', false],
+    ['Keep mine', true],
+  ] as const) {
     it(`"${choice}" on a copy that differs ${keeps ? 'keeps the user’s file' : 'writes the catalog version'}`, async () => {
       const mine = `${runtimeSource('log')}\nexport const mine = true;\n`;
       writeWorkspaceFile('src/patterns/log.ts', mine);
@@ -59,11 +62,17 @@ describe('bulwark.insertPattern prompts', () => {
         // The answer is in; give a wrong Replace the time it would take to land, then check nothing did.
         await new Promise((resolve) => setTimeout(resolve, 500));
         assert.equal(fs.readFileSync(logPath, 'utf8'), mine);
-        assert.ok(vscode.workspace.textDocuments.every((document) => document.uri.fsPath !== logPath || !document.isDirty), 'no pending edit either');
+        assert.ok(
+          vscode.workspace.textDocuments.every((document) => document.uri.fsPath !== logPath || !document.isDirty),
+          'no pending edit either',
+        );
       } else {
         // On disk, saved: Replace is the user's explicit choice.
         await until(() => fs.readFileSync(logPath, 'utf8').split('\n').slice(1).join('\n') === runtimeSource('log'), 'the catalog version saved to log.ts');
-        await until(() => vscode.workspace.textDocuments.every((document) => document.uri.fsPath !== logPath || !document.isDirty), 'log.ts saved in the editor');
+        await until(
+          () => vscode.workspace.textDocuments.every((document) => document.uri.fsPath !== logPath || !document.isDirty),
+          'log.ts saved in the editor',
+        );
       }
     });
   }
@@ -73,7 +82,11 @@ describe('bulwark.insertPattern prompts', () => {
     writeWorkspaceFile('pnpm-lock.yaml', "lockfileVersion: '9.0'\n");
     const sent: string[] = [];
     window.showInformationMessage = answer('Install') as unknown as typeof vscode.window.showInformationMessage;
-    window.createTerminal = (() => ({ show: () => undefined, sendText: (text: string) => sent.push(text), dispose: () => undefined })) as unknown as typeof vscode.window.createTerminal;
+    window.createTerminal = (() => ({
+      show: () => undefined,
+      sendText: (text: string) => sent.push(text),
+      dispose: () => undefined,
+    })) as unknown as typeof vscode.window.createTerminal;
     const result = await insert({ pattern: 'cache/redis' });
     assert.equal(result?.ok, true, result?.error);
     assert.ok(result?.missingPackages?.includes('ioredis'), `missing: ${result?.missingPackages?.join(', ')}`);

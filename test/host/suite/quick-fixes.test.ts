@@ -5,7 +5,18 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { actionsAt, resetWorkspace, runtimeSource, typecheck, waitFor, workspacePath, writeWorkspaceFile } from './workspace';
 
-const FILES = ['src/patterns', 'src/qf-retry.ts', 'src/qf-timeout.ts', 'src/qf-fanout.ts', 'src/qf-swallow.ts', 'src/qf-truthy.ts', 'src/qf-loop.ts', 'src/qf-keys.ts', 'src/qf-eslint.ts', 'src/qf-thread.ts'];
+const FILES = [
+  'src/patterns',
+  'src/qf-retry.ts',
+  'src/qf-timeout.ts',
+  'src/qf-fanout.ts',
+  'src/qf-swallow.ts',
+  'src/qf-truthy.ts',
+  'src/qf-loop.ts',
+  'src/qf-keys.ts',
+  'src/qf-eslint.ts',
+  'src/qf-thread.ts',
+];
 
 async function setMode(mode: 'auto' | 'on' | 'off'): Promise<void> {
   await vscode.workspace.getConfiguration('bulwark').update('diagnostics', mode, vscode.ConfigurationTarget.Workspace);
@@ -58,7 +69,7 @@ describe('quick fixes', function () {
   it('require-retry: "Wrap in retry()" inserts the pattern, imports it and wraps the call', async () => {
     const { document, actions } = await fix(
       'src/qf-retry.ts',
-      "export async function load(url: string): Promise<unknown> {\n  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });\n  return response.json();\n}\n",
+      'export async function load(url: string): Promise<unknown> {\n  const response = await fetch(url, { signal: AbortSignal.timeout(5000) });\n  return response.json();\n}\n',
       'require-retry',
       'Wrap in retry()',
     );
@@ -186,11 +197,14 @@ describe('quick fixes', function () {
   });
 
   it('lints on its own thread: the extension host, which every extension shares, never loads the linter', async () => {
-    const document = await open('src/qf-thread.ts', "export const load = (url: string) => fetch(url);\n");
+    const document = await open('src/qf-thread.ts', 'export const load = (url: string) => fetch(url);\n');
     await waitFor(() => bulwarkDiagnostic(document.uri, 'require-request-timeout'), 'a diagnostic from the linter');
     const loaded = Object.keys(require.cache).filter((file) => /[\\/]dist[\\/]linter(-worker)?\.js$/.test(file));
     assert.deepEqual(loaded, []);
-    assert.ok(Object.keys(require.cache).some((file) => /[\\/]dist[\\/]extension\.js$/.test(file)), 'the check looks at the module cache the extension itself is in');
+    assert.ok(
+      Object.keys(require.cache).some((file) => /[\\/]dist[\\/]extension\.js$/.test(file)),
+      'the check looks at the module cache the extension itself is in',
+    );
   });
 
   it('leaves the workspace compiling with tsc --noEmit', () => {
@@ -203,13 +217,17 @@ describe('quick fixes', function () {
     // Pattern files at paths no earlier test has touched, so their undo history is this fix's alone.
     await vscode.workspace.getConfiguration('bulwark').update('patternsDir', 'src/undo-patterns', vscode.ConfigurationTarget.Workspace);
     const patternFile = (relative: string) => workspacePath('src', 'undo-patterns', relative);
-    const original = "export async function load(url: string): Promise<Response> {\n  return fetch(url, { signal: AbortSignal.timeout(5000) });\n}\n";
+    const original = 'export async function load(url: string): Promise<Response> {\n  return fetch(url, { signal: AbortSignal.timeout(5000) });\n}\n';
     const document = await open('src/qf-eslint.ts', original);
     await waitFor(() => (bulwarkDiagnostic(document.uri, 'require-retry') ? undefined : true), 'bulwark diagnostics to clear');
     const eslint = vscode.languages.createDiagnosticCollection('eslint-test');
     try {
       const start = document.getText().indexOf('fetch');
-      const diagnostic = new vscode.Diagnostic(new vscode.Range(document.positionAt(start), document.positionAt(start + 5)), 'GET without retry', vscode.DiagnosticSeverity.Warning);
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(document.positionAt(start), document.positionAt(start + 5)),
+        'GET without retry',
+        vscode.DiagnosticSeverity.Warning,
+      );
       diagnostic.source = 'eslint';
       diagnostic.code = { value: 'bulwark/require-retry', target: vscode.Uri.parse('https://example.invalid/require-retry') };
       eslint.set(document.uri, [diagnostic]);
@@ -233,7 +251,6 @@ describe('quick fixes', function () {
         throw new Error(`${error.message} (text restored: ${document.getText() === original}, retry.ts exists: ${fs.existsSync(patternFile('retry.ts'))})`);
       });
       assert.ok(!fs.existsSync(patternFile('log.ts')), 'undo left log.ts behind');
-
     } finally {
       eslint.dispose();
       await vscode.workspace.getConfiguration('bulwark').update('patternsDir', undefined, vscode.ConfigurationTarget.Workspace);

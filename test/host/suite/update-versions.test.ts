@@ -10,8 +10,15 @@ import type { Catalog } from '../../../src/engine/catalog';
 import { buildCatalog } from '../../../src/engine/catalog-build';
 import { repoRoot, resetWorkspace, workspacePath, writeWorkspaceFile } from './workspace';
 
-interface Summary { path: string; state: string; baseVersion?: string }
-interface Outcome { path: string; outcome: string }
+interface Summary {
+  path: string;
+  state: string;
+  baseVersion?: string;
+}
+interface Outcome {
+  path: string;
+  outcome: string;
+}
 
 const DIR = 'src/versioned-patterns';
 const PREVIOUS = '0.0.9';
@@ -35,8 +42,13 @@ function writeCatalogs(folder: string) {
     log: `${logLines.slice(0, -1).join('\n')}\n`,
   };
   const sources = real.files.map((file) => ({ path: `${file.id}.ts`, content: file.content }));
-  const previous = buildCatalog(sources.map((source) => ({ ...source, content: previousFiles[source.path.replace(/\.ts$/, '')] ?? source.content })), PREVIOUS);
-  const current = buildCatalog(sources, real.version, [{ version: PREVIOUS, files: Object.fromEntries(previous.files.map((file) => [file.id, file.content])) }]);
+  const previous = buildCatalog(
+    sources.map((source) => ({ ...source, content: previousFiles[source.path.replace(/\.ts$/, '')] ?? source.content })),
+    PREVIOUS,
+  );
+  const current = buildCatalog(sources, real.version, [
+    { version: PREVIOUS, files: Object.fromEntries(previous.files.map((file) => [file.id, file.content])) },
+  ]);
   const previousPath = path.join(folder, 'previous.json');
   const currentPath = path.join(folder, 'current.json');
   fs.writeFileSync(previousPath, JSON.stringify(previous));
@@ -51,8 +63,12 @@ describe('bulwark.updatePatterns across catalog versions', () => {
     if (file === undefined) delete process.env['BULWARK_CATALOG'];
     else process.env['BULWARK_CATALOG'] = file;
   };
-  const states = async () => (await vscode.commands.executeCommand<Summary[]>('bulwark.checkPatterns', { show: false, dir: DIR }))?.map((s) => `${s.path}:${s.state}:${s.baseVersion}`).sort();
-  const update = async () => (await vscode.commands.executeCommand<Outcome[]>('bulwark.updatePatterns', { preview: false, dir: DIR }))?.map((o) => `${o.path}:${o.outcome}`).sort();
+  const states = async () =>
+    (await vscode.commands.executeCommand<Summary[]>('bulwark.checkPatterns', { show: false, dir: DIR }))
+      ?.map((s) => `${s.path}:${s.state}:${s.baseVersion}`)
+      .sort();
+  const update = async () =>
+    (await vscode.commands.executeCommand<Outcome[]>('bulwark.updatePatterns', { preview: false, dir: DIR }))?.map((o) => `${o.path}:${o.outcome}`).sort();
   const copyBody = (file: string) => fs.readFileSync(workspacePath(DIR, file), 'utf8').split('\n').slice(1).join('\n');
   const provenanceOf = (file: string) => fs.readFileSync(workspacePath(DIR, file), 'utf8').split('\n')[0];
 

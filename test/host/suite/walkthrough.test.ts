@@ -40,7 +40,10 @@ describe('walkthrough', () => {
   const [walkthrough] = manifest.contributes.walkthroughs;
 
   it('has the three steps: insert a pattern, add the ESLint rules, try a quick fix', () => {
-    assert.deepEqual(walkthrough?.steps.map((step) => step.id), ['insertPattern', 'addEslintRules', 'tryQuickFix']);
+    assert.deepEqual(
+      walkthrough?.steps.map((step) => step.id),
+      ['insertPattern', 'addEslintRules', 'tryQuickFix'],
+    );
   });
 
   it('completes each step on a registered command that its own button runs', async () => {
@@ -67,7 +70,10 @@ describe('walkthrough', () => {
   it('opens in the Welcome editor', async () => {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extensionId}#${walkthrough?.id}`, false);
     const labels = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label));
-    assert.ok(labels.some((label) => /welcome/i.test(label)), `open tabs: ${labels.join(', ')}`);
+    assert.ok(
+      labels.some((label) => /welcome/i.test(label)),
+      `open tabs: ${labels.join(', ')}`,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -91,7 +97,12 @@ describe('walkthrough', () => {
       assert.ok(diagnostic, 'no bulwark/require-request-timeout diagnostic on the sample');
       assert.ok(diagnostic.range.contains(editor.selection.active), 'the cursor is not on the flagged call');
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        editor.document.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const timeout = actions.find((action) => action.title === 'Add a timeout');
       assert.ok(timeout?.edit, `no "Add a timeout"; got ${actions.map((action) => action.title).join(' | ')}`);
       assert.ok(await vscode.workspace.applyEdit(timeout.edit));

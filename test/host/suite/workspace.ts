@@ -59,7 +59,13 @@ export function setDependencies(dependencies: Record<string, string>): void {
 export async function actionsAt(document: vscode.TextDocument, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value, 50);
+      return await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+        50,
+      );
     } catch (error) {
       // VS Code cancels a code-action request when the document's version moves while the provider
       // awaits its lint (here: the file just written is reloaded from disk); the light bulb asks again.

@@ -28,7 +28,9 @@ describe('an untrusted folder', () => {
       terminals++;
       throw new Error('no terminal may be created in an untrusted folder');
     }) as unknown as typeof vscode.window.createTerminal;
-    const result = await vscode.commands.executeCommand<{ ok: boolean; error?: string; missingPackages?: string[] }>('bulwark.insertPattern', { pattern: 'cache/redis' });
+    const result = await vscode.commands.executeCommand<{ ok: boolean; error?: string; missingPackages?: string[] }>('bulwark.insertPattern', {
+      pattern: 'cache/redis',
+    });
     assert.equal(result?.ok, true, result?.error);
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     assert.ok(fs.existsSync(path.join(folder, 'src', 'patterns', 'cache', 'redis.ts')));
