@@ -120,20 +120,6 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       { prefix: 'example:user:v1', store: await r.resolve(CacheStoreToken), ttl: options.cacheTtlMs ?? 30_000, key: (id) => id },
     );
   });
-  let relay: OutboxRelay<UserCreatedJob> | undefined;
-  // Scoped: one per request, the natural home for per-request state such as a transaction.
-  container.scoped(UserServiceToken, async (r) => {
-    const [users, db] = await Promise.all([r.resolve(UsersToken), r.resolve(Db)]);
-    // The job is written in the user's transaction, never sent to Redis from the request: a queue
-    // outage can neither fail the request nor lose the job. Waking the relay after the commit saves its poll interval.
-    const transaction: Transact = async (work) => {
-      const result = await db.transaction(work);
-      relay?.wake();
-      return result;
-    };
-    return new UserService(users, transaction, async (user: User, tx) => void (await enqueueOutbox<UserCreatedJob>(tx, { topic: 'user.created', payload: { userId: user.id, email: user.email } })));
-  });
-
   // Resolved now, not on the first request: a bad DATABASE_URL should fail startup, not a user's request.
   const [limiter, jobs, db, publish] = await Promise.all([
     container.resolve(LimiterToken),
@@ -145,13 +131,26 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
   ]);
   const notifications: Notification[] = [];
   let notifyUrl = options.notifyUrl ?? 'http://127.0.0.1:3000/internal/notifications';
-  relay = new OutboxRelay<UserCreatedJob>({
+  const relay = new OutboxRelay<UserCreatedJob>({
     name: 'outbox-relay',
     db,
     queue: publish,
     publishTimeoutMs: 2_000,
     backoff: exponentialBackoff({ baseMs: 250, maxMs: options.outboxMaxBackoffMs ?? 10_000 }),
   });
+  // Scoped: one per request, the natural home for per-request state such as a transaction.
+  container.scoped(UserServiceToken, async (r) => {
+    const users = await r.resolve(UsersToken);
+    // The job is written in the user's transaction, never sent to Redis from the request: a queue
+    // outage can neither fail the request nor lose the job. Waking the relay after the commit saves its poll interval.
+    const transaction: Transact = async (work) => {
+      const result = await db.transaction(work);
+      relay.wake();
+      return result;
+    };
+    return new UserService(users, transaction, async (user: User, tx) => void (await enqueueOutbox<UserCreatedJob>(tx, { topic: 'user.created', payload: { userId: user.id, email: user.email } })));
+  });
+
   // The notification is an effect outside the database, so the processed-ids check cannot make it
   // exactly-once: a duplicate that slips between check and record is absorbed by the provider,
   // which gets the outbox id as the Idempotency-Key (and a PUT keyed by user id).

@@ -15,7 +15,20 @@ export interface Release {
 }
 
 /** The order patterns are offered in: the ten patterns, then the shared helpers. */
-export const PATTERN_ORDER = ['repository', 'result', 'middleware', 'cache', 'retry', 'rate-limit', 'errors', 'background', 'outbox', 'container', 'log', 'concurrency'];
+export const PATTERN_ORDER = [
+  'repository',
+  'result',
+  'middleware',
+  'cache',
+  'retry',
+  'rate-limit',
+  'errors',
+  'background',
+  'outbox',
+  'container',
+  'log',
+  'concurrency',
+];
 
 export class CatalogError extends Error {
   override readonly name = 'CatalogError';

@@ -65,7 +65,10 @@ export function deepFreeze<T>(value: T): T {
   if (value instanceof Date) mutators = MUTATORS.date;
   else if (value instanceof Map) {
     mutators = MUTATORS.map;
-    for (const [k, v] of value) deepFreeze(k), deepFreeze(v);
+    for (const [k, v] of value) {
+      deepFreeze(k);
+      deepFreeze(v);
+    }
   } else if (value instanceof Set) {
     mutators = MUTATORS.set;
     for (const item of value) deepFreeze(item);
