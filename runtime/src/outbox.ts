@@ -104,12 +104,13 @@ export async function createOutboxSchema(db: Queryable, options: OutboxTableOpti
  */
 export async function enqueueOutbox<T>(tx: Queryable, message: { topic: string; payload: T }, options: OutboxTableOptions = {}): Promise<string> {
   if (typeof message.topic !== 'string' || message.topic.length === 0) throw new TypeError('outbox topic must be a non-empty string');
+  const json = JSON.stringify(message.payload);
+  // Refused here with a clear error rather than as a NOT NULL violation or jsonb's "unsupported Unicode escape".
+  if (json === undefined) throw new TypeError(`outbox payload must be a JSON value, got ${typeof message.payload}`);
+  // `\u0000` after an even number of backslashes is an escaped NUL; after an odd number it is the text "\u0000".
+  if (/(?<!\\)(?:\\\\)*\\u0000/.test(json)) throw new TypeError('outbox payload must not contain a NUL character (jsonb cannot store it)');
   const id = randomUUID();
-  await tx.query(`INSERT INTO ${quoteIdentifier(options.table ?? 'outbox')} (id, topic, payload) VALUES ($1, $2, $3::jsonb)`, [
-    id,
-    message.topic,
-    JSON.stringify(message.payload),
-  ]);
+  await tx.query(`INSERT INTO ${quoteIdentifier(options.table ?? 'outbox')} (id, topic, payload) VALUES ($1, $2, $3::jsonb)`, [id, message.topic, json]);
   return id;
 }
 
