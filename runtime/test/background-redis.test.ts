@@ -195,6 +195,28 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
   });
 
+  it('retry, release and dead-letter requeue the message as stored, not as a failing handler mutated it', async () => {
+    const queue = newQueue<{ items: string[]; self?: unknown }>();
+    const signal = new AbortController().signal;
+    await queue.enqueue({ items: ['a', 'b'] });
+    const mutate = (message: { body: { items: string[]; self?: unknown } }) => {
+      message.body.items.pop();
+      message.body.self = message.body; // not even serialisable any more
+    };
+    const [first] = await queue.receive(1, signal);
+    mutate(first!);
+    await queue.retry(first!, 0, 'failed');
+    const [second] = await queue.receive(1, signal);
+    assert.deepEqual([second!.body, second!.attempts], [{ items: ['a', 'b'] }, 1]);
+    mutate(second!);
+    await queue.release(second!);
+    const [third] = await queue.receive(1, signal);
+    assert.deepEqual([third!.body, third!.attempts], [{ items: ['a', 'b'] }, 1]);
+    mutate(third!);
+    await queue.deadLetter(third!, 'gave up');
+    assert.deepEqual((await queue.deadLetters()).map((m) => [m.body, m.attempts, m.lastError]), [[{ items: ['a', 'b'] }, 2, 'gave up']]);
+  });
+
   it('moves a malformed entry to the dead-letter list instead of crashing consumers', async () => {
     const queue = newQueue<string>();
     await redis.lpush(`{${queue.name}}:ready`, 'not json at all');

@@ -165,18 +165,20 @@ export class RedisQueue<T> implements Queue<T> {
     if (typeof delayMs !== 'number' || Number.isNaN(delayMs) || delayMs > MAX_RETRY_DELAY_MS) {
       throw new RangeError(`retry delayMs must be a number <= ${MAX_RETRY_DELAY_MS} (MAX_RETRY_DELAY_MS), got ${String(delayMs)}`);
     }
-    const next = this.#encode({ ...message, attempts: message.attempts + 1, lastError: error });
+    const stored = this.#stored(message);
+    const next = this.#encode({ ...stored, attempts: stored.attempts + 1, lastError: error });
     await this.#settle(message, 'zadd', next, Date.now() + Math.max(0, delayMs));
   }
 
   async deadLetter(message: QueueMessage<T>, error: string): Promise<void> {
-    await this.#settle(message, 'lpush', this.#encode({ ...message, attempts: message.attempts + 1, lastError: error }), 0, this.#keys.dead);
+    const stored = this.#stored(message);
+    await this.#settle(message, 'lpush', this.#encode({ ...stored, attempts: stored.attempts + 1, lastError: error }), 0, this.#keys.dead);
   }
 
   async release(message: QueueMessage<T>): Promise<void> {
     // A fresh delivery marker makes the requeued entry differ from the one removed: if ioredis resends
     // this script after a reconnect, its LREM cannot match another consumer's copy and duplicate it.
-    await this.#settle(message, 'rpush', this.#encode(message, randomUUID()), 0, this.#keys.ready);
+    await this.#settle(message, 'rpush', this.#encode(this.#stored(message), randomUUID()), 0, this.#keys.ready);
   }
 
   /**
@@ -278,6 +280,14 @@ export class RedisQueue<T> implements Queue<T> {
     const raw = this.#raws.get(message);
     if (raw === undefined) throw new Error(`message ${message.id} was not received from queue "${this.name}" by this instance`);
     return raw;
+  }
+
+  /**
+   * The message as stored, not as the handler left it: a handler that mutated its body (or made it
+   * unserialisable) and then failed must not requeue its mutations.
+   */
+  #stored(message: QueueMessage<T>): QueueMessage<T> {
+    return parse<T>(this.#rawOf(message)) as QueueMessage<T>;
   }
 
   #encode(message: QueueMessage<T>, delivery?: string): string {
