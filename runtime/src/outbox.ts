@@ -107,8 +107,11 @@ export async function enqueueOutbox<T>(tx: Queryable, message: { topic: string; 
   const json = JSON.stringify(message.payload);
   // Refused here with a clear error rather than as a NOT NULL violation or jsonb's "unsupported Unicode escape".
   if (json === undefined) throw new TypeError(`outbox payload must be a JSON value, got ${typeof message.payload}`);
-  // `\u0000` after an even number of backslashes is an escaped NUL; after an odd number it is the text "\u0000".
-  if (/(?<!\\)(?:\\\\)*\\u0000/.test(json)) throw new TypeError('outbox payload must not contain a NUL character (jsonb cannot store it)');
+  // Of the \uXXXX escapes JSON.stringify writes, jsonb refuses `\u0000` (NUL) and `\udXXX` (a lone surrogate).
+  // After an odd number of backslashes the same letters are plain text (the user typed "\u0000"), which is fine.
+  if (/(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/.test(json)) {
+    throw new TypeError('outbox payload must not contain a NUL character or an unpaired surrogate (jsonb cannot store them)');
+  }
   const id = randomUUID();
   await tx.query(`INSERT INTO ${quoteIdentifier(options.table ?? 'outbox')} (id, topic, payload) VALUES ($1, $2, $3::jsonb)`, [id, message.topic, json]);
   return id;

@@ -362,14 +362,14 @@ describe('outbox relay options', () => {
     assert.ok(new OutboxRelay({ db, queue, pollIntervalMs: 2 ** 31 - 1, publishTimeoutMs: 2 ** 31 - 1, leaseMs: 2 ** 40 }));
   });
 
-  it('refuses a payload that is not JSON or holds a NUL (jsonb refuses it) before touching the database', async () => {
+  it('refuses a payload that is not JSON or holds a NUL or a lone surrogate (jsonb refuses both) before touching the database', async () => {
     let queries = 0;
     const counting: Queryable = { query: async () => (queries++, { rows: [] }) };
-    for (const payload of [undefined, () => 1, Symbol('x'), { note: 'a\u0000b' }]) {
+    for (const payload of [undefined, () => 1, Symbol('x'), { note: 'a\u0000b' }, { note: 'x\ud800' }, ['\udc00']]) {
       await assert.rejects(enqueueOutbox(counting, { topic: 't', payload }), TypeError, String(typeof payload));
     }
     assert.equal(queries, 0);
-    await enqueueOutbox(counting, { topic: 't', payload: { note: 'the text \\u0000 is fine' } });
+    await enqueueOutbox(counting, { topic: 't', payload: { note: 'the text \\u0000 is fine, and so is a pair: 😀' } });
     assert.equal(queries, 1);
   });
 
