@@ -92,8 +92,13 @@ class InstanceCache {
   readonly creating = new Map<AnyToken, Set<AnyToken>>(); // in-progress creation -> creations it awaits here
   readonly disposers: Array<() => void | Promise<void>> = [];
   disposal: Promise<void> | undefined;
+  /** Set once disposal stops waiting for creations: one that lands later is disposed as it lands. */
+  closed = false;
 
-  constructor(readonly owner: string) {}
+  constructor(
+    readonly owner: string,
+    readonly timeoutMs: number,
+  ) {}
 
   /** True when `from`'s creation (transitively) awaits `to`'s: awaiting `from` from `to` would deadlock. */
   awaits(from: AnyToken, to: AnyToken, seen = new Set<AnyToken>()): boolean {
@@ -106,12 +111,20 @@ class InstanceCache {
 
   dispose(): Promise<void> {
     this.disposal ??= (async () => {
-      // Let in-progress creations land first, so nothing created during shutdown escapes disposal.
-      await Promise.allSettled([...this.instances.values()]);
       const failures: unknown[] = [];
+      // Let in-progress creations land first, so nothing created during shutdown escapes disposal.
+      // Bounded: a factory that never settles must not hang shutdown (it is disposed if it lands later).
+      const pending = [...this.creating.keys()].map((key) => key.name);
+      if (!(await within(Promise.allSettled([...this.instances.values()]), this.timeoutMs))) {
+        failures.push(new Error(`the ${this.owner} stopped waiting for creations still running after ${this.timeoutMs} ms: ${pending.join(', ')}`));
+      }
+      this.closed = true;
       for (const dispose of this.disposers.splice(0).reverse()) {
         try {
-          await dispose();
+          // Bounded too: a disposer that awaits this very disposal (container.dispose() inside a disposer) would wait forever.
+          if (!(await within(Promise.resolve().then(dispose), this.timeoutMs))) {
+            failures.push(new Error(`a disposer of the ${this.owner} did not settle within ${this.timeoutMs} ms (does it call dispose() itself?)`));
+          }
         } catch (error) {
           failures.push(error);
         }
@@ -121,6 +134,25 @@ class InstanceCache {
     })();
     return this.disposal;
   }
+}
+
+/** Resolves true when `promise` settles within `ms` (rejecting if it rejects), false after `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  try {
+    return await Promise.race([promise.then(() => true), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface ContainerOptions {
+  /**
+   * Longest wait, in ms, for each disposer and for creations still running when `dispose()` starts (default 10 000).
+   * Past it, disposal moves on and rejects with an AggregateError naming what did not settle.
+   */
+  disposeTimeoutMs?: number;
 }
 
 /**
@@ -134,7 +166,19 @@ class InstanceCache {
  */
 export class Container implements Resolver {
   readonly #registrations = new Map<AnyToken, Registration>();
-  readonly #singletons = new InstanceCache('container');
+  readonly #disposeTimeoutMs: number;
+  readonly #singletons: InstanceCache;
+  /** Scoped tokens resolved in some scope: overriding one would leave live scopes on the old provider. */
+  readonly #resolvedScoped = new Set<AnyToken>();
+
+  constructor(options: ContainerOptions = {}) {
+    const timeoutMs = options.disposeTimeoutMs ?? 10_000;
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+      throw new RangeError(`disposeTimeoutMs must be a number in (0, ${2 ** 31 - 1}], got ${String(timeoutMs)}`);
+    }
+    this.#disposeTimeoutMs = timeoutMs;
+    this.#singletons = new InstanceCache('container', timeoutMs);
+  }
 
   singleton<T>(key: Token<T>, factory: Factory<T>, options: ProviderOptions<T> = {}): this {
     return this.#register(key, 'singleton', factory, options);
@@ -153,12 +197,12 @@ export class Container implements Resolver {
     return this.#register(key, 'singleton', () => value, {});
   }
 
-  /** Replaces a provider (tests), keeping its lifetime. Must happen before the token is first resolved. */
+  /** Replaces a provider (tests), keeping its lifetime. Must happen before the token is first resolved (in any scope, for scoped tokens). */
   override<T>(key: Token<T>, factory: Factory<T>, options: ProviderOptions<T> = {}): this {
     this.#assertOpen();
     const existing = this.#registrations.get(key);
     if (!existing) throw new ContainerError('UNKNOWN_TOKEN', `cannot override "${key.name}": it is not registered`);
-    if (this.#singletons.instances.has(key)) {
+    if (this.#singletons.instances.has(key) || this.#resolvedScoped.has(key)) {
       throw new ContainerError('ALREADY_RESOLVED', `cannot override "${key.name}": it was already resolved; apply overrides before the first resolve`);
     }
     this.#registrations.set(key, toRegistration(existing.lifetime, factory, options));
@@ -176,7 +220,7 @@ export class Container implements Resolver {
 
   createScope(): Scope {
     this.#assertOpen();
-    const cache = new InstanceCache('scope');
+    const cache = new InstanceCache('scope', this.#disposeTimeoutMs);
     return {
       resolve: <T>(key: Token<T>) => {
         if (cache.disposal) return Promise.reject(new ContainerError('DISPOSED', `cannot resolve "${key.name}": the scope was disposed`));
@@ -189,7 +233,10 @@ export class Container implements Resolver {
     };
   }
 
-  /** Disposes every singleton created, in reverse creation order. Call once at shutdown. */
+  /**
+   * Disposes every singleton created, in reverse creation order. Call once at shutdown, never from a disposer
+   * (it would wait for itself until `disposeTimeoutMs`).
+   */
   dispose(): Promise<void> {
     return this.#singletons.dispose();
   }
@@ -235,6 +282,7 @@ export class Container implements Resolver {
         if (!context.scope) {
           throw new ContainerError('SCOPE_REQUIRED', `"${key.name}" is scoped: resolve it from a scope (container.createScope(), or the request scope)${neededBy}`);
         }
+        this.#resolvedScoped.add(key);
         return (await this.#cached(key, registration, context.scope, { path, scope: context.scope, captor: undefined, creator: context.creator })) as T;
     }
   }
@@ -255,7 +303,12 @@ export class Container implements Resolver {
     creation.then(
       (value) => {
         cache.creating.delete(key);
-        if (registration.dispose) cache.disposers.push(() => registration.dispose!(value));
+        if (!registration.dispose) return;
+        if (!cache.closed) return void cache.disposers.push(() => registration.dispose!(value));
+        // Landed after its owner's disposal gave up waiting: dispose it now rather than leak it.
+        Promise.resolve()
+          .then(() => registration.dispose!(value))
+          .catch((error: unknown) => process.emitWarning(`late disposal of "${key.name}" failed: ${String(error)}`));
       },
       () => {
         cache.creating.delete(key);

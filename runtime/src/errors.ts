@@ -6,6 +6,7 @@
  * Packages used: none
  */
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { currentLogContext, logger } from './log.js';
 
 export const STATUS_BY_CODE = {
@@ -223,6 +224,18 @@ export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAUL
   return `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n`
     + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${new TextEncoder().encode(text).length}\r\n`
     + `${requestIdHeader}: ${requestId}\r\n\r\n${text}`;
+}
+
+/** Writes {@link clientErrorResponseText} to the socket of Node's `clientError` event and closes it; never throws. */
+export function answerClientError(error: unknown, socket: Duplex, requestIdHeader?: string): void {
+  try {
+    const text = socket.writable ? clientErrorResponseText(error, requestIdHeader) : undefined;
+    if (text === undefined) socket.destroy();
+    else socket.end(text);
+  } catch {
+    // The socket is already broken (the client went away); closing it is the whole answer left.
+    socket.destroy();
+  }
 }
 
 /** The request id for an error body: the log context's, else the response header's, else a fresh one. */

@@ -104,12 +104,16 @@ export async function createOutboxSchema(db: Queryable, options: OutboxTableOpti
  */
 export async function enqueueOutbox<T>(tx: Queryable, message: { topic: string; payload: T }, options: OutboxTableOptions = {}): Promise<string> {
   if (typeof message.topic !== 'string' || message.topic.length === 0) throw new TypeError('outbox topic must be a non-empty string');
+  const json = JSON.stringify(message.payload);
+  // Refused here with a clear error rather than as a NOT NULL violation or jsonb's "unsupported Unicode escape".
+  if (json === undefined) throw new TypeError(`outbox payload must be a JSON value, got ${typeof message.payload}`);
+  // Of the \uXXXX escapes JSON.stringify writes, jsonb refuses `\u0000` (NUL) and `\udXXX` (a lone surrogate).
+  // After an odd number of backslashes the same letters are plain text (the user typed "\u0000"), which is fine.
+  if (/(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f])/.test(json)) {
+    throw new TypeError('outbox payload must not contain a NUL character or an unpaired surrogate (jsonb cannot store them)');
+  }
   const id = randomUUID();
-  await tx.query(`INSERT INTO ${quoteIdentifier(options.table ?? 'outbox')} (id, topic, payload) VALUES ($1, $2, $3::jsonb)`, [
-    id,
-    message.topic,
-    JSON.stringify(message.payload),
-  ]);
+  await tx.query(`INSERT INTO ${quoteIdentifier(options.table ?? 'outbox')} (id, topic, payload) VALUES ($1, $2, $3::jsonb)`, [id, message.topic, json]);
   return id;
 }
 

@@ -127,10 +127,23 @@ class RetryRun implements RetryContext {
   private buildSignal(): AbortSignal {
     const { signal: caller, deadline = Infinity } = this.options;
     if (!Number.isFinite(deadline)) return caller ?? new AbortController().signal;
-    const remaining = Math.max(0, this.startedAt + deadline - performance.now());
-    const timeout = AbortSignal.timeout(Math.min(Math.ceil(remaining), MAX_TIMER_DELAY));
+    const until = this.startedAt + deadline;
+    const remaining = Math.max(0, until - performance.now());
+    const timeout = remaining <= MAX_TIMER_DELAY ? AbortSignal.timeout(Math.ceil(remaining)) : longTimeout(until);
     return caller ? AbortSignal.any([caller, timeout]) : timeout;
   }
+}
+
+/** AbortSignal.timeout past 2^31-1 ms (~24.8 days), which it cannot do: chained timers, unref'd like its own. */
+function longTimeout(until: number): AbortSignal {
+  const controller = new AbortController();
+  const arm = () => {
+    const left = until - performance.now();
+    if (left <= 0) return controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    setTimeout(arm, Math.min(Math.ceil(left), MAX_TIMER_DELAY)).unref?.();
+  };
+  arm();
+  return controller.signal;
 }
 
 /** The loop after a failed first attempt: backoff, hooks, waits and further attempts. */

@@ -120,6 +120,27 @@ describe('background: hostile inputs', () => {
       assert.equal(process.listenerCount('SIGUSR2'), before);
     });
 
+    it('refuses a second installation while one is active, so one signal cannot run two shutdowns that each exit', async () => {
+      const before = process.listenerCount('SIGUSR2');
+      const exits: number[] = [];
+      const stop = async () => 'drained' as const;
+      const dispose = installSignalHandlers({ stop }, { signals: ['SIGUSR2'], exit: (code) => void exits.push(code) });
+      try {
+        assert.throws(() => installSignalHandlers({ stop }, { signals: ['SIGUSR2'], exit: (code) => void exits.push(code) }), /already installed.*one TaskManager/);
+        assert.equal(process.listenerCount('SIGUSR2'), before + 1);
+        process.kill(process.pid, 'SIGUSR2');
+        await waitFor(() => exits.length === 1, 'the exit');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.deepEqual(exits, [0]);
+      } finally {
+        dispose();
+        dispose(); // idempotent
+      }
+      const again = installSignalHandlers({ stop }, { signals: ['SIGUSR2'], exit: () => {} });
+      again();
+      assert.equal(process.listenerCount('SIGUSR2'), before);
+    });
+
     it('exits 1 when the target throws synchronously from stop()', async () => {
       const exits: number[] = [];
       const target = {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MAX_RETRY_DELAY_MS, QueueProcessor } from '../src/background.js';
-import { RedisQueue, SETTLE_SCRIPT } from '../src/background/redis.js';
+import { MIN_RECOVERY_INTERVAL_MS, RedisQueue, RedisQueueRecovery, SETTLE_SCRIPT } from '../src/background/redis.js';
 import { redisServer } from './fixtures/redis.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { waitFor } from './fixtures/background-helpers.js';
@@ -120,6 +120,14 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
     assert.deepEqual(await queue.deadLetters(0), []);
     assert.deepEqual((await queue.deadLetters(2)).map((m) => m.body), ['c', 'b']);
     for (const bad of [-1, 1.5, Number.NaN]) await assert.rejects(queue.deadLetters(bad), /limit must be an integer >= 0/);
+  });
+
+  it('RedisQueueRecovery refuses an intervalMs under 1000 ms, which would sweep the processing list without pause', () => {
+    const queue = newQueue<string>();
+    for (const intervalMs of [0, 1, 10, MIN_RECOVERY_INTERVAL_MS - 1, Number.NaN]) {
+      assert.throws(() => new RedisQueueRecovery(queue as RedisQueue<unknown>, { intervalMs }), RangeError, String(intervalMs));
+    }
+    assert.ok(new RedisQueueRecovery(queue as RedisQueue<unknown>, { intervalMs: MIN_RECOVERY_INTERVAL_MS }));
   });
 
   it('refuses a blockTimeoutMs that Redis would reject on every receive', async () => {

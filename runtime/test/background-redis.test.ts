@@ -124,7 +124,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     await crashed.close();
     const handled: string[] = [];
     const processor = new QueueProcessor({ queue, handler: async (body) => void handled.push(body) });
-    const tasks = new TaskManager().add(processor).add(new RedisQueueRecovery(queue, { intervalMs: 10 }));
+    const tasks = new TaskManager().add(processor).add(new RedisQueueRecovery(queue, { intervalMs: 1000 }));
     tasks.start();
     await waitFor(() => handled.length === 1, 'the recovered message');
     assert.equal(await tasks.stop(), 'drained');
@@ -157,6 +157,64 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     await queue.retry(slow, 0, 'late failure'); // the slow consumer settles after recovery
     assert.deepEqual(await queue.counts(), { ready: 1, processing: 0, delayed: 0, dead: 0 });
     assert.ok(logs.lines.some((line) => String(line.msg).startsWith('settled a message no longer in processing')));
+  });
+
+  it('a release that ioredis resends after a reconnect cannot duplicate the copy another consumer took meanwhile', async () => {
+    const queue = newQueue<string>();
+    await queue.enqueue('once');
+    const signal = new AbortController().signal;
+    const [first] = await queue.receive(1, signal);
+    assert.ok(first);
+    const sent: unknown[][] = [];
+    const evalOriginal = redis.eval.bind(redis);
+    (redis as unknown as { eval: (...args: unknown[]) => unknown }).eval = (...args: unknown[]) => {
+      sent.push(args);
+      return (evalOriginal as (...a: unknown[]) => unknown)(...args);
+    };
+    try {
+      await queue.release(first);
+    } finally {
+      delete (redis as unknown as { eval?: unknown }).eval;
+    }
+    const [second] = await queue.receive(1, signal); // another consumer takes the released message
+    assert.ok(second);
+    assert.equal(second.id, first.id);
+    await (evalOriginal as (...a: unknown[]) => Promise<unknown>)(...sent[0]!); // the resent release
+    assert.deepEqual(await queue.counts(), { ready: 0, processing: 1, delayed: 0, dead: 0 });
+    await queue.ack(second);
+    assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
+  });
+
+  it('still settles entries written before release added a delivery marker, and tolerates the marker on receive', async () => {
+    const queue = newQueue<string>();
+    const ready = `{${queue.name}}:ready`;
+    await redis.lpush(ready, JSON.stringify({ id: 'old', attempts: 0, body: 'legacy' }), JSON.stringify({ id: 'm', attempts: 1, delivery: 'x', body: 'marked' }));
+    const messages = await queue.receive(2, new AbortController().signal);
+    assert.deepEqual(messages.map((m) => [m.id, m.attempts, m.body]), [['old', 0, 'legacy'], ['m', 1, 'marked']]);
+    for (const message of messages) await queue.ack(message);
+    assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
+  });
+
+  it('retry, release and dead-letter requeue the message as stored, not as a failing handler mutated it', async () => {
+    const queue = newQueue<{ items: string[]; self?: unknown }>();
+    const signal = new AbortController().signal;
+    await queue.enqueue({ items: ['a', 'b'] });
+    const mutate = (message: { body: { items: string[]; self?: unknown } }) => {
+      message.body.items.pop();
+      message.body.self = message.body; // not even serialisable any more
+    };
+    const [first] = await queue.receive(1, signal);
+    mutate(first!);
+    await queue.retry(first!, 0, 'failed');
+    const [second] = await queue.receive(1, signal);
+    assert.deepEqual([second!.body, second!.attempts], [{ items: ['a', 'b'] }, 1]);
+    mutate(second!);
+    await queue.release(second!);
+    const [third] = await queue.receive(1, signal);
+    assert.deepEqual([third!.body, third!.attempts], [{ items: ['a', 'b'] }, 1]);
+    mutate(third!);
+    await queue.deadLetter(third!, 'gave up');
+    assert.deepEqual((await queue.deadLetters()).map((m) => [m.body, m.attempts, m.lastError]), [[{ items: ['a', 'b'] }, 2, 'gave up']]);
   });
 
   it('moves a malformed entry to the dead-letter list instead of crashing consumers', async () => {

@@ -163,6 +163,17 @@ describe('repository', () => {
             const error = await accounts.list({ orderBy: 'createdAt', after: forged }).then(() => undefined, (e: unknown) => e);
             assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
           }
+          // The same on a boolean sort column, where PGlite's own serializer refused before PostgreSQL saw the value.
+          await db.query('CREATE TABLE flag (id integer PRIMARY KEY, pinned boolean NOT NULL)');
+          type Flag = { id: number; pinned: boolean };
+          const flags = new SqlRepository<Flag, number>(db, { entity: 'Flag', table: 'flag', idField: 'id', columns: { id: 'id', pinned: 'pinned' } });
+          await flags.create({ id: 1, pinned: true });
+          for (const k of ['maybe', 3, { $date: '2020-01-01T00:00:00Z' }, { $bigint: '5' }]) {
+            const forged = Buffer.from(JSON.stringify({ v: 1, o: 'pinned', d: 'asc', k, i: 1 })).toString('base64url');
+            const error = await flags.list({ orderBy: 'pinned', after: forged }).then(() => undefined, (e: unknown) => e);
+            assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
+          }
+          await assert.rejects(flags.update(1, { pinned: 'maybe' as unknown as boolean }), InvalidQueryError);
         });
 
         it('works inside the caller\'s transaction', async () => {

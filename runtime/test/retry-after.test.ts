@@ -149,6 +149,44 @@ describe('retry: Retry-After and long waits', () => {
       }
     });
 
+    it('a deadline longer than 2^31-1 ms (30 days) aborts the attempt signal at the deadline, not after 24.8 days', async () => {
+      // Fake clock again; AbortSignal.timeout is captured too, since Node arms it on a timer of its own.
+      const timers: Array<{ fn: () => void; ms: number }> = [];
+      let now = 0;
+      const realSetTimeout = globalThis.setTimeout;
+      const realNow = performance.now;
+      const realTimeout = AbortSignal.timeout;
+      globalThis.setTimeout = ((fn: () => void, ms: number) => timers.push({ fn, ms })) as unknown as typeof setTimeout;
+      AbortSignal.timeout = (ms: number) => {
+        const controller = new AbortController();
+        timers.push({ fn: () => controller.abort(new DOMException('timeout', 'TimeoutError')), ms });
+        return controller.signal;
+      };
+      performance.now = () => now;
+      const deadline = 30 * 24 * 3600 * 1000;
+      try {
+        let seen: AbortSignal | undefined;
+        const running = retry(({ signal }) => {
+          seen = signal;
+          return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        }, { deadline });
+        const outcome = running.then(() => 'resolved', (error: Error) => error.name);
+        while (timers.length > 0 && now < deadline) {
+          const timer = timers.shift()!;
+          now += timer.ms;
+          if (now < deadline) assert.equal(seen?.aborted, false, `aborted after ${now} of ${deadline} ms`);
+          timer.fn();
+        }
+        assert.equal(now, deadline);
+        assert.equal(seen?.aborted, true);
+        assert.equal(await outcome, 'TimeoutError');
+      } finally {
+        globalThis.setTimeout = realSetTimeout;
+        performance.now = realNow;
+        AbortSignal.timeout = realTimeout;
+      }
+    });
+
     for (const [label, options, error, expected] of [
       ['caps a huge maxDelay at 2^31-1 ms', { baseDelay: 2 ** 40, maxDelay: 2 ** 40, random: () => 0.999_999_999 }, httpError(503), undefined],
       ['waits a huge Retry-After in full (maxDelay Infinity)', { maxDelay: Infinity }, httpError(503, { 'retry-after': '99999999999' }), 99_999_999_999_000],

@@ -165,16 +165,20 @@ export class RedisQueue<T> implements Queue<T> {
     if (typeof delayMs !== 'number' || Number.isNaN(delayMs) || delayMs > MAX_RETRY_DELAY_MS) {
       throw new RangeError(`retry delayMs must be a number <= ${MAX_RETRY_DELAY_MS} (MAX_RETRY_DELAY_MS), got ${String(delayMs)}`);
     }
-    const next = this.#encode({ ...message, attempts: message.attempts + 1, lastError: error });
+    const stored = this.#stored(message);
+    const next = this.#encode({ ...stored, attempts: stored.attempts + 1, lastError: error });
     await this.#settle(message, 'zadd', next, Date.now() + Math.max(0, delayMs));
   }
 
   async deadLetter(message: QueueMessage<T>, error: string): Promise<void> {
-    await this.#settle(message, 'lpush', this.#encode({ ...message, attempts: message.attempts + 1, lastError: error }), 0, this.#keys.dead);
+    const stored = this.#stored(message);
+    await this.#settle(message, 'lpush', this.#encode({ ...stored, attempts: stored.attempts + 1, lastError: error }), 0, this.#keys.dead);
   }
 
   async release(message: QueueMessage<T>): Promise<void> {
-    await this.#settle(message, 'rpush', this.#rawOf(message), 0, this.#keys.ready);
+    // A fresh delivery marker makes the requeued entry differ from the one removed: if ioredis resends
+    // this script after a reconnect, its LREM cannot match another consumer's copy and duplicate it.
+    await this.#settle(message, 'rpush', this.#encode(this.#stored(message), randomUUID()), 0, this.#keys.ready);
   }
 
   /**
@@ -278,10 +282,19 @@ export class RedisQueue<T> implements Queue<T> {
     return raw;
   }
 
-  #encode(message: QueueMessage<T>): string {
+  /**
+   * The message as stored, not as the handler left it: a handler that mutated its body (or made it
+   * unserialisable) and then failed must not requeue its mutations.
+   */
+  #stored(message: QueueMessage<T>): QueueMessage<T> {
+    return parse<T>(this.#rawOf(message)) as QueueMessage<T>;
+  }
+
+  #encode(message: QueueMessage<T>, delivery?: string): string {
     // Key order is load-bearing: RECOVER bumps `attempts` by matching the `{"id":…,"attempts":N` prefix.
+    // `delivery` (set by release) only makes entries distinct; parse() ignores it, and entries without it still work.
     try {
-      return JSON.stringify({ id: message.id, attempts: message.attempts, lastError: message.lastError, body: message.body });
+      return JSON.stringify({ id: message.id, attempts: message.attempts, lastError: message.lastError, delivery, body: message.body });
     } catch (error) {
       throw new TypeError(`queue "${this.name}": message body must be JSON-serialisable (${(error as Error).message})`);
     }
@@ -295,9 +308,11 @@ export class RedisQueue<T> implements Queue<T> {
 }
 
 export interface RedisQueueRecoveryOptions extends BackgroundTaskOptions {
-  /** Pause between recover() sweeps. Default 60 000 ms. */
+  /** Pause between recover() sweeps, at least 1000 ms (each sweep reads the whole processing list). Default 60 000 ms. */
   intervalMs?: number;
 }
+
+export const MIN_RECOVERY_INTERVAL_MS = 1000;
 
 /** Sweeps `queue` with recover() every `intervalMs` until stopped; run it next to the queue's processor. */
 export class RedisQueueRecovery extends BackgroundTask {
@@ -308,6 +323,8 @@ export class RedisQueueRecovery extends BackgroundTask {
     super({ name: `RedisQueueRecovery(${queue.name})`, ...options });
     this.#queue = queue;
     this.#intervalMs = positive('intervalMs', options.intervalMs ?? 60_000);
+    // A sweep is O(processing list) inside Redis; a 1 ms interval would keep Redis busy with nothing else.
+    if (this.#intervalMs < MIN_RECOVERY_INTERVAL_MS) throw new RangeError(`intervalMs must be >= ${MIN_RECOVERY_INTERVAL_MS}, got ${this.#intervalMs}`);
   }
 
   protected async run({ stopping }: TaskContext): Promise<void> {

@@ -166,15 +166,23 @@ export interface SignalHandlerOptions extends StopOptions {
   exit?: (code: number) => void;
 }
 
+// One installation per process: two would each stop their own target and exit, so the first exit cuts the other's drain short.
+let signalHandlersInstalled = false;
+
 /**
  * On the first signal, stops `target` (which stops taking work and drains in-flight work), then exits.
  * A second signal exits at once. Returns a disposer that removes the listeners. Default `timeoutMs` 30 000.
+ * Install once per process (a second call throws until the first is disposed): put everything in one TaskManager.
  */
 export function installSignalHandlers(target: Stoppable, options: SignalHandlerOptions = {}): () => void {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   // Checked now: a bad value found only when SIGTERM arrives would throw inside the signal listener and skip draining.
   const timeoutMs = nonNegative('timeoutMs', options.timeoutMs ?? 30_000, true);
+  if (signalHandlersInstalled) {
+    throw new Error('installSignalHandlers is already installed: add every task and processor to one TaskManager and install once for it');
+  }
+  signalHandlersInstalled = true;
   let shuttingDown = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (shuttingDown) {
@@ -197,7 +205,11 @@ export function installSignalHandlers(target: Stoppable, options: SignalHandlerO
     );
   };
   for (const signal of signals) process.on(signal, onSignal);
+  let disposed = false;
   return () => {
+    if (disposed) return;
+    disposed = true;
+    signalHandlersInstalled = false;
     for (const signal of signals) process.off(signal, onSignal);
   };
 }

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
   DEFAULT_REQUEST_ID_HEADER,
-  clientErrorResponseText,
+  answerClientError,
   errorForStatus,
   errorRequestId,
   errorResponse,
@@ -55,16 +55,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
  * JSON shape, with a request id, then closes the connection as Node would.
  */
 export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
-  return (error, socket) => {
-    try {
-      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
-      if (text === undefined) socket.destroy();
-      else socket.end(text);
-    } catch {
-      // The socket is already broken (the client went away); closing it is the whole answer left.
-      socket.destroy();
-    }
-  };
+  return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
 }
 
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
   DEFAULT_REQUEST_ID_HEADER,
-  clientErrorResponseText,
+  answerClientError,
   errorForStatus,
   errorRequestId,
   errorResponse,
@@ -63,16 +63,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
  * shape with a request id, instead of Fastify's `{"error":"Bad Request","message":"Client Error"}`.
  */
 export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
-  return (error, socket) => {
-    try {
-      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
-      if (text === undefined) socket.destroy();
-      else socket.end(text);
-    } catch {
-      // The socket is already broken (the client went away); closing it is the whole answer left.
-      socket.destroy();
-    }
-  };
+  return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
 }
 
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */

@@ -12,7 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import {
   AppError,
   DEFAULT_REQUEST_ID_HEADER,
-  clientErrorResponseText,
+  answerClientError,
   describeThrown,
   errorForStatus,
   errorRequestId,
@@ -94,16 +94,7 @@ export function guardStream<T>(c: Context, body: ReadableStream<T>, options: Err
  * body; this answers in the same JSON shape with a request id. Bun, Deno and Workers parse HTTP themselves.
  */
 export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
-  return (error, socket) => {
-    try {
-      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
-      if (text === undefined) socket.destroy();
-      else socket.end(text);
-    } catch {
-      // The socket is already broken (the client went away); closing it is the whole answer left.
-      socket.destroy();
-    }
-  };
+  return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
 }
 
 function requestIdOf(c: Context, header: string): { requestId: string; generated: boolean } {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BackgroundTask,
+  MAX_TIMER_DELAY,
   delay,
   exponentialBackoff,
   type BackgroundTaskOptions,
@@ -98,9 +99,11 @@ export class OutboxRelay<T> extends BackgroundTask {
     this.#queue = options.queue;
     this.#table = quoteIdentifier(options.table ?? 'outbox');
     this.#batchSize = positiveInteger('batchSize', options.batchSize ?? 100);
-    this.#pollIntervalMs = nonNegative('pollIntervalMs', options.pollIntervalMs ?? 1000);
+    // Both arm a setTimeout, which turns anything above 2^31-1 ms into 1 ms: polling without pause, every publish timing out.
+    this.#pollIntervalMs = timerDelay('pollIntervalMs', options.pollIntervalMs ?? 1000);
     this.#leaseMs = nonNegative('leaseMs', options.leaseMs ?? 60_000);
-    this.#publishTimeoutMs = nonNegative('publishTimeoutMs', options.publishTimeoutMs ?? 10_000);
+    this.#publishTimeoutMs = timerDelay('publishTimeoutMs', options.publishTimeoutMs ?? 10_000);
+    if (this.#publishTimeoutMs === 0) throw new RangeError('publishTimeoutMs must be > 0: a 0 ms timeout fails every publish');
     if (this.#publishTimeoutMs >= this.#leaseMs) {
       throw new RangeError(`publishTimeoutMs (${this.#publishTimeoutMs}) must be below leaseMs (${this.#leaseMs}), or a slow publish outlives its claim`);
     }
@@ -259,6 +262,11 @@ function describe(error: unknown): string {
 
 function nonNegative(name: string, value: number): number {
   if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  return value;
+}
+
+function timerDelay(name: string, value: number): number {
+  if (nonNegative(name, value) > MAX_TIMER_DELAY) throw new RangeError(`${name} must be <= ${MAX_TIMER_DELAY} (MAX_TIMER_DELAY), got ${value}`);
   return value;
 }
 

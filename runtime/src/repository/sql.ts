@@ -121,6 +121,11 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
       // The database's message quotes the value and names types; it stays in `cause`, for the logs.
       return new InvalidQueryError(`${this.entity}: a value does not fit its column`, { cause: error });
     }
+    // PGlite serializes parameters by the column's type before PostgreSQL sees them, and its boolean, date
+    // and bytea serializers throw a plain Error (no SQLSTATE) for a value PostgreSQL would refuse with 22P02.
+    if (code === undefined && error instanceof Error && /^Invalid input for \w+ type$/.test(error.message)) {
+      return new InvalidQueryError(`${this.entity}: a value does not fit its column`, { cause: error });
+    }
     return error;
   }
 
