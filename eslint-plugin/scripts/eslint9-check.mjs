@@ -38,4 +38,9 @@ for (const filePath of ['src/load.js', 'src/load.cjs', 'src/load.ts', 'src/load.
   const [result] = await eslint.lintText(text, { filePath });
   assert.deepEqual(result.messages.map((message) => `${message.ruleId}:${message.severity}`).sort(), expected, filePath);
 }
-console.log(`ESLint ${ESLint.version}: bulwark.configs.recommended reports as expected on .js, .cjs, .ts and .tsx`);
+// Test files: the production-only rules (timeout, retry) are skipped, the others still report.
+for (const filePath of ['src/load.test.ts', 'test/load.js', 'src/__tests__/load.ts']) {
+  const [result] = await eslint.lintText(code, { filePath });
+  assert.deepEqual(result.messages.map((message) => `${message.ruleId}:${message.severity}`).sort(), ['bulwark/no-swallowed-error:2'], filePath);
+}
+console.log(`ESLint ${ESLint.version}: bulwark.configs.recommended reports as expected on .js, .cjs, .ts and .tsx, and skips production-only rules in test files`);

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { TSESLint } from '@typescript-eslint/utils';
+import { ignoringTestFiles } from './configs/test-files.js';
 import type { BulwarkRuleDocs } from './util/create-rule.js';
 import { rules } from './rules/index.js';
+
+export { isTestFile, TEST_FILE_GLOBS } from './configs/test-files.js';
 
 type Config = TSESLint.FlatConfig.Config;
 type BulwarkRule = TSESLint.RuleModule<string, readonly unknown[], BulwarkRuleDocs>;
@@ -11,7 +14,23 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-const allRules: Readonly<Record<string, BulwarkRule>> = rules;
+/**
+ * Rules about what production traffic does to a service (timeouts, retries, fan-out, connection
+ * pools, Redis KEYS blocking a shared server). In a test suite they report code that never meets
+ * that traffic, so under `recommended` (`settings.bulwark.ignoreTestFiles`) they skip test files.
+ */
+export const PRODUCTION_ONLY_RULES: readonly string[] = [
+  'require-request-timeout',
+  'require-retry',
+  'no-hand-rolled-retry',
+  'no-unbounded-concurrency',
+  'no-client-per-request',
+  'no-redis-keys',
+];
+
+const allRules: Readonly<Record<string, BulwarkRule>> = Object.fromEntries(
+  Object.entries(rules as Record<string, BulwarkRule>).map(([name, rule]) => [name, PRODUCTION_ONLY_RULES.includes(name) ? ignoringTestFiles(rule) : rule]),
+);
 
 const configs: { recommended: Config; all: Config } = { recommended: {}, all: {} };
 
@@ -34,6 +53,7 @@ configs.recommended = {
   name: 'bulwark/recommended',
   plugins: { bulwark: plugin },
   rules: severities((rule) => rule.meta.docs?.recommended ?? false),
+  settings: { bulwark: { ignoreTestFiles: true } },
 };
 configs.all = {
   name: 'bulwark/all',
