@@ -49,8 +49,25 @@ for (const file of files) {
 }
 const lintSeconds = (performance.now() - started) / 1000;
 
-const labels = readLabels();
 const idOf = (report) => createHash('sha256').update(keyString(report.key)).digest('hex').slice(0, 10);
+const applyPath = argument('--apply');
+if (applyPath) {
+  const byId = new Map(reports.map((report) => [idOf(report), report]));
+  const added = [];
+  for (const line of readFileSync(applyPath, 'utf8').split('\n').filter((text) => text.trim())) {
+    const [id, verdict, ...reason] = line.split('\t');
+    const report = byId.get(id.trim());
+    if (!report) throw new Error(`--apply: no report with id ${id}`);
+    if (!VERDICTS.includes(verdict)) throw new Error(`--apply: ${id}: verdict must be ${VERDICTS.join('/')}, got ${verdict}`);
+    added.push({ ...report.key, verdict, reason: reason.join(' ').trim() });
+  }
+  const merged = readLabels();
+  for (const label of added) merged.set(keyString(label), label);
+  writeLabels([...merged.values()]);
+  console.log(`precision: ${added.length} labels applied`);
+}
+
+const labels = readLabels();
 const perRule = ruleNames.map((name) => {
   const all = reports.filter((report) => report.name === name);
   // The contract is the precision of what `recommended` shows, so the sample is drawn from it;
@@ -65,24 +82,6 @@ const perRule = ruleNames.map((name) => {
 
 const matched = new Set(reports.map((report) => keyString(report.key)));
 const stale = [...labels.values()].filter((label) => !matched.has(keyString(label)));
-
-const applyPath = argument('--apply');
-if (applyPath) {
-  const byId = new Map(reports.map((report) => [idOf(report), report]));
-  const added = [];
-  for (const line of readFileSync(applyPath, 'utf8').split('\n').filter((text) => text.trim())) {
-    const [id, verdict, ...reason] = line.split('\t');
-    const report = byId.get(id.trim());
-    if (!report) throw new Error(`--apply: no report with id ${id}`);
-    if (!VERDICTS.includes(verdict)) throw new Error(`--apply: ${id}: verdict must be ${VERDICTS.join('/')}, got ${verdict}`);
-    added.push({ ...report.key, verdict, reason: reason.join(' ').trim() });
-  }
-  const merged = new Map(labels);
-  for (const label of added) merged.set(keyString(label), label);
-  writeLabels([...merged.values()]);
-  console.log(`precision: ${added.length} labels applied; run again to see the numbers`);
-  process.exit(0);
-}
 
 const doc = renderPrecisionDoc({ files, lines, packages: PRECISION_PACKAGES, perRule, stale, unparsable });
 writeFileSync(join(pluginRoot, '..', 'docs', 'lint-precision.md'), doc);
