@@ -111,7 +111,7 @@ function incorrectExample(name: string): string {
   return block[1];
 }
 
-const recommendedNames = Object.keys(bulwark.configs.recommended.rules).map((id) => id.replace('bulwark/', ''));
+const recommendedNames = Object.keys(bulwark.configs.recommended.rules ?? {}).map((id) => id.replace('bulwark/', ''));
 const testPaths = ['src/users.test.ts', 'src/users.spec.ts', 'src/users.e2e.ts', 'test/users.ts', 'tests/api/users.ts', 'src/__tests__/users.ts', 'e2e/users.ts'];
 
 describe('bulwark.configs.recommended in test files', function () {
