@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import plugin, { isTestFile, PRODUCTION_ONLY_RULES } from '../dist/index.js';
+import { isTestFile, PRODUCTION_ONLY_RULES } from '../dist/configs/test-files.js';
+import plugin from '../dist/index.js';
 import { keyString, readLabels, reportKeys, sampleOf, VERDICTS, writeLabels } from '../precision/labels.mjs';
 import { PRECISION_PACKAGES } from '../precision/packages.mjs';
 import { renderPrecisionDoc } from '../precision/precision-doc.mjs';

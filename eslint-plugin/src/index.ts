@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { TSESLint } from '@typescript-eslint/utils';
-import { ignoringTestFiles } from './configs/test-files.js';
+import { ignoringTestFiles, PRODUCTION_ONLY_RULES } from './configs/test-files.js';
 import type { BulwarkRuleDocs } from './util/create-rule.js';
 import { rules } from './rules/index.js';
-
-export { isTestFile, TEST_FILE_GLOBS } from './configs/test-files.js';
 
 type Config = TSESLint.FlatConfig.Config;
 type BulwarkRule = TSESLint.RuleModule<string, readonly unknown[], BulwarkRuleDocs>;
@@ -13,20 +11,6 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
   name: string;
   version: string;
 };
-
-/**
- * Rules about what production traffic does to a service (timeouts, retries, fan-out, connection
- * pools, Redis KEYS blocking a shared server). In a test suite they report code that never meets
- * that traffic, so under `recommended` (`settings.bulwark.ignoreTestFiles`) they skip test files.
- */
-export const PRODUCTION_ONLY_RULES: readonly string[] = [
-  'require-request-timeout',
-  'require-retry',
-  'no-hand-rolled-retry',
-  'no-unbounded-concurrency',
-  'no-client-per-request',
-  'no-redis-keys',
-];
 
 const allRules: Readonly<Record<string, BulwarkRule>> = Object.fromEntries(
   Object.entries(rules as Record<string, BulwarkRule>).map(([name, rule]) => [name, PRODUCTION_ONLY_RULES.includes(name) ? ignoringTestFiles(rule) : rule]),

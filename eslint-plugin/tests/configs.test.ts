@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
-import bulwark, { isTestFile, PRODUCTION_ONLY_RULES } from '../src/index.js';
+import { isTestFile, PRODUCTION_ONLY_RULES } from '../src/configs/test-files.js';
+import bulwark from '../src/index.js';
 
 const cwd = fileURLToPath(new URL('..', import.meta.url));
 const recommended = bulwark.configs.recommended as Linter.Config;

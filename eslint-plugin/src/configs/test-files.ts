@@ -1,9 +1,24 @@
 // Test files, for the rules that `recommended` keeps out of them. ESLint 10 rejects a config array
 // nested in the exported array (`export default [bulwark.configs.recommended]`, what the README and
 // the extension write), so `recommended` stays one config object and cannot scope rules with
-// `files`; it sets `settings.bulwark.ignoreTestFiles` instead, which these rules read.
+// `files`; it sets `settings.bulwark.ignoreTestFiles` instead, which these rules read. (Only the
+// plugin object is exported from index.ts: eslint-doc-generator reads nothing else.)
 import { relative } from 'node:path';
 import type { TSESLint } from '@typescript-eslint/utils';
+
+/**
+ * Rules about what production traffic does to a service (timeouts, retries, fan-out, connection
+ * pools, Redis KEYS blocking a shared server). In a test suite they report code that never meets
+ * that traffic, so under `recommended` they skip test files.
+ */
+export const PRODUCTION_ONLY_RULES: readonly string[] = [
+  'require-request-timeout',
+  'require-retry',
+  'no-hand-rolled-retry',
+  'no-unbounded-concurrency',
+  'no-client-per-request',
+  'no-redis-keys',
+];
 
 /** `*.test.*`, `*.spec.*`, `*.e2e.*`, and anything under a `test`, `tests`, `__tests__` or `e2e` folder. */
 export const TEST_FILE_GLOBS = ['**/*.{test,spec,e2e}.*', '**/{test,tests,__tests__,e2e}/**'];
