@@ -1,10 +1,10 @@
 import rule from '../../src/rules/no-swallowed-error.js';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsCompiled } from '../suggestion-syntax.js';
 
 const catchBlock = { messageId: 'swallowedError' as const, data: { handler: '`catch` block' } };
 const catchHandler = { messageId: 'swallowedError' as const, data: { handler: '`.catch()` handler' } };
 
-runRuleTests('no-swallowed-error', rule, {
+runRuleTestsCompiled('no-swallowed-error', rule, {
   valid: [
     // the runtime's shape: the error is logged with its cause, or rethrown
     `try { await task(); } catch (error) { logger.error({ err: error }, 'background task failed'); }`,

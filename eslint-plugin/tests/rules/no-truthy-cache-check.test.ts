@@ -1,7 +1,7 @@
 import rule from '../../src/rules/no-truthy-cache-check.js';
 import { Linter } from 'eslint';
 import assert from 'node:assert/strict';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsCompiled } from '../suggestion-syntax.js';
 
 /** The two comparison suggestions, in order, for a case whose only change is `from` → `to…`. */
 function compare(code: string, from: string, undefinedForm: string, nullForm: string) {
@@ -108,7 +108,7 @@ const setInCallback = `async function load(key) {
   return compute(key).then((fresh) => cache.set(key, fresh));
 }`;
 
-runRuleTests('no-truthy-cache-check', rule, {
+runRuleTestsCompiled('no-truthy-cache-check', rule, {
   valid: [
     // runtime cache shape: hits and misses are told apart explicitly
     `async function getOrLoad(key, load) {
