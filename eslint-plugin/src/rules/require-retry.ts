@@ -14,6 +14,7 @@ import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../uti
 import { isBrowserSameOriginCall } from '../util/browser-code.js';
 import { endOfLineAfter, lineEnding } from '../util/object-fix.js';
 import { findRetryPattern, retryPatternSpecifier } from '../util/retry-pattern.js';
+import { transferKind } from '../util/transfers.js';
 
 export interface RequireRetryOptions {
   /** Functions that retry the function they are given. Default: retry, withRetry, pRetry, backOff, fetchWithRetry. */
@@ -238,7 +239,9 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
         for (const call of candidates) {
           if (isRetried(call)) continue;
           importPlan ??= planImport(context, options.importSource);
-          const suggestion = wrapSuggestion(sourceCode, call.call, importPlan);
+          // A streamed or uploaded body is consumed by the first attempt: a retry would fail
+          // with "body already used" and hide the real error. No wrap is offered there.
+          const suggestion = transferKind(sourceCode, call) === 'upload' ? undefined : wrapSuggestion(sourceCode, call.call, importPlan);
           context.report({
             node: call.call.callee,
             messageId: 'missingRetry',

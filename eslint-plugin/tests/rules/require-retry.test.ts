@@ -453,6 +453,12 @@ export async function getUser(id) {
       filename: join(notOurs, 'src/users.ts'),
       errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const load = () => retry(() => fetch(url));` }] }],
     },
+
+    {
+      name: 'a PUT of a stream: a retry would resend a consumed body, so no wrap is offered',
+      code: `await fetch(url, { method: 'PUT', body: createReadStream(path), duplex: 'half', signal });`,
+      errors: [{ ...error('PUT'), suggestions: [] }],
+    },
   ],
 });
 
