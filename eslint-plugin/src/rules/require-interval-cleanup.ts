@@ -135,7 +135,7 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
       CallExpression(node) {
         const name = timerFunctionName(node.callee);
         if (name === undefined) return;
-        if (isDiscarded(node)) {
+        if (isDiscarded(node) && !clearsItself(node)) {
           context.report({ node, messageId: 'discardedHandle', data: { name } });
           return;
         }
@@ -275,4 +275,25 @@ function keptIn(call: TSESTree.CallExpression): TSESTree.Identifier | TSESTree.M
     }
     return undefined;
   }
+}
+
+/**
+ * `setInterval(function () { if (done) clearInterval(this); }, ms)`: in Node the callback's
+ * `this` is the timer, so a discarded handle can still be cleared from inside.
+ */
+function clearsItself(call: TSESTree.CallExpression): boolean {
+  const callback = call.arguments[0];
+  if (callback?.type !== AST_NODE_TYPES.FunctionExpression) return false;
+  let found = false;
+  walk(callback.body, { BlockStatement: ['body'], ExpressionStatement: ['expression'], IfStatement: ['consequent', 'alternate'], CallExpression: ['callee', 'arguments'], LogicalExpression: ['left', 'right'] } as never, (node) => {
+    if (
+      node.type === AST_NODE_TYPES.CallExpression &&
+      node.callee.type === AST_NODE_TYPES.Identifier &&
+      (node.callee.name === 'clearInterval' || node.callee.name === 'clearTimeout') &&
+      node.arguments[0]?.type === AST_NODE_TYPES.ThisExpression
+    ) {
+      found = true;
+    }
+  });
+  return found;
 }

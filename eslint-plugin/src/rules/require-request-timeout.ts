@@ -6,6 +6,7 @@ import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../uti
 import { isBrowserSameOriginCall } from '../util/browser-code.js';
 import { addObjectProperty } from '../util/object-fix.js';
 import { transferKind } from '../util/transfers.js';
+import { isBoundedByCaller, requestObjectOf } from '../util/call-context.js';
 
 export interface RequireRequestTimeoutOptions {
   /** The timeout, in milliseconds, the suggestions insert. Default 10000. */
@@ -56,7 +57,9 @@ export default createRule<[RequireRequestTimeoutOptions], MessageIds>({
         const call = getNetworkCall(sourceCode, node);
         if (!call) return;
         instancesWithDefaults ??= keysWithDefaultTimeout(sourceCode);
-        if (verdictOf(call, instancesWithDefaults) !== 'unbounded') return;
+        if (verdictOf(sourceCode, call, instancesWithDefaults) !== 'unbounded') return;
+        // Promise.race([fetch(url), timeout(ms)]), withTimeout(fetch(url), ms): the caller is bounded.
+        if (isBoundedByCaller(node)) return;
 
         // A page calling its own backend: the browser owns the connection (see util/browser-code).
         if (isBrowserSameOriginCall(sourceCode, call)) return;
@@ -94,7 +97,11 @@ export default createRule<[RequireRequestTimeoutOptions], MessageIds>({
   },
 });
 
-function verdictOf(call: NetworkCall, instancesWithDefaults: ReadonlySet<string>): Verdict {
+function verdictOf(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  call: NetworkCall,
+  instancesWithDefaults: ReadonlySet<string>,
+): Verdict {
   // `fetch(...args)`: where the init ends up is unknown.
   if (call.call.arguments.slice(0, call.optionsIndex + 1).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) {
     return 'unknown';
@@ -104,6 +111,12 @@ function verdictOf(call: NetworkCall, instancesWithDefaults: ReadonlySet<string>
     // fetch(new Request(url, init)) carries the Request's init.
     if (!call.options && input?.type === AST_NODE_TYPES.NewExpression && isIdentifier(input.callee, 'Request')) {
       return optionsVerdict(input.arguments[1], ['signal']);
+    }
+    // const request = new Request(url, { signal }); fetch(request)
+    if (!call.options) {
+      const request = requestObjectOf(sourceCode, input);
+      if (request === 'opaque') return 'unknown';
+      if (request) return optionsVerdict(request.arguments[1], ['signal']);
     }
     return optionsVerdict(call.options, ['signal']);
   }

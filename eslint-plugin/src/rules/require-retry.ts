@@ -15,6 +15,7 @@ import { isBrowserSameOriginCall } from '../util/browser-code.js';
 import { endOfLineAfter, lineEnding } from '../util/object-fix.js';
 import { findRetryPattern, retryPatternSpecifier } from '../util/retry-pattern.js';
 import { transferKind } from '../util/transfers.js';
+import { isBestEffort, requestObjectOf } from '../util/call-context.js';
 
 export interface RequireRetryOptions {
   /** Functions that retry the function they are given. Default: retry, withRetry, pRetry, backOff, fetchWithRetry. */
@@ -231,7 +232,9 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
         }
 
         const call = getNetworkCall(sourceCode, node);
-        if (call && needsRetry(call) && !isBrowserSameOriginCall(sourceCode, call)) candidates.push(call);
+        if (call && needsRetry(sourceCode, call) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
+          candidates.push(call);
+        }
       },
       // Wrappers may appear after the function they retry, so calls are judged once the file is read.
       'Program:exit'() {
@@ -511,9 +514,11 @@ function importRetry(
   return fixer.insertTextBeforeRange(target.range, `${statement}${eol}`);
 }
 
-function needsRetry(call: NetworkCall): boolean {
+function needsRetry(sourceCode: Readonly<TSESLint.SourceCode>, call: NetworkCall): boolean {
   // got retries idempotent requests by default.
   if (call.kind === 'got' || call.method === undefined) return false;
+  // fetch(request) with no init: the Request object carries the method, which is unknown here.
+  if (call.kind === 'fetch' && !call.options && requestObjectOf(sourceCode, call.call.arguments[0]) === 'opaque') return false;
   if (IDEMPOTENT_METHODS.has(call.method)) return true;
   return KEYED_METHODS.has(call.method) && sendsIdempotencyKey(call.options);
 }

@@ -16,6 +16,8 @@ runRuleTestsWithTypeScriptCheck('require-interval-cleanup', rule, {
     `const timer = setInterval(tick, 1000).unref();
 export function stop() { clearInterval(timer); }`,
     `let timer; timer = setInterval(tick, 1000); onClose(() => clearInterval(timer));`,
+    // in Node the callback's this is the timer: it clears itself
+    `setInterval(function () { if (queue.length === 0) clearInterval(this); else drain(); }, 100);`,
     // a kept handle that is handed on may be cleared there
     `const timer = setInterval(tick, 1000); registry.add(timer);`,
     `export const timer = setInterval(tick, 1000);`,

@@ -335,5 +335,19 @@ await api.delete('/b');` },
       code: `await fetch(url, { /* defaults */ });`,
       errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000), /* defaults */ });` }] }],
     },
+
+    {
+      name: 'a Request built in the file without a signal',
+      code: `const request = new Request(url, { headers });\nawait fetch(request);`,
+      errors: [{ ...fetchError, line: 2, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `const request = new Request(url, { headers });\nawait fetch(request, { signal: AbortSignal.timeout(10000) });` }] }],
+    },
+    {
+      name: 'Promise.all is no bound',
+      code: `await Promise.all([fetch(a, {}), fetch(b, {})]);`,
+      errors: [
+        { ...fetchError, column: 20, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, { signal: AbortSignal.timeout(10000) }), fetch(b, {})]);` }] },
+        { ...fetchError, column: 34, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, {}), fetch(b, { signal: AbortSignal.timeout(10000) })]);` }] },
+      ],
+    },
   ],
 });

@@ -60,6 +60,12 @@ async function loadUser() { return fetch('/users/me'); }`,
     `const api = axios.create({ timeout: 1000 }); axiosRetry(api, { retries: 3 }); await api.get('/users');`,
     `axiosRetry(axios); await axios.get(url);`,
     { code: `await myRetry(() => fetch(url));`, options: [{ wrappers: ['myRetry'] }] },
+    // best effort: the failure is dropped on purpose, so it cannot fail the operation
+    `fetch('https://telemetry.example.com/ping', { method: 'HEAD' }).catch(() => {});`,
+    `void fetch(\`https://cache.example.com/warm/\${key}\`);`,
+    `await axios.get(url, { timeout: 1000 }).then((r) => r.data).catch(() => null);`,
+    // a Request object passed in carries its own method
+    `export async function proxy(request: Request) { return fetch(request); }`,
     // --- issue 10: browser code calling its own origin (the browser owns the connection; Node cannot send it)
     `'use client';
 export function Profile() {
@@ -458,6 +464,12 @@ export async function getUser(id) {
       name: 'a PUT of a stream: a retry would resend a consumed body, so no wrap is offered',
       code: `await fetch(url, { method: 'PUT', body: createReadStream(path), duplex: 'half', signal });`,
       errors: [{ ...error('PUT'), suggestions: [] }],
+    },
+
+    {
+      name: 'a caught failure that is handled, not dropped, is still reported',
+      code: `try { const res = await fetch(url); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }`,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `try { const res = await retry(() => fetch(url)); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }` }] }],
     },
   ],
 });
