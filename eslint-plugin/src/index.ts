@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TSESLint } from '@typescript-eslint/utils';
+import { BELOW_PRECISION_TARGET } from './configs/precision.js';
 import { ignoringTestFiles, PRODUCTION_ONLY_RULES } from './configs/test-files.js';
 import type { BulwarkRuleDocs } from './util/create-rule.js';
 import { rules } from './rules/index.js';
@@ -24,9 +25,9 @@ const plugin = {
   configs,
 };
 
-function severities(pick: (rule: BulwarkRule) => 'error' | 'warn' | false): TSESLint.FlatConfig.Rules {
+function severities(pick: (rule: BulwarkRule, name: string) => 'error' | 'warn' | false): TSESLint.FlatConfig.Rules {
   const entries = Object.entries(allRules).flatMap(([name, rule]) => {
-    const severity = pick(rule);
+    const severity = pick(rule, name);
     return severity === false ? [] : [[`bulwark/${name}`, severity] as const];
   });
   return Object.fromEntries(entries);
@@ -36,7 +37,7 @@ function severities(pick: (rule: BulwarkRule) => 'error' | 'warn' | false): TSES
 configs.recommended = {
   name: 'bulwark/recommended',
   plugins: { bulwark: plugin },
-  rules: severities((rule) => rule.meta.docs?.recommended ?? false),
+  rules: severities((rule, name) => (name in BELOW_PRECISION_TARGET ? false : (rule.meta.docs?.recommended ?? false))),
   settings: { bulwark: { ignoreTestFiles: true } },
 };
 configs.all = {

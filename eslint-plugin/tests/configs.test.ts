@@ -15,8 +15,17 @@ const cwd = fileURLToPath(new URL('..', import.meta.url));
 const recommended = bulwark.configs.recommended as Linter.Config;
 const typeScriptParsing: Linter.Config = { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tsParser as unknown as Linter.Parser } };
 
+/**
+ * Every rule at the severity its own `meta.docs.recommended` asks for, so that these tests do not
+ * depend on which rules the measured precision currently keeps in `recommended`.
+ */
+const intendedSeverities: Linter.Config = {
+  rules: Object.fromEntries(Object.entries(bulwark.rules).map(([name, rule]) => [`bulwark/${name}`, rule.meta.docs?.recommended || 'error'])),
+};
+
+/** `recommended` (its settings: test files), with every rule on as a user turning the others on would. */
 function eslintWith(...configs: Linter.Config[]): ESLint {
-  return new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [recommended, typeScriptParsing, ...configs] });
+  return new ESLint({ cwd, overrideConfigFile: true, overrideConfig: [recommended, intendedSeverities, typeScriptParsing, ...configs] });
 }
 
 async function problems(eslint: ESLint, code: string, filePath: string): Promise<string[]> {
@@ -38,7 +47,7 @@ export async function loadUsers(ids) {
 }
 `;
 
-describe('bulwark.configs.recommended through the ESLint class', function () {
+describe('bulwark.configs.recommended with every rule on, through the ESLint class', function () {
   this.timeout(60_000);
 
   for (const filePath of ['src/users.js', 'src/users.mjs', 'src/users.ts']) {
@@ -112,13 +121,12 @@ function incorrectExample(name: string): string {
   return block[1];
 }
 
-const recommendedNames = Object.keys(bulwark.configs.recommended.rules ?? {}).map((id) => id.replace('bulwark/', ''));
 const testPaths = ['src/users.test.ts', 'src/users.spec.ts', 'src/users.e2e.ts', 'test/users.ts', 'tests/api/users.ts', 'src/__tests__/users.ts', 'e2e/users.ts'];
 
 describe('bulwark.configs.recommended in test files', function () {
   this.timeout(120_000);
 
-  for (const name of recommendedNames) {
+  for (const name of Object.keys(bulwark.rules)) {
     const productionOnly = PRODUCTION_ONLY_RULES.includes(name);
     it(`${productionOnly ? 'does not report' : 'still reports'} bulwark/${name} in test files (reports it in src/)`, async () => {
       const eslint = eslintWith();
@@ -162,12 +170,15 @@ describe('bulwark.configs.recommended in eslint.config.* files as users write th
   });
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  /** The bulwark rules `configText` reports on a fetch without timeout and a Redis KEYS call in `filePath`. */
+  /**
+   * The bulwark rules `configText` reports on a fetch without timeout and a Redis KEYS call in
+   * `filePath`. The config text ends its array with `RULES_ON`, as a user turning on rules would.
+   */
   async function reportedWith(configText: string, filePath: string): Promise<string[]> {
     projects += 1;
     const project = join(folder, `project-${projects}`);
     mkdirSync(project);
-    writeFileSync(join(project, 'eslint.config.mjs'), configText.replace(/'eslint-plugin-bulwark'/, `'${pluginUrl}'`));
+    writeFileSync(join(project, 'eslint.config.mjs'), configText.replace(/'eslint-plugin-bulwark'/, `'${pluginUrl}'`).replace('RULES_ON', rulesOn));
     const code = `export async function load(redis) {\n  const keys = await redis.keys('user:*');\n  return fetch('https://api.example.com/users', { method: 'POST', body: keys.join() });\n}\n`;
     const [result] = await new ESLint({ cwd: project }).lintText(code, { filePath: join(project, filePath) });
     assert.ok(result);
@@ -175,20 +186,22 @@ describe('bulwark.configs.recommended in eslint.config.* files as users write th
     return [...new Set(result.messages.map((message) => message.ruleId ?? ''))].filter((id) => id.startsWith('bulwark/')).sort();
   }
 
+  const rulesOn = "{ rules: { 'bulwark/require-request-timeout': 'error', 'bulwark/no-redis-keys': 'error' } }";
   const shapes = {
     // The two configs the extension writes (src/engine/eslint-config.ts; test/engine runs its real output).
-    'a nested array': "import bulwark from 'eslint-plugin-bulwark';\n\nexport default [bulwark.configs.recommended];\n",
+    'a nested array': "import bulwark from 'eslint-plugin-bulwark';\n\nexport default [bulwark.configs.recommended, RULES_ON];\n",
     'a nested array after a TypeScript parser config': [
       "import tsParser from '@typescript-eslint/parser';",
       "import bulwark from 'eslint-plugin-bulwark';",
       'export default [',
       "  { files: ['**/*.{ts,tsx,mts,cts}'], languageOptions: { parser: tsParser } },",
       '  bulwark.configs.recommended,',
+      '  RULES_ON,',
       '];',
       '',
     ].join('\n'),
-    'an object spread scoped to source files': "import bulwark from 'eslint-plugin-bulwark';\nexport default [{ files: ['src/**', 'test/**'], ...bulwark.configs.recommended }];\n",
-    'defineConfig()': "import { defineConfig } from 'eslint/config';\nimport bulwark from 'eslint-plugin-bulwark';\nexport default defineConfig([{ ignores: ['dist/**'] }, bulwark.configs.recommended]);\n",
+    'an object spread scoped to source files': "import bulwark from 'eslint-plugin-bulwark';\nexport default [{ files: ['src/**', 'test/**'], ...bulwark.configs.recommended }, RULES_ON];\n",
+    'defineConfig()': "import { defineConfig } from 'eslint/config';\nimport bulwark from 'eslint-plugin-bulwark';\nexport default defineConfig([{ ignores: ['dist/**'] }, bulwark.configs.recommended, RULES_ON]);\n",
   };
   for (const [shape, configText] of Object.entries(shapes)) {
     it(`${shape}: reports production-only rules in src/ but not in tests`, async () => {
@@ -199,4 +212,35 @@ describe('bulwark.configs.recommended in eslint.config.* files as users write th
       }
     });
   }
+});
+
+describe('bulwark.configs.recommended and the measured precision (docs/lint-precision.md)', () => {
+  /** Rule name → measured precision in percent (undefined: nothing labelled TP or FP), from the generated table. */
+  function measuredPrecision(): Map<string, number | undefined> {
+    const doc = readFileSync(new URL('../../docs/lint-precision.md', import.meta.url), 'utf8');
+    const header = doc.split('\n').find((line) => line.startsWith('| Rule |'));
+    assert.ok(header, 'no precision table in docs/lint-precision.md');
+    const column = header.split('|').map((cell) => cell.trim()).indexOf('Precision');
+    const rows = doc.split('\n').filter((line) => /^\| `[a-z-]+` \|/.test(line));
+    return new Map(
+      rows.map((line) => {
+        const cells = line.split('|').map((cell) => cell.trim());
+        const precision = cells[column] === 'n/a' ? undefined : Number.parseFloat(cells[column] ?? '');
+        return [(cells[1] ?? '').replaceAll('`', ''), precision];
+      }),
+    );
+  }
+
+  it('measures every rule', () => {
+    assert.deepEqual([...measuredPrecision().keys()].sort(), Object.keys(bulwark.rules).sort());
+  });
+
+  it('keeps a rule in `recommended` only at 90% precision or more, and every such rule that asks to be there', () => {
+    for (const [name, precision] of measuredPrecision()) {
+      const inRecommended = `bulwark/${name}` in (bulwark.configs.recommended.rules ?? {});
+      const precise = precision === undefined || precision >= 90;
+      const wanted = bulwark.rules[name]?.meta.docs?.recommended !== false;
+      assert.equal(inRecommended, precise && wanted, `${name}: measured precision ${precision ?? 'n/a'}%`);
+    }
+  });
 });
