@@ -1,8 +1,8 @@
 // `npm run precision`: lints the labelled precision corpus (../precision/packages.mjs) with every
 // rule on, matches each report to its label in ../precision/labels.json, and writes
 // ../../docs/lint-precision.md: per rule, reports, reports per 1,000 files, TP/FP/debatable and
-// precision on the labelled reports, and what `recommended` reports (it skips test files for the
-// production-only rules, judged by the plugin's own isTestFile).
+// precision on the labelled reports of what `recommended` reports with the rule in it (it skips
+// test files for the production-only rules, judged by the plugin's own isTestFile).
 //   --unlabelled            print every report still to label, with the code around it
 //   --apply <file.tsv>      add labels: one `id<TAB>TP|FP|debatable<TAB>reason` per line (ids from --unlabelled)
 //   --check                 fail when a report to label has no label (for CI, once labelling is done)
@@ -44,9 +44,10 @@ for (const file of files) {
   const keys = reportKeys(file, fileLines, messages);
   messages.forEach((message, index) => {
     const name = message.ruleId.slice('bulwark/'.length);
-    const inTestFile = isTestFile(file.packagePath, '.');
-    const inRecommended = message.ruleId in recommendedRules && !(inTestFile && PRODUCTION_ONLY_RULES.includes(name));
-    reports.push({ file, fileLines, message, name, key: keys[index], inTestFile, inRecommended });
+    // What `recommended` would report with the rule in it, so that a rule's membership does not
+    // change the population its membership is decided on.
+    const inScope = !(PRODUCTION_ONLY_RULES.includes(name) && isTestFile(file.packagePath, '.'));
+    reports.push({ file, fileLines, message, name, key: keys[index], inScope });
   });
 }
 const lintSeconds = (performance.now() - started) / 1000;
@@ -72,9 +73,8 @@ if (applyPath) {
 const labels = readLabels();
 const perRule = ruleNames.map((name) => {
   const all = reports.filter((report) => report.name === name);
-  // The contract is the precision of what `recommended` shows, so the sample is drawn from it;
-  // a rule outside `recommended` is sampled from everything `all` shows.
-  const inScope = `bulwark/${name}` in recommendedRules ? all.filter((report) => report.inRecommended) : all;
+  // The contract is the precision of what `recommended` shows, so the sample is drawn from it.
+  const inScope = all.filter((report) => report.inScope);
   const toLabel = new Set(sampleOf(inScope));
   const labelled = inScope.filter((report) => labels.has(keyString(report.key)));
   const counts = Object.fromEntries(VERDICTS.map((verdict) => [verdict, labelled.filter((report) => labels.get(keyString(report.key)).verdict === verdict).length]));
