@@ -1,5 +1,6 @@
 import rule from '../../src/rules/no-swallowed-error.js';
-import { runRuleTestsCompiled } from '../suggestion-syntax.js';
+import assert from 'node:assert/strict';
+import { runRuleTestsCompiled, tsGrammarErrors } from '../suggestion-syntax.js';
 
 const catchBlock = { messageId: 'swallowedError' as const, data: { handler: '`catch` block' } };
 const catchHandler = { messageId: 'swallowedError' as const, data: { handler: '`.catch()` handler' } };
@@ -530,4 +531,12 @@ export async function sync() { try { await pull(); } catch (error) { throw error
       ],
     },
   ],
+});
+
+describe('no-swallowed-error: the compile check catches the outputs issue 11 reported', () => {
+  it('flags the broken rethrows of the old suggestion', () => {
+    assert.notDeepEqual(tsGrammarErrors(`p.catch((error) => ({ throw error; }));`, 'file.ts'), []);
+    assert.notDeepEqual(tsGrammarErrors(`try { a() } catch (error) { h() throw error; }`, 'file.ts'), []);
+    assert.deepEqual(tsGrammarErrors(`try { a() } catch (error) { h(); throw error; }`, 'file.ts'), []);
+  });
 });
