@@ -623,7 +623,8 @@ function freeName(sourceCode: SourceCode, body: TSESTree.Node): string | undefin
 
 /**
  * The file's logger when one is in scope (`logger` or `log`, declared or imported, and used with a
- * log method somewhere), else `console`.
+ * log method somewhere), else the class's `this.logger` (a field or constructor parameter property,
+ * NestJS style), else `console`.
  */
 function loggerFor(sourceCode: SourceCode, node: TSESTree.Node): string {
   const scope = sourceCode.getScope(node);
@@ -641,7 +642,42 @@ function loggerFor(sourceCode: SourceCode, node: TSESTree.Node): string {
     });
     if (isImport || usedAsLogger) return name;
   }
-  return 'console';
+  const field = classLoggerField(node);
+  return field ? `this.${field}` : 'console';
+}
+
+/** `logger` when the enclosing class declares `logger = ...` or `constructor(private logger: Logger)` and `this` is the instance. */
+function classLoggerField(node: TSESTree.Node): string | undefined {
+  let classBody: TSESTree.ClassBody | undefined;
+  for (let current = node.parent; current; current = current.parent) {
+    // A `function` has its own `this`; arrows keep the method's.
+    if (current.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
+    if (current.type === AST_NODE_TYPES.FunctionExpression && current.parent?.type !== AST_NODE_TYPES.MethodDefinition) return undefined;
+    if (current.type === AST_NODE_TYPES.ClassBody) {
+      classBody = current;
+      break;
+    }
+  }
+  if (!classBody) return undefined;
+  for (const member of classBody.body) {
+    if (
+      member.type === AST_NODE_TYPES.PropertyDefinition &&
+      !member.static &&
+      !member.computed &&
+      member.key.type === AST_NODE_TYPES.Identifier &&
+      member.key.name === 'logger'
+    ) {
+      return 'logger';
+    }
+    if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor') {
+      for (const param of member.value.params) {
+        if (param.type === AST_NODE_TYPES.TSParameterProperty && param.parameter.type === AST_NODE_TYPES.Identifier && param.parameter.name === 'logger') {
+          return 'logger';
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

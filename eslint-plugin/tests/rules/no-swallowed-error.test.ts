@@ -498,6 +498,35 @@ export async function sync() { try { await pull(); } catch (error) { throw error
       ],
     },
     {
+      name: "a class's logger (NestJS style) is used through this",
+      code: `class Jobs {
+  constructor(private readonly logger: Logger) {}
+  async tick() { try { await this.run(); } catch {} }
+}`,
+      errors: [
+        {
+          ...catchBlock,
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'this.logger' },
+              output: `class Jobs {
+  constructor(private readonly logger: Logger) {}
+  async tick() { try { await this.run(); } catch (error) { this.logger.error(error); } }
+}`,
+            },
+            {
+              messageId: 'rethrow',
+              output: `class Jobs {
+  constructor(private readonly logger: Logger) {}
+  async tick() { try { await this.run(); } catch (error) { throw error; } }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'CRLF and tabs are kept',
       code: 'async function sync() {\r\n\ttry {\r\n\t\tawait pull();\r\n\t} catch {\r\n\t\tcleanup()\r\n\t}\r\n}',
       errors: [
