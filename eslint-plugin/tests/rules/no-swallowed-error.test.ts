@@ -498,6 +498,42 @@ export async function sync() { try { await pull(); } catch (error) { throw error
       ],
     },
     {
+      name: 'a 5xx answer is no fallback: the unexpected failure and its cause are gone',
+      code: `export async function GET() { try { return Response.json(await load()); } catch { return Response.json({ error: 'Internal error' }, { status: 500 }); } }`,
+      errors: [
+        {
+          ...catchBlock,
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `export async function GET() { try { return Response.json(await load()); } catch (error) { console.error(error); return Response.json({ error: 'Internal error' }, { status: 500 }); } }`,
+            },
+            {
+              messageId: 'rethrow',
+              output: `export async function GET() { try { return Response.json(await load()); } catch (error) { throw error; return Response.json({ error: 'Internal error' }, { status: 500 }); } }`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a route handler: no rethrow (an async Express 4 handler would leave an unhandled rejection)',
+      code: `app.get('/orders', async (req, res) => { try { res.json(await orders.list()); } catch { res.status(500).json({ error: 'Internal' }); } });`,
+      errors: [
+        {
+          ...catchBlock,
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `app.get('/orders', async (req, res) => { try { res.json(await orders.list()); } catch (error) { console.error(error); res.status(500).json({ error: 'Internal' }); } });`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "a class's logger (NestJS style) is used through this",
       code: `class Jobs {
   constructor(private readonly logger: Logger) {}
