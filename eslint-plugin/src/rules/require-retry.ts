@@ -44,6 +44,20 @@ const RETRYING_QUERY_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 /** Awaited calls that wait between attempts: `sleep(ms)`, `delay(ms)`, `backoff.wait(n)`, `setTimeout(ms)`. */
 const DELAY_NAME = /^(?:sleep|delay|wait|pause|backoff|backOff|setTimeout|waitFor\w*|sleep\w+|delay\w+)$/;
+/**
+ * Executors that retry what they run: LangChain's `AsyncCaller` (`this.caller.call(() => fetch(…))`,
+ * `this.asyncCaller.callWithOptions(…)`) retries with backoff by default.
+ */
+const RETRYING_EXECUTOR = /^(?:async)?caller$/i;
+const EXECUTOR_METHODS: ReadonlySet<string> = new Set(['call', 'callWithOptions']);
+
+function isRetryingExecutorCall(call: TSESTree.CallExpression): boolean {
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+  const method = trailingName(callee);
+  const receiver = trailingName(callee.object);
+  return method !== undefined && EXECUTOR_METHODS.has(method) && receiver !== undefined && RETRYING_EXECUTOR.test(receiver);
+}
 /** Loop counters of retry loops. */
 const ATTEMPT_NAME = /attempt|retr(?:y|ies)|tries|tried/i;
 /** Names the suggestion may give an imported retry, in order of preference. */
@@ -172,12 +186,21 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
     function isRetryLoop(loop: Loop): boolean {
       const header = loopHeader(loop);
       if (header.some((part) => mentionsAttempt(part))) return true;
-      let waits = false;
+      let retries = false;
       walkInFunction(loop.body, (node) => {
-        if (waits || node.type !== AST_NODE_TYPES.AwaitExpression) return;
-        if (isDelay(node.argument)) waits = true;
+        if (retries) return;
+        // await sleep(…) between iterations
+        if (node.type === AST_NODE_TYPES.AwaitExpression && isDelay(node.argument)) retries = true;
+        // retryCounter += 1, attempt++: the body counts its attempts
+        const counted =
+          node.type === AST_NODE_TYPES.UpdateExpression
+            ? node.argument
+            : node.type === AST_NODE_TYPES.AssignmentExpression && node.operator !== '='
+              ? node.left
+              : undefined;
+        if (counted?.type === AST_NODE_TYPES.Identifier && ATTEMPT_NAME.test(counted.name)) retries = true;
       });
-      return waits;
+      return retries;
     }
 
     function mentionsAttempt(node: TSESTree.Node): boolean {
@@ -227,7 +250,7 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
           if (client !== undefined) retriedClients.add(client);
         }
         if (calleeName !== undefined) {
-          if (isWrapperName(calleeName)) noteWrapperCall(node);
+          if (isWrapperName(calleeName) || isRetryingExecutorCall(node)) noteWrapperCall(node);
           else if (RETRYING_QUERY_FUNCTIONS.has(calleeName)) noteQueryCall(node);
         }
 

@@ -109,6 +109,22 @@ await fetch('/api/items?page=2');`,
   let tries = 0;
   do { const res = await axios.get(url, { timeout: 1000 }); if (res.data.ready) return res.data; } while (++tries < 5);
 }`,
+    // a loop that counts its attempts in its body retries (no-hand-rolled-retry judges how)
+    `async function fetchConfluenceData(url) {
+  let retryCounter = 0;
+  while (true) {
+    retryCounter += 1;
+    try {
+      const response = await fetch(url, { headers });
+      if (!response.ok) throw new Error(\`Failed: \${response.status}\`);
+      return await response.json();
+    } catch (error) {
+      if (retryCounter >= this.maxRetries) throw error;
+    }
+  }
+}`,
+    // LangChain's AsyncCaller retries what it runs
+    `const res = await this.caller.call(async () => fetch(\`\${this.baseUrl}/v1/models\`, { headers }));`,
     // the function implements the retry itself
     `async function fetchWithRetries(url, attempts = 3) { const res = await fetch(url); return res; }`,
     `const requestWithBackoff = async (url) => axios.get(url, { timeout: 1000 });`,
