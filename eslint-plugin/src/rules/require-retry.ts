@@ -11,7 +11,7 @@ import {
   type FunctionNode,
 } from '../util/ast.js';
 import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
-import { isBrowserSameOriginCall } from '../util/browser-code.js';
+import { isBrowserFile, isBrowserSameOriginCall } from '../util/browser-code.js';
 import { endOfLineAfter, lineEnding } from '../util/object-fix.js';
 import { findRetryPattern, retryPatternSpecifier } from '../util/retry-pattern.js';
 import { transferKind } from '../util/transfers.js';
@@ -255,7 +255,8 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
         }
 
         const call = getNetworkCall(sourceCode, node);
-        if (call && needsRetry(sourceCode, call) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
+        // Browser code: the user retries by acting again, and data libraries retry queries.
+        if (call && needsRetry(sourceCode, call) && !isBrowserFile(sourceCode) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
           candidates.push(call);
         }
       },

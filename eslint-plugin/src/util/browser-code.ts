@@ -17,13 +17,14 @@ import { mentionsAny } from './source-text.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
-/** Hooks a React Server Component cannot call: a module importing them renders in the browser. */
-const CLIENT_HOOKS: ReadonlySet<string> = new Set([
-  'useState', 'useEffect', 'useLayoutEffect', 'useReducer', 'useRef', 'useTransition',
-  'useSyncExternalStore', 'useOptimistic', 'useActionState', 'useFormStatus', 'useInsertionEffect',
-]);
+/**
+ * React hooks (every `useX` but `use`) cannot run in a React Server Component: a module importing
+ * them from `react`, or calling `React.useX(…)`, renders in the browser.
+ */
+const REACT_HOOK = /^use[A-Z]/;
+const REACT_HOOK_CALL = /\bReact\.use[A-Z]\w*\s*\(/;
 /** Modules that only browser (or browser-rendering) code imports. */
-const BROWSER_MODULES = /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/navigation|react-router-dom)$/;
+const BROWSER_MODULES = /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/router|react-router-dom|sonner|react-hot-toast|@faceless-ui\/[\w-]+)$/;
 const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
 
 const browserFileByAst = new WeakMap<TSESTree.Program, boolean>();
@@ -47,20 +48,21 @@ function computeBrowserFile(sourceCode: SourceCode): boolean {
       continue;
     }
     if (statement.type !== AST_NODE_TYPES.ImportDeclaration) continue;
-    const source = statement.source.value;
+    const source = statement.source.value.replace(/\.js$/, '');
     if (BROWSER_MODULES.test(source)) return true;
     if (source === 'react') {
       for (const specifier of statement.specifiers) {
         if (
           specifier.type === AST_NODE_TYPES.ImportSpecifier &&
           specifier.imported.type === AST_NODE_TYPES.Identifier &&
-          CLIENT_HOOKS.has(specifier.imported.name)
+          REACT_HOOK.test(specifier.imported.name)
         ) {
           return true;
         }
       }
     }
   }
+  if (sourceCode.text.includes('React.use') && REACT_HOOK_CALL.test(sourceCode.text)) return true;
   if (!mentionsAny(sourceCode, BROWSER_GLOBALS)) return false;
   const globalScope = sourceCode.scopeManager?.globalScope;
   if (!globalScope) return false;
@@ -202,7 +204,24 @@ export function requestUrl(call: NetworkCall): TSESTree.Node | undefined {
   return first;
 }
 
-/** Whether `call` is a same-origin request from browser code, which the network rules leave alone. */
+/**
+ * Whether `call` is a same-origin request from browser code, which the network rules leave alone:
+ * a relative or page-origin URL (see `isBrowserSameOriginRequest`), or, in browser code, a
+ * request that sends the page's cookies (`credentials: 'include'` or `'same-origin'`, which
+ * only a browser honours): a call to the app's own backend through a URL helper
+ * (`fetch(formatAdminURL(…), { credentials: 'include' })`).
+ */
 export function isBrowserSameOriginCall(sourceCode: SourceCode, call: NetworkCall): boolean {
-  return isBrowserSameOriginRequest(sourceCode, requestUrl(call));
+  if (isBrowserSameOriginRequest(sourceCode, requestUrl(call))) return true;
+  return call.kind !== 'got' && sendsPageCredentials(call) && isBrowserFile(sourceCode);
+}
+
+function sendsPageCredentials(call: NetworkCall): boolean {
+  const options = call.options && skipTypeWrappers(call.options);
+  if (options?.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  const credentials = findProperty(options, 'credentials')?.value;
+  if (credentials?.type === AST_NODE_TYPES.Literal) return credentials.value === 'include' || credentials.value === 'same-origin';
+  // axios: withCredentials: true
+  const withCredentials = findProperty(options, 'withCredentials')?.value;
+  return withCredentials?.type === AST_NODE_TYPES.Literal && withCredentials.value === true;
 }

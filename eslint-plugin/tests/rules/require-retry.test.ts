@@ -84,6 +84,8 @@ const list = () => fetch(url.href);
 document.title = 'x';
 await fetch('/api/items?page=2');`,
     { code: `'use client';\nexport const load = () => axios.get('/api/me');`, filename: 'file.tsx' },
+    // browser code in general: the user retries by acting again, and data libraries retry queries
+    `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app');`,
     // --- issue 10: already retried by the loop around it (with a growing delay, or counting attempts)
     `export async function sendWithBackoff(url) {
   let delay = 500;
