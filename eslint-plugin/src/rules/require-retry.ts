@@ -503,7 +503,9 @@ function importRetry(
   const program = sourceCode.ast;
   const eol = lineEnding(sourceCode);
   const imports = program.body.filter((statement) => statement.type === AST_NODE_TYPES.ImportDeclaration);
-  const quote = imports[0]?.source.raw.startsWith('"') ? '"' : "'";
+  // The file's quotes: its imports', else its first string's.
+  const firstString = imports[0]?.source.raw ?? sourceCode.ast.tokens.find((token) => token.type === 'String')?.value;
+  const quote = firstString?.startsWith('"') ? '"' : "'";
   const source = `${quote}${importSource}${quote}`;
   const binding = localName === 'retry' ? 'retry' : `retry as ${localName}`;
   const lastImport = imports.at(-1);
@@ -516,10 +518,14 @@ function importRetry(
   const isModule =
     program.sourceType === 'module' &&
     (program.body.some((node) => node.type.startsWith('Export')) || !/\brequire\(|\bmodule\.exports\b/.test(sourceCode.text));
+  // The file's semicolons: a file whose statements end without one gets none.
+  // (Only statements that end in a semicolon or in nothing say: not function or class declarations.)
+  const terminable = program.body.filter((node) => !endsInBlock(node));
+  const semicolon = terminable.length === 0 || terminable.some((node) => sourceCode.getLastToken(node)?.value === ';') ? ';' : '';
   const statement =
     isModule
-      ? `import { ${binding} } from ${source};`
-      : `const { ${localName === 'retry' ? 'retry' : `retry: ${localName}`} } = require(${source});`;
+      ? `import { ${binding} } from ${source}${semicolon}`
+      : `const { ${localName === 'retry' ? 'retry' : `retry: ${localName}`} } = require(${source})${semicolon}`;
   // After directives ('use strict', 'use server'), which must stay first, and after pinned
   // comments (triple-slash references, @ts-check, licenses), but before a comment that documents
   // the first statement.
@@ -586,4 +592,13 @@ function functionName(node: FunctionNode): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Statements that end with a block, not with a semicolon or nothing: functions, classes, blocks, control flow. */
+function endsInBlock(node: TSESTree.ProgramStatement): boolean {
+  const inner =
+    (node.type === AST_NODE_TYPES.ExportNamedDeclaration || node.type === AST_NODE_TYPES.ExportDefaultDeclaration) && node.declaration
+      ? node.declaration
+      : node;
+  return /^(?:FunctionDeclaration|ClassDeclaration|BlockStatement|IfStatement|ForStatement|ForInStatement|ForOfStatement|WhileStatement|TryStatement|SwitchStatement|TSInterfaceDeclaration|TSModuleDeclaration|TSEnumDeclaration)$/.test(inner.type);
 }

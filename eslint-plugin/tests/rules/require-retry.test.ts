@@ -489,6 +489,13 @@ export async function getUser(id) {
       code: `try { const res = await fetch(url); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }`,
       errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `try { const res = await retry(() => fetch(url)); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }` }] }],
     },
+
+    {
+      name: 'no imports: the file\'s quotes and semicolons',
+      code: `const base = "https://api.example.com"\nexport const load = () => fetch(base + "/users")\n`,
+      options: importLocal,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: withImport, output: `import { retry } from "./retry.js"\nconst base = "https://api.example.com"\nexport const load = () => retry(() => fetch(base + "/users"))\n` }] }],
+    },
   ],
 });
 
