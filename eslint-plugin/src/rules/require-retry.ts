@@ -11,7 +11,7 @@ import {
   type FunctionNode,
 } from '../util/ast.js';
 import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
-import { isBrowserFile, isBrowserSameOriginCall } from '../util/browser-code.js';
+import { isBrowserSameOriginCall, isClientModule } from '../util/browser-code.js';
 import { endOfLineAfter, lineEnding } from '../util/object-fix.js';
 import { findRetryPattern, retryPatternSpecifier } from '../util/retry-pattern.js';
 import { transferKind } from '../util/transfers.js';
@@ -256,7 +256,7 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
 
         const call = getNetworkCall(sourceCode, node);
         // Browser code: the user retries by acting again, and data libraries retry queries.
-        if (call && needsRetry(sourceCode, call) && !isBrowserFile(sourceCode) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
+        if (call && needsRetry(sourceCode, call) && !isClientModule(sourceCode) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
           candidates.push(call);
         }
       },

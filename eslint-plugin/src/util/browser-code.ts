@@ -27,29 +27,44 @@ const REACT_HOOK_CALL = /\bReact\.use[A-Z]\w*\s*\(/;
 const BROWSER_MODULES = /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/router|react-router-dom|sonner|react-hot-toast|@faceless-ui\/[\w-]+)$/;
 const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
 
-const browserFileByAst = new WeakMap<TSESTree.Program, boolean>();
+type Evidence = 'module' | 'globals' | 'none';
+
+const evidenceByAst = new WeakMap<TSESTree.Program, Evidence>();
+
+function evidenceOf(sourceCode: SourceCode): Evidence {
+  const program = sourceCode.ast;
+  let evidence = evidenceByAst.get(program);
+  if (evidence === undefined) {
+    evidence = computeEvidence(sourceCode);
+    evidenceByAst.set(program, evidence);
+  }
+  return evidence;
+}
 
 /** Whether the file is clearly browser code (see the module comment). Computed once per file. */
 export function isBrowserFile(sourceCode: SourceCode): boolean {
-  const program = sourceCode.ast;
-  let browser = browserFileByAst.get(program);
-  if (browser === undefined) {
-    browser = computeBrowserFile(sourceCode);
-    browserFileByAst.set(program, browser);
-  }
-  return browser;
+  return evidenceOf(sourceCode) !== 'none';
 }
 
-function computeBrowserFile(sourceCode: SourceCode): boolean {
+/**
+ * Whether the module itself says it renders in the browser: a `'use client'` directive, React
+ * hooks, a browser UI library. Reading `window` is weaker evidence (isomorphic code reads it
+ * too) and does not count here.
+ */
+export function isClientModule(sourceCode: SourceCode): boolean {
+  return evidenceOf(sourceCode) === 'module';
+}
+
+function computeEvidence(sourceCode: SourceCode): Evidence {
   const program = sourceCode.ast;
   for (const statement of program.body) {
     if (statement.type === AST_NODE_TYPES.ExpressionStatement && statement.directive !== undefined) {
-      if (statement.directive === 'use client') return true;
+      if (statement.directive === 'use client') return 'module';
       continue;
     }
     if (statement.type !== AST_NODE_TYPES.ImportDeclaration) continue;
     const source = statement.source.value.replace(/\.js$/, '');
-    if (BROWSER_MODULES.test(source)) return true;
+    if (BROWSER_MODULES.test(source)) return 'module';
     if (source === 'react') {
       for (const specifier of statement.specifiers) {
         if (
@@ -57,17 +72,19 @@ function computeBrowserFile(sourceCode: SourceCode): boolean {
           specifier.imported.type === AST_NODE_TYPES.Identifier &&
           REACT_HOOK.test(specifier.imported.name)
         ) {
-          return true;
+          return 'module';
         }
       }
     }
   }
-  if (sourceCode.text.includes('React.use') && REACT_HOOK_CALL.test(sourceCode.text)) return true;
-  if (!mentionsAny(sourceCode, BROWSER_GLOBALS)) return false;
+  if (sourceCode.text.includes('React.use') && REACT_HOOK_CALL.test(sourceCode.text)) return 'module';
+  if (!mentionsAny(sourceCode, BROWSER_GLOBALS)) return 'none';
+  // `typeof window === 'undefined'`: isomorphic code, which also runs on the server.
+  if (/\btypeof\s+(?:window|document)\b/.test(sourceCode.text)) return 'none';
   const globalScope = sourceCode.scopeManager?.globalScope;
-  if (!globalScope) return false;
+  if (!globalScope) return 'none';
   // Node has no `window` or `document`: a file that reads them unbound runs in a browser.
-  return globalScope.through.some((reference) => BROWSER_GLOBALS.has(reference.identifier.name));
+  return globalScope.through.some((reference) => BROWSER_GLOBALS.has(reference.identifier.name)) ? 'globals' : 'none';
 }
 
 /**

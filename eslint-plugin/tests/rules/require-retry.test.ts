@@ -496,6 +496,17 @@ export async function getUser(id) {
       options: importLocal,
       errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: withImport, output: `import { retry } from "./retry.js"\nconst base = "https://api.example.com"\nexport const load = () => retry(() => fetch(base + "/users"))\n` }] }],
     },
+
+    {
+      name: 'isomorphic code (typeof window) is not browser code',
+      code: `export const load = () => typeof window === 'undefined' ? fetch('https://api.example.com/a') : cached;`,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const load = () => typeof window === 'undefined' ? retry(() => fetch('https://api.example.com/a')) : cached;` }] }],
+    },
+    {
+      name: 'reading window is not enough to silence every request of the file',
+      code: `export const width = () => window.innerWidth;\nexport const load = () => fetch('https://api.example.com/a');`,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const width = () => window.innerWidth;\nexport const load = () => retry(() => fetch('https://api.example.com/a'));` }] }],
+    },
   ],
 });
 
