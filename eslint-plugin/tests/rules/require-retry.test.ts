@@ -507,6 +507,19 @@ export async function getUser(id) {
       code: `export const width = () => window.innerWidth;\nexport const load = () => fetch('https://api.example.com/a');`,
       errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const width = () => window.innerWidth;\nexport const load = () => retry(() => fetch('https://api.example.com/a'));` }] }],
     },
+
+    {
+      name: 'an .mts file imports with .js whatever the package says',
+      code: `export const load = () => fetch(url);`,
+      filename: join(plain, 'src/api/users.mts'),
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry.js'"), output: `import { retry } from '../patterns/retry.js';\nexport const load = () => retry(() => fetch(url));` }] }],
+    },
+    {
+      name: 'relative imports without extensions in an ESM package: none added',
+      code: `import { db } from '../db';\nexport const load = () => fetch(url);`,
+      filename: join(esm, 'src/api/users.ts'),
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry'"), output: `import { db } from '../db';\nimport { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));` }] }],
+    },
   ],
 });
 
