@@ -53,6 +53,11 @@ const CLEANUP_CALLS: ReadonlySet<string> = new Set([
   'release', 'disconnect', 'quit', 'terminate', 'kill', 'dispose', 'removeListener', 'off',
   'removeEventListener', 'unref', 'unsubscribe', 'return', 'closeSync', 'cancelAnimationFrame',
 ]);
+/**
+ * Route registrations: a rethrow from an async Express 4 handler is an unhandled rejection (Express 5,
+ * Fastify and Hono would pass it to the error handler; the rule cannot tell which it is).
+ */
+const ROUTE_REGISTRARS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route']);
 /** Names of a wait before the next attempt of a retry loop. */
 const WAIT_NAME = /sleep|wait|delay|backoff|setTimeout/i;
 /** `res.status(400).json(...)`: the failure becomes the answer to the request. */
@@ -106,7 +111,8 @@ export default createRule<[NoSwallowedErrorOptions], MessageIds>({
       const tryBlock = node.parent.block;
       if (onlyIgnoredCalls(tryBlock, ignoreCalls) || expectsThrow(tryBlock)) return;
       const log = logCallWithoutError(sourceCode, body);
-      if (!log && (onlyCleanup(tryBlock) || isFallback(sourceCode, body, node))) return;
+      // A 5xx answer is no fallback: the failure was unexpected and its cause is gone.
+      if (!log && (onlyCleanup(tryBlock) || (isFallback(sourceCode, body, node) && !answersServerError(sourceCode, body)))) return;
       const keyword = sourceCode.getFirstToken(node) ?? node;
       const bind = (fixer: TSESLint.RuleFixer, name: string) => fixer.insertTextAfter(keyword, ` (${name})`);
       const name = errorName(sourceCode, param, body);
@@ -371,6 +377,25 @@ function isFallback(sourceCode: SourceCode, body: TSESTree.BlockStatement, claus
   return found;
 }
 
+/** `{ status: 500 }`, `res.status(500)`, `reply.code(503)`, `res.sendStatus(500)`, `c.json(body, 500)`. */
+function answersServerError(sourceCode: SourceCode, body: TSESTree.Node): boolean {
+  let found = false;
+  const isServerError = (node: TSESTree.Node | undefined) =>
+    node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'number' && node.value >= 500 && node.value < 600;
+  walkOwn(sourceCode, body, (node) => {
+    if (found) return;
+    if (node.type === AST_NODE_TYPES.Property && !node.computed && node.key.type === AST_NODE_TYPES.Identifier) {
+      found = (node.key.name === 'status' || node.key.name === 'statusCode') && isServerError(node.value);
+    } else if (node.type === AST_NODE_TYPES.CallExpression) {
+      const name = trailingName(node.callee);
+      found =
+        ((name === 'status' || name === 'code' || name === 'sendStatus' || name === 'writeHead') && isServerError(node.arguments[0])) ||
+        ((name === 'json' || name === 'text' || name === 'html') && isServerError(node.arguments[1]));
+    }
+  });
+  return found;
+}
+
 /** `null`, `undefined`, `void 0`, `false`, `0`, `''`, `[]`, `{}`. */
 function isEmptyValue(node: TSESTree.Node): boolean {
   const value = skipTypeWrappers(node);
@@ -539,9 +564,18 @@ function isRethrowSafe(clause: TSESTree.CatchClause): boolean {
   let child: TSESTree.Node = clause;
   for (let node: TSESTree.Node | undefined = clause.parent; node; child = node, node = node.parent) {
     if (node.type === AST_NODE_TYPES.TryStatement && node.finalizer === child) return false;
-    if (isFunctionNode(node)) return !isDetachedCallback(node);
+    if (isFunctionNode(node)) return !isDetachedCallback(node) && !isRouteHandler(node);
   }
   return true;
+}
+
+function isRouteHandler(fn: FunctionNode): boolean {
+  let node: TSESTree.Node = fn;
+  while (node.parent && isTypeWrapperOf(node.parent, node)) node = node.parent;
+  const call = node.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(node as TSESTree.CallExpressionArgument)) return false;
+  const callee = skipTypeWrappers(call.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression && ROUTE_REGISTRARS.has(staticMemberName(callee) ?? '');
 }
 
 /** `try { return JSON.parse(text) }`: every statement is one expected-to-fail call. */
@@ -623,7 +657,8 @@ function freeName(sourceCode: SourceCode, body: TSESTree.Node): string | undefin
 
 /**
  * The file's logger when one is in scope (`logger` or `log`, declared or imported, and used with a
- * log method somewhere), else `console`.
+ * log method somewhere), else the class's `this.logger` (a field or constructor parameter property,
+ * NestJS style), else `console`.
  */
 function loggerFor(sourceCode: SourceCode, node: TSESTree.Node): string {
   const scope = sourceCode.getScope(node);
@@ -641,7 +676,42 @@ function loggerFor(sourceCode: SourceCode, node: TSESTree.Node): string {
     });
     if (isImport || usedAsLogger) return name;
   }
-  return 'console';
+  const field = classLoggerField(node);
+  return field ? `this.${field}` : 'console';
+}
+
+/** `logger` when the enclosing class declares `logger = ...` or `constructor(private logger: Logger)` and `this` is the instance. */
+function classLoggerField(node: TSESTree.Node): string | undefined {
+  let classBody: TSESTree.ClassBody | undefined;
+  for (let current = node.parent; current; current = current.parent) {
+    // A `function` has its own `this`; arrows keep the method's.
+    if (current.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
+    if (current.type === AST_NODE_TYPES.FunctionExpression && current.parent?.type !== AST_NODE_TYPES.MethodDefinition) return undefined;
+    if (current.type === AST_NODE_TYPES.ClassBody) {
+      classBody = current;
+      break;
+    }
+  }
+  if (!classBody) return undefined;
+  for (const member of classBody.body) {
+    if (
+      member.type === AST_NODE_TYPES.PropertyDefinition &&
+      !member.static &&
+      !member.computed &&
+      member.key.type === AST_NODE_TYPES.Identifier &&
+      member.key.name === 'logger'
+    ) {
+      return 'logger';
+    }
+    if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor') {
+      for (const param of member.value.params) {
+        if (param.type === AST_NODE_TYPES.TSParameterProperty && param.parameter.type === AST_NODE_TYPES.Identifier && param.parameter.name === 'logger') {
+          return 'logger';
+        }
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

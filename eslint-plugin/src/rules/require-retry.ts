@@ -11,7 +11,7 @@ import {
   type FunctionNode,
 } from '../util/ast.js';
 import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
-import { isBrowserSameOriginCall } from '../util/browser-code.js';
+import { isBrowserSameOriginCall, isClientModule } from '../util/browser-code.js';
 import { endOfLineAfter, lineEnding } from '../util/object-fix.js';
 import { findRetryPattern, retryPatternSpecifier } from '../util/retry-pattern.js';
 import { transferKind } from '../util/transfers.js';
@@ -44,6 +44,20 @@ const RETRYING_QUERY_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 /** Awaited calls that wait between attempts: `sleep(ms)`, `delay(ms)`, `backoff.wait(n)`, `setTimeout(ms)`. */
 const DELAY_NAME = /^(?:sleep|delay|wait|pause|backoff|backOff|setTimeout|waitFor\w*|sleep\w+|delay\w+)$/;
+/**
+ * Executors that retry what they run: LangChain's `AsyncCaller` (`this.caller.call(() => fetch(…))`,
+ * `this.asyncCaller.callWithOptions(…)`) retries with backoff by default.
+ */
+const RETRYING_EXECUTOR = /^(?:async)?caller$/i;
+const EXECUTOR_METHODS: ReadonlySet<string> = new Set(['call', 'callWithOptions']);
+
+function isRetryingExecutorCall(call: TSESTree.CallExpression): boolean {
+  const callee = skipTypeWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+  const method = trailingName(callee);
+  const receiver = trailingName(callee.object);
+  return method !== undefined && EXECUTOR_METHODS.has(method) && receiver !== undefined && RETRYING_EXECUTOR.test(receiver);
+}
 /** Loop counters of retry loops. */
 const ATTEMPT_NAME = /attempt|retr(?:y|ies)|tries|tried/i;
 /** Names the suggestion may give an imported retry, in order of preference. */
@@ -172,12 +186,21 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
     function isRetryLoop(loop: Loop): boolean {
       const header = loopHeader(loop);
       if (header.some((part) => mentionsAttempt(part))) return true;
-      let waits = false;
+      let retries = false;
       walkInFunction(loop.body, (node) => {
-        if (waits || node.type !== AST_NODE_TYPES.AwaitExpression) return;
-        if (isDelay(node.argument)) waits = true;
+        if (retries) return;
+        // await sleep(…) between iterations
+        if (node.type === AST_NODE_TYPES.AwaitExpression && isDelay(node.argument)) retries = true;
+        // retryCounter += 1, attempt++: the body counts its attempts
+        const counted =
+          node.type === AST_NODE_TYPES.UpdateExpression
+            ? node.argument
+            : node.type === AST_NODE_TYPES.AssignmentExpression && node.operator !== '='
+              ? node.left
+              : undefined;
+        if (counted?.type === AST_NODE_TYPES.Identifier && ATTEMPT_NAME.test(counted.name)) retries = true;
       });
-      return waits;
+      return retries;
     }
 
     function mentionsAttempt(node: TSESTree.Node): boolean {
@@ -227,12 +250,13 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
           if (client !== undefined) retriedClients.add(client);
         }
         if (calleeName !== undefined) {
-          if (isWrapperName(calleeName)) noteWrapperCall(node);
+          if (isWrapperName(calleeName) || isRetryingExecutorCall(node)) noteWrapperCall(node);
           else if (RETRYING_QUERY_FUNCTIONS.has(calleeName)) noteQueryCall(node);
         }
 
         const call = getNetworkCall(sourceCode, node);
-        if (call && needsRetry(sourceCode, call) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
+        // Browser code: the user retries by acting again, and data libraries retry queries.
+        if (call && needsRetry(sourceCode, call) && !isClientModule(sourceCode) && !isBrowserSameOriginCall(sourceCode, call) && !isBestEffort(call.call)) {
           candidates.push(call);
         }
       },
@@ -479,7 +503,9 @@ function importRetry(
   const program = sourceCode.ast;
   const eol = lineEnding(sourceCode);
   const imports = program.body.filter((statement) => statement.type === AST_NODE_TYPES.ImportDeclaration);
-  const quote = imports[0]?.source.raw.startsWith('"') ? '"' : "'";
+  // The file's quotes: its imports', else its first string's.
+  const firstString = imports[0]?.source.raw ?? sourceCode.ast.tokens.find((token) => token.type === 'String')?.value;
+  const quote = firstString?.startsWith('"') ? '"' : "'";
   const source = `${quote}${importSource}${quote}`;
   const binding = localName === 'retry' ? 'retry' : `retry as ${localName}`;
   const lastImport = imports.at(-1);
@@ -492,10 +518,14 @@ function importRetry(
   const isModule =
     program.sourceType === 'module' &&
     (program.body.some((node) => node.type.startsWith('Export')) || !/\brequire\(|\bmodule\.exports\b/.test(sourceCode.text));
+  // The file's semicolons: a file whose statements end without one gets none.
+  // (Only statements that end in a semicolon or in nothing say: not function or class declarations.)
+  const terminable = program.body.filter((node) => !endsInBlock(node));
+  const semicolon = terminable.length === 0 || terminable.some((node) => sourceCode.getLastToken(node)?.value === ';') ? ';' : '';
   const statement =
     isModule
-      ? `import { ${binding} } from ${source};`
-      : `const { ${localName === 'retry' ? 'retry' : `retry: ${localName}`} } = require(${source});`;
+      ? `import { ${binding} } from ${source}${semicolon}`
+      : `const { ${localName === 'retry' ? 'retry' : `retry: ${localName}`} } = require(${source})${semicolon}`;
   // After directives ('use strict', 'use server'), which must stay first, and after pinned
   // comments (triple-slash references, @ts-check, licenses), but before a comment that documents
   // the first statement.
@@ -562,4 +592,13 @@ function functionName(node: FunctionNode): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** Statements that end with a block, not with a semicolon or nothing: functions, classes, blocks, control flow. */
+function endsInBlock(node: TSESTree.ProgramStatement): boolean {
+  const inner =
+    (node.type === AST_NODE_TYPES.ExportNamedDeclaration || node.type === AST_NODE_TYPES.ExportDefaultDeclaration) && node.declaration
+      ? node.declaration
+      : node;
+  return /^(?:FunctionDeclaration|ClassDeclaration|BlockStatement|IfStatement|ForStatement|ForInStatement|ForOfStatement|WhileStatement|TryStatement|SwitchStatement|TSInterfaceDeclaration|TSModuleDeclaration|TSEnumDeclaration)$/.test(inner.type);
 }

@@ -17,55 +17,74 @@ import { mentionsAny } from './source-text.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
-/** Hooks a React Server Component cannot call: a module importing them renders in the browser. */
-const CLIENT_HOOKS: ReadonlySet<string> = new Set([
-  'useState', 'useEffect', 'useLayoutEffect', 'useReducer', 'useRef', 'useTransition',
-  'useSyncExternalStore', 'useOptimistic', 'useActionState', 'useFormStatus', 'useInsertionEffect',
-]);
+/**
+ * React hooks (every `useX` but `use`) cannot run in a React Server Component: a module importing
+ * them from `react`, or calling `React.useX(…)`, renders in the browser.
+ */
+const REACT_HOOK = /^use[A-Z]/;
+const REACT_HOOK_CALL = /\bReact\.use[A-Z]\w*\s*\(/;
 /** Modules that only browser (or browser-rendering) code imports. */
-const BROWSER_MODULES = /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/navigation|react-router-dom)$/;
+const BROWSER_MODULES = /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/router|react-router-dom|sonner|react-hot-toast|@faceless-ui\/[\w-]+)$/;
 const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
 
-const browserFileByAst = new WeakMap<TSESTree.Program, boolean>();
+type Evidence = 'module' | 'globals' | 'none';
+
+const evidenceByAst = new WeakMap<TSESTree.Program, Evidence>();
+
+function evidenceOf(sourceCode: SourceCode): Evidence {
+  const program = sourceCode.ast;
+  let evidence = evidenceByAst.get(program);
+  if (evidence === undefined) {
+    evidence = computeEvidence(sourceCode);
+    evidenceByAst.set(program, evidence);
+  }
+  return evidence;
+}
 
 /** Whether the file is clearly browser code (see the module comment). Computed once per file. */
 export function isBrowserFile(sourceCode: SourceCode): boolean {
-  const program = sourceCode.ast;
-  let browser = browserFileByAst.get(program);
-  if (browser === undefined) {
-    browser = computeBrowserFile(sourceCode);
-    browserFileByAst.set(program, browser);
-  }
-  return browser;
+  return evidenceOf(sourceCode) !== 'none';
 }
 
-function computeBrowserFile(sourceCode: SourceCode): boolean {
+/**
+ * Whether the module itself says it renders in the browser: a `'use client'` directive, React
+ * hooks, a browser UI library. Reading `window` is weaker evidence (isomorphic code reads it
+ * too) and does not count here.
+ */
+export function isClientModule(sourceCode: SourceCode): boolean {
+  return evidenceOf(sourceCode) === 'module';
+}
+
+function computeEvidence(sourceCode: SourceCode): Evidence {
   const program = sourceCode.ast;
   for (const statement of program.body) {
     if (statement.type === AST_NODE_TYPES.ExpressionStatement && statement.directive !== undefined) {
-      if (statement.directive === 'use client') return true;
+      if (statement.directive === 'use client') return 'module';
       continue;
     }
     if (statement.type !== AST_NODE_TYPES.ImportDeclaration) continue;
-    const source = statement.source.value;
-    if (BROWSER_MODULES.test(source)) return true;
+    const source = statement.source.value.replace(/\.js$/, '');
+    if (BROWSER_MODULES.test(source)) return 'module';
     if (source === 'react') {
       for (const specifier of statement.specifiers) {
         if (
           specifier.type === AST_NODE_TYPES.ImportSpecifier &&
           specifier.imported.type === AST_NODE_TYPES.Identifier &&
-          CLIENT_HOOKS.has(specifier.imported.name)
+          REACT_HOOK.test(specifier.imported.name)
         ) {
-          return true;
+          return 'module';
         }
       }
     }
   }
-  if (!mentionsAny(sourceCode, BROWSER_GLOBALS)) return false;
+  if (sourceCode.text.includes('React.use') && REACT_HOOK_CALL.test(sourceCode.text)) return 'module';
+  if (!mentionsAny(sourceCode, BROWSER_GLOBALS)) return 'none';
+  // `typeof window === 'undefined'`: isomorphic code, which also runs on the server.
+  if (/\btypeof\s+(?:window|document)\b/.test(sourceCode.text)) return 'none';
   const globalScope = sourceCode.scopeManager?.globalScope;
-  if (!globalScope) return false;
+  if (!globalScope) return 'none';
   // Node has no `window` or `document`: a file that reads them unbound runs in a browser.
-  return globalScope.through.some((reference) => BROWSER_GLOBALS.has(reference.identifier.name));
+  return globalScope.through.some((reference) => BROWSER_GLOBALS.has(reference.identifier.name)) ? 'globals' : 'none';
 }
 
 /**
@@ -202,7 +221,24 @@ export function requestUrl(call: NetworkCall): TSESTree.Node | undefined {
   return first;
 }
 
-/** Whether `call` is a same-origin request from browser code, which the network rules leave alone. */
+/**
+ * Whether `call` is a same-origin request from browser code, which the network rules leave alone:
+ * a relative or page-origin URL (see `isBrowserSameOriginRequest`), or, in browser code, a
+ * request that sends the page's cookies (`credentials: 'include'` or `'same-origin'`, which
+ * only a browser honours): a call to the app's own backend through a URL helper
+ * (`fetch(formatAdminURL(…), { credentials: 'include' })`).
+ */
 export function isBrowserSameOriginCall(sourceCode: SourceCode, call: NetworkCall): boolean {
-  return isBrowserSameOriginRequest(sourceCode, requestUrl(call));
+  if (isBrowserSameOriginRequest(sourceCode, requestUrl(call))) return true;
+  return call.kind !== 'got' && sendsPageCredentials(call) && isBrowserFile(sourceCode);
+}
+
+function sendsPageCredentials(call: NetworkCall): boolean {
+  const options = call.options && skipTypeWrappers(call.options);
+  if (options?.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  const credentials = findProperty(options, 'credentials')?.value;
+  if (credentials?.type === AST_NODE_TYPES.Literal) return credentials.value === 'include' || credentials.value === 'same-origin';
+  // axios: withCredentials: true
+  const withCredentials = findProperty(options, 'withCredentials')?.value;
+  return withCredentials?.type === AST_NODE_TYPES.Literal && withCredentials.value === true;
 }

@@ -1,5 +1,6 @@
 import rule from '../../src/rules/no-swallowed-error.js';
-import { runRuleTestsCompiled } from '../suggestion-syntax.js';
+import assert from 'node:assert/strict';
+import { runRuleTestsCompiled, tsGrammarErrors } from '../suggestion-syntax.js';
 
 const catchBlock = { messageId: 'swallowedError' as const, data: { handler: '`catch` block' } };
 const catchHandler = { messageId: 'swallowedError' as const, data: { handler: '`.catch()` handler' } };
@@ -497,6 +498,71 @@ export async function sync() { try { await pull(); } catch (error) { throw error
       ],
     },
     {
+      name: 'a 5xx answer is no fallback: the unexpected failure and its cause are gone',
+      code: `export async function GET() { try { return Response.json(await load()); } catch { return Response.json({ error: 'Internal error' }, { status: 500 }); } }`,
+      errors: [
+        {
+          ...catchBlock,
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `export async function GET() { try { return Response.json(await load()); } catch (error) { console.error(error); return Response.json({ error: 'Internal error' }, { status: 500 }); } }`,
+            },
+            {
+              messageId: 'rethrow',
+              output: `export async function GET() { try { return Response.json(await load()); } catch (error) { throw error; return Response.json({ error: 'Internal error' }, { status: 500 }); } }`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a route handler: no rethrow (an async Express 4 handler would leave an unhandled rejection)',
+      code: `app.get('/orders', async (req, res) => { try { res.json(await orders.list()); } catch { res.status(500).json({ error: 'Internal' }); } });`,
+      errors: [
+        {
+          ...catchBlock,
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `app.get('/orders', async (req, res) => { try { res.json(await orders.list()); } catch (error) { console.error(error); res.status(500).json({ error: 'Internal' }); } });`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a class's logger (NestJS style) is used through this",
+      code: `class Jobs {
+  constructor(private readonly logger: Logger) {}
+  async tick() { try { await this.run(); } catch {} }
+}`,
+      errors: [
+        {
+          ...catchBlock,
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'this.logger' },
+              output: `class Jobs {
+  constructor(private readonly logger: Logger) {}
+  async tick() { try { await this.run(); } catch (error) { this.logger.error(error); } }
+}`,
+            },
+            {
+              messageId: 'rethrow',
+              output: `class Jobs {
+  constructor(private readonly logger: Logger) {}
+  async tick() { try { await this.run(); } catch (error) { throw error; } }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'CRLF and tabs are kept',
       code: 'async function sync() {\r\n\ttry {\r\n\t\tawait pull();\r\n\t} catch {\r\n\t\tcleanup()\r\n\t}\r\n}',
       errors: [
@@ -530,4 +596,12 @@ export async function sync() { try { await pull(); } catch (error) { throw error
       ],
     },
   ],
+});
+
+describe('no-swallowed-error: the compile check catches the outputs issue 11 reported', () => {
+  it('flags the broken rethrows of the old suggestion', () => {
+    assert.notDeepEqual(tsGrammarErrors(`p.catch((error) => ({ throw error; }));`, 'file.ts'), []);
+    assert.notDeepEqual(tsGrammarErrors(`try { a() } catch (error) { h() throw error; }`, 'file.ts'), []);
+    assert.deepEqual(tsGrammarErrors(`try { a() } catch (error) { h(); throw error; }`, 'file.ts'), []);
+  });
 });

@@ -349,5 +349,16 @@ await api.delete('/b');` },
         { ...fetchError, column: 34, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, {}), fetch(b, { signal: AbortSignal.timeout(10000) })]);` }] },
       ],
     },
+
+    {
+      name: 'browser code calling another origin is still reported',
+      code: `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app');`,
+      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app', { signal: AbortSignal.timeout(10000) });` }] }],
+    },
+    {
+      name: 'credentials in server code prove nothing',
+      code: `export const load = () => fetch(apiUrl('/me'), { credentials: 'include' });`,
+      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `export const load = () => fetch(apiUrl('/me'), { credentials: 'include', signal: AbortSignal.timeout(10000) });` }] }],
+    },
   ],
 });

@@ -84,6 +84,8 @@ const list = () => fetch(url.href);
 document.title = 'x';
 await fetch('/api/items?page=2');`,
     { code: `'use client';\nexport const load = () => axios.get('/api/me');`, filename: 'file.tsx' },
+    // browser code in general: the user retries by acting again, and data libraries retry queries
+    `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app');`,
     // --- issue 10: already retried by the loop around it (with a growing delay, or counting attempts)
     `export async function sendWithBackoff(url) {
   let delay = 500;
@@ -109,6 +111,22 @@ await fetch('/api/items?page=2');`,
   let tries = 0;
   do { const res = await axios.get(url, { timeout: 1000 }); if (res.data.ready) return res.data; } while (++tries < 5);
 }`,
+    // a loop that counts its attempts in its body retries (no-hand-rolled-retry judges how)
+    `async function fetchConfluenceData(url) {
+  let retryCounter = 0;
+  while (true) {
+    retryCounter += 1;
+    try {
+      const response = await fetch(url, { headers });
+      if (!response.ok) throw new Error(\`Failed: \${response.status}\`);
+      return await response.json();
+    } catch (error) {
+      if (retryCounter >= this.maxRetries) throw error;
+    }
+  }
+}`,
+    // LangChain's AsyncCaller retries what it runs
+    `const res = await this.caller.call(async () => fetch(\`\${this.baseUrl}/v1/models\`, { headers }));`,
     // the function implements the retry itself
     `async function fetchWithRetries(url, attempts = 3) { const res = await fetch(url); return res; }`,
     `const requestWithBackoff = async (url) => axios.get(url, { timeout: 1000 });`,
@@ -470,6 +488,37 @@ export async function getUser(id) {
       name: 'a caught failure that is handled, not dropped, is still reported',
       code: `try { const res = await fetch(url); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }`,
       errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `try { const res = await retry(() => fetch(url)); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }` }] }],
+    },
+
+    {
+      name: 'no imports: the file\'s quotes and semicolons',
+      code: `const base = "https://api.example.com"\nexport const load = () => fetch(base + "/users")\n`,
+      options: importLocal,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: withImport, output: `import { retry } from "./retry.js"\nconst base = "https://api.example.com"\nexport const load = () => retry(() => fetch(base + "/users"))\n` }] }],
+    },
+
+    {
+      name: 'isomorphic code (typeof window) is not browser code',
+      code: `export const load = () => typeof window === 'undefined' ? fetch('https://api.example.com/a') : cached;`,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const load = () => typeof window === 'undefined' ? retry(() => fetch('https://api.example.com/a')) : cached;` }] }],
+    },
+    {
+      name: 'reading window is not enough to silence every request of the file',
+      code: `export const width = () => window.innerWidth;\nexport const load = () => fetch('https://api.example.com/a');`,
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const width = () => window.innerWidth;\nexport const load = () => retry(() => fetch('https://api.example.com/a'));` }] }],
+    },
+
+    {
+      name: 'an .mts file imports with .js whatever the package says',
+      code: `export const load = () => fetch(url);`,
+      filename: join(plain, 'src/api/users.mts'),
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry.js'"), output: `import { retry } from '../patterns/retry.js';\nexport const load = () => retry(() => fetch(url));` }] }],
+    },
+    {
+      name: 'relative imports without extensions in an ESM package: none added',
+      code: `import { db } from '../db';\nexport const load = () => fetch(url);`,
+      filename: join(esm, 'src/api/users.ts'),
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry'"), output: `import { db } from '../db';\nimport { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));` }] }],
     },
   ],
 });
