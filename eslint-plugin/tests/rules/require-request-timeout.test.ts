@@ -42,6 +42,10 @@ runRuleTestsWithTypeScriptCheck('require-request-timeout', rule, {
     // not a network client at all
     `await cache.get(key);`,
     `await something.fetch(url);`,
+    // undici: the dispatcher carries headersTimeout / bodyTimeout
+    `import { Agent } from 'undici';
+const agent = new Agent({ headersTimeout: 5000, bodyTimeout: 30_000 });
+await fetch(url, { dispatcher: agent });`,
     // --- issue 10: a page calling its own backend (browser code, relative or page-origin URL)
     `'use client';
 export function SaveButton() {
