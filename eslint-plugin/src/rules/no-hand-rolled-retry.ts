@@ -311,6 +311,8 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
       if (!variable || seen.has(variable)) return shape;
       seen.add(variable);
+      // `for (const delay of [100, 200, 400])`: the loop steps through a delay schedule.
+      if (isScheduleVariable(variable, loop)) return { ...shape, grows: true };
       const declaredInLoop = variable.defs.some((definition) => within(definition.name, loop));
       for (const reference of variable.references) {
         if (!reference.isWrite()) continue;
@@ -539,4 +541,20 @@ function rootName(node: TSESTree.Node): string | undefined {
 function throws(statement: TSESTree.Statement): boolean {
   if (statement.type === AST_NODE_TYPES.ThrowStatement) return true;
   return statement.type === AST_NODE_TYPES.BlockStatement && statement.body.some((inner) => inner.type === AST_NODE_TYPES.ThrowStatement);
+}
+
+/**
+ * The loop variable of `for (const delay of schedule)`, which takes a new value each attempt,
+ * unless the schedule is a literal list of one repeated value (`[1000, 1000, 1000]`).
+ */
+function isScheduleVariable(variable: TSESLint.Scope.Variable, loop: Loop): boolean {
+  if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.left.type !== AST_NODE_TYPES.VariableDeclaration) return false;
+  const declaration = loop.left;
+  if (!variable.defs.some((definition) => definition.parent === declaration)) return false;
+  const schedule = skipTypeWrappers(loop.right);
+  if (schedule.type !== AST_NODE_TYPES.ArrayExpression) return true;
+  const values = new Set(
+    schedule.elements.map((element) => (element?.type === AST_NODE_TYPES.Literal ? String(element.value) : undefined)),
+  );
+  return values.size > 1 || values.has(undefined);
 }

@@ -118,7 +118,8 @@ function verdictOf(
       if (request === 'opaque') return 'unknown';
       if (request) return optionsVerdict(request.arguments[1], ['signal']);
     }
-    return optionsVerdict(call.options, ['signal']);
+    // undici's `dispatcher: new Agent({ headersTimeout, bodyTimeout })` carries the timeouts.
+    return optionsVerdict(call.options, ['signal', 'dispatcher']);
   }
   if (call.kind === 'got') return optionsVerdict(call.options, ['timeout', 'signal']);
 

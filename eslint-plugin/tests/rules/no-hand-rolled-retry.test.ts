@@ -181,6 +181,12 @@ runRuleTestsWithTypeScriptCheck('no-hand-rolled-retry', rule, {
         try { return await op(); } catch { await delay(_.random(0, 2 ** attempt * 100)); }
       }
     }`,
+    // a delay schedule with jitter
+    `async function call() {
+      for (const delay of RETRY_DELAYS) {
+        try { return await op(); } catch { await sleep(delay * (0.5 + Math.random())); }
+      }
+    }`,
     // --- issue 10: a delay a method computes from the attempt is not judged
     `async function call(backoff) {
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -382,6 +388,24 @@ runRuleTestsWithTypeScriptCheck('no-hand-rolled-retry', rule, {
       name: 'a method delay given a fixed duration is still judged',
       code: `class Worker { async run(fn) { let retry = 0; do { try { return await fn(); } catch (err) { await this.delay(this.delayMs); } } while (++retry < 5); } }`,
       errors: [{ messageId: 'noBackoff' }],
+    },
+
+    {
+      name: 'a delay schedule grows, so it is judged for jitter, not for backoff',
+      code: `async function call() {
+        for (const delay of [100, 400, 1600]) {
+          try { return await op(); } catch { await sleep(delay); }
+        }
+      }`,
+      errors: [{ messageId: 'noJitter', line: 2 }],
+    },
+    {
+      code: `async function call() {
+        for (const delay of [1000, 1000, 1000]) {
+          try { return await op(); } catch { await sleep(delay); }
+        }
+      }`,
+      errors: [{ messageId: 'noBackoff', line: 2 }],
     },
   ],
 });

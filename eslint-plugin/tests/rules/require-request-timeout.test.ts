@@ -42,6 +42,46 @@ runRuleTestsWithTypeScriptCheck('require-request-timeout', rule, {
     // not a network client at all
     `await cache.get(key);`,
     `await something.fetch(url);`,
+    // undici: the dispatcher carries headersTimeout / bodyTimeout
+    `import { Agent } from 'undici';
+const agent = new Agent({ headersTimeout: 5000, bodyTimeout: 30_000 });
+await fetch(url, { dispatcher: agent });`,
+    // --- issue 10: a page calling its own backend (browser code, relative or page-origin URL)
+    `'use client';
+export function SaveButton() {
+  const save = async () => { await fetch('/api/settings', { method: 'PUT', body: JSON.stringify({}) }); };
+  return save;
+}`,
+    `import { useEffect } from 'react';
+export function useOrders(id) { useEffect(() => { void fetch(\`/api/orders/\${id}\`); }, [id]); }`,
+    `export const ping = () => fetch(\`\${window.location.origin}/api/ping\`);`,
+    `const target = new URL('/api/upload', window.location.href);
+await fetch(target, { method: 'POST', body: form });`,
+    `window.addEventListener('load', () => axios.get('/api/session'));`,
+    `import React from 'react';
+export function DeleteFolder({ id }) {
+  const remove = React.useCallback(async () => {
+    await fetch(formatAdminURL({ path: \`/folders/\${id}\` }), { credentials: 'include', method: 'DELETE' });
+  }, [id]);
+  return remove;
+}`,
+    `import { useMemo } from 'react';
+export const usePermissions = (id) => useMemo(() => axios.get(apiUrl(\`/access/\${id}\`), { withCredentials: true }), [id]);`,
+    // a client component calling its backend through a URL helper, with the page's cookies
+    `'use client';
+export async function loadPreferences(key, apiRoute) {
+  return fetch(formatAdminURL({ apiRoute, path: \`/payload-preferences/\${key}\` }), { credentials: 'include', headers: { 'Content-Type': 'application/json' } });
+}`,
+    // the caller bounds the wait
+    `const res = await Promise.race([fetch(url), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);`,
+    `const data = await Promise.race([fetch(url).then((r) => r.json()), timeout(5000)]);`,
+    `const res = await withTimeout(fetch(url), 5000);`,
+    `const res = await pTimeout(axios.get(url), { milliseconds: 5000 });`,
+    // a Request object carries its own init
+    `const request = new Request(url, { signal: AbortSignal.timeout(5000) });
+await fetch(request);`,
+    `export async function proxy(request: Request) { return fetch(request); }`,
+    `export async function handler(req) { return fetch(req); }`,
   ],
   invalid: [
     {
