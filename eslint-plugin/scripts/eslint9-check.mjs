@@ -31,11 +31,21 @@ const expected = ['bulwark/no-swallowed-error:2', 'bulwark/require-request-timeo
 const eslint = new ESLint({
   cwd: pluginRoot,
   overrideConfigFile: true,
-  overrideConfig: [bulwark.configs.recommended, { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tsParser } }],
+  overrideConfig: [
+    bulwark.configs.recommended,
+    // Every rule at the severity it asks for, whichever the measured precision keeps in `recommended`.
+    { rules: Object.fromEntries(Object.entries(bulwark.rules).map(([name, rule]) => [`bulwark/${name}`, rule.meta.docs.recommended || 'error'])) },
+    { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tsParser } },
+  ],
 });
 for (const filePath of ['src/load.js', 'src/load.cjs', 'src/load.ts', 'src/load.tsx']) {
   const text = filePath.endsWith('.tsx') ? `${code}export const View = () => <p />;\n` : filePath.endsWith('.cjs') ? code.replace('export ', '') : code;
   const [result] = await eslint.lintText(text, { filePath });
   assert.deepEqual(result.messages.map((message) => `${message.ruleId}:${message.severity}`).sort(), expected, filePath);
 }
-console.log(`ESLint ${ESLint.version}: bulwark.configs.recommended reports as expected on .js, .cjs, .ts and .tsx`);
+// Test files: the production-only rules (timeout, retry) are skipped, the others still report.
+for (const filePath of ['src/load.test.ts', 'test/load.js', 'src/__tests__/load.ts']) {
+  const [result] = await eslint.lintText(code, { filePath });
+  assert.deepEqual(result.messages.map((message) => `${message.ruleId}:${message.severity}`).sort(), ['bulwark/no-swallowed-error:2'], filePath);
+}
+console.log(`ESLint ${ESLint.version}: bulwark.configs.recommended with every rule on reports as expected on .js, .cjs, .ts and .tsx, and skips production-only rules in test files`);

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TSESLint } from '@typescript-eslint/utils';
+import { BELOW_PRECISION_TARGET } from './configs/precision.js';
+import { ignoringTestFiles, PRODUCTION_ONLY_RULES } from './configs/test-files.js';
 import type { BulwarkRuleDocs } from './util/create-rule.js';
 import { rules } from './rules/index.js';
 
@@ -13,7 +15,9 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
   version: string;
 };
 
-const allRules: Readonly<Record<string, BulwarkRule>> = rules;
+const allRules: Readonly<Record<string, BulwarkRule>> = Object.fromEntries(
+  Object.entries(rules as Record<string, BulwarkRule>).map(([name, rule]) => [name, PRODUCTION_ONLY_RULES.includes(name) ? ignoringTestFiles(rule) : rule]),
+);
 
 const configs: { recommended: Config; all: Config } = { recommended: {}, all: {} };
 
@@ -23,9 +27,9 @@ const plugin = {
   configs,
 };
 
-function severities(pick: (rule: BulwarkRule) => 'error' | 'warn' | false): TSESLint.FlatConfig.Rules {
+function severities(pick: (rule: BulwarkRule, name: string) => 'error' | 'warn' | false): TSESLint.FlatConfig.Rules {
   const entries = Object.entries(allRules).flatMap(([name, rule]) => {
-    const severity = pick(rule);
+    const severity = pick(rule, name);
     return severity === false ? [] : [[`bulwark/${name}`, severity] as const];
   });
   return Object.fromEntries(entries);
@@ -35,7 +39,8 @@ function severities(pick: (rule: BulwarkRule) => 'error' | 'warn' | false): TSES
 configs.recommended = {
   name: 'bulwark/recommended',
   plugins: { bulwark: plugin },
-  rules: severities((rule) => rule.meta.docs?.recommended ?? false),
+  rules: severities((rule, name) => (name in BELOW_PRECISION_TARGET ? false : (rule.meta.docs?.recommended ?? false))),
+  settings: { bulwark: { ignoreTestFiles: true } },
 };
 configs.all = {
   name: 'bulwark/all',

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import * as tsParser from '@typescript-eslint/parser';
 import { Linter, type Rule } from 'eslint';
+import { BELOW_PRECISION_TARGET } from '../src/configs/precision.js';
 import plugin from '../src/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -54,12 +55,12 @@ describe('plugin consistency', () => {
     assert.deepEqual(plugin.configs.all.rules, Object.fromEntries(ruleNames.map((name) => [`bulwark/${name}`, 'error'])));
   });
 
-  it('turns on the twelve rules in `recommended` with the specified severities', () => {
+  it('turns on the rules in `recommended` with the specified severities, except those below the precision target', () => {
     assert.equal(plugin.configs.recommended.name, 'bulwark/recommended');
     assert.equal(plugin.configs.recommended.plugins?.['bulwark'], plugin);
     assert.deepEqual(
       plugin.configs.recommended.rules,
-      Object.fromEntries(Object.entries(RECOMMENDED).map(([name, severity]) => [`bulwark/${name}`, severity])),
+      Object.fromEntries(Object.entries(RECOMMENDED).filter(([name]) => !(name in BELOW_PRECISION_TARGET)).map(([name, severity]) => [`bulwark/${name}`, severity])),
     );
   });
 

@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
 import { isFunctionNode, isTypeWrapperOf, skipTypeWrappers, staticMemberName, trailingName, type FunctionNode } from '../util/ast.js';
 
@@ -23,6 +23,22 @@ const NODE_RESPONSE_NAMES = /^(res|response|reply)$/i;
 const CONTEXT_RESPONSE_METHODS: ReadonlySet<string> = new Set(['json', 'text', 'html']);
 const CONTEXT_NAMES = /^(c|ctx|context)$/;
 const RESPONSE_CLASSES: ReadonlySet<string> = new Set(['Response', 'NextResponse']);
+/**
+ * Response helpers imported from a framework: Remix / React Router `json(...)` and `data(...)`,
+ * SvelteKit `json(...)` and `error(status, body)`.
+ */
+const RESPONSE_HELPER_MODULES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['@remix-run/node', new Set(['json', 'data'])],
+  ['@remix-run/server-runtime', new Set(['json', 'data'])],
+  ['@remix-run/cloudflare', new Set(['json', 'data'])],
+  ['@remix-run/deno', new Set(['json', 'data'])],
+  ['@vercel/remix', new Set(['json', 'data'])],
+  ['react-router', new Set(['data'])],
+  ['react-router-dom', new Set(['json', 'data'])],
+  ['@sveltejs/kit', new Set(['json', 'error'])],
+]);
+/** Exports of a Remix / React Router route module that answer requests: what they return is sent to the client. */
+const ROUTE_HANDLER_EXPORTS: ReadonlySet<string> = new Set(['loader', 'action']);
 /** Callees whose first parameter is the error being handled. */
 const ERROR_HANDLER_REGISTRARS: ReadonlySet<string> = new Set(['catch', 'setErrorHandler', 'onError']);
 
@@ -61,6 +77,8 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const safeClasses = new Set(options.safeErrorClasses ?? DEFAULT_SAFE_CLASSES);
+    /** One report per value sent: `e instanceof Error ? e.message : String(e)` is one leak. */
+    const reportedCarriers = new Set<TSESTree.Node>();
 
     function checkBinding(owner: TSESTree.CatchClause | FunctionNode, param: TSESTree.Node | null | undefined): void {
       if (param?.type !== AST_NODE_TYPES.Identifier) return;
@@ -82,8 +100,15 @@ export default createRule<[NoErrorDetailsInResponseOptions], MessageId>({
       }
       const reported = node;
       const carrier = outermostCarrier(node);
-      if (!isResponseSink(carrier)) return;
-      if (detail !== 'stack' && isGuarded(carrier, errorName, safeClasses)) return;
+      if (reportedCarriers.has(carrier) || !isResponseSink(sourceCode, carrier)) return;
+      // `reply.send(err)` hands the error to Fastify's error handler, as `throw err` would:
+      // what reaches the client is decided there (the handler registered with setErrorHandler).
+      if (detail === 'error' && carrier === reported && isFastifyErrorPath(carrier)) return;
+      if (detail !== 'stack' && isGuarded(reported, errorName, safeClasses)) return;
+      // `res.status(400).json({ error: e.message })`: a 4xx answer says the error is the client's
+      // (a validation or parse failure), and its message is written for them. A stack never is.
+      if (detail !== 'stack' && sentWithClientErrorStatus(carrier)) return;
+      reportedCarriers.add(carrier);
       context.report({
         node: reported,
         messageId: MESSAGE_IDS[detail],
@@ -134,6 +159,9 @@ function outermostCarrier(start: TSESTree.Node): TSESTree.Node {
       node = parent;
     } else if (parent.type === AST_NODE_TYPES.Property && parent.value === node && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
       node = parent.parent;
+    } else if (parent.type === AST_NODE_TYPES.ConditionalExpression && parent.test !== node) {
+      // `err instanceof Error ? err.message : String(err)`
+      node = parent;
     } else if (
       parent.type === AST_NODE_TYPES.ArrayExpression ||
       parent.type === AST_NODE_TYPES.LogicalExpression ||
@@ -161,9 +189,17 @@ function isStringifier(callee: TSESTree.Node): boolean {
 }
 
 /** Whether `value` becomes (part of) an HTTP response body. */
-function isResponseSink(value: TSESTree.Node): boolean {
+function isResponseSink(sourceCode: Readonly<TSESLint.SourceCode>, value: TSESTree.Node): boolean {
   const parent = value.parent;
   if (!parent) return false;
+  if (parent.type === AST_NODE_TYPES.ReturnStatement || (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === value)) {
+    // `export async function loader() { ... return { error: e.message } }`: React Router sends it as data.
+    return isRouteHandlerReturn(parent);
+  }
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(value as TSESTree.CallExpressionArgument)) {
+    const callee = skipTypeWrappers(parent.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier && isImportedResponseHelper(sourceCode, callee)) return true;
+  }
   if (parent.type === AST_NODE_TYPES.NewExpression) {
     return parent.arguments.includes(value as TSESTree.CallExpressionArgument) && isNamed(parent.callee, RESPONSE_CLASSES);
   }
@@ -187,6 +223,109 @@ function isResponseSink(value: TSESTree.Node): boolean {
     (NODE_RESPONSE_METHODS.has(method) && NODE_RESPONSE_NAMES.test(root)) ||
     (CONTEXT_RESPONSE_METHODS.has(method) && CONTEXT_NAMES.test(root))
   );
+}
+
+/** `json` / `data` imported from Remix, React Router or SvelteKit (under any local name). */
+function isImportedResponseHelper(sourceCode: Readonly<TSESLint.SourceCode>, callee: TSESTree.Identifier): boolean {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee.name);
+  return (variable?.defs ?? []).some((definition) => {
+    if (definition.type !== 'ImportBinding' || definition.node.type !== AST_NODE_TYPES.ImportSpecifier) return false;
+    const declaration = definition.node.parent;
+    const imported = definition.node.imported;
+    const importedName = imported.type === AST_NODE_TYPES.Identifier ? imported.name : String(imported.value);
+    return declaration.type === AST_NODE_TYPES.ImportDeclaration && RESPONSE_HELPER_MODULES.get(declaration.source.value)?.has(importedName) === true;
+  });
+}
+
+/** A `return` (or arrow body) of an exported `loader` / `action` of a route module. */
+function isRouteHandlerReturn(from: TSESTree.Node): boolean {
+  let fn: TSESTree.Node | undefined = from;
+  while (fn && !isFunctionNode(fn)) fn = fn.parent;
+  if (!fn) return false;
+  const parent = fn.parent;
+  // export async function loader() {}
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration) {
+    return fn.id !== null && ROUTE_HANDLER_EXPORTS.has(fn.id.name) && parent?.type === AST_NODE_TYPES.ExportNamedDeclaration;
+  }
+  // export const action = async () => {}
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && ROUTE_HANDLER_EXPORTS.has(parent.id.name)) {
+    return parent.parent.parent?.type === AST_NODE_TYPES.ExportNamedDeclaration;
+  }
+  return false;
+}
+
+const STATUS_METHODS: ReadonlySet<string> = new Set(['status', 'code', 'sendStatus', 'writeHead']);
+
+function isClientErrorStatus(node: TSESTree.Node | undefined): boolean {
+  const value = node && skipTypeWrappers(node);
+  return value?.type === AST_NODE_TYPES.Literal && typeof value.value === 'number' && value.value >= 400 && value.value < 500;
+}
+
+/** `{ status: 400 }` or `400` as a response init. */
+function isClientErrorInit(node: TSESTree.Node | undefined): boolean {
+  if (!node) return false;
+  const value = skipTypeWrappers(node);
+  if (isClientErrorStatus(value)) return true;
+  if (value.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  return value.properties.some(
+    (property) =>
+      property.type === AST_NODE_TYPES.Property &&
+      !property.computed &&
+      property.key.type === AST_NODE_TYPES.Identifier &&
+      property.key.name === 'status' &&
+      isClientErrorStatus(property.value),
+  );
+}
+
+/**
+ * The body goes out with a literal 4xx status: `res.status(400).json(body)`, `reply.code(422).send(body)`,
+ * `reply.code(400); reply.send(body)`, `Response.json(body, { status: 400 })`, `c.json(body, 400)`,
+ * `json(body, { status: 400 })`, `new Response(body, { status: 400 })`.
+ */
+function sentWithClientErrorStatus(value: TSESTree.Node): boolean {
+  const call = value.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression && call?.type !== AST_NODE_TYPES.NewExpression) return false;
+  if (call.arguments[0] === value && isClientErrorInit(call.arguments[1])) return true;
+  if (call.type !== AST_NODE_TYPES.CallExpression) return false;
+  let current: TSESTree.Node = skipTypeWrappers(call.callee);
+  while (current.type === AST_NODE_TYPES.MemberExpression || current.type === AST_NODE_TYPES.CallExpression) {
+    if (current.type === AST_NODE_TYPES.CallExpression) {
+      const name = trailingName(current.callee);
+      if (name !== undefined && STATUS_METHODS.has(name) && isClientErrorStatus(current.arguments[0])) return true;
+      current = skipTypeWrappers(current.callee);
+    } else {
+      current = skipTypeWrappers(current.object);
+    }
+  }
+  // `reply.code(400)` as an earlier statement of the same block, on the same response object.
+  const root = current.type === AST_NODE_TYPES.Identifier ? current.name : undefined;
+  let statement: TSESTree.Node | undefined = call;
+  while (statement && statement.parent && statement.parent.type !== AST_NODE_TYPES.BlockStatement) statement = statement.parent;
+  const block = statement?.parent;
+  if (root === undefined || block?.type !== AST_NODE_TYPES.BlockStatement) return false;
+  for (const earlier of block.body) {
+    if (earlier === statement) break;
+    if (earlier.type !== AST_NODE_TYPES.ExpressionStatement) continue;
+    const expression = skipTypeWrappers(earlier.expression);
+    if (
+      expression.type === AST_NODE_TYPES.CallExpression &&
+      STATUS_METHODS.has(trailingName(expression.callee) ?? '') &&
+      isClientErrorStatus(expression.arguments[0]) &&
+      expression.callee.type === AST_NODE_TYPES.MemberExpression &&
+      rootName(expression.callee.object) === root
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** `reply.send(err)` / `reply.code(500).send(err)`: Fastify's error path, like `throw err`. */
+function isFastifyErrorPath(value: TSESTree.Node): boolean {
+  const call = value.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments.length !== 1 || call.arguments[0] !== value) return false;
+  const callee = skipTypeWrappers(call.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression && staticMemberName(callee) === 'send' && rootName(callee.object) === 'reply';
 }
 
 function isNamed(node: TSESTree.Node, names: ReadonlySet<string>): boolean {
@@ -213,9 +352,9 @@ function rootName(node: TSESTree.Node): string | undefined {
  * Inside `if (err instanceof AppError) { ... }` / `if (err.expose)`, or after
  * `if (!(err instanceof AppError)) return ...;`, the error is one meant for clients.
  */
-function isGuarded(sink: TSESTree.Node, errorName: string, safeClasses: ReadonlySet<string>): boolean {
-  let child: TSESTree.Node = sink;
-  for (let node = sink.parent; node; child = node, node = node.parent) {
+function isGuarded(start: TSESTree.Node, errorName: string, safeClasses: ReadonlySet<string>): boolean {
+  let child: TSESTree.Node = start;
+  for (let node = start.parent; node; child = node, node = node.parent) {
     if (node.type === AST_NODE_TYPES.IfStatement && node.consequent === child && isSafeTest(node.test, errorName, safeClasses)) {
       return true;
     }

@@ -33,6 +33,15 @@ type Delay = TSESTree.Node | 'fixed' | 'opaque';
 
 const PROMISE_TIMER_MODULES = new Set(['timers/promises', 'node:timers/promises']);
 const RANDOM_SOURCES = new Set(['Math.random', 'crypto.randomInt', 'randomInt']);
+/** `_.random(…)`, `jitter(ms)`, `addJitter(ms)`, `randomBetween(a, b)`, `crypto.getRandomValues(…)`. */
+const RANDOM_NAME = /random|jitter/i;
+/**
+ * Error codes and statuses that mean "overloaded, back off": a catch that retries only these
+ * is still hammering, so it is judged like any other.
+ */
+const OVERLOAD_CODES = new Set(['429', '502', '503', '504', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNRESET', 'EBUSY', 'EAGAIN', 'ThrottlingException', 'TooManyRequests', 'RequestLimitExceeded', 'SlowDown']);
+/** Predicates that single out a conflict: `isUniqueViolation(e)`, `isConflictError(e)`, `isSerializationFailure(e)`. */
+const CONFLICT_PREDICATE = /conflict|unique|duplicate|constraint|collision|deadlock|serializ|already|exists|stale|optimistic|version|race/i;
 /** Pure arithmetic helpers: they do not hide growth or randomness behind a call. */
 const TRANSPARENT_MATH = new Set(['min', 'max', 'pow', 'floor', 'ceil', 'round', 'trunc', 'abs']);
 const MAX_TRACE_DEPTH = 6;
@@ -186,6 +195,11 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
           (name === 'setTimeout' && isPromiseTimer(awaited.callee));
         if (!isDelay) return undefined;
         const duration = awaited.arguments[0];
+        // `backoff.wait(attempt)`: a method given the attempt computes its own delay (maybe
+        // with jitter) from it; only a method given a fixed duration is judged.
+        if (duration && skipTypeWrappers(awaited.callee).type === AST_NODE_TYPES.MemberExpression && isMethodComputedDelay(awaited)) {
+          return 'opaque';
+        }
         if (duration) return duration;
         // `sleep()` waits its fixed default; `backoff.wait()` may keep state of its own.
         return skipTypeWrappers(awaited.callee).type === AST_NODE_TYPES.MemberExpression ? 'opaque' : 'fixed';
@@ -242,8 +256,14 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       walk(expression, (node) => {
         if (node.type === AST_NODE_TYPES.CallExpression) {
           const callee = calleeKey(node.callee);
-          if (callee !== undefined && RANDOM_SOURCES.has(callee)) {
+          const calleeName = trailingName(node.callee);
+          if (
+            (callee !== undefined && RANDOM_SOURCES.has(callee)) ||
+            (calleeName !== undefined && RANDOM_NAME.test(calleeName))
+          ) {
             shape.random = true;
+            // `jitter(wait)`: the randomised delay still grows with what it is given.
+            for (const argument of node.arguments) merge(shapeOf(argument, loop, depth + 1, seen));
             return false;
           }
           if (!isTransparentMath(node.callee)) merge(shapeOfCall(node, loop, depth, seen));
@@ -291,6 +311,8 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
       if (!variable || seen.has(variable)) return shape;
       seen.add(variable);
+      // `for (const delay of [100, 200, 400])`: the loop steps through a delay schedule.
+      if (isScheduleVariable(variable, loop)) return { ...shape, grows: true };
       const declaredInLoop = variable.defs.some((definition) => within(definition.name, loop));
       for (const reference of variable.references) {
         if (!reference.isWrite()) continue;
@@ -307,6 +329,63 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       return shape;
     }
 
+    /**
+     * `catch (error) { if (!(error instanceof UniqueConstraintError)) throw error; }`,
+     * `catch (e) { if (e.code === 'P2002') continue; throw e; }`: a catch that rethrows every
+     * error but one class or code retries a targeted conflict (a unique-key race, an optimistic
+     * lock), which the next attempt resolves with fresh data at once: no delay is needed.
+     */
+    function retriesOneConflict(handler: TSESTree.CatchClause): boolean {
+      const param = handler.param?.type === AST_NODE_TYPES.Identifier ? handler.param.name : undefined;
+      if (param === undefined) return false;
+      const statements = handler.body.body;
+      return statements.some((statement, index) => {
+        if (statement.type !== AST_NODE_TYPES.IfStatement || !testsOneError(statement.test, param)) return false;
+        // if (!(e instanceof Conflict)) throw e;   if (isConflict(e)) { … } else throw e;
+        if (throws(statement.consequent) || (statement.alternate && throws(statement.alternate))) return true;
+        // if (e.code === 'P2002') continue; throw e;
+        return statements.slice(index + 1).some((later) => later.type === AST_NODE_TYPES.ThrowStatement);
+      });
+    }
+
+    function testsOneError(test: TSESTree.Node, param: string): boolean {
+      let found = false;
+      walk(test, (node) => {
+        if (found) return false;
+        if (node.type === AST_NODE_TYPES.BinaryExpression) {
+          if (node.operator === 'instanceof' && rootName(node.left) === param) {
+            found = true;
+          } else if (['===', '!==', '==', '!='].includes(node.operator)) {
+            const [errorSide, literal] = rootName(node.left) === param ? [node.left, node.right] : [node.right, node.left];
+            if (
+              rootName(errorSide) === param &&
+              errorSide.type !== AST_NODE_TYPES.Identifier &&
+              literal.type === AST_NODE_TYPES.Literal &&
+              literal.value !== null &&
+              !OVERLOAD_CODES.has(String(literal.value))
+            ) {
+              found = true;
+            }
+          }
+        } else if (node.type === AST_NODE_TYPES.CallExpression) {
+          const name = trailingName(node.callee);
+          if (name !== undefined && CONFLICT_PREDICATE.test(name) && node.arguments.some((argument) => rootName(argument) === param)) {
+            found = true;
+          }
+        }
+        return !found;
+      });
+      return found;
+    }
+
+    /** A method delay given something that grows per attempt, as its argument. */
+    function isMethodComputedDelay(call: TSESTree.CallExpression): boolean {
+      const loop = enclosingLoop(call);
+      const duration = call.arguments[0];
+      if (!loop || !duration) return false;
+      return shapeOf(duration, loop).grows;
+    }
+
     /** Loops already judged: one report per loop, however many attempts it holds. */
     const judged = new Set<Loop>();
 
@@ -317,6 +396,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       judged.add(loop);
       if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await) return;
       if (iteratesAlternatives(loop, attempt)) return;
+      if (retriesOneConflict(attempt.handler!)) return;
       const { delays, otherAwaits } = delaysBetweenAttempts(loop, attempt);
       let messageId: MessageIds | undefined;
       if (delays.length === 0) {
@@ -448,4 +528,33 @@ function isValueReference(identifier: TSESTree.Identifier): boolean {
   }
   // Calls are read through by their callee's body, not as a variable.
   return !(parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === identifier);
+}
+
+/** The variable an expression reads through members and wrappers: `error` for `error.meta?.code`. */
+function rootName(node: TSESTree.Node): string | undefined {
+  let current = skipTypeWrappers(node);
+  while (current.type === AST_NODE_TYPES.MemberExpression) current = skipTypeWrappers(current.object);
+  return current.type === AST_NODE_TYPES.Identifier ? current.name : undefined;
+}
+
+/** A throw, or a block that throws at its top level. */
+function throws(statement: TSESTree.Statement): boolean {
+  if (statement.type === AST_NODE_TYPES.ThrowStatement) return true;
+  return statement.type === AST_NODE_TYPES.BlockStatement && statement.body.some((inner) => inner.type === AST_NODE_TYPES.ThrowStatement);
+}
+
+/**
+ * The loop variable of `for (const delay of schedule)`, which takes a new value each attempt,
+ * unless the schedule is a literal list of one repeated value (`[1000, 1000, 1000]`).
+ */
+function isScheduleVariable(variable: TSESLint.Scope.Variable, loop: Loop): boolean {
+  if (loop.type !== AST_NODE_TYPES.ForOfStatement || loop.left.type !== AST_NODE_TYPES.VariableDeclaration) return false;
+  const declaration = loop.left;
+  if (!variable.defs.some((definition) => definition.parent === declaration)) return false;
+  const schedule = skipTypeWrappers(loop.right);
+  if (schedule.type !== AST_NODE_TYPES.ArrayExpression) return true;
+  const values = new Set(
+    schedule.elements.map((element) => (element?.type === AST_NODE_TYPES.Literal ? String(element.value) : undefined)),
+  );
+  return values.size > 1 || values.has(undefined);
 }

@@ -12,6 +12,8 @@ import {
 import { createRule } from '../util/create-rule.js';
 import { compileNamePattern } from '../util/name-pattern.js';
 import { mayMatchName, mentions } from '../util/source-text.js';
+import { isRedisLikeReceiver, isRedisTyped } from '../util/redis-receiver.js';
+import { cannotBeFalsy } from '../util/truthy-values.js';
 
 export interface NoTruthyCacheCheckOptions {
   /** Case-insensitive regular expression the cache object's name must match. Default: `'cache|redis|store'`. */
@@ -20,10 +22,17 @@ export interface NoTruthyCacheCheckOptions {
 
 const DEFAULT_NAME_PATTERN = 'cache|redis|store';
 
-type MessageIds = 'truthyCheck' | 'compareWithUndefined' | 'compareWithNull' | 'useNullish';
+type MessageIds = 'truthyCheck' | 'compareWithUndefined' | 'compareWithNullish' | 'useNullish';
 
-/** Writes that make a falsy miss expensive: the value is recomputed and written again. */
-const WRITE_METHODS = new Set(['set', 'setex', 'setEx']);
+/**
+ * Writes that make a falsy miss expensive: the value is recomputed and written again. The value
+ * is the argument at the given index (`set(key, value)`, `setex(key, ttl, value)`).
+ */
+const WRITE_METHODS: ReadonlyMap<string, number> = new Map([
+  ['set', 1],
+  ['setex', 2],
+  ['setEx', 2],
+]);
 
 type Scope = FunctionNode | TSESTree.Program;
 
@@ -31,7 +40,14 @@ interface CachedRead {
   variable: TSESLint.Scope.Variable;
   cacheKey: string;
   scope: Scope;
+  /** The cache object the value is read from (`this.cache`, `redis`). */
+  receiver: TSESTree.Node;
+  /** The declared type says the value is `T | undefined` and never `null`. */
+  undefinedOnly: boolean;
 }
+
+/** The values written to one cache inside one function (or the module); `undefined` when a write's value is not seen. */
+type Writes = Map<Scope, Map<string, (TSESTree.Node | undefined)[]>>;
 
 /** How a read of the cached value is tested, which decides the safe rewrite. */
 type Test =
@@ -58,8 +74,9 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     messages: {
       truthyCheck:
         '`{{name}}` comes from `{{cache}}.get(...)` and is tested for truthiness: a cached 0, \'\', false or null counts as a miss, so it is recomputed and written again on every call. Compare with `undefined` (or `null`) explicitly.',
-      compareWithUndefined: 'Treat only `undefined` as a miss.',
-      compareWithNull: 'Treat only `null` as a miss (what Redis clients return for a missing key).',
+      compareWithUndefined: 'Treat only `undefined` as a miss (the declared type has no `null`).',
+      compareWithNullish:
+        'Treat only `null` and `undefined` as a miss (`== null`: Redis clients answer a missing key with `null`, Map-like caches with `undefined`).',
       useNullish: 'Use `??` so only `null` and `undefined` fall back.',
     },
     schema: [
@@ -80,28 +97,33 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     const namePattern = compileNamePattern('no-truthy-cache-check', options.namePattern ?? DEFAULT_NAME_PATTERN);
     const { sourceCode } = context;
     // A report needs `await <cache>.get(...)` and a write (`set`, `setex`, `setEx`) to that cache.
-    if (!mentions(sourceCode, 'await') || !mentions(sourceCode, 'set') || !mayMatchName(sourceCode, namePattern)) return {};
+    if (!mentions(sourceCode, 'await') || !mentions(sourceCode, 'set') || !(mayMatchName(sourceCode, namePattern) || mentions(sourceCode, 'Redis'))) return {};
     const reads: CachedRead[] = [];
 
     /**
      * For every function (and the module), the caches written anywhere inside it. Only files that
      * read a cache need it, so it is collected once the file turned out to (no listener on calls).
      */
-    function collectWrites(): Map<Scope, Set<string>> {
-      const writes = new Map<Scope, Set<string>>();
+    function collectWrites(): Writes {
+      const writes: Writes = new Map();
       walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
         if (node.type !== AST_NODE_TYPES.CallExpression) return;
         const callee = skipTypeWrappers(node.callee);
         if (callee.type !== AST_NODE_TYPES.MemberExpression) return;
         const method = staticMemberName(callee);
-        if (method === undefined || !WRITE_METHODS.has(method)) return;
+        const valueIndex = method === undefined ? undefined : WRITE_METHODS.get(method);
+        if (valueIndex === undefined) return;
         const cacheKey = referenceKey(callee.object);
         if (cacheKey === undefined) return;
+        const argument = node.arguments[valueIndex];
+        const value = argument && argument.type !== AST_NODE_TYPES.SpreadElement ? argument : undefined;
         for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
           if (isFunctionNode(current) || current.type === AST_NODE_TYPES.Program) {
-            const keys = writes.get(current);
-            if (keys) keys.add(cacheKey);
-            else writes.set(current, new Set([cacheKey]));
+            let byCache = writes.get(current);
+            if (!byCache) writes.set(current, (byCache = new Map()));
+            const values = byCache.get(cacheKey);
+            if (values) values.push(value);
+            else byCache.set(cacheKey, [value]);
           }
         }
       });
@@ -113,15 +135,12 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
       if (test.kind === 'fallback') {
         suggest.push({ messageId: 'useNullish', fix: (fixer) => nullishFix(fixer, test.node) });
       } else if (test.kind !== 'value') {
-        for (const [messageId, missing] of [
-          ['compareWithUndefined', 'undefined'],
-          ['compareWithNull', 'null'],
-        ] as const) {
-          suggest.push({
-            messageId,
-            fix: (fixer) => comparisonFix(fixer, test, missing),
-          });
+        // `=== undefined` on ioredis/node-redis (a miss is `null`) would make every miss a hit:
+        // it is offered only when the declared type rules `null` out and the receiver is no Redis client.
+        if (read.undefinedOnly && !isRedisLikeReceiver(sourceCode, read.receiver)) {
+          suggest.push({ messageId: 'compareWithUndefined', fix: (fixer) => comparisonFix(fixer, test, 'undefined') });
         }
+        suggest.push({ messageId: 'compareWithNullish', fix: (fixer) => comparisonFix(fixer, test, 'null') });
       }
       context.report({
         node: identifier,
@@ -134,7 +153,9 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     function comparisonFix(fixer: TSESLint.RuleFixer, test: Test, missing: string): TSESLint.RuleFix {
       const replaced = test.node;
       const valueNode = test.kind === 'negation' ? test.value : replaced;
-      const operator = test.kind === 'negation' && test.negated ? '===' : '!==';
+      const negated = test.kind === 'negation' && test.negated;
+      // `== null` matches `null` and `undefined`; `=== undefined` only `undefined`.
+      const operator = missing === 'null' ? (negated ? '==' : '!=') : negated ? '===' : '!==';
       const comparison = `${sourceCode.getText(valueNode)} ${operator} ${missing}`;
       return fixer.replaceText(replaced, needsParens(replaced) ? `(${comparison})` : comparison);
     }
@@ -164,7 +185,9 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
         const cache = cacheReadObject(node.init);
         const name = cache && trailingName(cache);
         const cacheKey = cache && referenceKey(cache);
-        if (name === undefined || cacheKey === undefined || !namePattern.test(name)) return;
+        if (!cache || name === undefined || cacheKey === undefined) return;
+        // A receiver declared as a Redis client (`private client: Redis`) is a cache whatever its name.
+        if (!namePattern.test(name) && !isRedisTyped(sourceCode, cache)) return;
         const variable = sourceCode.getDeclaredVariables(node)[0];
         // A value reassigned later may be tested after it stopped being the cached one.
         if (!variable || variable.references.some((reference) => reference.isWrite() && !reference.init)) {
@@ -177,13 +200,17 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
             break;
           }
         }
-        if (scope) reads.push({ variable, cacheKey, scope });
+        if (scope) reads.push({ variable, cacheKey, scope, receiver: cache, undefinedOnly: declaresUndefinedOnly(sourceCode, node) });
       },
       'Program:exit'() {
         if (reads.length === 0) return;
         const writes = collectWrites();
         for (const read of reads) {
-          if (!writes.get(read.scope)?.has(read.cacheKey)) continue;
+          const written = writes.get(read.scope)?.get(read.cacheKey);
+          if (!written) continue;
+          // Every write stores a value that cannot be falsy (`{ ... }`, `JSON.stringify(...)`), so a
+          // falsy read is a miss and nothing else.
+          if (written.every((value) => value !== undefined && cannotBeFalsy(sourceCode, value))) continue;
           for (const reference of read.variable.references) {
             const { identifier } = reference;
             if (reference.init || identifier.type !== AST_NODE_TYPES.Identifier) continue;
@@ -195,6 +222,25 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     };
   },
 });
+
+/** `const v: T | undefined = ...` or `(await c.get(k)) as T | undefined`: `undefined` and no `null`. */
+function declaresUndefinedOnly(sourceCode: Readonly<TSESLint.SourceCode>, declarator: TSESTree.VariableDeclarator): boolean {
+  const annotations: TSESTree.Node[] = [];
+  if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.typeAnnotation) annotations.push(declarator.id.typeAnnotation);
+  for (let init: TSESTree.Node | null = declarator.init; init; ) {
+    if (init.type === AST_NODE_TYPES.TSAsExpression || init.type === AST_NODE_TYPES.TSSatisfiesExpression) {
+      annotations.push(init.typeAnnotation);
+      init = init.expression;
+    } else if (init.type === AST_NODE_TYPES.TSTypeAssertion) {
+      annotations.push(init.typeAnnotation);
+      init = init.expression;
+    } else {
+      init = null;
+    }
+  }
+  const text = annotations.map((annotation) => sourceCode.getText(annotation)).join(' ');
+  return /\bundefined\b/.test(text) && !/\bnull\b|\bany\b|\bunknown\b/.test(text);
+}
 
 /** The `x` of `await x.get(...)`, looking through casts and parentheses. */
 function cacheReadObject(init: TSESTree.Expression): TSESTree.Expression | undefined {

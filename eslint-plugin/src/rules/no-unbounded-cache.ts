@@ -3,6 +3,7 @@ import { climbTypeWrappers, enclosingFunction, skipTypeWrappers, staticMemberNam
 import { createRule } from '../util/create-rule.js';
 import { compileNamePattern } from '../util/name-pattern.js';
 import { mentions } from '../util/source-text.js';
+import { finiteTypeNames, isFiniteKeyType, keyTypeOf, openEndedKey } from '../util/cache-keys.js';
 
 export interface NoUnboundedCacheOptions {
   /** Case-insensitive regular expression a container's name must match to be checked. Default: `'cache|memo|bucket|limit|store|seen'`. */
@@ -17,6 +18,8 @@ export interface NoUnboundedCacheOptions {
 type MessageIds = 'unbounded';
 
 const DEFAULT_NAME_PATTERN = 'cache|memo|bucket|limit|store|seen';
+/** Containers that count per client: every distinct caller adds an entry, whatever the key is named. */
+const RATE_LIMIT_NAME = /bucket|limit|hits|attempt|throttle|quota/i;
 
 /** What one use of the container does to its size, as far as this file can tell. */
 type Use = 'grows' | 'shrinks' | 'neutral' | 'escapes';
@@ -25,6 +28,8 @@ interface Container {
   name: string;
   report: TSESTree.Node;
   uses: TSESTree.Node[];
+  /** The declared key type (`K` of `Map<K, V>`, `Set<K>`, `Record<K, V>`), when one is written. */
+  keyType: TSESTree.TypeNode | undefined;
 }
 
 const GROWING_METHODS = new Set(['set', 'add']);
@@ -97,14 +102,23 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
           }
           uses.push(reference.identifier);
         }
-        if (!reassigned) containers.push({ name: id.name, report: id, uses });
+        if (!reassigned) containers.push({ name: id.name, report: id, uses, keyType: keyTypeOf(declarator.id.typeAnnotation, declarator.init) });
       }
     }
 
     function reportUnbounded(): void {
       addModuleLevelContainers();
+      let finiteTypes: ReadonlySet<string> | undefined;
       for (const container of containers) {
-        if (isUnbounded(container)) {
+        const keys = growingKeys(container);
+        if (!keys || keys.length === 0) continue;
+        // `Map<'a' | 'b', V>`, `Map<Status, V>` with an enum or a union of literals: finitely many keys.
+        finiteTypes ??= finiteTypeNames(sourceCode.ast);
+        if (container.keyType && isFiniteKeyType(container.keyType, finiteTypes)) continue;
+        // A key that comes from request input, or names an id, a URL, a user..., says the entries
+        // grow with the traffic; any other key (a field name, an event type) may well be bounded.
+        const rateLimiting = RATE_LIMIT_NAME.test(container.name);
+        if (keys.some((key) => openEndedKey(sourceCode, key, finiteTypes!, rateLimiting))) {
           context.report({
             node: container.report,
             messageId: 'unbounded',
@@ -126,7 +140,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
         const frame = classStack.at(-1);
         const name = fieldName(node.key, node.computed);
         if (!frame || node.static || name === undefined || !namePattern.test(name)) return;
-        if (isEmptyGrowableContainer(node.value)) frame.fields.set(name, node.key);
+        if (isEmptyGrowableContainer(node.value)) frame.fields.set(name, { report: node.key, keyType: keyTypeOf(node.typeAnnotation, node.value) });
       },
       AssignmentExpression(node) {
         // `constructor() { this.buckets = new Map() }` declares the field the older way.
@@ -145,7 +159,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
         ) {
           return;
         }
-        frame.fields.set(name, target);
+        frame.fields.set(name, { report: target, keyType: keyTypeOf(undefined, node.right) });
         frame.initialisers.add(target);
       },
       MemberExpression(node) {
@@ -161,8 +175,8 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
       'ClassBody:exit'() {
         const frame = classStack.pop();
         if (!frame || !checkClassFields) return;
-        for (const [name, report] of frame.fields) {
-          containers.push({ name: `this.${name}`, report, uses: frame.thisUses.get(name) ?? [] });
+        for (const [name, { report, keyType }] of frame.fields) {
+          containers.push({ name: `this.${name}`, report, uses: frame.thisUses.get(name) ?? [], keyType });
         }
       },
       'Program:exit': reportUnbounded,
@@ -237,22 +251,41 @@ function assignsEmptyContainerToThis(
 }
 
 interface ClassFrame {
-  /** Candidate fields by name, with the node a report points at. */
-  fields: Map<string, TSESTree.Node>;
+  /** Candidate fields by name, with the node a report points at and the declared key type. */
+  fields: Map<string, { report: TSESTree.Node; keyType: TSESTree.TypeNode | undefined }>;
   /** `this.x = new Map()` in the constructor: the declaration, not a reset. */
   initialisers: Set<TSESTree.Node>;
   thisUses: Map<string, TSESTree.Node[]>;
 }
 
-/** Grows only when some function adds to it and no use anywhere can shrink it or hand it away. */
-function isUnbounded(container: Container): boolean {
-  let grows = false;
+/**
+ * The keys functions add to the container with, or `undefined` when some use can shrink it or
+ * hand it away (then it is not unbounded as far as this file can tell).
+ */
+function growingKeys(container: Container): TSESTree.Node[] | undefined {
+  const keys: TSESTree.Node[] = [];
   for (const use of container.uses) {
     const effect = classifyUse(use);
-    if (effect === 'shrinks' || effect === 'escapes') return false;
-    if (effect === 'grows' && enclosingFunction(use)) grows = true;
+    if (effect === 'shrinks' || effect === 'escapes') return undefined;
+    if (effect === 'grows' && enclosingFunction(use)) {
+      const key = keyOfGrowingUse(use);
+      if (key) keys.push(key);
+    }
   }
-  return grows;
+  return keys;
+}
+
+/** `c.set(key, v)` / `c.add(key)` / `c[key] = v` / `c[key]++`: the key expression. */
+function keyOfGrowingUse(use: TSESTree.Node): TSESTree.Node | undefined {
+  const member = climbTypeWrappers(use).parent;
+  if (member?.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  if (member.computed && staticMemberName(member) === undefined) return member.property;
+  const call = member.parent;
+  if (call?.type === AST_NODE_TYPES.CallExpression && call.callee === member) {
+    const [key] = call.arguments;
+    return key && key.type !== AST_NODE_TYPES.SpreadElement ? key : undefined;
+  }
+  return undefined;
 }
 
 /** `new Map()`, `new Set()`, `{}` and `Object.create(null)`, possibly with a type annotation. */

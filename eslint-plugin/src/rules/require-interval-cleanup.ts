@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { staticMemberName } from '../util/ast.js';
+import { propertyKeyName, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { mentionsAny } from '../util/source-text.js';
 
@@ -8,7 +8,7 @@ export interface RequireIntervalCleanupOptions {
   functions?: string[];
 }
 
-type MessageIds = 'discardedHandle';
+type MessageIds = 'discardedHandle' | 'neverCleared';
 
 const DEFAULT_FUNCTIONS = ['setInterval'];
 
@@ -38,6 +38,8 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
     messages: {
       discardedHandle:
         'The handle returned by `{{name}}(...)` is discarded, so nothing can `clearInterval` it at shutdown (`.unref()` only lets the process exit; the work keeps running). Keep the handle and clear it when the owner stops.',
+      neverCleared:
+        'The handle returned by `{{name}}(...)` is kept in `{{handle}}` but never cleared or handed on, so nothing stops the timer at shutdown (`.unref()` only lets the process exit; the work keeps running). Pass it to `clearInterval` when the owner stops.',
     },
     schema: [
       {
@@ -86,13 +88,59 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
       return source !== undefined && !PROMISE_TIMER_MODULES.has(source);
     }
 
+    /** Property names read anywhere in the file (`this.timer`, `this.#timer`, `{ timer } = state`), computed once. */
+    let readProperties: Map<string, number> | undefined;
+    function propertyReads(): Map<string, number> {
+      if (readProperties) return readProperties;
+      const reads = new Map<string, number>();
+      const count = (name: string | undefined) => {
+        if (name !== undefined) reads.set(name, (reads.get(name) ?? 0) + 1);
+      };
+      walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+        if (node.type === AST_NODE_TYPES.MemberExpression) {
+          if (isPlainWrite(node) || isHandleMethodReceiver(node)) return;
+          count(memberName(node));
+        } else if (node.type === AST_NODE_TYPES.Property && node.parent?.type === AST_NODE_TYPES.ObjectPattern) {
+          count(propertyKeyName(node));
+        }
+      });
+      readProperties = reads;
+      return reads;
+    }
+
+    /**
+     * Where a kept handle went, when it went nowhere but a variable or property that is never
+     * read again (except to `.unref()` it): the timer can never be cleared.
+     */
+    function unclearedHandle(call: TSESTree.CallExpression): string | undefined {
+      const kept = keptIn(call);
+      if (!kept) return undefined;
+      if (kept.type === AST_NODE_TYPES.Identifier) {
+        const variable = ASTUtils.findVariable(sourceCode.getScope(kept), kept);
+        if (!variable || variable.defs.length === 0) return undefined;
+        const definition = variable.defs[0]!;
+        // `export const timer = setInterval(…)`: whoever imports it can clear it.
+        if (definition.parent?.parent?.type === AST_NODE_TYPES.ExportNamedDeclaration) return undefined;
+        const handedOn = variable.references.some(
+          (reference) => reference.isRead() && !isHandleMethodReceiver(reference.identifier),
+        );
+        return handedOn ? undefined : kept.name;
+      }
+      const name = memberName(kept);
+      if (name === undefined || (propertyReads().get(name) ?? 0) > 0) return undefined;
+      return sourceCode.getText(kept);
+    }
+
     return {
       CallExpression(node) {
         const name = timerFunctionName(node.callee);
         if (name === undefined) return;
-        if (isDiscarded(node)) {
+        if (isDiscarded(node) && !clearsItself(node)) {
           context.report({ node, messageId: 'discardedHandle', data: { name } });
+          return;
         }
+        const handle = unclearedHandle(node);
+        if (handle !== undefined) context.report({ node, messageId: 'neverCleared', data: { name, handle } });
       },
     };
   },
@@ -147,4 +195,105 @@ function isDiscarded(call: TSESTree.CallExpression): boolean {
         return false;
     }
   }
+}
+
+/** `x.unref()`, `x.ref()`, `x.hasRef()`, `x.refresh()`: uses that neither clear nor hand on the timer. */
+function isHandleMethodReceiver(node: TSESTree.Node): boolean {
+  let current = node;
+  while (current.parent && isWrapperOf(current.parent, current)) current = current.parent;
+  const member = current.parent;
+  if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== current) return false;
+  const method = staticMemberName(member);
+  return (
+    method !== undefined &&
+    HANDLE_METHODS.has(method) &&
+    member.parent?.type === AST_NODE_TYPES.CallExpression &&
+    member.parent.callee === member
+  );
+}
+
+const HANDLE_METHODS = new Set(['unref', 'ref', 'hasRef', 'refresh']);
+
+function isWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
+  switch (parent.type) {
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+    case AST_NODE_TYPES.ChainExpression:
+      return parent.expression === child;
+    default:
+      return false;
+  }
+}
+
+/** `this.timer = …` (a write that reads nothing), not `this.timer ??= …` or `this.timer.x = …`. */
+function isPlainWrite(member: TSESTree.MemberExpression): boolean {
+  const parent = member.parent;
+  return parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member && parent.operator === '=';
+}
+
+/** `timer` for `this.timer`, `this.#timer`, `state['timer']`. */
+function memberName(member: TSESTree.MemberExpression): string | undefined {
+  if (member.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${member.property.name}`;
+  return staticMemberName(member);
+}
+
+/**
+ * The variable or property a timer's handle is stored in: `const t = setInterval(…)`,
+ * `t = setInterval(…)`, `this.timer = setInterval(…).unref()`. Undefined when the handle goes
+ * anywhere else (returned, passed, pushed, put in an object), where it may well be cleared.
+ */
+function keptIn(call: TSESTree.CallExpression): TSESTree.Identifier | TSESTree.MemberExpression | undefined {
+  let current: TSESTree.Node = call;
+  for (;;) {
+    const parent: TSESTree.Node | undefined = current.parent;
+    if (!parent) return undefined;
+    if (isWrapperOf(parent, current)) {
+      current = parent;
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === current) {
+      const method = staticMemberName(parent);
+      if (method !== undefined && HANDLE_PRESERVING_METHODS.has(method) && parent.parent?.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
+        current = parent.parent;
+        continue;
+      }
+      return undefined;
+    }
+    if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === current) {
+      return parent.id.type === AST_NODE_TYPES.Identifier ? parent.id : undefined;
+    }
+    if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === current && parent.operator === '=') {
+      const target = skipTypeWrappers(parent.left);
+      // The assignment's own value must go nowhere: `a = b = setInterval(…)` hands it on.
+      if (parent.parent?.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
+      if (target.type === AST_NODE_TYPES.Identifier) return target;
+      if (target.type === AST_NODE_TYPES.MemberExpression && !target.computed) return target;
+      if (target.type === AST_NODE_TYPES.MemberExpression && memberName(target) !== undefined) return target;
+      return undefined;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * `setInterval(function () { if (done) clearInterval(this); }, ms)`: in Node the callback's
+ * `this` is the timer, so a discarded handle can still be cleared from inside.
+ */
+function clearsItself(call: TSESTree.CallExpression): boolean {
+  const callback = call.arguments[0];
+  if (callback?.type !== AST_NODE_TYPES.FunctionExpression) return false;
+  let found = false;
+  walk(callback.body, { BlockStatement: ['body'], ExpressionStatement: ['expression'], IfStatement: ['consequent', 'alternate'], CallExpression: ['callee', 'arguments'], LogicalExpression: ['left', 'right'] } as never, (node) => {
+    if (
+      node.type === AST_NODE_TYPES.CallExpression &&
+      node.callee.type === AST_NODE_TYPES.Identifier &&
+      (node.callee.name === 'clearInterval' || node.callee.name === 'clearTimeout') &&
+      node.arguments[0]?.type === AST_NODE_TYPES.ThisExpression
+    ) {
+      found = true;
+    }
+  });
+  return found;
 }

@@ -3,6 +3,10 @@ import { createRule } from '../util/create-rule.js';
 import { mentions, mentionsAny } from '../util/source-text.js';
 import { findProperty, hasSpread, referenceKey, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
+import { isBrowserSameOriginCall } from '../util/browser-code.js';
+import { addObjectProperty } from '../util/object-fix.js';
+import { transferKind } from '../util/transfers.js';
+import { isBoundedByCaller, requestObjectOf } from '../util/call-context.js';
 
 export interface RequireRequestTimeoutOptions {
   /** The timeout, in milliseconds, the suggestions insert. Default 10000. */
@@ -11,7 +15,9 @@ export interface RequireRequestTimeoutOptions {
 
 type Verdict = 'bounded' | 'unbounded' | 'unknown';
 
-export default createRule<[RequireRequestTimeoutOptions], 'missingTimeout' | 'addSignal' | 'addTimeout'>({
+type MessageIds = 'missingTimeout' | 'addSignal' | 'addTimeout' | 'addGotTimeout' | 'addGotIdleTimeout';
+
+export default createRule<[RequireRequestTimeoutOptions], MessageIds>({
   name: 'require-request-timeout',
   meta: {
     type: 'problem',
@@ -35,6 +41,9 @@ export default createRule<[RequireRequestTimeoutOptions], 'missingTimeout' | 'ad
         'This {{client}} request has no timeout: a server that stops answering holds it (and whatever awaits it) forever. {{remedy}}',
       addSignal: 'Add `signal: AbortSignal.timeout({{ms}})`.',
       addTimeout: 'Add `timeout: {{ms}}`.',
+      addGotTimeout: 'Add `timeout: { request: {{ms}} }`.',
+      addGotIdleTimeout:
+        'Add `timeout: { socket: {{ms}} }`: an idle timeout, so a long transfer that keeps moving is not cut off.',
     },
   },
   create(context, [{ timeoutMs }]) {
@@ -48,26 +57,51 @@ export default createRule<[RequireRequestTimeoutOptions], 'missingTimeout' | 'ad
         const call = getNetworkCall(sourceCode, node);
         if (!call) return;
         instancesWithDefaults ??= keysWithDefaultTimeout(sourceCode);
-        if (verdictOf(call, instancesWithDefaults) !== 'unbounded') return;
+        if (verdictOf(sourceCode, call, instancesWithDefaults) !== 'unbounded') return;
+        // Promise.race([fetch(url), timeout(ms)]), withTimeout(fetch(url), ms): the caller is bounded.
+        if (isBoundedByCaller(node)) return;
 
+        // A page calling its own backend: the browser owns the connection (see util/browser-code).
+        if (isBrowserSameOriginCall(sourceCode, call)) return;
+
+        const transfer = transferKind(sourceCode, call);
         const isFetch = call.kind === 'fetch';
-        const property = isFetch ? `signal: AbortSignal.timeout(${ms})` : `timeout: ${ms}`;
-        const fix = addOption(sourceCode, call, property);
+        let remedy = isFetch ? 'Pass `signal: AbortSignal.timeout(ms)`.' : 'Set `timeout` (or pass an abort `signal`).';
+        let suggestion: { messageId: MessageIds; property: string } | undefined;
+        if (transfer) {
+          // A whole-request deadline would abort a legitimate long upload or streamed download.
+          remedy =
+            transfer === 'upload'
+              ? 'It uploads a body that may take long to send, so bound the wait for the response and the time without progress (an idle timeout) rather than the whole transfer.'
+              : 'Its response is streamed, so bound the wait for the response headers and the time without progress (an idle timeout) rather than the whole transfer.';
+          // axios's Node adapter applies `timeout` to socket inactivity; got has an idle timeout.
+          if (call.kind === 'got') suggestion = { messageId: 'addGotIdleTimeout', property: `timeout: { socket: ${ms} }` };
+          else if (call.kind === 'axios') suggestion = { messageId: 'addTimeout', property: `timeout: ${ms}` };
+        } else if (isFetch) {
+          suggestion = { messageId: 'addSignal', property: `signal: AbortSignal.timeout(${ms})` };
+        } else if (call.kind === 'got') {
+          // got 12+ rejects a number: `timeout` is an object of phases.
+          suggestion = { messageId: 'addGotTimeout', property: `timeout: { request: ${ms} }` };
+        } else {
+          suggestion = { messageId: 'addTimeout', property: `timeout: ${ms}` };
+        }
+        const fix = suggestion && addOption(sourceCode, call, suggestion.property);
         context.report({
           node: node.callee,
           messageId: 'missingTimeout',
-          data: {
-            client: call.kind,
-            remedy: isFetch ? 'Pass `signal: AbortSignal.timeout(ms)`.' : 'Set `timeout` (or pass an abort `signal`).',
-          },
-          suggest: fix ? [{ messageId: isFetch ? 'addSignal' : 'addTimeout', data: { ms }, fix }] : [],
+          data: { client: call.kind, remedy },
+          suggest: fix && suggestion ? [{ messageId: suggestion.messageId, data: { ms }, fix }] : [],
         });
       },
     };
   },
 });
 
-function verdictOf(call: NetworkCall, instancesWithDefaults: ReadonlySet<string>): Verdict {
+function verdictOf(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  call: NetworkCall,
+  instancesWithDefaults: ReadonlySet<string>,
+): Verdict {
   // `fetch(...args)`: where the init ends up is unknown.
   if (call.call.arguments.slice(0, call.optionsIndex + 1).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) {
     return 'unknown';
@@ -78,7 +112,14 @@ function verdictOf(call: NetworkCall, instancesWithDefaults: ReadonlySet<string>
     if (!call.options && input?.type === AST_NODE_TYPES.NewExpression && isIdentifier(input.callee, 'Request')) {
       return optionsVerdict(input.arguments[1], ['signal']);
     }
-    return optionsVerdict(call.options, ['signal']);
+    // const request = new Request(url, { signal }); fetch(request)
+    if (!call.options) {
+      const request = requestObjectOf(sourceCode, input);
+      if (request === 'opaque') return 'unknown';
+      if (request) return optionsVerdict(request.arguments[1], ['signal']);
+    }
+    // undici's `dispatcher: new Agent({ headersTimeout, bodyTimeout })` carries the timeouts.
+    return optionsVerdict(call.options, ['signal', 'dispatcher']);
   }
   if (call.kind === 'got') return optionsVerdict(call.options, ['timeout', 'signal']);
 
@@ -127,13 +168,13 @@ function addOption(
   property: string,
 ): TSESLint.ReportFixFunction | undefined {
   const ownOptions = call.options && skipTypeWrappers(call.options);
-  if (ownOptions?.type === AST_NODE_TYPES.ObjectExpression) return addProperty(sourceCode, ownOptions, property);
+  if (ownOptions?.type === AST_NODE_TYPES.ObjectExpression) return addObjectProperty(sourceCode, ownOptions, property);
   if (ownOptions) return undefined;
 
   // Axios instance without a timeout: the default belongs on `axios.create(...)`, for every call.
   if (call.instance) {
     const config = call.instance.config && skipTypeWrappers(call.instance.config);
-    if (config?.type === AST_NODE_TYPES.ObjectExpression) return addProperty(sourceCode, config, property);
+    if (config?.type === AST_NODE_TYPES.ObjectExpression) return addObjectProperty(sourceCode, config, property);
     if (!config) {
       const createCall = call.instance.createCall;
       const closing = sourceCode.getLastToken(createCall);
@@ -153,18 +194,4 @@ function addOption(
     return (fixer) => fixer.insertTextAfter(after, `${text.slice(1)},`);
   }
   return (fixer) => fixer.insertTextAfter(last, text);
-}
-
-function addProperty(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  object: TSESTree.ObjectExpression,
-  property: string,
-): TSESLint.ReportFixFunction {
-  const last = object.properties.at(-1);
-  if (!last) {
-    return (fixer) => fixer.replaceText(object, `{ ${property} }`);
-  }
-  const after = sourceCode.getTokenAfter(last);
-  if (after?.value === ',') return (fixer) => fixer.insertTextAfter(after, ` ${property},`);
-  return (fixer) => fixer.insertTextAfter(last, `, ${property}`);
 }

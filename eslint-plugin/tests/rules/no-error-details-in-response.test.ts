@@ -1,12 +1,12 @@
 import rule from '../../src/rules/no-error-details-in-response.js';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsCompiled } from '../suggestion-syntax.js';
 
 const safeClasses = 'AppError, HttpError, HTTPException, HttpException';
 const message = { messageId: 'messageInResponse' as const, data: { safeClasses } };
 const stack = { messageId: 'stackInResponse' as const };
 const whole = { messageId: 'errorInResponse' as const };
 
-runRuleTests('no-error-details-in-response', rule, {
+runRuleTestsCompiled('no-error-details-in-response', rule, {
   valid: [
     // the runtime's shape: one handler, generic 5xx body with the request id, error logged
     `app.use((err, req, res, next) => {
@@ -27,14 +27,63 @@ runRuleTests('no-error-details-in-response', rule, {
 });`,
     `app.use(async (ctx, next) => { try { await next(); } catch (err) { ctx.status = err.status ?? 500; if (err.expose) ctx.body = { message: err.message }; } });`,
     `fastify.setErrorHandler((error, request, reply) => { reply.code(500).send({ message: 'Internal error', code: error.code }); });`,
-    `try { await run(); } catch (error) { res.status(500).json({ message: err instanceof AppError ? error.message : 'Internal error' }); }`,
+    `try { await run(); } catch (error) { res.status(500).json({ message: error instanceof AppError ? error.message : 'Internal error' }); }`,
     { code: `try { run(); } catch (e) { if (e instanceof ValidationError) res.status(400).json({ error: e.message }); }`, options: [{ safeErrorClasses: ['ValidationError'] }] },
     // the error goes to a log, not to the client
     `try { await run(); } catch (error) { logger.error(error.stack); res.sendStatus(500); }`,
     `try { await run(); } catch (error) { socket.send(error.message); }`,
     `promise.catch((error) => console.error(error.message));`,
+    // Fastify: reply.send(err) hands the error to the error handler, as throw err does (fastify's own lib/ and routes)
+    `fastify.get('/', async (request, reply) => { try { reply.send(await load()); } catch (err) { reply.send(err); } });`,
+    `try { reply.send(payload); } catch (err) { reply[kReplyIsError] = true; reply.code(500).send(err); }`,
+    // a literal 4xx answer: a validation or parse failure whose message is written for the client
+    `app.post('/users', async (req, res) => { try { res.json(await create(schema.parse(req.body))); } catch (e) { res.status(400).json({ error: e.message }); } });`,
+    `fastify.setErrorHandler((err, req, reply) => { reply.code(400); reply.send({ error: err.message }); });`,
+    `export async function POST(request) { try { return Response.json(parse(await request.json())); } catch (e) { return Response.json({ error: String(e) }, { status: 422 }); } }`,
+    `app.onError((err, c) => c.json({ message: err.message }, 400));`,
+    // a json() that is not a framework's response helper
+    `function json(value) { return JSON.stringify(value); } try { run(); } catch (e) { log(json({ error: e.message })); }`,
+    // a return from a function that is not a route module's loader/action
+    `export async function loadUser(id) { try { return await db.user(id); } catch (e) { return { error: e.message }; } }`,
+    `export async function loader() { const rows = await Promise.all(ids.map(async (id) => { try { return await get(id); } catch (e) { return { id, error: e.message }; } })); return { count: rows.length }; }`,
   ],
   invalid: [
+    // issue 10: the message through a ternary; Remix / React Router json()/data(); loader/action returns
+    {
+      code: `try { await run(); } catch (err) { res.status(500).json({ error: err instanceof Error ? err.message : String(err) }); }`,
+      errors: [{ ...message, column: 89 }],
+    },
+    {
+      code: `import { json } from '@remix-run/node';
+export async function action({ request }) {
+  try {
+    await save(await request.formData());
+    return json({ ok: true });
+  } catch (error) {
+    return json({ error: error.message }, { status: 500 });
+  }
+}`,
+      errors: [{ ...message, line: 7 }],
+    },
+    {
+      code: `import { data as respond } from 'react-router';
+export async function action() { try { return await run(); } catch (e) { throw respond({ error: String(e) }, { status: 500 }); } }`,
+      errors: [whole],
+    },
+    {
+      code: `export async function loader({ params }) {
+  try {
+    return { user: await getUser(params.id) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : 'unknown error' };
+  }
+}`,
+      errors: [{ ...message, line: 5 }],
+    },
+    { code: `export const action = async () => { try { await run(); } catch (e) { return { ok: false, trace: e.stack }; } };`, errors: [stack] },
+    { code: `fastify.get('/', async (request, reply) => { try { await load(); } catch (err) { reply.code(500).send({ error: err.message }); } });`, errors: [message] },
+    { name: 'a stack is never for the client, whatever the status', code: `try { run(); } catch (e) { res.status(400).json({ error: e.message, stack: e.stack }); }`, errors: [stack] },
+    { code: `fastify.setErrorHandler((error, request, reply) => { reply.status(503).send({ error: error.message }); });`, errors: [message] },
     {
       name: 'catalogue defect: error handlers that put the message in a 500 body',
       code: `app.use((err, req, res, next) => {

@@ -1,7 +1,7 @@
 import rule from '../../src/rules/no-hand-rolled-retry.js';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsWithTypeScriptCheck } from '../typescript-grammar.js';
 
-runRuleTests('no-hand-rolled-retry', rule, {
+runRuleTestsWithTypeScriptCheck('no-hand-rolled-retry', rule, {
   valid: [
     // runtime/src/retry: the loop inside `retry` itself (full jitter computed by backoffDelay)
     `export async function retry(fn, options = {}) {
@@ -131,6 +131,69 @@ runRuleTests('no-hand-rolled-retry', rule, {
       }`,
       options: [{ delayFunctions: ['pause'] }],
     },
+    // --- issue 10: a targeted conflict retry (one error class or code, the rest rethrown) needs no delay
+    `async function createWithUniqueSlug(base) {
+      for (let i = 0; i < 5; i++) {
+        try {
+          return await db.post.create({ data: { slug: i === 0 ? base : \`\${base}-\${i}\` } });
+        } catch (error) {
+          if (!(error instanceof UniqueConstraintError)) throw error;
+        }
+      }
+    }`,
+    `async function upsert(row) {
+      while (true) {
+        try { return await prisma.user.create({ data: row }); }
+        catch (e) { if (e.code === 'P2002') continue; throw e; }
+      }
+    }`,
+    `async function save(doc) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try { return await repo.update(doc, { expectedVersion: doc.version }); }
+        catch (err) { if (isOptimisticLockError(err)) { doc = await repo.reload(doc.id); } else { throw err; } }
+      }
+    }`,
+    `async function claim(id) {
+      for (;;) {
+        try { return await api.put(\`/locks/\${id}\`); }
+        catch (error) { if (error.response?.status !== 409) throw error; }
+      }
+    }`,
+    // --- issue 10: jitter computed into a variable before the sleep
+    `async function call() {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try { return await op(); } catch (error) {
+          const base = Math.min(10_000, 100 * 2 ** attempt);
+          const delay = base / 2 + (Math.random() * base) / 2;
+          await sleep(delay);
+        }
+      }
+    }`,
+    `import { jitter } from './backoff.js';
+    async function call() {
+      let wait = 200;
+      for (;;) {
+        try { return await op(); } catch { const ms = jitter(wait); await sleep(ms); wait *= 2; }
+      }
+    }`,
+    `async function call() {
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        try { return await op(); } catch { await delay(_.random(0, 2 ** attempt * 100)); }
+      }
+    }`,
+    // a delay schedule with jitter
+    `async function call() {
+      for (const delay of RETRY_DELAYS) {
+        try { return await op(); } catch { await sleep(delay * (0.5 + Math.random())); }
+      }
+    }`,
+    // --- issue 10: a delay a method computes from the attempt is not judged
+    `async function call(backoff) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try { return await op(); } catch { await backoff.wait(attempt); }
+      }
+    }`,
+    `class Client { async send() { for (let n = 1; ; n++) { try { return await this.post(); } catch { await this.backoff.wait(n); } } } }`,
   ],
   invalid: [
     {
@@ -284,6 +347,65 @@ runRuleTests('no-hand-rolled-retry', rule, {
       }`,
       options: [{ delayFunctions: ['pause'] }],
       errors: [{ messageId: 'noBackoff' }],
+    },
+
+    // recall: a catch that singles out an overload error still hammers it
+    {
+      code: `async function call() {
+        while (true) {
+          try { return await fetch(url); }
+          catch (error) { if (error.status === 503) continue; throw error; }
+        }
+      }`,
+      errors: [{ messageId: 'noDelay', line: 2 }],
+    },
+    {
+      code: `async function call() {
+        for (let i = 0; i < 3; i++) {
+          try { return await op(); }
+          catch (error) { if (error.code !== 'ECONNRESET') throw error; }
+        }
+      }`,
+      errors: [{ messageId: 'noDelay', line: 2 }],
+    },
+    {
+      name: 'an error tested and handled, but every other error retried too: judged',
+      code: `async function createNamespace(connection, maxAttempts = 100) {
+        for (let attempt = 1; attempt <= maxAttempts; ++attempt) {
+          try {
+            await connection.register();
+            break;
+          } catch (err) {
+            if (err.details === 'Namespace already exists.') break;
+            if (attempt === maxAttempts) throw err;
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        }
+      }`,
+      errors: [{ messageId: 'noBackoff', line: 2 }],
+    },
+    {
+      name: 'a method delay given a fixed duration is still judged',
+      code: `class Worker { async run(fn) { let retry = 0; do { try { return await fn(); } catch (err) { await this.delay(this.delayMs); } } while (++retry < 5); } }`,
+      errors: [{ messageId: 'noBackoff' }],
+    },
+
+    {
+      name: 'a delay schedule grows, so it is judged for jitter, not for backoff',
+      code: `async function call() {
+        for (const delay of [100, 400, 1600]) {
+          try { return await op(); } catch { await sleep(delay); }
+        }
+      }`,
+      errors: [{ messageId: 'noJitter', line: 2 }],
+    },
+    {
+      code: `async function call() {
+        for (const delay of [1000, 1000, 1000]) {
+          try { return await op(); } catch { await sleep(delay); }
+        }
+      }`,
+      errors: [{ messageId: 'noBackoff', line: 2 }],
     },
   ],
 });

@@ -1,7 +1,7 @@
 import rule from '../../src/rules/no-redis-keys.js';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsCompiled } from '../suggestion-syntax.js';
 
-runRuleTests('no-redis-keys', rule, {
+runRuleTestsCompiled('no-redis-keys', rule, {
   valid: [
     // runtime/src/cache: invalidation iterates with SCAN and deletes in batches
     `async function invalidatePattern(redis, pattern) {
@@ -27,6 +27,18 @@ runRuleTests('no-redis-keys', rule, {
     `client.sendCommand(['SCAN', '0']);`,
     `fn.call(thisArg, 'KEYS');`,
     `redis[method]('user:*');`,
+    // chai assertions on an object's keys (issue 10), e.g. from fastify's and bullmq's test suites
+    `expect(job.data).to.have.keys('id', 'name');`,
+    `expect(result).to.have.all.keys('a', 'b');`,
+    `expect(headers).to.include.any.keys('etag');`,
+    `response.body.should.have.keys('token');`,
+    `expect(Object.fromEntries(map)).keys('x');`,
+    // a receiver whose declaration is not a Redis client
+    {
+      code: `class Registry { private client: Map<string, number>; list(prefix: string) { return this.client.keys(prefix); } }`,
+      filename: 'file.ts',
+    },
+    `function list(index, prefix) { return index.keys(prefix); }`,
   ],
   invalid: [
     {
@@ -55,5 +67,34 @@ runRuleTests('no-redis-keys', rule, {
       errors: [{ messageId: 'noKeys' }],
     },
     { code: `await getClient()?.keys('*');`, errors: [{ messageId: 'noKeys' }] },
+    // receivers declared as Redis clients, whatever their name (issue 10)
+    {
+      name: 'a class property annotated with the ioredis type',
+      code: `import Redis from 'ioredis';
+class SessionStore {
+  private client: Redis;
+  async clear(prefix: string) {
+    const keys = await this.client.keys(prefix);
+    await this.client.del(...keys);
+  }
+}`,
+      filename: 'file.ts',
+      errors: [{ messageId: 'noKeys', line: 5 }],
+    },
+    {
+      name: 'a parameter property typed RedisClientType',
+      code: `class Invalidator {
+  constructor(private readonly db: RedisClientType) {}
+  purge(match: string) { return this.db.keys(match); }
+}`,
+      filename: 'file.ts',
+      errors: [{ messageId: 'noKeys', line: 3 }],
+    },
+    {
+      code: `class Invalidator { constructor() { this.conn = new Redis(process.env.REDIS_URL); } purge(match) { return this.conn.keys(match); } }`,
+      errors: [{ messageId: 'noKeys' }],
+    },
+    { code: `const conn = createClient({ url }); export const list = (match) => conn.keys(match);`, errors: [{ messageId: 'noKeys' }] },
+    { code: `export async function purge(conn: Redis.Cluster, match: string) { return conn.keys(match); }`, filename: 'file.ts', errors: [{ messageId: 'noKeys' }] },
   ],
 });

@@ -1,14 +1,11 @@
 import rule from '../../src/rules/no-truthy-cache-check.js';
 import { Linter } from 'eslint';
 import assert from 'node:assert/strict';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsCompiled } from '../suggestion-syntax.js';
 
-/** The two comparison suggestions, in order, for a case whose only change is `from` → `to…`. */
-function compare(code: string, from: string, undefinedForm: string, nullForm: string) {
-  return [
-    { messageId: 'compareWithUndefined' as const, output: code.replace(from, undefinedForm) },
-    { messageId: 'compareWithNull' as const, output: code.replace(from, nullForm) },
-  ];
+/** The `== null` suggestion for a case whose only change is `from` → `nullishForm`. */
+function compare(code: string, from: string, nullishForm: string) {
+  return [{ messageId: 'compareWithNullish' as const, output: code.replace(from, nullishForm) }];
 }
 
 const seedDefect = `async function getProduct(productId) {
@@ -28,6 +25,16 @@ const negated = `async function load(key) {
     return fresh;
   }
   return JSON.parse(hit);
+}`;
+
+const negatedRaw = `async function load(key) {
+  const hit = await redis.get(key);
+  if (!hit) {
+    const fresh = await compute(key);
+    await redis.set(key, fresh);
+    return fresh;
+  }
+  return hit;
 }`;
 
 const ternary = `async function load(key) {
@@ -86,7 +93,7 @@ const typed = `async function load(key: string): Promise<number> {
 
 const andValue = `async function load(key) {
   const value = await cache.get(key);
-  await cache.set(key, 1);
+  await cache.set(key, await compute(key));
   return value && value.name;
 }`;
 
@@ -108,7 +115,20 @@ const setInCallback = `async function load(key) {
   return compute(key).then((fresh) => cache.set(key, fresh));
 }`;
 
-runRuleTests('no-truthy-cache-check', rule, {
+const redisTyped = `class Quotes {
+  constructor(private readonly client: RedisClientType) {}
+  async price(symbol: string) {
+    const price = await this.client.get(symbol);
+    if (!price) {
+      const fresh = String(await fetchPrice(symbol));
+      await this.client.set(symbol, fresh);
+      return fresh;
+    }
+    return price;
+  }
+}`;
+
+runRuleTestsCompiled('no-truthy-cache-check', rule, {
   valid: [
     // runtime cache shape: hits and misses are told apart explicitly
     `async function getOrLoad(key, load) {
@@ -126,6 +146,24 @@ runRuleTests('no-truthy-cache-check', rule, {
     `async function f(key) { const v = await cache.get(key); const r = v ?? await load(); await cache.set(key, r); return r; }`,
     `async function f(key) { const v = await cache.get(key); if (v === undefined) await cache.set(key, 1); }`,
     `async function f(key) { const v = await cache.get(key); if (v != null) return v; await cache.set(key, 1); }`,
+    // every write stores a value that cannot be falsy, so a falsy read is a miss (issue 10)
+    negated,
+    `async function getSession(id) {
+      const cached = await this.cache.get(id);
+      if (cached) return cached;
+      const session = { id, createdAt: Date.now() };
+      await this.cache.set(id, session);
+      return session;
+    }`,
+    `async function tags(key) {
+      const hit = await redisClient.get(key);
+      if (hit) return JSON.parse(hit);
+      const fresh = await loadTags();
+      await redisClient.setEx(key, 60, JSON.stringify(fresh));
+      return fresh;
+    }`,
+    `async function list(key) { const v = await cache.get(key); if (!v) await cache.set(key, [await load()]); return v; }`,
+    `async function lock(key) { const held = await store.get(key); if (held) return false; await store.set(key, \`owner:\${pid}\`); return true; }`,
     // no write in the same function: a read-only lookup decides nothing about caching
     `async function f(key) { const v = await cache.get(key); return v ? JSON.parse(v) : null; }`,
     // a different object is written
@@ -146,6 +184,18 @@ runRuleTests('no-truthy-cache-check', rule, {
   ],
   invalid: [
     {
+      name: 'a receiver declared as a Redis client is checked whatever its name, and gets `== null`',
+      code: redisTyped,
+      filename: 'file.ts',
+      errors: [
+        {
+          messageId: 'truthyCheck',
+          data: { name: 'price', cache: 'this.client' },
+          suggestions: compare(redisTyped, 'if (!price)', 'if (price == null)'),
+        },
+      ],
+    },
+    {
       name: 'catalogue defect: @cached cannot cache a falsy result, so it is a miss forever',
       code: seedDefect,
       errors: [
@@ -154,17 +204,18 @@ runRuleTests('no-truthy-cache-check', rule, {
           data: { name: 'cachedValue', cache: 'this.cache' },
           line: 4,
           column: 7,
-          suggestions: compare(seedDefect, 'if (cachedValue)', 'if (cachedValue !== undefined)', 'if (cachedValue !== null)'),
+          suggestions: compare(seedDefect, 'if (cachedValue)', 'if (cachedValue != null)'),
         },
       ],
     },
     {
-      code: negated,
+      name: 'a Redis receiver: a miss is null, so only `== null` is offered (issue 11)',
+      code: negatedRaw,
       errors: [
         {
           messageId: 'truthyCheck',
           line: 3,
-          suggestions: compare(negated, 'if (!hit)', 'if (hit === undefined)', 'if (hit === null)'),
+          suggestions: compare(negatedRaw, 'if (!hit)', 'if (hit == null)'),
         },
       ],
     },
@@ -173,7 +224,7 @@ runRuleTests('no-truthy-cache-check', rule, {
       errors: [
         {
           messageId: 'truthyCheck',
-          suggestions: compare(ternary, 'return value ?', 'return value !== undefined ?', 'return value !== null ?'),
+          suggestions: compare(ternary, 'return value ?', 'return value != null ?'),
         },
       ],
     },
@@ -227,7 +278,7 @@ runRuleTests('no-truthy-cache-check', rule, {
       errors: [
         {
           messageId: 'truthyCheck',
-          suggestions: compare(doubleNegation, '!!value', 'value !== undefined', 'value !== null'),
+          suggestions: compare(doubleNegation, '!!value', 'value != null'),
         },
       ],
     },
@@ -236,7 +287,7 @@ runRuleTests('no-truthy-cache-check', rule, {
       errors: [
         {
           messageId: 'truthyCheck',
-          suggestions: compare(negationInsideNot, '!value', 'value === undefined', 'value === null'),
+          suggestions: compare(negationInsideNot, '!value', 'value == null'),
         },
       ],
     },
@@ -248,7 +299,7 @@ runRuleTests('no-truthy-cache-check', rule, {
           data: { name: 'session', cache: 'sessionStore' },
           line: 3,
           column: 7,
-          suggestions: compare(andCondition, 'if (session &&', 'if (session !== undefined &&', 'if (session !== null &&'),
+          suggestions: compare(andCondition, 'if (session &&', 'if (session != null &&'),
         },
       ],
     },
@@ -258,7 +309,7 @@ runRuleTests('no-truthy-cache-check', rule, {
       errors: [
         {
           messageId: 'truthyCheck',
-          suggestions: compare(bitwise, '+!value', '+(value === undefined)', '+(value === null)'),
+          suggestions: compare(bitwise, '+!value', '+(value == null)'),
         },
       ],
     },
@@ -273,7 +324,7 @@ runRuleTests('no-truthy-cache-check', rule, {
       errors: [
         {
           messageId: 'truthyCheck',
-          suggestions: compare(setInCallback, 'if (value)', 'if (value !== undefined)', 'if (value !== null)'),
+          suggestions: compare(setInCallback, 'if (value)', 'if (value != null)'),
         },
       ],
     },
@@ -284,7 +335,7 @@ runRuleTests('no-truthy-cache-check', rule, {
         {
           messageId: 'truthyCheck',
           data: { name: 'count', cache: 'this.cache' },
-          suggestions: compare(typed, 'if (count)', 'if (count !== undefined)', 'if (count !== null)'),
+          suggestions: [{ messageId: 'compareWithUndefined', output: typed.replace('if (count)', 'if (count !== undefined)') }, ...compare(typed, 'if (count)', 'if (count != null)')],
         },
       ],
     },

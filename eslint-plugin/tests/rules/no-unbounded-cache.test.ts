@@ -1,9 +1,9 @@
 import rule from '../../src/rules/no-unbounded-cache.js';
 import { Linter } from 'eslint';
 import assert from 'node:assert/strict';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsCompiled } from '../suggestion-syntax.js';
 
-runRuleTests('no-unbounded-cache', rule, {
+runRuleTestsCompiled('no-unbounded-cache', rule, {
   valid: [
     // runtime rate-limit shape: idle buckets are evicted, so memory stays bounded
     `class TokenBucketLimiter {
@@ -41,6 +41,37 @@ runRuleTests('no-unbounded-cache', rule, {
     // written with fixed keys only
     `const store = {};
     function configure(value) { store.value = value; store['other'] = value; }`,
+    // finite keys (issue 10): a union or enum key type, or literal keys only
+    {
+      code: `const statsCache = new Map<'hits' | 'misses', number>(); export function count(kind: 'hits' | 'misses') { statsCache.set(kind, (statsCache.get(kind) ?? 0) + 1); }`,
+      filename: 'file.ts',
+    },
+    {
+      code: `enum Region { Eu = 'eu', Us = 'us' }
+      const clientCache: Map<Region, Client> = new Map();
+      export function clientFor(regionId: Region) { if (!clientCache.has(regionId)) clientCache.set(regionId, connect(regionId)); return clientCache.get(regionId); }`,
+      filename: 'file.ts',
+    },
+    {
+      code: `type Provider = 'github' | 'google';
+      class Auth { private tokenStore: Record<Provider, string> = {} as Record<Provider, string>; save(provider: Provider, token: string) { this.tokenStore[provider] = token; } }`,
+      filename: 'file.ts',
+    },
+    `const memoStore = {}; export function warm() { memoStore.users = load('users'); memoStore['roles'] = load('roles'); }`,
+    `const seen = new Set(); export function markReady() { seen.add('ready'); }`,
+    {
+      code: `class Sessions { #store = new Map<string, Session>(); open(kind: 'admin' | 'guest') { this.#store.set(kind, create(kind)); } }`,
+      filename: 'file.ts',
+    },
+    // a key that is not request input, an id or a URL: a field name, an event type, a numeric argument (mongodb, effect)
+    {
+      code: `class LazyDocument { private readonly cache: Record<string, Element | false> = Object.create(null); get(name: string) { return (this.cache[name] ??= parse(this.bytes, name)); } }`,
+      filename: 'file.ts',
+    },
+    `class ConflictIndex { stored = new Map(); add(entry) { let byKey = this.stored.get(entry.event); if (!byKey) this.stored.set(entry.event, (byKey = new Map())); } }`,
+    `const memo = {};
+    function fib(n) { return memo[n] ??= n < 2 ? n : fib(n - 1) + fib(n - 2); }`,
+    `const registry = new Map(); function put(k, v) { registry.set(k, v); }`,
     // the name does not say cache
     `const users = new Map(); function add(u) { users.set(u.id, u); }`,
     // handed to code this rule cannot see: it may be shrunk there
@@ -90,7 +121,7 @@ runRuleTests('no-unbounded-cache', rule, {
     },
     {
       code: `const memo = {};
-      function fib(n) { return memo[n] ??= n < 2 ? n : fib(n - 1) + fib(n - 2); }`,
+      function render(url) { return memo[url] ??= renderPage(url); }`,
       errors: [{ messageId: 'unbounded', data: { name: 'memo' } }],
     },
     {
@@ -112,7 +143,7 @@ runRuleTests('no-unbounded-cache', rule, {
     {
       name: 'reads and iteration do not bound it',
       code: `const responseCache = new Map();
-      function put(k, v) { responseCache.set(k, v); }
+      function put(url, v) { responseCache.set(url, v); }
       function dump() { for (const entry of responseCache) console.log(entry); return [...responseCache.values()]; }`,
       errors: [{ messageId: 'unbounded' }],
     },
@@ -120,7 +151,7 @@ runRuleTests('no-unbounded-cache', rule, {
       name: 'a field created in the constructor',
       code: `class Memo {
         constructor() { this.memoized = new Map(); }
-        get(key) { if (!this.memoized.has(key)) this.memoized.set(key, compute(key)); return this.memoized.get(key); }
+        get(userId) { if (!this.memoized.has(userId)) this.memoized.set(userId, compute(userId)); return this.memoized.get(userId); }
       }`,
       errors: [{ messageId: 'unbounded', data: { name: 'this.memoized' }, line: 2 }],
     },
@@ -143,7 +174,7 @@ runRuleTests('no-unbounded-cache', rule, {
     },
     {
       code: `const cache: Record<string, string> = {} as Record<string, string>;
-      export function put(k: string, v: string) { (cache as Record<string, string>)[k] = v; }`,
+      export function put(sessionId: string, v: string) { (cache as Record<string, string>)[sessionId] = v; }`,
       filename: 'file.ts',
       errors: [{ messageId: 'unbounded' }],
     },
@@ -152,8 +183,20 @@ runRuleTests('no-unbounded-cache', rule, {
       filename: 'file.ts',
       errors: [{ messageId: 'unbounded', data: { name: 'this.sessionStore' } }],
     },
+    // keys from request input, ids and URLs (issue 10)
     {
-      code: `const registry = new Map(); function put(k, v) { registry.set(k, v); }`,
+      code: `const responseCache = new Map();
+      app.get('/proxy', async (req, res) => { const body = await fetchUpstream(req.query.target); responseCache.set(req.originalUrl, body); res.send(body); });`,
+      errors: [{ messageId: 'unbounded', data: { name: 'responseCache' } }],
+    },
+    {
+      code: `const avatarCache = new Map<string, Buffer>();
+      export async function avatar(user: User) { const key = \`\${user.email}:\${size}\`; avatarCache.set(key, await render(user)); }`,
+      filename: 'file.ts',
+      errors: [{ messageId: 'unbounded', data: { name: 'avatarCache' } }],
+    },
+    {
+      code: `const registry = new Map(); function put(clientId, v) { registry.set(clientId, v); }`,
       options: [{ namePattern: 'registry' }],
       errors: [{ messageId: 'unbounded', data: { name: 'registry' } }],
     },

@@ -36,6 +36,28 @@ runRuleTests('no-unbounded-concurrency', rule, {
     `urls.map((url) => fetch(url));`,
     `await Promise.resolve(urls.map((url) => fetch(url)));`,
     { code: `await Promise.all(urls.map((url) => pool(() => fetch(url))));`, options: [{ limiters: ['pool'] }] },
+    // --- issue 10: a small fixed fan-out is bounded by the code itself
+    `const regions = ['eu-west-1', 'us-east-1', 'ap-south-1'];
+const health = await Promise.all(regions.map((region) => fetch(\`https://\${region}.api.example.com/health\`)));`,
+    `const PROVIDERS = ['github', 'gitlab'] as const;
+await Promise.all(PROVIDERS.map((provider) => fetch(\`https://auth.example.com/\${provider}/keys\`)));`,
+    `import { SUPPORTED_LOCALES } from './i18n.js';
+await Promise.all(SUPPORTED_LOCALES.map((locale) => axios.get(\`https://cdn.example.com/\${locale}.json\`, { timeout: 5000 })));`,
+    `const endpoints = { users: '/users', orders: '/orders' };
+await Promise.all(Object.keys(endpoints).map((name) => fetch(base + endpoints[name])));`,
+    `await Promise.all(Object.entries({ a: urlA, b: urlB }).map(([key, url]) => fetch(url)));`,
+    `const ids: [string, string] = [first, second];
+await Promise.all(ids.map((id) => fetch(\`https://api.example.com/items/\${id}\`)));`,
+    `enum Feed { News = 'news', Sports = 'sports' }
+await Promise.all(Object.values(Feed).map((feed) => fetch(\`https://feeds.example.com/\${feed}\`)));`,
+    `const mirrors = ['https://a.example.com', 'https://b.example.com'];
+await Promise.any(mirrors.filter(Boolean).map((m) => fetch(m)));`,
+    `await Promise.all(Array.from({ length: 3 }, (_, i) => i).map((i) => fetch(\`https://api.example.com/shard/\${i}\`)));`,
+    `await Promise.all(this.config.WEBHOOK_URLS.map((url) => fetch(url, { method: 'POST', body })));`,
+    `async function send(batch) { return Promise.all(batch.map((event) => fetch(sink, { method: 'POST', body: JSON.stringify(event) }))); }`,
+    // --- issue 10: browser code fetching its own origin
+    `'use client';
+export const loadAll = (ids) => Promise.all(ids.map((id) => fetch(\`/api/items/\${id}\`)));`,
   ],
   invalid: [
     {
@@ -95,5 +117,16 @@ runRuleTests('no-unbounded-concurrency', rule, {
       options: [{ limiters: [] }],
       errors: [{ messageId: 'unbounded' }],
     },
+
+    // a const array that grows is no fixed list
+    {
+      code: `const urls = ['https://a.example.com'];
+for (const extra of more) urls.push(extra);
+await Promise.all(urls.map((url) => fetch(url)));`,
+      errors: [{ messageId: 'unbounded', line: 3 }],
+    },
+    { code: `let hosts = ['a', 'b'];\nhosts = await discover();\nawait Promise.all(hosts.map((h) => fetch(h)));`, errors: [{ messageId: 'unbounded', line: 3 }] },
+    { code: `const users = await db.users.findMany();\nawait Promise.all(users.map((u) => fetch(\`https://crm.example.com/sync/\${u.id}\`, { method: 'POST' })));`, errors: [{ messageId: 'unbounded', line: 2 }] },
+    { code: `await Promise.all(Object.keys(req.body).map((key) => fetch(\`https://api.example.com/\${key}\`)));`, errors: [{ messageId: 'unbounded' }] },
   ],
 });

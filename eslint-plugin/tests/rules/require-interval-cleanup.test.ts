@@ -1,7 +1,7 @@
 import rule from '../../src/rules/require-interval-cleanup.js';
-import { runRuleTests } from '../setup.js';
+import { runRuleTestsWithTypeScriptCheck } from '../typescript-grammar.js';
 
-runRuleTests('require-interval-cleanup', rule, {
+runRuleTestsWithTypeScriptCheck('require-interval-cleanup', rule, {
   valid: [
     // runtime/src/background: a periodic task keeps its timer and clears it in stop()
     `class Reporter {
@@ -12,9 +12,22 @@ runRuleTests('require-interval-cleanup', rule, {
     }`,
     `const timer = setInterval(tick, 1000);
     process.once('SIGTERM', () => clearInterval(timer));`,
-    // .unref() returns the timer itself, so the handle is kept
-    `const timer = setInterval(tick, 1000).unref();`,
-    `let timer; timer = setInterval(tick, 1000);`,
+    // .unref() returns the timer itself, so the handle is kept (and here cleared)
+    `const timer = setInterval(tick, 1000).unref();
+export function stop() { clearInterval(timer); }`,
+    `let timer; timer = setInterval(tick, 1000); onClose(() => clearInterval(timer));`,
+    // in Node the callback's this is the timer: it clears itself
+    `setInterval(function () { if (queue.length === 0) clearInterval(this); else drain(); }, 100);`,
+    // a kept handle that is handed on may be cleared there
+    `const timer = setInterval(tick, 1000); registry.add(timer);`,
+    `export const timer = setInterval(tick, 1000);`,
+    `const timer = setInterval(tick, 1000); export { timer };`,
+    `let timer; export function start() { timer = setInterval(tick, 1000); } export function stop() { if (timer) clearInterval(timer); }`,
+    `class Poller { start() { this.timer = setInterval(() => this.poll(), 500); this.timer.unref(); } stop() { clearTimeout(this.timer); } poll() {} }`,
+    `class Poller { #timer; start() { this.#timer = setInterval(() => {}, 500); } close() { const timers = [this.#timer]; timers.forEach(clearInterval); } }`,
+    `function watch() { const id = setInterval(check, 100); return () => clearInterval(id); }`,
+    `useEffect(() => { const id = setInterval(refresh, 5000); return () => clearInterval(id); }, []);`,
+    `const state = {}; state.timer = setInterval(tick, 1000); process.on('SIGTERM', () => { const { timer } = state; clearInterval(timer); });`,
     `timers.push(setInterval(tick, 1000));`,
     `function start() { return setInterval(tick, 1000); }`,
     `const start = () => setInterval(tick, 1000);`,
@@ -31,7 +44,7 @@ runRuleTests('require-interval-cleanup', rule, {
     `scheduler.setInterval(tick, 1000);`,
     { code: `setInterval(tick, 1000);`, options: [{ functions: ['setIntervalAsync'] }] },
     {
-      code: `const timer: NodeJS.Timeout = setInterval(tick, 1000) as NodeJS.Timeout;`,
+      code: `const timer: NodeJS.Timeout = setInterval(tick, 1000) as NodeJS.Timeout;\nprocess.once('exit', () => clearInterval(timer!));`,
       filename: 'file.ts',
     },
   ],
@@ -88,6 +101,42 @@ runRuleTests('require-interval-cleanup', rule, {
       code: `setInterval(tick, 1000)!.unref();`,
       filename: 'file.ts',
       errors: [{ messageId: 'discardedHandle' }],
+    },
+
+    // --- issue 10: handles kept but never cleared (nor handed on) anywhere
+    {
+      name: 'a kept handle nothing ever clears (was valid before: kept is not cleared)',
+      code: `const timer = setInterval(tick, 1000).unref();`,
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'timer' } }],
+    },
+    {
+      name: 'const t = setInterval(…); t.unref() is setInterval(…).unref()',
+      code: `const sweeper = setInterval(() => cache.prune(), 60_000);\nsweeper.unref();`,
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'sweeper' }, line: 1 }],
+    },
+    {
+      code: `let timer; timer = setInterval(tick, 1000);`,
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'timer' } }],
+    },
+    {
+      code: `class Metrics {
+        start() { this.flushTimer = setInterval(() => this.flush(), 10_000); this.flushTimer.unref?.(); }
+        flush() {}
+      }`,
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'this.flushTimer' }, line: 2 }],
+    },
+    {
+      code: `class Heartbeat { #timer; constructor() { this.#timer = setInterval(() => this.beat(), 1000); } beat() {} }`,
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'this.#timer' } }],
+    },
+    {
+      code: `useEffect(() => { const id = setInterval(refresh, 5000); }, []);`,
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'id' } }],
+    },
+    {
+      code: `const timer: NodeJS.Timeout = setInterval(tick, 1000) as NodeJS.Timeout;`,
+      filename: 'file.ts',
+      errors: [{ messageId: 'neverCleared', data: { name: 'setInterval', handle: 'timer' } }],
     },
   ],
 });
