@@ -1,6 +1,6 @@
 // A throwaway folder per run that holds everything the server and the browser would otherwise
 // write into the real home directory, plus the workspace folder the tests open.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WORKSPACE_TEMPLATE_DIR } from './paths.mjs';
@@ -25,6 +25,9 @@ export function createSandbox() {
     return full;
   };
   const home = dir('home');
+  // The tests exercise every rule's diagnostics and quick fixes, so the window lints with all of them
+  // (users get `recommended` unless they choose; test/linter checks that default).
+  writeUserSettings(dir('user-data', 'User'), { 'bulwark.ruleSet': 'all' });
   const configFile = path.join(root, 'config.yaml');
   // An explicit config keeps code-server from writing its default one (with a password) to HOME.
   writeFileSync(configFile, 'auth: none\ncert: false\n');
@@ -78,10 +81,17 @@ export function createMultiRootWorkspace(sandbox) {
  * @param {Sandbox} sandbox
  */
 export function trustWorkspacesNever(sandbox) {
-  const user = path.join(sandbox.userDataDir, 'User');
-  mkdirSync(user, { recursive: true });
-  writeFileSync(
-    path.join(user, 'settings.json'),
-    `${JSON.stringify({ 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false }, null, 2)}\n`,
-  );
+  writeUserSettings(path.join(sandbox.userDataDir, 'User'), {
+    'security.workspace.trust.enabled': true,
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.emptyWindow': false,
+  });
+}
+
+/** Adds `settings` to the user settings.json in `userDir`. */
+function writeUserSettings(userDir, settings) {
+  mkdirSync(userDir, { recursive: true });
+  const file = path.join(userDir, 'settings.json');
+  const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  writeFileSync(file, `${JSON.stringify({ ...current, ...settings }, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@
 // linter's own thread, so the quick fixes work with no ESLint set up. Setting `bulwark.diagnostics`:
 // `auto` (default) stands aside where the ESLint extension already reports bulwark/* rules.
 import * as vscode from 'vscode';
-import type { LintMessage } from '../linter/lint';
+import type { LintMessage, RuleSet } from '../linter/lint';
 import type { LinterClient } from '../linter/worker-client';
 import type { LintFailures } from './lint-failures';
 
@@ -39,7 +39,7 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('bulwark');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Per document: the newest lint asked for, done or in flight (so concurrent askers share it). */
-  private readonly results = new Map<string, { version: number; timeoutMs: number; messages: Promise<LintMessage[]> }>();
+  private readonly results = new Map<string, { version: number; settings: string; messages: Promise<LintMessage[]> }>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private docs: Promise<Record<string, string>> | undefined;
   private disposed = false;
@@ -133,11 +133,13 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   /** The lint messages of this document version, linting only when the cache is stale. */
   messages(document: vscode.TextDocument): Promise<LintMessage[]> {
     const key = document.uri.toString();
-    const timeoutMs = vscode.workspace.getConfiguration('bulwark', document.uri).get<number>('timeoutMs', 10_000);
+    const configuration = vscode.workspace.getConfiguration('bulwark', document.uri);
+    const lintSettings = { timeoutMs: configuration.get<number>('timeoutMs', 10_000), ruleSet: configuration.get<RuleSet>('ruleSet', 'recommended') };
+    const settings = JSON.stringify(lintSettings);
     const cached = this.results.get(key);
-    if (cached && cached.version === document.version && cached.timeoutMs === timeoutMs) return cached.messages;
-    const messages = this.linter.call('lintText', document.getText(), lintFileName(document), { timeoutMs });
-    const entry = { version: document.version, timeoutMs, messages };
+    if (cached && cached.version === document.version && cached.settings === settings) return cached.messages;
+    const messages = this.linter.call('lintText', document.getText(), lintFileName(document), lintSettings);
+    const entry = { version: document.version, settings, messages };
     this.results.set(key, entry);
     // A failed lint is not cached: asking again lints again.
     messages.catch(() => this.results.get(key) === entry && this.results.delete(key));

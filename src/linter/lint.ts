@@ -1,13 +1,17 @@
 // The in-editor linter: ESLint's universal Linter with the TypeScript parser and the plugin's
-// recommended rules. Bundled alone into dist/linter.js (about 5 MB) and loaded on first use,
+// `recommended` or `all` config (setting `bulwark.ruleSet`). Bundled alone into dist/linter.js (about 5 MB) and loaded on first use,
 // never at activation. Knows nothing of VS Code, so it is tested and benchmarked in plain Node.
 import * as tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint/universal';
 import plugin from 'eslint-plugin-bulwark';
 
+export type RuleSet = 'recommended' | 'all';
+
 export interface LintSettings {
   /** `timeoutMs` of bulwark/require-request-timeout's suggestion. */
   readonly timeoutMs?: number;
+  /** Which of the plugin's configs to lint with. Default `recommended`: the rules measured precise on real code. */
+  readonly ruleSet?: RuleSet;
 }
 
 export type LintMessage = Linter.LintMessage;
@@ -15,7 +19,8 @@ export type LintMessage = Linter.LintMessage;
 const linter = new Linter({ configType: 'flat' });
 
 function config(fileName: string, settings: LintSettings): Linter.Config[] {
-  const rules: Linter.RulesRecord = { ...(plugin.configs.recommended.rules as Linter.RulesRecord) };
+  const chosen = plugin.configs[settings.ruleSet === 'all' ? 'all' : 'recommended'];
+  const rules: Linter.RulesRecord = { ...(chosen.rules as Linter.RulesRecord) };
   if (settings.timeoutMs !== undefined) {
     const severity = rules['bulwark/require-request-timeout'] ?? 'error';
     rules['bulwark/require-request-timeout'] = [Array.isArray(severity) ? severity[0] : severity, { timeoutMs: settings.timeoutMs }];
@@ -31,6 +36,7 @@ function config(fileName: string, settings: LintSettings): Linter.Config[] {
       },
       plugins: { bulwark: plugin as unknown as NonNullable<Linter.Config['plugins']>[string] },
       rules,
+      ...(chosen.settings ? { settings: chosen.settings as Linter.Config['settings'] } : {}),
       linterOptions: { reportUnusedDisableDirectives: 'off' },
     },
   ];

@@ -35,9 +35,9 @@ describe('linter thread (dist/linter-worker.js through LinterClient)', () => {
 
   it('starts no thread until the first call, then answers as the linter does in-thread', async () => {
     assert.equal(client.started, false);
-    const messages = await client.call('lintText', SAMPLE, 'users.ts', { timeoutMs: 2500 });
+    const messages = await client.call('lintText', SAMPLE, 'users.ts', { timeoutMs: 2500, ruleSet: 'all' });
     assert.equal(client.started, true);
-    assert.deepEqual(messages, inThread.lintText(SAMPLE, 'users.ts', { timeoutMs: 2500 }));
+    assert.deepEqual(messages, inThread.lintText(SAMPLE, 'users.ts', { timeoutMs: 2500, ruleSet: 'all' }));
     assert.ok(
       messages.some((message) => message.ruleId === 'bulwark/require-request-timeout'),
       'the sample has findings to compare',
@@ -51,7 +51,7 @@ describe('linter thread (dist/linter-worker.js through LinterClient)', () => {
 
   it('matches each reply to its own request when calls overlap', async () => {
     const texts = Array.from({ length: 6 }, (_, i) => `${'\n'.repeat(i)}await fetch('https://example.com/${i}');\n`);
-    const answers = await Promise.all(texts.map((text) => client.call('lintText', text, 'overlap.mjs')));
+    const answers = await Promise.all(texts.map((text) => client.call('lintText', text, 'overlap.mjs', { ruleSet: 'all' })));
     assert.deepEqual(
       answers.map((messages) => messages.find((message) => message.ruleId === 'bulwark/require-request-timeout')?.line),
       [1, 2, 3, 4, 5, 6],
@@ -68,7 +68,7 @@ describe('linter thread (dist/linter-worker.js through LinterClient)', () => {
     await (client as unknown as { worker: Worker }).worker.terminate();
     await assert.rejects(waiting, /linter thread exited/);
     assert.equal(client.started, false);
-    const messages = await client.call('lintText', SAMPLE, 'users.ts');
+    const messages = await client.call('lintText', SAMPLE, 'users.ts', { ruleSet: 'all' });
     assert.ok(messages.length > 0);
   });
 

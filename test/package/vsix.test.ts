@@ -149,7 +149,7 @@ describe('package: the VSIX', function () {
     }
     const client = new LinterClient(path.join(unpacked, 'linter-worker.js'));
     try {
-      const messages = await client.call('lintText', "await fetch('https://example.com');\n", 'sample.mjs');
+      const messages = await client.call('lintText', "await fetch('https://example.com');\n", 'sample.mjs', { ruleSet: 'all' });
       assert.deepEqual(
         messages.map((message) => message.ruleId),
         ['bulwark/require-request-timeout', 'bulwark/require-retry'],

@@ -2,8 +2,7 @@
  * Where the project's copy of the Bulwark retry pattern is, so a suggestion can import it with a
  * specifier that resolves. The formats are the ones `bulwark add` writes (the plugin reads them
  * itself; it imports nothing from the extension):
- *   - `bulwark.json` at the project root: `patternsDir` (default `src/patterns`) and
- *     `importAlias` (the specifier prefix that reaches that folder, e.g. `@/patterns`);
+ *   - `bulwark.json` at the project root: `patternsDir` (default `src/patterns`);
  *   - the copy `<patternsDir>/retry.ts` (or `.mts`, `.js`, `.mjs`), whose first lines hold its
  *     provenance record `// bulwark: retry@<version> sha256:<hash>` or the pattern header
  *     `Bulwark pattern: retry`.
@@ -18,8 +17,6 @@ import { dirname, extname, isAbsolute, join, relative, sep } from 'node:path';
 export interface RetryPattern {
   /** Absolute path of the copy. */
   readonly file: string;
-  /** `importAlias` from bulwark.json, when set. */
-  readonly importAlias: string | undefined;
   /** package.json `"type"` at the project root. */
   readonly packageType: string | undefined;
 }
@@ -75,7 +72,6 @@ function readJson(path: string): Record<string, unknown> | undefined {
 function loadPattern(root: string): RetryPattern | undefined {
   const config = existsSync(join(root, 'bulwark.json')) ? readJson(join(root, 'bulwark.json')) : undefined;
   const patternsDir = typeof config?.['patternsDir'] === 'string' && config['patternsDir'] ? config['patternsDir'] : 'src/patterns';
-  const importAlias = typeof config?.['importAlias'] === 'string' && config['importAlias'] ? config['importAlias'] : undefined;
   for (const extension of EXTENSIONS) {
     const file = join(root, patternsDir, `retry${extension}`);
     if (!existsSync(file)) continue;
@@ -88,7 +84,7 @@ function loadPattern(root: string): RetryPattern | undefined {
     if (!PROVENANCE.test(head) && !HEADER.test(head)) continue;
     const packageJson = readJson(join(root, 'package.json'));
     const packageType = typeof packageJson?.['type'] === 'string' ? packageJson['type'] : undefined;
-    return { file, importAlias, packageType };
+    return { file, packageType };
   }
   return undefined;
 }
@@ -106,14 +102,14 @@ export function findRetryPattern(filename: string): RetryPattern | undefined {
 }
 
 /**
- * The specifier that imports `pattern` from `filename`: the alias when bulwark.json sets one,
- * else a relative path, ending in `.js` when the importing file's module system needs it (an
+ * The specifier that imports `pattern` from `filename`: a relative path (bulwark.json's
+ * `importStyle` alias would need the tsconfig `paths` behind it; a relative path resolves under
+ * every setting), ending in `.js` when the importing file's module system needs it (an
  * `.mts`/`.mjs` file, relative imports in the file that already end in `.js`, or a
  * `"type": "module"` package with no relative import to learn from).
  */
 export function retryPatternSpecifier(pattern: RetryPattern, filename: string, fileText: string): string {
   const patternExtension = extname(pattern.file);
-  if (pattern.importAlias !== undefined) return `${pattern.importAlias.replace(/\/+$/, '')}/retry`;
   let path = relative(dirname(filename), pattern.file).split(sep).join('/');
   if (!path.startsWith('.')) path = `./${path}`;
   const bare = path.slice(0, -patternExtension.length);

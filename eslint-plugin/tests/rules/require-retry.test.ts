@@ -27,7 +27,7 @@ function project(name: string, files: Record<string, string>): string {
 const plain = project('plain', { 'package.json': '{}', 'src/patterns/retry.ts': `${provenance}export async function retry() {}\n` });
 const aliased = project('aliased', {
   'package.json': '{"type":"module"}',
-  'bulwark.json': '{"patternsDir":"lib/bulwark","importAlias":"@/bulwark"}',
+  'bulwark.json': '{"patternsDir":"lib/bulwark","importStyle":"@/"}',
   'lib/bulwark/retry.ts': `/**\n * Bulwark pattern: retry\n * Retries.\n *\n * Patterns used: log\n * Packages used: none\n */\n`,
 });
 const esm = project('esm', { 'package.json': '{"type":"module"}', 'src/patterns/retry.ts': `${provenance}export async function retry() {}\n` });
@@ -460,10 +460,10 @@ export async function getUser(id) {
       errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry'"), output: `import { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));` }] }],
     },
     {
-      name: 'bulwark.json patternsDir and importAlias, pattern found by its header',
+      name: 'bulwark.json patternsDir, pattern found by its header: a relative import whatever the importStyle alias',
       code: `import { db } from './db.js';\nexport const load = () => fetch(url);`,
       filename: join(aliased, 'src/routes/users.ts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '@/bulwark/retry'"), output: `import { db } from './db.js';\nimport { retry } from '@/bulwark/retry';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../../lib/bulwark/retry.js'"), output: `import { db } from './db.js';\nimport { retry } from '../../lib/bulwark/retry.js';\nexport const load = () => retry(() => fetch(url));` }] }],
     },
     {
       name: 'an ESM package with no relative import to learn from: .js extension',
