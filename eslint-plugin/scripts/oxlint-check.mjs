@@ -32,9 +32,9 @@ export function oxlintBinary() {
   return bin;
 }
 
-/** Runs oxlint with `config` over `dir`; returns its JSON report's diagnostics. */
-export function runOxlint(configPath, dir, extraArgs = []) {
-  const run = spawnSync(oxlintBinary(), ['-c', configPath, '-f', 'json', ...extraArgs, dir], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/** Runs oxlint with `config` and `args` (options and paths) in `cwd`; returns its JSON report. */
+export function runOxlint(configPath, cwd, args) {
+  const run = spawnSync(oxlintBinary(), ['-c', configPath, '-f', 'json', ...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (run.error) throw run.error;
   // Exit status 1 means "reported something"; anything else is oxlint failing.
   if (run.status !== 0 && run.status !== 1) throw new Error(`oxlint exited ${run.status}:\n${run.stderr}\n${run.stdout.slice(0, 2000)}`);
@@ -115,7 +115,7 @@ async function main() {
   const configPath = join(dir, '.oxlintrc.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   const prepared = performance.now();
-  const report = runOxlint(configPath, dir);
+  const report = runOxlint(configPath, dir, [dir]);
   const linted = performance.now();
 
   const byFile = new Map();
