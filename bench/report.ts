@@ -71,7 +71,7 @@ function renderComparison(comparison: ComparisonResult): string {
   ];
   if (comparison.target) {
     const { target } = comparison;
-    lines.push('', `Target: Bulwark ≤ ${target.maxRatio} × ${target.peer}'s time. Measured **${ratioText(target.ratio)}**: ${target.met ? '**met**' : '**not met**'}.`);
+    lines.push('', `Target: Bulwark ≤ ${Number(target.maxRatio.toFixed(3))} × ${target.peer}'s time. Measured **${ratioText(target.ratio)}**: ${target.met ? '**met**' : '**not met**'}.`);
   }
   for (const note of comparison.notes) lines.push('', note);
   return lines.join('\n');
