@@ -53,8 +53,9 @@ function eslintRun(rules) {
       messages = linter.verify(code, byKind[kind === 'module' ? 'commonjs' : 'module'], { filename: file.path });
     }
     for (const message of messages) {
+      // (ruleId null: ESLint's notes on the corpus's inline config comments, which are switched off.)
       if (message.fatal) fatal += 1;
-      else counts[message.ruleId] = (counts[message.ruleId] ?? 0) + 1;
+      else if (message.ruleId?.startsWith('bulwark/')) counts[message.ruleId] = (counts[message.ruleId] ?? 0) + 1;
     }
   }
   return { ms: performance.now() - started, counts, fatal };
@@ -126,7 +127,7 @@ The same ${files.length} corpus files, the same ${ruleNames.length} bulwark rule
 | Oxlint, ${best['oxlint-bulwark'].threads} threads (its default here) | ${seconds(best['oxlint-none'].ms)} | ${seconds(best['oxlint-bulwark'].ms)} | ${seconds(best['oxlint-bulwark'].ms - best['oxlint-none'].ms)} |
 | Oxlint, \`--threads=1\` | ${seconds(best['oxlint-none-1'].ms)} | ${seconds(best['oxlint-bulwark-1'].ms)} | ${seconds(best['oxlint-bulwark-1'].ms - best['oxlint-none-1'].ms)} |
 
-With the bulwark rules, Oxlint on one thread takes **${(best['oxlint-bulwark-1'].ms / best['eslint-bulwark'].ms).toFixed(2)} ×** ESLint's time (${(best['oxlint-bulwark'].ms / best['eslint-bulwark'].ms).toFixed(2)} × with its default threads). The rules themselves run in JavaScript under both; Oxlint saves the parse (Rust) and hands the JS rules an ESTree-compatible AST.
+With the bulwark rules, Oxlint on one thread takes **${(best['oxlint-bulwark-1'].ms / best['eslint-bulwark'].ms).toFixed(2)} ×** ESLint's time (${(best['oxlint-bulwark'].ms / best['eslint-bulwark'].ms).toFixed(2)} × with its default threads). The rules themselves run in JavaScript under both; Oxlint parses in Rust and hands the JS rules an ESTree-compatible AST, which costs more per file than the rules do under ESLint (the rules' column), but far less than ESLint's own parse.
 
 Reports on the corpus, per rule (the same work, or where it differs):
 
