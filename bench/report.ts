@@ -15,7 +15,7 @@ const CHARTS = `${DOCS}bench/`;
 /** Order of the sections in the report; `load` is written by `npm run load`. */
 export const SECTION_ORDER = ['retry', 'token-bucket', 'sliding-window', 'cache', 'load'] as const;
 
-const PEERS = ['tinybench', 'cockatiel', 'p-retry', 'exponential-backoff', 'limiter', 'rate-limiter-flexible', 'lru-cache', 'cache-manager', 'ioredis', 'autocannon'];
+const PEERS = ['tinybench', 'cockatiel', 'opossum', 'p-retry', 'exponential-backoff', 'limiter', 'rate-limiter-flexible', 'lru-cache', 'cache-manager', 'ioredis', 'autocannon'];
 
 function packageVersion(name: string): string {
   try {
@@ -71,7 +71,7 @@ function renderComparison(comparison: ComparisonResult): string {
   ];
   if (comparison.target) {
     const { target } = comparison;
-    lines.push('', `Target: Bulwark ≤ ${target.maxRatio} × ${target.peer}'s time. Measured **${ratioText(target.ratio)}**: ${target.met ? '**met**' : '**not met**'}.`);
+    lines.push('', `Target: Bulwark ≤ ${Number(target.maxRatio.toFixed(3))} × ${target.peer}'s time. Measured **${ratioText(target.ratio)}**: ${target.met ? '**met**' : '**not met**'}.`);
   }
   for (const note of comparison.notes) lines.push('', note);
   return lines.join('\n');

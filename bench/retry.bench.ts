@@ -2,6 +2,7 @@
 // Every contender is configured alike: 3 attempts in total, exponential backoff from 100 ms.
 import { ExponentialBackoff, handleAll, retry as cockatielRetry } from 'cockatiel';
 import { backOff } from 'exponential-backoff';
+import CircuitBreaker from 'opossum';
 import pRetry from 'p-retry';
 import { retry } from '../runtime/src/retry.js';
 import { compare } from './harness.js';
@@ -19,6 +20,9 @@ function sequentially(call: () => Promise<unknown>) {
 export async function benchRetry(): Promise<Section> {
   const policy = cockatielRetry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff({ initialDelay: 100 }) });
   const caller = new AbortController();
+  // opossum has no retry: its closed breaker is the resilience wrapper teams put where cockatiel's policy
+  // goes. Its per-call timeout is off (the others set none), so this is the breaker's bookkeeping alone.
+  const breaker = new CircuitBreaker(work, { timeout: false });
 
   const plain = await compare({
     id: 'retry',
@@ -31,8 +35,12 @@ export async function benchRetry(): Promise<Section> {
       { name: 'cockatiel retry policy .execute()', library: 'cockatiel', run: sequentially(() => policy.execute(work)) },
       { name: 'p-retry', library: 'p-retry', run: sequentially(() => pRetry(work, { retries: 2, minTimeout: 100 })) },
       { name: 'exponential-backoff backOff()', library: 'exponential-backoff', run: sequentially(() => backOff(work, { numOfAttempts: 3, startingDelay: 100 })) },
+      { name: 'opossum CircuitBreaker.fire() (closed breaker, no retry)', library: 'opossum', run: sequentially(() => breaker.fire()) },
     ],
-    notes: ['cockatiel\'s policy is built once and reused, as its docs recommend; the others take options per call.'],
+    notes: [
+      'cockatiel\'s policy is built once and reused, as its docs recommend; the others take options per call.',
+      'opossum is a circuit breaker without retries: its row is the cost of the closed (breaker-free) path of `fire()`, built once with `timeout: false` — beside cockatiel, the other policy library teams wrap calls in.',
+    ],
   });
 
   const withSignal = await compare({

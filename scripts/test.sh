@@ -51,6 +51,11 @@ npm --workspace eslint-plugin test
 step "eslint-plugin-bulwark under ESLint 9"
 npm --workspace eslint-plugin run --silent check:eslint9
 
+# The same plugin under Oxlint's JS plugins: every valid/invalid case of the rule tests, one oxlint run
+# (oxlint installed apart from the lockfile, like ESLint 9; the build step above made dist/).
+step "eslint-plugin-bulwark under Oxlint (JS plugins)"
+(cd eslint-plugin && node --import tsx scripts/oxlint-check.mjs)
+
 # 1,750 real source files from 17 pinned npm packages (fetched once into eslint-plugin/.corpus):
 # fails on any rule crash, and on any fix or suggestion that, applied alone, leaves a file that does
 # not re-parse or has a new TypeScript syntax error. (The 6,390-file labelled precision corpus is

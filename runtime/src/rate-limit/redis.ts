@@ -136,7 +136,7 @@ abstract class RedisScriptLimiter implements RateLimiter {
   }
 
   /** The script's ARGV for one decision. */
-  protected abstract scriptArguments(): Array<string | number>;
+  protected abstract scriptArguments(): readonly string[];
 
   /** Decides and records one request for `key`. Never throws for Redis trouble: the failure policy answers. */
   async take(key: string): Promise<RateLimitDecision> {
@@ -158,7 +158,7 @@ abstract class RedisScriptLimiter implements RateLimiter {
     return { allowed: allowed === 1, limit: this.policy.limit, remaining, resetMs, retryAfterMs };
   }
 
-  private async runScript(key: string, args: Array<string | number>): Promise<unknown> {
+  private async runScript(key: string, args: readonly string[]): Promise<unknown> {
     try {
       return await this.redis.evalsha(this.script.sha, 1, key, ...args);
     } catch (error) {
@@ -168,22 +168,45 @@ abstract class RedisScriptLimiter implements RateLimiter {
     }
   }
 
+  /**
+   * Decisions waiting for Redis, oldest first, each with its deadline. One timer serves them all: a timer
+   * per decision (created and cleared on every request) costs more than the Redis round trip's own work.
+   */
+  private readonly waiting = new Map<number, { readonly deadline: number; readonly reject: (error: Error) => void }>();
+  private nextWaitingId = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
   private withTimeout<T>(operation: Promise<T>): Promise<T> {
-    // One promise and one timer per decision: this runs on every request.
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const id = this.nextWaitingId++;
+      this.waiting.set(id, { deadline: Date.now() + this.timeoutMs, reject });
+      this.timer ??= setTimeout(this.rejectOverdue, this.timeoutMs);
       operation.then(
         (value) => {
-          clearTimeout(timer);
+          this.waiting.delete(id);
           resolve(value);
         },
         (error: unknown) => {
-          clearTimeout(timer);
+          this.waiting.delete(id);
           reject(error);
         },
       );
     });
   }
+
+  /** Rejects every decision past its deadline (all deadlines are `timeoutMs` after their start, so the oldest come first). */
+  private readonly rejectOverdue = (): void => {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const [id, { deadline, reject }] of this.waiting) {
+      if (deadline > now) {
+        this.timer = setTimeout(this.rejectOverdue, deadline - now);
+        return;
+      }
+      this.waiting.delete(id);
+      reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`));
+    }
+  };
 
   private decideWithoutRedis(error: unknown): RateLimitDecision {
     // One warning when trouble starts and one info line when it ends, not one line per request of an outage.
@@ -215,8 +238,10 @@ export class SlidingWindowLimiter extends RedisScriptLimiter {
     super(options, SLIDING_LOG);
   }
 
-  protected scriptArguments(): Array<string | number> {
-    return [this.policy.limit, this.policy.windowMs * 1000, this.nonce + (this.requests++).toString(36)];
+  private readonly limitAndWindow = [String(this.policy.limit), String(this.policy.windowMs * 1000)] as const;
+
+  protected scriptArguments(): string[] {
+    return [...this.limitAndWindow, this.nonce + (this.requests++).toString(36)];
   }
 }
 
@@ -233,9 +258,11 @@ export class GcraLimiter extends RedisScriptLimiter {
     super(options, GCRA);
   }
 
-  protected scriptArguments(): Array<string | number> {
-    const windowMicros = this.policy.windowMs * 1000;
-    return [windowMicros / this.policy.limit, windowMicros];
+  // The same for every decision: encoded once, not by ioredis on every call.
+  private readonly intervalAndWindow = [String((this.policy.windowMs * 1000) / this.policy.limit), String(this.policy.windowMs * 1000)];
+
+  protected scriptArguments(): string[] {
+    return this.intervalAndWindow;
   }
 }
 
