@@ -38,7 +38,7 @@ export interface FanOutFacts {
   readonly mapperKind: 'function' | 'other';
   /** Declared parameters of an inline mapper (a rest parameter counts as 3: it sees the array). */
   readonly mapperParams: number;
-  /** An inline `function` mapper that reads `arguments` (it sees the array too). */
+  /** An inline `function` mapper that reads `arguments` (it sees the array too): declined unless it declares 3 parameters. */
   readonly mapperUsesArguments: boolean;
   /** `items` is a variable or a property path (`this.users`): naming it twice reads the same array. */
   readonly itemsIsReference: boolean;
@@ -55,7 +55,11 @@ export interface FanOutFacts {
  */
 export function concurrencyRewrite(fanOut: FanOutFacts, mapName: string, limit: number, usedNames: ReadonlySet<string>): Rewrite {
   if (fanOut.mapHasThisArg) return { kind: 'declined', reason: 'map() is given a `this` argument, which mapWithConcurrency() has no place for.' };
-  const needsArray = fanOut.mapperKind === 'function' && (fanOut.mapperParams >= 3 || fanOut.mapperUsesArguments);
+  if (fanOut.mapperKind === 'function' && fanOut.mapperUsesArguments && fanOut.mapperParams < 3) {
+    // Passing it the array as an argument it does not declare does not type-check (TS2554).
+    return { kind: 'declined', reason: "the mapper reads `arguments`, which would hold mapWithConcurrency()'s signal instead of map()'s array." };
+  }
+  const needsArray = fanOut.mapperKind === 'function' && fanOut.mapperParams >= 3;
   if (!needsArray) return { kind: 'rewrite', text: `${mapName}(${fanOut.itemsText}, ${limit}, ${fanOut.mapperText})` };
   if (!fanOut.itemsIsReference) {
     return {
