@@ -101,6 +101,16 @@ export function specifierExtension(
   return isEsm(documentPath, packageType) ? '.js' : '';
 }
 
+const LAST_IMPORT = /^import\s[^;]*?from\s*(['"])[^'"\n]*\1[^\n]*\n?|^import\s*(['"])[^'"\n]*\2[^\n]*\n?/gm;
+const PREAMBLE = /^\uFEFF?(#![^\n]*\n)?(\s*(\/\/[^\n]*|\/\*[\s\S]*?\*\/|(['"])use [^'"\n]*\4;?))*[ \t]*\r?\n?/;
+
+/** The part of a JSX file up to the end of its last import line, or its preamble when it has none. */
+function headOf(text: string): string {
+  let end = -1;
+  for (const match of text.matchAll(LAST_IMPORT)) end = match.index + match[0].length;
+  return text.slice(0, end >= 0 ? end : (PREAMBLE.exec(text)?.[0].length ?? 0));
+}
+
 function withoutExtension(path: string): string {
   return path.replace(/\.([mc]?[jt]s|tsx|jsx)$/, '');
 }
@@ -110,12 +120,22 @@ export function planPatternImport(input: ImportFacts): ImportPlan {
   if (!patternImportsSupported(input.documentPath)) {
     return { kind: 'declined', reason: 'this is a JavaScript file, and Bulwark patterns are TypeScript files it cannot import.' };
   }
+  const jsx = /x$/.test(input.documentPath);
   let facts: ModuleFacts;
   try {
     facts = moduleFacts(input.documentText);
   } catch (error) {
-    if (error instanceof ScanError) return { kind: 'declined', reason: `this file could not be read for its imports (${error.message}).` };
-    throw error;
+    if (!(error instanceof ScanError)) throw error;
+    // The scanner does not know JSX text (`<p>Don't</p>`): in a .tsx file, read the head alone
+    // (the imports, or the directives and comments above the code), where JSX does not go.
+    const head = jsx ? headOf(input.documentText) : undefined;
+    try {
+      if (head === undefined) throw error;
+      facts = moduleFacts(head);
+    } catch (headError) {
+      if (!(headError instanceof ScanError)) throw headError;
+      return { kind: 'declined', reason: `this file could not be read for its imports (${error.message}).` };
+    }
   }
   const alias = aliasSpecifier(input.tsconfigText, input.importStyle, input.targetFile);
   const target = withoutExtension(input.targetFile);
@@ -134,11 +154,13 @@ export function planPatternImport(input: ImportFacts): ImportPlan {
 
   const extension = specifierExtension(input.documentPath, facts, input.moduleOptions, input.packageType);
   const specifier = `${alias ?? relativeSpecifier(input.documentPath, input.targetFile)}${extension}`;
-  const local = freeName(input.symbol, facts.names);
+  // The scanner does not know JSX: in a .tsx file every word of the text counts as a name in use.
+  const used = jsx ? new Set([...facts.names, ...(input.documentText.match(/[A-Za-z_$][\w$]*/g) ?? [])]) : facts.names;
+  const local = freeName(input.symbol, used);
   let text = importStatement(input.symbol, local, specifier, facts);
   if (!facts.atLineStart) text = `${facts.eol}${text}`;
   // A first import gets a blank line between it and the code below.
   const rest = input.documentText.slice(facts.insertionOffset);
   if (facts.imports.length === 0 && rest.trim() !== '' && !/^[ \t]*\r?\n/.test(rest)) text += facts.eol;
-  return { kind: 'import', local, insertion: { offset: facts.insertionOffset, text }, facts };
+  return { kind: 'import', local, insertion: { offset: facts.insertionOffset, text }, facts: { ...facts, names: used } };
 }

@@ -300,6 +300,28 @@ describe('engine: the import a quick fix adds (table, each output type-checked)'
     }
   });
 
+  it('in a .tsx file every word counts as a name in use (the scanner does not know JSX)', () => {
+    const plan = planPatternImport({
+      documentText: "import { run } from './run';\n\nexport const Retry = () => <button onClick={() => run()}>retry</button>;\n",
+      documentPath: 'src/a.tsx',
+      symbol: 'retry',
+      targetFile: TARGETS.retry,
+      importStyle: 'relative',
+    });
+    assert.ok(plan.kind === 'import');
+    assert.equal(plan.local, 'bulwarkRetry');
+    assert.equal(plan.insertion?.offset, "import { run } from './run';\n".length);
+    const directive = planPatternImport({
+      documentText: "'use client';\n\nexport const Tip = () => <p>Don't wait</p>;\n",
+      documentPath: 'src/b.tsx',
+      symbol: 'retry',
+      targetFile: TARGETS.retry,
+      importStyle: 'relative',
+    });
+    assert.ok(directive.kind === 'import');
+    assert.equal(directive.insertion?.offset, "'use client';\n".length);
+  });
+
   it('declines a file it cannot tokenize instead of guessing', () => {
     const plan = planPatternImport({
       documentText: 'const s = `unterminated',
