@@ -80,8 +80,8 @@ describe('quick fixes that never break the build', function () {
     const document = await fix(
       'src/safety/fanout.ts',
       [
-        'export async function labels(users: string[]): Promise<string[]> {',
-        '  return Promise.all(users.map(async (u, i, list) => `${u} (${i + 1} of ${list.length})`));',
+        'export async function pages(users: string[]): Promise<Response[]> {',
+        '  return Promise.all(users.map(async (u, i, list) => fetch(`/users/${u}?n=${i + 1}&of=${list.length}`, { signal: AbortSignal.timeout(1000) })));',
         '}',
         '',
       ].join('\n'),
