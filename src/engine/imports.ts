@@ -44,7 +44,8 @@ export interface ImportConventions {
 }
 
 /** Comments that must stay above every statement: `///` references, `@ts-check`, JSX and lint pragmas. */
-const PRAGMA = /^(\/\/\/\s*<(reference|amd)|\/\/\s*@ts-(no)?check\b|\/[/*][*\s]*(@jsx|@flow|eslint-disable|eslint-env|@vitest-environment|@jest-environment))/;
+const PRAGMA =
+  /^(\/\/\/\s*<(reference|amd)|\/\/\s*@ts-(no)?check\b|\/[/*][*\s]*(@jsx|@flow|eslint-disable(?![-\w])|eslint-env|@vitest-environment|@jest-environment))/;
 
 function eolOf(text: string): '\n' | '\r\n' {
   const crlf = text.match(/\r\n/g)?.length ?? 0;

@@ -103,6 +103,11 @@ const CASES: readonly Case[] = [
     startsWith: '/// <reference lib="es2022" />\n// @ts-check\n/* eslint-disable no-console */\nimport { retry } from \'../patterns/retry',
   },
   {
+    name: 'an eslint-disable-next-line comment keeps its line',
+    text: '// eslint-disable-next-line no-var\nvar a = 1;\nexport { a };\n',
+    startsWith: "import { retry } from '../patterns/retry",
+  },
+  {
     name: 'a JSDoc comment stays with the declaration below it',
     text: '/** The answer. */\nexport const a = 1;\n',
     startsWith: "import { retry } from '../patterns/retry",
