@@ -33,7 +33,7 @@ export async function checkPatternsCommand(loader: CatalogLoader, args: CheckPat
     const catalog = await loader.load();
     const folder = await chooseWorkspaceFolder(args.show !== false);
     if (!folder) return undefined;
-    const project = await workspaceProject(folder, args.dir);
+    const project = await workspaceProject(folder, args.dir, { unsavedText: true });
     const { copies } = await check(catalog, project.fs, project.settings.patternsDir);
     const summaries = copies.map((copy) => ({
       id: copy.file.id,

@@ -67,7 +67,7 @@ function editorDrift(found: PlannedUpdate): { changed: string[]; unsynced: strin
 async function planWorkspaceUpdate(catalog: Catalog, dir: string | undefined, interactive: boolean): Promise<PlannedUpdate | undefined> {
   const folder = await chooseWorkspaceFolder(interactive);
   if (!folder) return undefined;
-  const project = await workspaceProject(folder, dir);
+  const project = await workspaceProject(folder, dir, { unsavedText: true });
   return { catalog, project, plan: await update(catalog, project.fs, project.settings.patternsDir) };
 }
 

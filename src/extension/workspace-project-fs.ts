@@ -1,6 +1,8 @@
 // The engine's ProjectFs on workspace.fs (so virtual workspaces work), rooted at a workspace
-// folder. An open document with unsaved changes is read as the user sees it, not as the disk
-// holds it; the paths read that way are remembered, for the update's editor checks.
+// folder. With `unsavedText`, an open document with unsaved changes is read as the user sees it,
+// not as the disk holds it (check and update: an update must not drop what was typed), and the
+// paths read that way are remembered for the update's editor checks. Without it (add), the disk
+// decides what exists: a dirty document of a deleted file is not a copy to keep.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EntryKind, ProjectFs } from '../engine/ports';
@@ -10,7 +12,10 @@ export class WorkspaceProjectFs implements ProjectFs {
   /** Project paths whose text came from an editor with unsaved changes. */
   readonly fromEditor = new Set<string>();
 
-  constructor(readonly root: vscode.Uri) {}
+  constructor(
+    readonly root: vscode.Uri,
+    private readonly unsavedText: boolean,
+  ) {}
 
   uri(projectPath: string): vscode.Uri {
     return vscode.Uri.joinPath(this.root, ...projectPath.split('/').filter(Boolean));
@@ -25,7 +30,7 @@ export class WorkspaceProjectFs implements ProjectFs {
 
   async readText(projectPath: string): Promise<string | undefined> {
     const uri = this.uri(projectPath);
-    const open = openDocument(uri);
+    const open = this.unsavedText ? openDocument(uri) : undefined;
     if (open?.isDirty) {
       this.fromEditor.add(projectPath);
       return open.getText();

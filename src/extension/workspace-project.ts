@@ -16,8 +16,12 @@ export interface WorkspaceProject {
  * (`bulwark.patternsDir`, `bulwark.importStyle`) overriding bulwark.json, and `dir` (absolute, or
  * relative to the workspace folder) overriding both.
  */
-export async function workspaceProject(folder: vscode.WorkspaceFolder, dir?: string): Promise<WorkspaceProject> {
-  const fs = new WorkspaceProjectFs(folder.uri);
+export async function workspaceProject(
+  folder: vscode.WorkspaceFolder,
+  dir?: string,
+  { unsavedText = false }: { readonly unsavedText?: boolean } = {},
+): Promise<WorkspaceProject> {
+  const fs = new WorkspaceProjectFs(folder.uri, unsavedText);
   const configuration = vscode.workspace.getConfiguration('bulwark', folder);
   const userValue = (key: string) => {
     const setting = configuration.inspect<string>(key);

@@ -140,7 +140,9 @@ describe('package: the VSIX', function () {
   it('lints with the linter thread it ships, alone in a folder with no node_modules', async () => {
     const unpacked = path.join(folder, 'unpacked');
     mkdirSync(unpacked);
-    for (const name of ['linter-worker.js', 'linter.js']) {
+    // The linter bundle reads the plugin's name and version from eslint-plugin/package.json beside it.
+    mkdirSync(path.join(unpacked, 'eslint-plugin'));
+    for (const name of ['linter-worker.js', 'linter.js', 'eslint-plugin/package.json']) {
       const entry = entries.find((candidate) => candidate.name === `extension/dist/${name}`);
       assert.ok(entry, `extension/dist/${name} is not in the VSIX`);
       writeFileSync(path.join(unpacked, name), entry.read());

@@ -108,7 +108,13 @@ describe('bulwark.insertPattern', () => {
 
 describe('snippets in the editor', () => {
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Revert the sample's own editor (not whichever is active), so no dirty document of the
+    // deleted file is left for a later save to write back into the workspace.
+    const sample = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === workspacePath('src', 'from-snippet.ts'));
+    if (sample) {
+      await vscode.window.showTextDocument(sample);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
     await resetWorkspace('src/from-snippet.ts');
   });
 
