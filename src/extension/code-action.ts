@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { Catalog } from '../engine/catalog';
 import type { LintMessage } from '../linter/lint';
 
-export type Resolver = (edit: vscode.WorkspaceEdit, catalog: Catalog) => Promise<void>;
+/** Fills `edit`; returns why it declined instead (the fix would not compile or would change behaviour), if it did. */
+export type Resolver = (edit: vscode.WorkspaceEdit, catalog: Catalog) => Promise<string | undefined>;
 
 export class BulwarkCodeAction extends vscode.CodeAction {
   /** A pattern file to open beside the editor once the edit is applied. */

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Catalog } from '../engine/catalog';
 import { BulwarkError } from '../engine/errors';
-import { planPatternImport } from '../engine/import-plan';
+import { planPatternImport, type ImportPlan } from '../engine/import-plan';
 import type { Prompter } from '../engine/ports';
+import { moduleOptions } from '../engine/tsconfig';
 import { add } from '../engine/use-cases/add';
 import { addWrites } from './planned-writes';
 import { workspaceProject } from './workspace-project';
@@ -37,16 +38,24 @@ export async function addPatternFiles(edit: vscode.WorkspaceEdit, document: vsco
   return { project, folder, targetFile, uri: project.fs.uri(targetFile) };
 }
 
-/** Adds to `edit` the files of pattern `id` that are missing and `import { symbol }` from it. */
+/**
+ * Plans `import { symbol }` of pattern `id` in the document (engine/import-plan.ts) and, unless the
+ * plan declines, adds to `edit` the pattern's missing files and the import. Returns the plan: the
+ * caller writes the code under `plan.local`, the name the symbol is usable under.
+ */
 export async function addPatternImport(
   edit: vscode.WorkspaceEdit,
   document: vscode.TextDocument,
   catalog: Catalog,
   id: string,
   symbol: string,
-): Promise<vscode.Uri> {
-  const { project, folder, targetFile, uri } = await addPatternFiles(edit, document, catalog, id);
-  const insertion = planPatternImport({
+): Promise<ImportPlan> {
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  if (!folder) throw new NoPatternsFolderError();
+  const project = await workspaceProject(folder);
+  const targetFile = `${project.settings.patternsDir}/${id}.ts`;
+  const options = await moduleOptions(project.fs);
+  const plan = planPatternImport({
     documentText: document.getText(),
     documentPath: path.posix.relative(folder.uri.path, document.uri.path),
     symbol,
@@ -54,7 +63,10 @@ export async function addPatternImport(
     ...(project.settings.manifest?.type ? { packageType: project.settings.manifest.type } : {}),
     importStyle: project.settings.importStyle,
     ...(project.settings.tsconfigText !== undefined ? { tsconfigText: project.settings.tsconfigText } : {}),
+    ...(options ? { moduleOptions: options } : {}),
   });
-  if (insertion) edit.insert(document.uri, document.positionAt(insertion.offset), insertion.text);
-  return uri;
+  if (plan.kind === 'declined') return plan;
+  await addPatternFiles(edit, document, catalog, id);
+  if (plan.insertion) edit.insert(document.uri, document.positionAt(plan.insertion.offset), plan.insertion.text);
+  return plan;
 }

@@ -4,6 +4,8 @@
 // chosen (the resolver), so listing them stays cheap.
 import type { BulwarkRuleName } from 'eslint-plugin-bulwark';
 import * as vscode from 'vscode';
+import { patternImportsSupported } from '../engine/import-plan';
+import { concurrencyRewrite, retryWrap } from '../engine/quick-fix-edits';
 import type { LintMessage } from '../linter/lint';
 import type { LinterClient } from '../linter/worker-client';
 import { BulwarkCodeAction, suggestionEdit } from './code-action';
@@ -35,14 +37,20 @@ function fromSuggestion(title: string, pattern: RegExp): QuickFixes {
   };
 }
 
+/** Whether pattern-inserting fixes are offered in the document: never in JavaScript files (engine/import-plan.ts). */
+function patternsServe(document: vscode.TextDocument): boolean {
+  return vscode.workspace.getWorkspaceFolder(document.uri) !== undefined && patternImportsSupported(lintFileName(document));
+}
+
 /** Inserts pattern `id` (and what it uses) into the patterns folder, then opens it beside. */
 function insertPattern(title: string, id: string): QuickFixes {
   return ({ document }) => {
-    if (!vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+    if (!patternsServe(document)) return [];
     const action: BulwarkCodeAction = new BulwarkCodeAction(
       title,
       async (edit, catalog) => {
         action.openAfter = (await addPatternFiles(edit, document, catalog, id)).uri;
+        return undefined;
       },
       document.uri,
     );
@@ -50,8 +58,12 @@ function insertPattern(title: string, id: string): QuickFixes {
   };
 }
 
+function rangeOf(document: vscode.TextDocument, [start, end]: readonly [number, number]): vscode.Range {
+  return new vscode.Range(document.positionAt(start), document.positionAt(end));
+}
+
 const wrapInRetry: QuickFixes = ({ document, diagnostic, linter }) => {
-  if (!vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+  if (!patternsServe(document)) return [];
   const start = document.offsetAt(diagnostic.range.start);
   // Parsing for the call's extent waits until the fix is chosen: the light bulb stays fast.
   const version = document.version;
@@ -60,10 +72,17 @@ const wrapInRetry: QuickFixes = ({ document, diagnostic, linter }) => {
     async (edit, catalog) => {
       const call = await linter.call('callAt', document.getText(), lintFileName(document), start);
       // Offsets of the version the fix was offered for: after an edit they may point elsewhere.
-      if (!call || document.version !== version) return;
-      const range = new vscode.Range(document.positionAt(call[0]), document.positionAt(call[1]));
-      await addPatternImport(edit, document, catalog, 'retry', 'retry');
-      edit.replace(document.uri, range, `retry(() => ${document.getText(range)})`);
+      if (!call || document.version !== version) return undefined;
+      const range = rangeOf(document, call);
+      // Decide the rewrite before adding anything: a declined fix changes no file.
+      const trial = retryWrap(document.getText(range), 'retry');
+      if (trial.kind === 'declined') return trial.reason;
+      const plan = await addPatternImport(edit, document, catalog, 'retry', 'retry');
+      if (plan.kind === 'declined') return plan.reason;
+      const rewrite = retryWrap(document.getText(range), plan.local);
+      if (rewrite.kind === 'declined') return rewrite.reason;
+      edit.replace(document.uri, range, rewrite.text);
+      return undefined;
     },
     document.uri,
   );
@@ -73,18 +92,28 @@ const wrapInRetry: QuickFixes = ({ document, diagnostic, linter }) => {
 
 const limitConcurrency: QuickFixes = ({ document, diagnostic, linter }) => {
   // Only Promise.all keeps its meaning under mapWithConcurrency (allSettled/any/race do not).
-  if (!/^Promise\s*\.\s*all\s*\(/.test(document.getText(diagnostic.range)) || !vscode.workspace.getWorkspaceFolder(document.uri)) return [];
+  if (!/^Promise\s*\.\s*all\s*\(/.test(document.getText(diagnostic.range)) || !patternsServe(document)) return [];
   const start = document.offsetAt(diagnostic.range.start);
   const version = document.version;
   const action = new BulwarkCodeAction(
     'Limit concurrency',
     async (edit, catalog) => {
       const fanOut = await linter.call('fanOutAt', document.getText(), lintFileName(document), start);
-      if (!fanOut || fanOut.combinator !== 'all' || document.version !== version) return;
-      const text = (range: readonly [number, number]) => document.getText(new vscode.Range(document.positionAt(range[0]), document.positionAt(range[1])));
-      await addPatternImport(edit, document, catalog, 'concurrency', 'mapWithConcurrency');
-      const range = new vscode.Range(document.positionAt(fanOut.call[0]), document.positionAt(fanOut.call[1]));
-      edit.replace(document.uri, range, `mapWithConcurrency(${text(fanOut.items)}, ${DEFAULT_CONCURRENCY}, ${text(fanOut.mapper)})`);
+      if (!fanOut || fanOut.combinator !== 'all' || document.version !== version) return undefined;
+      const facts = {
+        ...fanOut,
+        itemsText: document.getText(rangeOf(document, fanOut.items)),
+        mapperText: document.getText(rangeOf(document, fanOut.mapper)),
+      };
+      // Decided once without names to see whether it declines, then with the import's local name.
+      const trial = concurrencyRewrite(facts, 'mapWithConcurrency', DEFAULT_CONCURRENCY, new Set());
+      if (trial.kind === 'declined') return trial.reason;
+      const plan = await addPatternImport(edit, document, catalog, 'concurrency', 'mapWithConcurrency');
+      if (plan.kind === 'declined') return plan.reason;
+      const rewrite = concurrencyRewrite(facts, plan.local, DEFAULT_CONCURRENCY, new Set([...plan.facts.names, plan.local]));
+      if (rewrite.kind === 'declined') return rewrite.reason;
+      edit.replace(document.uri, rangeOf(document, fanOut.call), rewrite.text);
+      return undefined;
     },
     document.uri,
   );

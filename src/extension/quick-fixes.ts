@@ -47,7 +47,12 @@ export class BulwarkQuickFixes implements vscode.CodeActionProvider<BulwarkCodeA
   async resolveCodeAction(action: BulwarkCodeAction): Promise<BulwarkCodeAction> {
     if (action.resolver && !action.edit) {
       const edit = new vscode.WorkspaceEdit();
-      await action.resolver(edit, await this.catalog.load());
+      const declined = await action.resolver(edit, await this.catalog.load());
+      if (declined !== undefined) {
+        void vscode.window.showInformationMessage(`Bulwark: "${action.title}" does not apply here: ${declined}`);
+        action.edit = new vscode.WorkspaceEdit();
+        return action;
+      }
       if (edit.size === 0) {
         void vscode.window.showInformationMessage(
           `Bulwark: "${action.title}" found nothing to change here any more (the code changed since the fix was offered). Choose it again from the light bulb.`,

@@ -59,6 +59,34 @@ export interface FanOut {
   readonly items: Range;
   /** The mapper (`fn`). */
   readonly mapper: Range;
+  /** `function`: an arrow or function expression written inline; `other`: a reference or any other expression. */
+  readonly mapperKind: 'function' | 'other';
+  /** Declared parameters of an inline mapper; a rest parameter counts as 3 (it sees the array). */
+  readonly mapperParams: number;
+  /** An inline `function` mapper that reads `arguments`. */
+  readonly mapperUsesArguments: boolean;
+  /** `xs` is a variable or a property path without calls (`this.users`). */
+  readonly itemsIsReference: boolean;
+  /** `map` got a second (`thisArg`) argument. */
+  readonly mapHasThisArg: boolean;
+}
+
+function isReference(node: Node): boolean {
+  if (node.type === 'Identifier' || node.type === 'ThisExpression') return true;
+  if (node.type === 'TSNonNullExpression') return isReference(node['expression'] as Node);
+  return node.type === 'MemberExpression' && !node['computed'] && !node['optional'] && isReference(node['object'] as Node);
+}
+
+/** Whether a `function` reads its own `arguments` (not a nested function's). */
+function readsArguments(fn: Node): boolean {
+  const stack = [...children(fn)];
+  while (stack.length) {
+    const node = stack.pop() as Node;
+    if (node.type === 'Identifier' && node['name'] === 'arguments') return true;
+    if (node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration') continue;
+    stack.push(...children(node));
+  }
+  return false;
 }
 
 /** `Promise.<combinator>(xs.map(fn))` starting at `start`, with its parts. */
@@ -72,7 +100,21 @@ export function fanOutAt(text: string, fileName: string, start: number): FanOut 
   const combinator = (callee['property'] as Node)['name'];
   if (!argument || argument.type !== 'CallExpression' || typeof combinator !== 'string') return undefined;
   const map = argument['callee'] as Node;
-  const [mapper] = argument['arguments'] as Node[];
+  const [mapper, thisArg] = argument['arguments'] as Node[];
   if (map.type !== 'MemberExpression' || (map['property'] as Node)['name'] !== 'map' || !mapper) return undefined;
-  return { combinator, call: call.range, items: (map['object'] as Node).range, mapper: mapper.range };
+  const inline = mapper.type === 'ArrowFunctionExpression' || mapper.type === 'FunctionExpression';
+  const params = inline ? (mapper['params'] as Node[]) : [];
+  const thisParam = params[0]?.type === 'Identifier' && params[0]['name'] === 'this' ? 1 : 0;
+  const rest = params.some((param) => param.type === 'RestElement');
+  return {
+    combinator,
+    call: call.range,
+    items: (map['object'] as Node).range,
+    mapper: mapper.range,
+    mapperKind: inline ? 'function' : 'other',
+    mapperParams: rest ? Math.max(3, params.length - thisParam) : params.length - thisParam,
+    mapperUsesArguments: mapper.type === 'FunctionExpression' && readsArguments(mapper),
+    itemsIsReference: isReference(map['object'] as Node),
+    mapHasThisArg: thisArg !== undefined,
+  };
 }

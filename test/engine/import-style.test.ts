@@ -35,8 +35,15 @@ describe('import style', () => {
       importStyle: '@/',
       tsconfigText: TSCONFIG,
     };
-    assert.deepEqual(planPatternImport(facts), { offset: 19, text: "import { retry } from '@/patterns/retry';\n" });
-    assert.deepEqual(planPatternImport({ ...facts, importStyle: 'relative' }), { offset: 19, text: "import { retry } from '../patterns/retry';\n" });
-    assert.equal(planPatternImport({ ...facts, documentText: "import { retry } from './r';\n" }), undefined);
+    const insertion = (plan: ReturnType<typeof planPatternImport>) => (plan.kind === 'import' ? plan.insertion : plan.reason);
+    assert.deepEqual(insertion(planPatternImport(facts)), { offset: 19, text: "import { retry } from '@/patterns/retry';\n" });
+    assert.deepEqual(insertion(planPatternImport({ ...facts, importStyle: 'relative' })), { offset: 19, text: "import { retry } from '../patterns/retry';\n" });
+    // Our pattern imported through the alias is reused; another module's `retry` is not ours.
+    assert.equal(insertion(planPatternImport({ ...facts, documentText: "import { retry } from '@/patterns/retry';\n" })), undefined);
+    const other = planPatternImport({ ...facts, documentText: "import { retry } from './r';\n" });
+    assert.deepEqual(other.kind === 'import' && [other.local, other.insertion?.text], [
+      'bulwarkRetry',
+      "import { retry as bulwarkRetry } from '@/patterns/retry';\n",
+    ]);
   });
 });

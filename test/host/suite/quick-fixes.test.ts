@@ -76,7 +76,7 @@ describe('quick fixes', function () {
     assert.ok(actions.find((action) => action.title === 'Wrap in retry()')?.isPreferred);
     assert.equal(
       document.getText(),
-      "import { retry } from './patterns/retry.js';\nexport async function load(url: string): Promise<unknown> {\n  const response = await retry(() => fetch(url, { signal: AbortSignal.timeout(5000) }));\n  return response.json();\n}\n",
+      "import { retry } from './patterns/retry.js';\n\nexport async function load(url: string): Promise<unknown> {\n  const response = await retry(() => fetch(url, { signal: AbortSignal.timeout(5000) }));\n  return response.json();\n}\n",
     );
     assert.equal(fs.readFileSync(patternFile('retry.ts'), 'utf8').split('\n').slice(1).join('\n'), runtimeSource('retry'));
     assert.ok(fs.existsSync(patternFile('log.ts')));
