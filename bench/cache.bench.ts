@@ -1,12 +1,14 @@
-// Read-through cache hits: Bulwark's cached() on its MemoryStore against lru-cache (`get`, and `fetch`,
-// its own read-through API) and cache-manager's `wrap`; then cached() on a real Redis (one round trip per
-// hit, from commandstats) and a stampede of concurrent misses on one key.
+// Read-through cache hits: Bulwark's cached() on its MemoryStore against lru-cache (`fetch`, its own
+// read-through API, and `get`) and cache-manager's `wrap`; what a new key costs at the cap (MemoryStore and
+// the in-memory limiter); then cached() on a real Redis (one round trip per hit, from commandstats) and a
+// stampede of concurrent misses on one key.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
 import { MemoryStore, cached } from '../runtime/src/cache.js';
 import { RedisStore } from '../runtime/src/cache/redis.js';
-import { compare, type ComparisonResult } from './harness.js';
+import { TokenBucketLimiter } from '../runtime/src/rate-limit.js';
+import { compare, median, type ComparisonResult } from './harness.js';
 import { countCommands, countingRedis, startRedisServer } from './redis.js';
 import type { FactTable, Section, TargetCheck } from './results.js';
 
@@ -43,9 +45,11 @@ export async function benchCache(): Promise<Section> {
     title: 'Cache hit in memory',
     operation: 'one hit for a cached user object ({ id, email, name, createdAt: Date })',
     opsPerCall: HITS_PER_SAMPLE,
-    target: { peer: 'lru-cache', maxRatio: 1.5 },
+    // Like with like: both are read-through calls that return a promise. The first lru-cache row is the target's.
+    target: { peer: 'lru-cache', maxRatio: 1.0 },
     contenders: [
       { name: 'bulwark cached() on MemoryStore', library: 'bulwark', run: hits(() => bulwark('42')) },
+      { name: 'lru-cache fetch() (read-through)', library: 'lru-cache', run: hits(() => lru.fetch('user:42')) },
       {
         name: 'lru-cache get() (synchronous, no loader)',
         library: 'lru-cache',
@@ -53,21 +57,26 @@ export async function benchCache(): Promise<Section> {
           for (let i = 0; i < HITS_PER_SAMPLE; i++) if (lru.get('user:42') !== undefined) sink++;
         },
       },
-      { name: 'lru-cache fetch() (read-through)', library: 'lru-cache', run: hits(() => lru.fetch('user:42')) },
       { name: 'cache-manager wrap()', library: 'cache-manager', run: hits(() => manager.wrap('user:42', () => loadUser('42'))) },
     ],
     notes: [
-      'cached() returns a fresh copy per hit (MemoryStore keeps the value as it is and every hit gets a deep copy, so a caller mutating its result cannot corrupt the cache, as on Redis); lru-cache hands out the stored object itself.',
-      'Per hit cached() builds the key from the arguments, looks it up synchronously, copies the value and returns a promise. The peers are handed a prebuilt literal key; V8 hashes a freshly built key string of 13 or more characters on its first lookup (about 100 ns here), which any cache keyed per call pays. Any promise-returning read-through pays for its promise: compare lru-cache\'s own fetch() with its get().',
+      'Every caller of cached() gets one deep-frozen copy of the value, made once when it was loaded (mutating it throws, so no caller can change what another sees); a hit copies nothing. lru-cache and cache-manager hand out the stored object itself, mutable.',
+      'Per hit cached() finds the key of its one primitive argument among the keys it built recently (no key text built, and a key string V8 has already hashed), looks the entry up synchronously and returns a promise. The peers are handed a prebuilt literal key. Any promise-returning read-through pays for its promise: compare lru-cache\'s own fetch() with its get().',
     ],
   });
   if (sink === 0) throw new Error('no cache hit was counted');
 
+  const eviction = await newKeysAtTheCap();
   const redisFacts = await redisHitsAndStampede();
   const bulwarkStampede = redisFacts.loaderCalls.get('bulwark cached() on MemoryStore');
   const bulwarkRedisStampede = redisFacts.loaderCalls.get('bulwark cached() on RedisStore');
+  const ratioTo = (peer: string) => memoryHit.ratios.find((ratio) => ratio.peer === peer)!;
+  const vsWrap = ratioTo('cache-manager wrap()');
+  const spread = (peer: string) => `${ratioTo(peer).ratio.toFixed(2)} × (rounds ${ratioTo(peer).lowest.toFixed(2)}–${ratioTo(peer).highest.toFixed(2)})`;
   const targets: TargetCheck[] = [
-    { target: 'in-memory hit ≤ 1.5 × lru-cache get()', measured: `${memoryHit.target!.ratio.toFixed(2)} ×`, met: memoryHit.target!.ratio <= 1.5 },
+    { target: 'in-memory hit ≤ 1.0 × lru-cache fetch()', measured: spread('lru-cache fetch() (read-through)'), met: memoryHit.target!.ratio <= 1.0 },
+    { target: 'in-memory hit ≤ 0.5 × cache-manager wrap()', measured: spread('cache-manager wrap()'), met: vsWrap.ratio <= 0.5 },
+    { target: 'new key at the cap: O(1), near the cost below the cap', measured: eviction.summary, met: eviction.met },
     { target: 'Redis hit: one round trip', measured: redisFacts.roundTripsPerHit, met: redisFacts.oneRoundTripPerHit },
     {
       target: `stampede: ${STAMPEDE_CALLERS.toLocaleString('en-US')} concurrent misses → 1 loader call`,
@@ -75,7 +84,102 @@ export async function benchCache(): Promise<Section> {
       met: bulwarkStampede === 1 && bulwarkRedisStampede === 1,
     },
   ];
-  return { id: 'cache', title: 'Caching', comparisons: [memoryHit, redisFacts.redisHit], facts: redisFacts.tables, targets };
+  return { id: 'cache', title: 'Caching', comparisons: [memoryHit, redisFacts.redisHit], facts: [eviction.table, ...redisFacts.tables], targets };
+}
+
+const CAP = 10_000;
+const NEW_KEYS = 20_000;
+const EVICTION_ROUNDS = 7;
+
+/**
+ * µs per new key for MemoryStore and TokenBucketLimiter, full at a cap of 10,000 keys against the same
+ * inserts below the cap, in interleaved rounds. Each store first takes a pass of new keys at the cap,
+ * as a long-running process would have: a Map's deleted entries pile up at its front until a rehash,
+ * which is what made each eviction walk O(cap) entries before the clock hand was kept between evictions.
+ */
+async function newKeysAtTheCap(): Promise<{ table: FactTable; summary: string; met: boolean }> {
+  const names = Array.from({ length: CAP + 2 * NEW_KEYS }, (_, i) => `client:${i}`);
+  const subjects: Record<string, () => (from: number) => void> = {
+    'MemoryStore, full at 10,000 entries': () => {
+      const store = new MemoryStore({ maxEntries: CAP });
+      for (let i = 0; i < CAP; i++) store.put(names[i]!, i, TTL_MS);
+      return (from) => {
+        for (let i = from; i < from + NEW_KEYS; i++) store.put(names[i]!, i, TTL_MS);
+      };
+    },
+    'MemoryStore, below its cap': () => {
+      const store = new MemoryStore({ maxEntries: 10 * CAP });
+      for (let i = 0; i < CAP; i++) store.put(names[i]!, i, TTL_MS);
+      return (from) => {
+        for (let i = from; i < from + NEW_KEYS; i++) store.put(names[i]!, i, TTL_MS);
+      };
+    },
+    // The eviction both used before: what it costs, on the same Map operations, in the same rounds.
+    'reference: a Map full at 10,000 evicting through a fresh entries().next() per new key': () => {
+      const map = new Map<string, { used: boolean }>();
+      for (let i = 0; i < CAP; i++) map.set(names[i]!, { used: false });
+      return (from) => {
+        for (let i = from; i < from + NEW_KEYS; i++) {
+          map.set(names[i]!, { used: false });
+          map.delete(map.keys().next().value!);
+        }
+      };
+    },
+    'TokenBucketLimiter, full at maxKeys 10,000': () => {
+      // A refill so slow that no bucket is idle (swept) during the run: every new key evicts one.
+      const limiter = new TokenBucketLimiter({ capacity: 10, refillPerSecond: 0.001, maxKeys: CAP });
+      for (let i = 0; i < CAP; i++) limiter.take(names[i]!);
+      return (from) => {
+        for (let i = from; i < from + NEW_KEYS; i++) limiter.take(names[i]!);
+      };
+    },
+    'TokenBucketLimiter, below maxKeys': () => {
+      const limiter = new TokenBucketLimiter({ capacity: 10, refillPerSecond: 0.001, maxKeys: 10 * CAP });
+      for (let i = 0; i < CAP; i++) limiter.take(names[i]!);
+      return (from) => {
+        for (let i = from; i < from + NEW_KEYS; i++) limiter.take(names[i]!);
+      };
+    },
+  };
+  const perRound = new Map<string, number[]>(Object.keys(subjects).map((name) => [name, []]));
+  for (let round = 0; round < EVICTION_ROUNDS; round++) {
+    const order = Object.keys(subjects).map((_, i, all) => all[(i + round) % all.length]!);
+    for (const name of order) {
+      const insert = subjects[name]!();
+      insert(CAP);
+      globalThis.gc?.();
+      const started = performance.now();
+      insert(CAP + NEW_KEYS);
+      perRound.get(name)!.push(((performance.now() - started) * 1000) / NEW_KEYS);
+    }
+    await sleep(0);
+  }
+  const stat = (name: string) => {
+    const values = perRound.get(name)!;
+    return { median: median(values), lowest: Math.min(...values), highest: Math.max(...values) };
+  };
+  const rows = Object.keys(subjects).map((name) => {
+    const { median: mid, lowest, highest } = stat(name);
+    return [name, `${mid.toFixed(2)} µs`, `${lowest.toFixed(2)}–${highest.toFixed(2)} µs`];
+  });
+  const store = stat('MemoryStore, full at 10,000 entries').median;
+  const limiter = stat('TokenBucketLimiter, full at maxKeys 10,000').median;
+  const storeBelow = stat('MemoryStore, below its cap').median;
+  const limiterBelow = stat('TokenBucketLimiter, below maxKeys').median;
+  return {
+    table: {
+      title: `New keys at the cap: µs per new key, ${NEW_KEYS.toLocaleString('en-US')} new keys per round, ${EVICTION_ROUNDS} interleaved rounds`,
+      columns: ['store', 'median per new key', 'range over rounds'],
+      rows,
+      notes: [
+        'At the cap each new key evicts one (CLOCK, approximately least recently used). Before the clock hand was kept between evictions, each one read the Map\'s front through a fresh iterator, which walks every entry deleted since the Map\'s last rehash (V8 leaves a tombstone per deleted entry): the reference row, 10–20 µs per new key at 10,000 keys on this machine, against about 1 µs below the cap.',
+        'Below the cap a new key costs a Map insert plus the Map\'s growth; at the cap an eviction replaces the growth.',
+      ],
+    },
+    summary: `MemoryStore ${store.toFixed(2)} µs (below the cap ${storeBelow.toFixed(2)}), limiter ${limiter.toFixed(2)} µs (below ${limiterBelow.toFixed(2)})`,
+    // O(cap) evictions cost ten times a new key below the cap; O(1) ones cost about the same.
+    met: store <= 3 * storeBelow && limiter <= 3 * limiterBelow,
+  };
 }
 
 async function redisHitsAndStampede(): Promise<{

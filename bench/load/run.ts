@@ -41,7 +41,7 @@ interface Phase {
 
 class Service {
   private readonly waiting = new Map<string, (message: ChildMessage) => void>();
-  private constructor(private readonly child: ChildProcess, readonly url: string) {
+  private constructor(private readonly child: ChildProcess, readonly url: string, readonly providerUrl: string) {
     child.on('message', (message: ChildMessage) => this.waiting.get(message.type)?.(message));
   }
 
@@ -59,7 +59,7 @@ class Service {
     });
     const message = await ready;
     if (message.type !== 'ready') throw new Error(`unexpected first message from the service: ${JSON.stringify(message)}`);
-    return new Service(child, message.url);
+    return new Service(child, message.url, message.providerUrl);
   }
 
   private ask<T extends ChildMessage['type']>(message: ParentMessage, reply: T, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>> {
@@ -265,7 +265,7 @@ function serverErrorCauses(entries: readonly LogEntry[]): Map<string, number> {
 /** Users this run inserted (their emails carry the run's tag), against the users the provider heard about. */
 async function jobAccounting(db: pg.Client, service: Service, tag: string) {
   const rows = (await db.query<{ id: string }>('SELECT id FROM users WHERE email LIKE $1', [`%-${tag}-%`])).rows;
-  const response = await fetch(`${service.url}/internal/notifications`, { signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${service.providerUrl}/internal/notifications`, { signal: AbortSignal.timeout(10_000) });
   const notified = new Set(((await response.json()) as Array<{ userId: string }>).map((n) => n.userId));
   const missing = rows.filter((row) => !notified.has(row.id)).map((row) => row.id);
   return { inserted: rows.length, notified: rows.length - missing.length, missing };

@@ -17,7 +17,7 @@ export interface ServiceStats {
 
 export type ParentMessage = { type: 'stats' } | { type: 'stop' };
 export type ChildMessage =
-  | { type: 'ready'; url: string }
+  | { type: 'ready'; url: string; providerUrl: string }
   | { type: 'stats'; stats: ServiceStats }
   | { type: 'stopped'; outcome: unknown }
   | { type: 'failed'; error: string };
@@ -59,4 +59,5 @@ process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') process.disconnect();
   });
 });
-send({ type: 'ready', url: running.url });
+// The stand-in notification provider listens on its own loopback port, not on the public app.
+send({ type: 'ready', url: running.url, providerUrl: running.providerUrl ?? running.url });

@@ -10,8 +10,9 @@
 //   retry       — that notification is an outbound HTTP call through fetchWithRetry
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
@@ -21,7 +22,7 @@ import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
 import { RedisStore, createRedisCacheClient } from '../src/cache/redis.js';
 import { Container, token } from '../src/container.js';
 import { requestScope } from '../src/container/express.js';
-import { errorHandler, notFoundHandler } from '../src/errors/express.js';
+import { clientErrorHandler, errorHandler, notFoundHandler } from '../src/errors/express.js';
 import { logger } from '../src/log.js';
 import { requestObservability } from '../src/middleware/express.js';
 import { TokenBucketLimiter, type RateLimiter } from '../src/rate-limit.js';
@@ -52,6 +53,8 @@ export interface ExampleOptions {
    */
   jobVisibilityTimeoutMs?: number;
   jobRecoveryIntervalMs?: number;
+  /** Routes mounted after the service's own, before the 404 handler: tests add failure probes here. `npm start` adds none. */
+  extraRoutes?: Router;
 }
 
 export interface UserCreatedJob {
@@ -77,9 +80,11 @@ export interface ExampleApp {
   readonly worker: QueueProcessor<UserCreatedJob>;
   /** What the stand-in notification provider has received. */
   readonly notifications: readonly Notification[];
+  /** The stand-in notification provider; {@link startServer} serves it on its own loopback port, never on the public app. */
+  readonly provider: Express;
   /** Database reads made by the cached user lookup (cache misses). */
   readonly userLoads: () => number;
-  /** Tells the app the URL it is reachable at; the default notification target is derived from it. */
+  /** Tells the app where the stand-in notification provider listens; the default notification target is derived from it. */
   setBaseUrl(url: string): void;
   /** Stops the worker (draining in-flight jobs), then disposes the container. Call after the HTTP server closed. */
   close(): Promise<StopOutcome>;
@@ -138,20 +143,26 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
   app.disable('x-powered-by');
   app.use(requestObservability());
   app.use(rateLimit({ limiter }));
-  app.use(express.json({ limit: '16kb' }));
+  app.use(express.json({ limit: '16kb', verify: rejectInvalidUtf8 }));
   app.use(requestScope(container));
   app.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   app.use(userRoutes());
-  app.use(notificationSink(notifications));
+  if (options.extraRoutes) app.use(options.extraRoutes);
   app.use(notFoundHandler());
   app.use(errorHandler());
   tasks.start();
+
+  const provider = express();
+  provider.disable('x-powered-by');
+  provider.use(express.json({ limit: '16kb' }));
+  provider.use(notificationSink(notifications));
 
   return {
     app,
     container,
     worker,
     notifications,
+    provider,
     userLoads: () => userLoads,
     setBaseUrl(url: string) {
       if (options.notifyUrl === undefined) notifyUrl = `${url}/internal/notifications`;
@@ -162,6 +173,14 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       return outcome;
     },
   };
+}
+
+// body-parser decodes invalid UTF-8 to U+FFFD, so a user would be stored with other characters than were
+// sent. The status and flags follow the http-errors convention the errors pattern recognises.
+function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) {
+    throw Object.assign(new Error('The request body is not valid UTF-8'), { status: 400, code: 'MALFORMED_BODY', exposeMessage: true });
+  }
 }
 
 function buildContainer(options: ExampleOptions): Container {
@@ -229,32 +248,55 @@ async function openDatabase(databaseUrl: string | undefined): Promise<Database> 
 export interface RunningServer extends ExampleApp {
   readonly url: string;
   readonly server: Server;
+  /** Base URL of the stand-in notification provider (loopback only), when no `notifyUrl` was given. */
+  readonly providerUrl: string | undefined;
 }
 
 /** Starts the service on `host:port` (default 127.0.0.1:3000; 0 picks a free port). `close()` shuts everything down in order. */
 export async function startServer(options: ExampleOptions & { port?: number; host?: string } = {}): Promise<RunningServer> {
   const example = await createApp(options);
   const server = createServer(example.app);
-  server.listen(options.port ?? 3000, options.host ?? '127.0.0.1');
+  // Requests Node's HTTP parser refuses (CR/LF in a header, headers over 16 KiB) never reach Express:
+  // answer them in the same JSON shape, with a request id.
+  server.on('clientError', clientErrorHandler());
+  // Without NOTIFY_URL, notifications go to the stand-in provider on a port of its own, bound to loopback.
+  const providerServer = options.notifyUrl === undefined ? createServer(example.provider) : undefined;
   try {
-    await once(server, 'listening');
+    server.listen(options.port ?? 3000, options.host ?? '127.0.0.1');
+    providerServer?.listen(0, '127.0.0.1');
+    await Promise.all([once(server, 'listening'), providerServer && once(providerServer, 'listening')]);
   } catch (error) {
+    server.close();
+    providerServer?.close();
     await example.close();
     throw error;
   }
-  const { address, port } = server.address() as AddressInfo;
-  const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  example.setBaseUrl(url);
+  const url = urlOf(server);
+  const providerUrl = providerServer && urlOf(providerServer);
+  if (providerUrl) example.setBaseUrl(providerUrl);
   return {
     ...example,
     url,
     server,
+    providerUrl,
     async close() {
       // Stop accepting, let in-flight requests finish, then drain jobs and release the database and Redis.
-      const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      server.closeIdleConnections();
-      await closed;
-      return example.close();
+      await closeServer(server);
+      const outcome = await example.close();
+      // Last: the drained jobs were still notifying it.
+      if (providerServer) await closeServer(providerServer);
+      return outcome;
     },
   };
+}
+
+function urlOf(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeIdleConnections();
+  return closed;
 }

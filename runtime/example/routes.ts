@@ -29,6 +29,17 @@ function httpError(failure: Failure<CreateUserError>) {
   return failure.code === 'EMAIL_TAKEN' ? conflict(failure.message) : validation(failure.message, failure.details);
 }
 
+// Ids are the server's UUIDs, but any text reaches this route: refuse what PostgreSQL cannot store or
+// would store as something else (NUL, unpaired surrogates), and what no id can be (too long, controls),
+// before it reaches the cache key or the database.
+const USER_ID = /^[^\p{Cc}\p{Cs}]{1,128}$/u;
+
+function userId(req: Request): string {
+  const id = req.params.id;
+  if (typeof id !== 'string' || !USER_ID.test(id)) throw validation('invalid user id', { fields: { id: 'must be 1 to 128 printable characters' } });
+  return id;
+}
+
 function limitParam(req: Request): number {
   const raw = req.query.limit;
   if (raw === undefined) return 20;
@@ -54,35 +65,36 @@ export function userRoutes(): Router {
   });
 
   router.get('/users/:id', async (req, res) => {
+    const id = userId(req);
     const userById = await scopeOf(req).resolve(UserByIdToken);
     const probe: LoadProbe = { loaded: false };
-    const user = await userById(req.params.id, probe);
+    const user = await userById(id, probe);
     res.setHeader('X-Cache', probe.loaded ? 'MISS' : 'HIT');
-    if (user === undefined) throw notFound('User', req.params.id);
+    if (user === undefined) throw notFound('User', id);
     res.json(user);
   });
 
   router.patch('/users/:id', async (req, res) => {
+    const id = userId(req);
     const scope = scopeOf(req);
     const [users, userById] = await Promise.all([scope.resolve(UserServiceToken), scope.resolve(UserByIdToken)]);
-    const result = await users.rename(req.params.id, req.body).catch((error: unknown) => {
-      throw error instanceof RecordNotFoundError ? notFound('User', req.params.id) : error;
+    const result = await users.rename(id, req.body).catch((error: unknown) => {
+      throw error instanceof RecordNotFoundError ? notFound('User', id) : error;
     });
     if (!result.ok) throw httpError(result.error);
     // Before responding: a client that sees 200 must never read the old name back from the cache.
-    await userById.invalidate(req.params.id, { loaded: false });
+    await userById.invalidate(id, { loaded: false });
     res.json(result.value);
-  });
-
-  // Simulates a bug deep in the stack: the message holds a secret that must never reach the client.
-  router.get('/debug/crash', () => {
-    throw new Error('connect ECONNREFUSED postgres://app:s3cr3t-passw0rd@db.internal:5432/users');
   });
 
   return router;
 }
 
-/** Stands in for an external notification provider, so the example runs with no other service. */
+/**
+ * Stands in for an external notification provider, so the example runs with no other service. It lists
+ * every email it received and accepts any PUT: it is served on its own loopback-only server, never by the
+ * public app.
+ */
 export function notificationSink(received: Notification[]): Router {
   const router = express.Router();
   router.put('/internal/notifications/:userId', (req, res) => {

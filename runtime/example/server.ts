@@ -36,13 +36,17 @@ Try:
   # a 404 AppError body, with the request id you sent
   curl -s ${url}/users/nobody -H 'X-Request-ID: demo-123'
 
-  # a 500 whose body carries no internals (the secret is only in the server log)
-  curl -s ${url}/debug/crash
+  # client input is a 400, never a 500: a forged cursor, bad percent-encoding, a NUL in an id
+  curl -s '${url}/users?after=!!!'
+  curl -s ${url}/users/%ZZ
+  curl -s ${url}/users/a%00b
 
   # rate-limit and timing headers
   curl -si ${url}/health | grep -i -e ratelimit -e server-timing -e x-response-time
 
-  # list users (keyset pagination), and what the notification provider received
+  # list users (keyset pagination)
   curl -s '${url}/users?limit=10'
-  curl -s ${url}/internal/notifications
-`);
+${running.providerUrl ? `
+  # what the stand-in notification provider received (its own loopback-only port, not the public app)
+  curl -s ${running.providerUrl}/internal/notifications
+` : ''}`);

@@ -34,7 +34,10 @@ export function createUserRepository(db: Queryable): UserRepository {
   });
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+// No whitespace, control characters (NUL among them) or unpaired surrogates: PostgreSQL cannot store NUL,
+// and the driver would silently store an unpaired surrogate as U+FFFD.
+const EMAIL = /^[^\s@\p{Cc}\p{Cs}]{1,64}@[^\s@\p{Cc}\p{Cs}]{1,255}$/u;
+const NAME = /^[^\p{Cc}\p{Cs}]{1,100}$/u;
 
 export type UserInputError = 'INVALID_INPUT';
 export type CreateUserError = UserInputError | 'EMAIL_TAKEN';
@@ -83,8 +86,8 @@ function parseUserInput(input: unknown, { partial }: { partial: boolean }): Resu
   const { email, name } = input as Record<string, unknown>;
   const problems: Record<string, string> = {};
   if ((email !== undefined || !partial) && (typeof email !== 'string' || !EMAIL.test(email))) problems.email = 'must be an email address';
-  if ((name !== undefined || !partial) && (typeof name !== 'string' || name.trim().length === 0 || name.length > 100)) {
-    problems.name = 'must be 1 to 100 characters';
+  if ((name !== undefined || !partial) && (typeof name !== 'string' || name.trim().length === 0 || !NAME.test(name))) {
+    problems.name = 'must be 1 to 100 printable characters';
   }
   if (Object.keys(problems).length > 0) return fail('INVALID_INPUT', 'invalid user', { fields: problems });
   return ok({

@@ -151,11 +151,14 @@ const GENERIC_MESSAGE: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not found',
   405: 'Method not allowed',
+  408: 'Request timeout',
   409: 'Conflict',
   410: 'Gone',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   429: 'Too many requests',
+  431: 'Request header fields too large',
   503: 'Service unavailable',
 };
 
@@ -171,20 +174,55 @@ export function errorForStatus(status: number, message = genericMessage(status),
   return new AppError(code ?? (status >= 500 ? 'INTERNAL' : 'CLIENT_ERROR'), message, { ...options, status });
 }
 
+// An error that sets `exposeMessage: true` wrote its `code` and message for the client (the repository's
+// INVALID_CURSOR). `expose` alone does not say so: http-errors sets it on any 4xx it wraps, and
+// body-parser wraps zlib's errors ("Z_DATA_ERROR: incorrect header check") that way.
+const CLIENT_CODE = /^[A-Z][A-Z0-9_]{1,63}$/;
+const MAX_MESSAGE_LENGTH = 300;
+
 /**
  * Recognises the errors whose status can be trusted: AppError, and the http-errors convention (an
- * `expose` boolean next to `status`) used by Express's body-parser, Koa and @fastify/sensible.
+ * `expose` boolean next to `status`) used by Express's body-parser, Koa, @fastify/sensible and the
+ * repository pattern's input errors (`InvalidCursorError`, `InvalidQueryError`: 400, which also set
+ * `exposeMessage` to have their code and message sent). Other patterns are recognised by this shape, not
+ * imported, so each file can be copied alone.
  * Anything else is a 500, even with a `status` field: an upstream HTTP client's error may carry the
  * upstream's 404, which is not this request's 404.
  */
 export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error === null || typeof error !== 'object') return undefined;
-  const { status, statusCode, expose, type } = error as { status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown };
-  const code = typeof status === 'number' ? status : statusCode;
-  if (typeof expose !== 'boolean' || typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code > 599) return undefined;
+  const { status, statusCode, expose, type, code, message, exposeMessage } = error as {
+    status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; code?: unknown; message?: unknown; exposeMessage?: unknown;
+  };
+  const httpStatus = typeof status === 'number' ? status : statusCode;
+  if (typeof expose !== 'boolean' || typeof httpStatus !== 'number' || !Number.isInteger(httpStatus) || httpStatus < 400 || httpStatus > 599) return undefined;
   // Foreign messages are not sent: body-parser's SyntaxError message quotes JSON.parse internals.
-  return errorForStatus(code, type === 'entity.parse.failed' ? 'Malformed JSON body' : undefined, { cause: error });
+  if (type === 'entity.parse.failed') return errorForStatus(httpStatus, 'Malformed JSON body', { cause: error });
+  if (expose && exposeMessage === true && httpStatus < 500 && typeof code === 'string' && CLIENT_CODE.test(code) && typeof message === 'string' && message) {
+    return new AppError(code, message.slice(0, MAX_MESSAGE_LENGTH), { status: httpStatus, cause: error });
+  }
+  return errorForStatus(httpStatus, undefined, { cause: error });
+}
+
+const RAW_STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
+/**
+ * The raw HTTP/1.1 response, in the standard JSON shape with a fresh request id, for a request the
+ * server's HTTP parser refused (Node's `clientError` event: a CR/LF or NUL in a header, headers over
+ * 16 KiB, a malformed request line). Such requests never reach the framework, and Node's own answer has
+ * an empty body. `undefined` when nothing should be written (the client reset the connection).
+ */
+export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAULT_REQUEST_ID_HEADER): string | undefined {
+  const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
+  if (code === 'ECONNRESET') return undefined;
+  const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const requestId = randomUUID();
+  const response = errorResponse(errorForStatus(status, undefined, { cause: error }), { method: '-', url: '-', requestId });
+  const text = JSON.stringify(response.body);
+  return `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n`
+    + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${new TextEncoder().encode(text).length}\r\n`
+    + `${requestIdHeader}: ${requestId}\r\n\r\n${text}`;
 }
 
 /** The request id for an error body: the log context's, else the response header's, else a fresh one. */
@@ -201,24 +239,117 @@ export interface FailedRequest {
   readonly requestId: string;
 }
 
+// What Node's setHeader and the Fetch API's Headers accept; anything else would make the handler itself throw.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /**
  * Builds the response for any thrown value and logs it: unexpected errors (5xx) at `error` with the
  * stack and cause, client errors (4xx) at `debug`. `recognise` lets an adapter map its framework's
  * own errors first.
+ *
+ * Never throws, whatever was thrown: a value whose getters throw (or a Proxy) is a 500; details that
+ * JSON cannot encode (BigInt, cycles) and headers Node would refuse (CR/LF) are dropped and logged at
+ * `error`, since they are a bug in the code that threw. An error handler that throws is worse than
+ * none: Express then renders its own HTML page with the stack.
  */
 export function errorResponse(error: unknown, request: FailedRequest, recognise?: (error: unknown) => AppError | undefined): ErrorResponse {
-  const appError = recognise?.(error) ?? toAppError(error);
-  const path = request.url.split('?')[0];
-  const status = appError?.status ?? 500;
-  if (appError?.expose) {
-    logger.debug({ requestId: request.requestId, method: request.method, path, status, code: appError.code }, 'request failed');
-    const body: ErrorBody = appError.details === undefined
-      ? { code: appError.code, message: appError.message, requestId: request.requestId }
-      : { code: appError.code, message: appError.message, details: appError.details, requestId: request.requestId };
-    return { status, headers: appError.headers, body };
+  const { requestId, method } = request;
+  const path = pathOf(request.url);
+  try {
+    let appError: AppError | undefined;
+    try {
+      appError = recognise?.(error) ?? toAppError(error);
+    } catch {
+      appError = undefined; // the thrown value cannot even be inspected: certainly not a client error
+    }
+    const status = appError?.status ?? 500;
+    const headers = appError === undefined ? {} : safeHeaders(appError.headers, request);
+    if (appError?.expose) {
+      safeLog('debug', { requestId, method, path, status, code: appError.code }, 'request failed');
+      const details = appError.details === undefined ? undefined : snapshotDetails(appError.details, request);
+      const body: ErrorBody = details === undefined
+        ? { code: String(appError.code), message: String(appError.message), requestId }
+        : { code: String(appError.code), message: String(appError.message), details, requestId };
+      return { status, headers, body };
+    }
+    safeLog('error', { requestId, method, path, status }, 'unhandled error', error);
+    const code = appError === undefined ? 'INTERNAL' : String(appError.code);
+    return { status, headers, body: { code, message: genericMessage(status), requestId } };
+  } catch (failure) {
+    safeLog('error', { requestId, method, path, status: 500 }, 'error handler failed on a thrown value', failure);
+    return { status: 500, headers: {}, body: { code: 'INTERNAL', message: genericMessage(500), requestId } };
   }
-  const logged = error instanceof Error ? { err: error } : { thrown: error };
-  logger.error({ ...logged, requestId: request.requestId, method: request.method, path, status }, 'unhandled error');
-  const code = appError?.code ?? 'INTERNAL';
-  return { status, headers: appError?.headers ?? {}, body: { code, message: genericMessage(status), requestId: request.requestId } };
+}
+
+/** A last-resort 500 body for adapters whose response could not be sent; it cannot throw. */
+export function fallbackErrorBody(requestId: string): string {
+  return JSON.stringify({ code: 'INTERNAL', message: genericMessage(500), requestId });
+}
+
+function pathOf(url: unknown): string {
+  return typeof url === 'string' ? url.split('?')[0] ?? '' : '';
+}
+
+// A JSON round trip: what the client will receive, decided once, so a getter or toJSON cannot change or
+// fail it later in the framework's serializer.
+function snapshotDetails(details: ErrorDetails, request: FailedRequest): ErrorDetails | undefined {
+  try {
+    const text = JSON.stringify(details);
+    const copy: unknown = text === undefined ? undefined : JSON.parse(text);
+    if (copy !== null && typeof copy === 'object') return copy as ErrorDetails;
+  } catch (failure) {
+    safeLog('error', { requestId: request.requestId, path: pathOf(request.url) }, 'error details are not JSON-serializable; sent without them', failure);
+    return undefined;
+  }
+  safeLog('error', { requestId: request.requestId, path: pathOf(request.url) }, 'error details are not a JSON object; sent without them');
+  return undefined;
+}
+
+function safeHeaders(headers: unknown, request: FailedRequest): Record<string, string> {
+  const safe: Record<string, string> = {};
+  if (headers === null || typeof headers !== 'object') return safe;
+  for (const [name, value] of Object.entries(headers)) {
+    if (HEADER_NAME.test(name) && typeof value === 'string' && HEADER_VALUE.test(value)) safe[name] = value;
+    else safeLog('error', { requestId: request.requestId, path: pathOf(request.url), header: HEADER_NAME.test(name) ? name : '(invalid name)' }, 'error header dropped: invalid name or value');
+  }
+  return safe;
+}
+
+/**
+ * Logs without ever throwing: the serializer reads every property of `error`, and a hostile value (a
+ * throwing getter, a Proxy, a throwing toJSON) would otherwise make logging the failure fail too.
+ */
+function safeLog(level: 'debug' | 'error', fields: Record<string, unknown>, message: string, error?: unknown): void {
+  try {
+    if (arguments.length < 4) logger[level](fields, message);
+    else logger[level]({ ...(isError(error) ? { err: error } : { thrown: error }), ...fields }, message);
+  } catch {
+    try {
+      logger[level]({ ...fields, thrown: describeThrown(error), unserializable: true }, message);
+    } catch {
+      // The logger itself is broken; nothing left to report to.
+    }
+  }
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
+    return false;
+  }
+}
+
+/** A short description of any value that cannot throw, for logs. */
+export function describeThrown(value: unknown): string {
+  try {
+    if (value instanceof Error) return `${String(value.name)}: ${String(value.message)}`;
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return `${typeof value}: ${String(value)}`.slice(0, 500);
+    return Object.prototype.toString.call(value);
+  } catch {
+    // The value's own getters or traps threw; saying so is all a log can do with it.
+    return `an uninspectable ${typeof value}`;
+  }
 }

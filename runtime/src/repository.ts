@@ -52,7 +52,15 @@ export interface Repository<T, Id, New = T> {
   list(options?: ListOptions<T>): Promise<Page<T>>;
 }
 
-/** Base class of every error a repository throws on purpose; `code` tells them apart. */
+/**
+ * Base class of every error a repository throws on purpose; `code` tells them apart.
+ *
+ * The input errors ({@link InvalidCursorError}, {@link InvalidQueryError}) also carry `status: 400` and
+ * `expose: true`, the http-errors convention: the errors pattern (and Fastify's or Koa's default handler)
+ * answers them with a 400 without importing this file. Their messages are written for the client (they
+ * name fields and limits, never a stored value or the database's own message), which `exposeMessage`
+ * tells the errors pattern: it then sends their code and message.
+ */
 export abstract class RepositoryError extends Error {
   abstract readonly code: 'NOT_FOUND' | 'UNIQUE_VIOLATION' | 'INVALID_CURSOR' | 'INVALID_QUERY';
 }
@@ -84,17 +92,27 @@ export class UniqueViolationError extends RepositoryError {
   }
 }
 
+/** A cursor that this API did not issue for this order. Cursors come from clients, so it is a 400. */
 export class InvalidCursorError extends RepositoryError {
   readonly code = 'INVALID_CURSOR';
+  readonly status = 400;
+  readonly expose = true;
+  readonly exposeMessage = true;
   constructor(reason: string) {
     super(`Invalid cursor: ${reason}`);
     this.name = 'InvalidCursorError';
   }
 }
 
-/** A bad list option or patch (unknown field, limit out of range...): usually the caller's input, so a 400. */
+/**
+ * A bad list option or patch (unknown field, limit out of range...) or a value the column cannot hold
+ * (NUL in text, an out-of-range integer, 'abc' for a uuid): usually the caller's input, so a 400.
+ */
 export class InvalidQueryError extends RepositoryError {
   readonly code = 'INVALID_QUERY';
+  readonly status = 400;
+  readonly expose = true;
+  readonly exposeMessage = true;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InvalidQueryError';
@@ -155,6 +173,20 @@ export function resolvePatch(changes: Patch<any>, fields: ReadonlySet<string>, i
     entries.push([field, value]);
   }
   return entries;
+}
+
+// A NUL or an unpaired UTF-16 surrogate: PostgreSQL text cannot hold the first, and drivers encoding to
+// UTF-8 silently turn the second into U+FFFD, so the row would hold something else than was written.
+const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Rejects strings (also inside arrays) that a PostgreSQL text column cannot store as given. */
+export function assertStorable(values: Iterable<unknown>, entity: string): void {
+  for (const value of values) {
+    if (typeof value === 'string' && UNSTORABLE_TEXT.test(value)) {
+      throw new InvalidQueryError(`${entity}: a text value contains a NUL character or an unpaired surrogate`);
+    }
+    if (Array.isArray(value)) assertStorable(value, entity);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -79,6 +79,16 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
     assert.throws(() => new RedisStore(admin, { scanCount: 0 }), /scanCount must be a positive integer, got 0/);
   });
 
+  it('refuses a ttl Redis would reject ("1e+300" is not an integer) before sending it; a fraction rounds up', async () => {
+    const store = new RedisStore(admin);
+    for (const ttl of [0, -1, Number.NaN, Infinity, 1e300]) await assert.rejects(store.set('never', 'x', ttl), /RedisStore: ttl must be a number of ms > 0 and at most 2\^53-1/);
+    assert.equal(await admin.exists('never'), 0);
+    await store.set('fraction', 'x', 0.2);
+    assert.ok((await admin.pttl('fraction')) <= 1);
+    await store.set('longest', 'x', Number.MAX_SAFE_INTEGER);
+    assert.ok((await admin.pttl('longest')) > 2 ** 52);
+  });
+
   describe('outages', () => {
     let logs: CapturedLogs | undefined;
     let stopped = false;

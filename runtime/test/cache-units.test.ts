@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MemoryStore, cached } from '../src/cache.js';
-import { copyValue, decodeValue, encodeValue } from '../src/cache/codec.js';
+import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
+import { copyValue, decodeValue, encodeValue, frozenCopy } from '../src/cache/codec.js';
 import { globToRegExp } from '../src/cache/glob.js';
 import { captureLogs } from './fixtures/logs.js';
 
@@ -18,6 +18,51 @@ describe('cache: MemoryStore bounds', () => {
     assert.deepEqual([await store.get('a'), await store.get('c'), await store.get('d')], ['1', '3', '4']);
   });
 
+  it('property: evicts exactly what a reference CLOCK over an array would, whatever the mix of writes, reads and deletes', async () => {
+    // The store reads its front through a long-lived iterator (the clock hand); this model uses no Map at all.
+    const operation = fc.record({ kind: fc.constantFrom('put', 'put', 'peek', 'delete'), key: fc.integer({ min: 0, max: 12 }) });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.array(operation, { maxLength: 150 }), async (maxEntries, operations) => {
+        const store = new MemoryStore({ maxEntries });
+        const model: Array<{ key: string; used: boolean }> = [];
+        const at = (key: string) => model.findIndex((entry) => entry.key === key);
+        for (const { kind, key: n } of operations) {
+          const key = `k${n}`;
+          if (kind === 'peek') {
+            store.peek(key);
+            if (at(key) >= 0) model[at(key)]!.used = true;
+          } else if (kind === 'delete') {
+            await store.delete(key);
+            if (at(key) >= 0) model.splice(at(key), 1);
+          } else {
+            store.put(key, n, 60_000);
+            if (at(key) >= 0) model.splice(at(key), 1);
+            model.push({ key, used: false });
+            for (let probe = 1; model.length > maxEntries; probe++) {
+              const front = model.shift()!;
+              if (front.used && probe < 16) model.push({ key: front.key, used: false });
+            }
+          }
+          assert.equal(store.size, model.length);
+        }
+        for (let n = 0; n <= 12; n++) assert.equal(store.peek(`k${n}`) !== undefined, at(`k${n}`) >= 0, `k${n}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('expires entries during a chain of awaited hits, where no timer can fire', async () => {
+    let loads = 0;
+    const lookup = cached(async (id: string) => (loads++, id), { prefix: 'expiring', ttl: 5 });
+    await lookup('a');
+    // Microtasks only: the loop never lets a timer run, so the clock must be read without one. Past the
+    // TTL, a few hundred more hits: enough reads for any count-based refresh, however slow the machine.
+    const started = performance.now();
+    while (performance.now() - started < 20) await lookup('a');
+    for (let i = 0; i < 300; i++) await lookup('a');
+    assert.ok(loads >= 2, `the 5 ms entry was reloaded (${loads} loads)`);
+  });
+
   it('stays bounded under many distinct keys, as the default store of cached() does', async () => {
     const store = new MemoryStore({ maxEntries: 100 });
     const lookup = cached(async (id: number) => id, { prefix: 'bounded', store });
@@ -32,6 +77,15 @@ describe('cache: MemoryStore bounds', () => {
     assert.equal(await lookup('a'), 'A');
     assert.equal(await lookup('a'), 'A');
     assert.equal(loads, 1);
+  });
+
+  it('refuses a ttl that is not a lifetime: NaN would never expire', async () => {
+    const store = new MemoryStore();
+    for (const ttl of [0, -1, Number.NaN, Infinity, 1e300]) {
+      assert.throws(() => store.put('k', 1, ttl), /MemoryStore: ttl must be a number of ms > 0 and at most 2\^53-1/);
+      await assert.rejects(store.set('k', '1', ttl), RangeError);
+    }
+    assert.equal(store.size, 0);
   });
 
   it('rejects an invalid maxEntries with a clear RangeError', () => {
@@ -75,6 +129,29 @@ describe('cache: value encoding', () => {
         if (typeof value === 'object' && value !== null) assert.notEqual(copy, value);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('property: frozenCopy equals copyValue and is frozen all the way down, Date, Map and Set included', () => {
+    const everyNode = (value: unknown, visit: (node: object) => void): void => {
+      if (typeof value !== 'object' || value === null) return;
+      visit(value);
+      const children = value instanceof Map ? [...value].flat() : value instanceof Set ? [...value] : value instanceof Date ? [] : Object.values(value);
+      for (const child of children) everyNode(child, visit);
+    };
+    fc.assert(
+      fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true, withNullPrototype: true }), (value) => {
+        fc.pre(!containsInvalidDate(value));
+        const frozen = frozenCopy(value);
+        assert.deepStrictEqual(frozen, copyValue(value));
+        everyNode(frozen, (node) => {
+          assert.ok(Object.isFrozen(node));
+          if (node instanceof Date) assert.throws(() => node.setFullYear(2000), TypeError);
+          if (node instanceof Map) assert.throws(() => node.delete('x'), TypeError);
+          if (node instanceof Set) assert.throws(() => node.add('x'), TypeError);
+        });
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -143,7 +220,7 @@ describe('cache: keys', () => {
       }),
       { numRuns: 500 },
     );
-    assert.equal(lookup.keyFor('a"b', 1, -0, 2n, true, null), 'keys:["a\\"b",1,0,2n,true,null]');
+    assert.equal(lookup.keyFor('a"b', 1, -0, 2n, true, null), 'keys:["a\\"b",1,-0,2n,true,null]', '-0 is not 0: a loader can tell them apart');
   });
 
   it('hashes long argument lists into a short, stable key under the prefix', () => {
@@ -176,15 +253,60 @@ describe('cache: keys', () => {
   });
 });
 
+describe('cache: stores that throw instead of rejecting', () => {
+  const broken = () => {
+    throw new Error('store bug');
+  };
+
+  it('a CacheStore whose methods throw synchronously still never fails a call', async () => {
+    const store: CacheStore = { get: broken, set: broken, delete: broken, deleteMatching: broken };
+    const logs = captureLogs();
+    try {
+      let loads = 0;
+      const lookup = cached(async (id: string) => (loads++, id), { prefix: 'throwing', store });
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(loads, 2);
+      await lookup.invalidate('a');
+      assert.equal(await lookup.invalidateAll(), 0);
+      assert.equal(await lookup('a'), 'a', 'served by the loader while the invalidations wait');
+    } finally {
+      logs.restore();
+    }
+    assert.ok(logs.lines.some((line) => line.msg === 'cache: store unavailable, calling the loader instead'));
+  });
+
+  it('a LocalCacheStore whose peek or put throws still never fails a call', async () => {
+    const memory = new MemoryStore();
+    const failing = Object.assign(Object.create(memory) as MemoryStore, { peek: broken, put: broken });
+    const logs = captureLogs();
+    try {
+      let loads = 0;
+      const lookup = cached(async (id: string) => (loads++, id), { prefix: 'local-throwing', store: failing });
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(await lookup('a'), 'a');
+      assert.equal(loads, 2);
+    } finally {
+      logs.restore();
+    }
+    assert.ok(logs.lines.some((line) => line.msg === 'cache: store unavailable, calling the loader instead'));
+  });
+});
+
 describe('cache: options and globs', () => {
   it('rejects bad options with clear errors', () => {
     const load = async () => 1;
     assert.throws(() => cached(load, {} as never), /prefix must be a non-empty string, got undefined/);
     assert.throws(() => cached(load, { prefix: '' }), /prefix must be a non-empty string, got ""/);
-    assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a finite number of ms > 0, got 0/);
-    assert.throws(() => cached(load, { prefix: 'p', ttl: Infinity }), /ttl must be a finite number of ms > 0, got Infinity/);
-    assert.throws(() => cached(load, { prefix: 'p', negativeTtl: -1 }), /negativeTtl must be a finite number >= 0, got -1/);
+    assert.throws(() => cached(load, { prefix: 'user:\uD800' }), /prefix must be well-formed Unicode \(it has a lone surrogate\), got "user:\\ud800"/);
+    assert.doesNotThrow(() => cached(load, { prefix: 'user:\u{1F600}:é' }));
+    assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a number of ms > 0 and at most 9007199254740991, got 0/);
+    for (const ttl of [-1, Number.NaN, Infinity, 1e300, '60000' as never]) assert.throws(() => cached(load, { prefix: 'p', ttl }), /cached: ttl must be a number of ms > 0/);
+    for (const negativeTtl of [-1, Number.NaN, Infinity, 1e300]) assert.throws(() => cached(load, { prefix: 'p', negativeTtl }), /negativeTtl must be a number of ms from 0 to 9007199254740991, got/);
     assert.throws(() => cached(load, { prefix: 'p', storeTimeout: Number.NaN }), /storeTimeout must be/);
+    // Past 2^31-1 ms setTimeout fires at once: every store call would time out immediately.
+    assert.throws(() => cached(load, { prefix: 'p', storeTimeout: 3e9 }), /storeTimeout must be a number of ms > 0 and at most 2147483647, got 3000000000/);
+    assert.doesNotThrow(() => cached(load, { prefix: 'p', ttl: 0.5, negativeTtl: 0, storeTimeout: 2 ** 31 - 1 }));
     assert.throws(() => cached('nope' as never, { prefix: 'p' }), /load must be a function, got "nope"/);
   });
 

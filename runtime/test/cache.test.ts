@@ -196,11 +196,56 @@ for (const target of cacheTargets) {
         assert.deepStrictEqual(fromStore, value);
       });
 
-      it('hands every hit a fresh copy: mutating a result cannot corrupt the cache', async () => {
-        const lookup = cached(async () => ({ roles: ['reader'] }), { prefix: uniquePrefix('copies'), store });
-        await lookup();
-        (await lookup()).roles.push('admin');
-        assert.deepEqual(await lookup(), { roles: ['reader'] });
+      it('hands every caller one deep-frozen copy: a mutation throws, and nobody else ever sees it', async () => {
+        const loaded = { roles: ['reader'], since: new Date(0), tags: new Set(['a']), limits: new Map([['daily', 1]]) };
+        const lookup = cached(async () => loaded, { prefix: uniquePrefix('frozen'), store });
+        const first = await lookup();
+        for (const result of [first, await lookup()]) {
+          assert.throws(() => result.roles.push('admin'), TypeError);
+          assert.throws(() => Object.assign(result, { roles: [] }), TypeError);
+          assert.throws(() => result.since.setTime(1), /cannot modify a cached value: it is deeply frozen and shared by every caller/);
+          assert.throws(() => result.tags.add('b'), TypeError);
+          assert.throws(() => result.limits.set('daily', 1_000), TypeError);
+          assert.throws(() => result.limits.clear(), TypeError);
+        }
+        assert.deepStrictEqual(await lookup(), { roles: ['reader'], since: new Date(0), tags: new Set(['a']), limits: new Map([['daily', 1]]) });
+        assert.equal(Object.isFrozen(loaded), false, "the loader's own object is left alone");
+        const copy = structuredClone(first);
+        copy.roles.push('admin');
+        copy.limits.set('daily', 2);
+        assert.deepEqual(copy.roles, ['reader', 'admin'], 'structuredClone gives a copy the caller may change');
+      });
+
+      it('wrong result: callers that joined one load cannot see each other\'s changes (one frozen value for all)', async () => {
+        const gate = deferred<void>();
+        const lookup = cached(async (id: string) => (await gate.promise, { id, passwordHash: 'x' }), { prefix: uniquePrefix('joiners'), store });
+        const callers = Promise.all([lookup('u1'), lookup('u1'), lookup('u1')]);
+        gate.resolve();
+        const [loader, joiner, other] = await callers;
+        assert.throws(() => delete (joiner as { passwordHash?: string }).passwordHash, TypeError);
+        for (const user of [loader, joiner, other, await lookup('u1')]) assert.equal(user.passwordHash, 'x');
+        // Concurrent hits (on Redis, calls that joined one GET) share a frozen value too.
+        const [hit, joinedHit] = await Promise.all([lookup('u1'), lookup('u1')]);
+        assert.throws(() => delete (hit as { passwordHash?: string }).passwordHash, TypeError);
+        assert.equal(joinedHit.passwordHash, 'x');
+      });
+
+      it('a value that cannot be copied is neither cached nor shared: each joiner loads its own', async () => {
+        const logs = captureLogs();
+        try {
+          const gate = deferred<void>();
+          const { calls, load } = countingLoader(async () => (await gate.promise, { greet: () => 'hi', seen: [] as string[] }));
+          const lookup = cached(load, { prefix: uniquePrefix('unshareable'), store });
+          const callers = [lookup(), lookup(), lookup()];
+          gate.resolve();
+          const results = await Promise.all(callers);
+          assert.equal(calls.length, 3);
+          assert.equal(new Set(results).size, 3, 'three separate objects');
+          results[0]!.seen.push('mine');
+          assert.deepEqual(results[1]!.seen, []);
+        } finally {
+          logs.restore();
+        }
       });
 
       it('invalidate(args) drops one entry; invalidateAll() drops this prefix only', async () => {

@@ -10,6 +10,7 @@ import { ContainerError } from '../src/container.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { gate, waitFor } from './fixtures/background-helpers.js';
 import { redisServer } from './fixtures/redis.js';
+import { testOnlyRoutes } from './fixtures/example-routes.js';
 
 interface Provider {
   url: string;
@@ -73,6 +74,7 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       databaseUrl: process.env.DATABASE_URL || undefined,
       notifyUrl: provider.url,
       rateLimit: { capacity: 1000, refillPerSecond: 100 },
+      extraRoutes: testOnlyRoutes(),
     });
   });
   after(async () => {
@@ -129,11 +131,36 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     const invalid = await createUser(running.url, 'not-an-email', '');
     assert.equal(invalid.response.status, 400);
     assert.equal(invalid.body.code, 'VALIDATION');
-    assert.deepEqual(invalid.body.details, { fields: { email: 'must be an email address', name: 'must be 1 to 100 characters' } });
+    assert.deepEqual(invalid.body.details, { fields: { email: 'must be an email address', name: 'must be 1 to 100 printable characters' } });
     await createUser(running.url, 'taken@example.com');
     const taken = await createUser(running.url, 'TAKEN@example.com');
     assert.equal(taken.response.status, 409);
     assert.equal(taken.body.code, 'CONFLICT');
+  });
+
+  it('refuses text PostgreSQL cannot store (NUL, unpaired surrogates, controls) in fields and ids with a 400, never a 500', async () => {
+    const { body: created } = await createUser(running.url, 'nul@example.com');
+    const json = (method: string, path: string, text: string) =>
+      fetch(`${running.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: text });
+    for (const bad of ['a\\u0000b', 'a\\ud800b', 'a\\udc00', 'tab\\there']) {
+      const posted = await json('POST', '/users', `{"email":"x${bad}@example.com","name":"n${bad}"}`);
+      assert.equal(posted.status, 400, bad);
+      assert.deepEqual(Object.keys(((await posted.json()) as { details: { fields: object } }).details.fields).sort(), ['email', 'name']);
+      const patched = await json('PATCH', `/users/${created.id}`, `{"name":"n${bad}"}`);
+      assert.equal(patched.status, 400, bad);
+    }
+    for (const id of ['a%00b', '%ED%A0%80', '%ZZ', 'x'.repeat(129), 'a%0Ab']) {
+      const response = await fetch(`${running.url}/users/${id}`);
+      assert.equal(response.status, 400, id);
+      assert.equal(((await response.json()) as { requestId?: unknown }).requestId, response.headers.get('x-request-id'));
+    }
+    const invalidUtf8 = await fetch(`${running.url}/users`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"email":"\xff\xfe@example.com","name":"B"}', 'latin1'),
+    });
+    assert.deepEqual([invalidUtf8.status, ((await invalidUtf8.json()) as { code: string }).code], [400, 'MALFORMED_BODY'], 'invalid UTF-8 was stored as U+FFFD');
+    const cursor = await fetch(`${running.url}/users?after=!!!`);
+    assert.deepEqual([cursor.status, ((await cursor.json()) as { code: string }).code], [400, 'INVALID_CURSOR']);
+    assert.ok(!logs.lines.some((line) => line.level === 50 && line.msg === 'unhandled error' && !/s3cr3t/.test(JSON.stringify(line))), 'no client input was logged as an unhandled error');
   });
 
   it('answers an unexpected error with a 500 body without internals, logging them server-side only', async () => {
@@ -213,6 +240,11 @@ describe('example service with REDIS_URL (Redis cache, sliding-window limiter an
 
   it('caches through Redis, limits with a shared window, delivers jobs through the Redis queue, and closes cleanly', async () => {
     const server = running!;
+    // Built as `npm start` builds it (no extraRoutes): neither the failure probe nor the provider stand-in is public.
+    for (const [method, path] of [['GET', '/debug/crash'], ['GET', '/internal/notifications'], ['PUT', '/internal/notifications/x']] as const) {
+      const response = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'PUT' ? '{"email":"spoof"}' : undefined });
+      assert.equal(response.status, 404, `${method} ${path}`);
+    }
     const { response, body } = await createUser(server.url, 'redis@example.com');
     assert.equal(response.status, 201);
     assert.equal(response.headers.get('ratelimit-policy'), '500;w=60');

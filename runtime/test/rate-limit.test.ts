@@ -70,6 +70,7 @@ describe('rate-limit: token bucket', () => {
     assert.throws(() => new TokenBucketLimiter({ capacity: 0, refillPerSecond: 1 }), /capacity must be a finite number > 0, got 0/);
     assert.throws(() => new TokenBucketLimiter({ capacity: 1, refillPerSecond: Number.NaN }), /refillPerSecond must be/);
     assert.throws(() => new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 0 }), /maxKeys must be an integer >= 1/);
+    assert.throws(() => new TokenBucketLimiter({ capacity: 1e308, refillPerSecond: 1e-10 }), /capacity \/ refillPerSecond must be a finite number of seconds, got 1e\+308 \/ 1e-10/);
     const limiter = new TokenBucketLimiter({ capacity: 3, refillPerSecond: 1 });
     assert.throws(() => limiter.take('k', 4), /cost 4 exceeds the bucket capacity 3: it could never be admitted/);
     assert.throws(() => limiter.take('k', 0), /cost must be a finite number > 0, got 0/);
@@ -156,6 +157,38 @@ describe('rate-limit: token bucket', () => {
               }
             },
           ),
+          { numRuns: 300 },
+        );
+      } finally {
+        logs.restore();
+      }
+    });
+
+    it('property: at the cap, evicts exactly what a reference CLOCK over an array would', () => {
+      // The limiter reads its front through a long-lived iterator (the clock hand); this model uses no Map.
+      const logs = captureLogs();
+      try {
+        fc.assert(
+          fc.property(fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 150 }), (maxKeys, keys) => {
+            // No time passes, so no bucket refills or is swept as idle: only the cap evicts.
+            const limiter = new TokenBucketLimiter({ capacity: 1_000, refillPerSecond: 1, maxKeys, clock: fakeClock() });
+            const model: Array<{ key: string; spent: number; used: boolean }> = [];
+            for (const n of keys) {
+              const key = `k${n}`;
+              let bucket = model.find((entry) => entry.key === key);
+              if (bucket) bucket.used = true;
+              else {
+                for (let probe = 1; model.length >= maxKeys; probe++) {
+                  const front = model.shift()!;
+                  if (front.used && probe < 16) model.push({ ...front, used: false });
+                }
+                model.push((bucket = { key, spent: 0, used: false }));
+              }
+              bucket.spent++;
+              assert.equal(limiter.take(key).remaining, 1_000 - bucket.spent, key);
+              assert.equal(limiter.size, model.length);
+            }
+          }),
           { numRuns: 300 },
         );
       } finally {

@@ -242,6 +242,28 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       assert.equal((await repo.list()).items.length, 2, 'the table survived');
     });
 
+    it('input errors are 400s by the http-errors convention (status, expose), with messages fit for the client', async () => {
+      const cursor = await expectRejects(repo.list({ after: '!!!' }), InvalidCursorError);
+      const query = await expectRejects(repo.list({ limit: 0 }), InvalidQueryError);
+      for (const error of [cursor, query]) {
+        const { status, expose, exposeMessage } = error as { status?: unknown; expose?: unknown; exposeMessage?: unknown };
+        assert.deepEqual({ status, expose, exposeMessage }, { status: 400, expose: true, exposeMessage: true });
+      }
+    });
+
+    it('text PostgreSQL cannot store as given (NUL, unpaired surrogates) is an InvalidQueryError before any write', async () => {
+      await repo.create(account('a'));
+      for (const bad of ['nul\u0000byte', 'lone \uD800 high', 'lone \uDC00 low', 'swapped \uDC00\uD800']) {
+        await expectRejects(repo.create(account('b', { name: bad })), InvalidQueryError);
+        await expectRejects(repo.update('a', { name: bad }), InvalidQueryError);
+        await expectRejects(repo.get(bad), InvalidQueryError);
+        await expectRejects(repo.delete(bad), InvalidQueryError);
+      }
+      await repo.update('a', { name: 'pair \uD83D\uDE00 ok' });
+      assert.equal((await repo.get('a'))?.name, 'pair \uD83D\uDE00 ok');
+      assert.deepEqual((await repo.list()).items.map((row) => row.id), ['a']);
+    });
+
     it('cursor paging visits every row exactly once, in order (property)', async function () {
       this.timeout(120_000);
       const ids = fc.uniqueArray(fc.integer({ min: 0, max: 999 }), { maxLength: 25 });

@@ -144,6 +144,25 @@ describe('repository', () => {
           await assert.rejects(docs.get('not-a-uuid'), InvalidQueryError);
           await assert.rejects(docs.list({ after: encodeCursor('id', 'asc', { value: 'x', id: 'not-a-uuid' }) }), InvalidQueryError);
           await assert.rejects(docs.update('00000000-0000-0000-0000-000000000000', { title: 'x' }), RecordNotFoundError);
+          // Integer ids from a URL: out of range for the column (SQLSTATE 22003) or not an integer at all (22P02).
+          await db.query('CREATE TABLE counter (id integer PRIMARY KEY, n bigint NOT NULL)');
+          type Counter = { id: number; n: bigint };
+          const counters = new SqlRepository<Counter, number | string>(db, { entity: 'Counter', table: 'counter', idField: 'id', columns: { id: 'id', n: 'n' } });
+          for (const id of [2 ** 31, -(2 ** 31) - 1, 1e300, '99999999999999999999', '1.5', 'abc']) {
+            const error = await counters.get(id).then(() => undefined, (e: unknown) => e);
+            assert.ok(error instanceof InvalidQueryError, String(id));
+            assert.equal(error.status, 400);
+            assert.ok(!/SQLSTATE|integer|syntax|out of range/i.test(error.message), `the database's message stays in cause: ${error.message}`);
+          }
+          await assert.rejects(counters.create({ id: 1, n: 2n ** 70n }), InvalidQueryError);
+          // A forged cursor putting another JSON type where the sort column holds timestamps.
+          const accounts = accountRepository(db);
+          await accounts.create(account('a'));
+          for (const k of [1e300, 12, true, { $bigint: '99999999999999999999' }, 'not a date']) {
+            const forged = Buffer.from(JSON.stringify({ v: 1, o: 'createdAt', d: 'asc', k, i: 'a' })).toString('base64url');
+            const error = await accounts.list({ orderBy: 'createdAt', after: forged }).then(() => undefined, (e: unknown) => e);
+            assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
+          }
         });
 
         it('works inside the caller\'s transaction', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { productLookup, sharedProductLookup, type Product, type ProductRepository } from '../usage/cache.js';
+import { TenantId, productLookup, sharedProductLookup, tenantProductLookup, type Product, type ProductRepository } from '../usage/cache.js';
 import { redisServer } from './fixtures/redis.js';
 
 /** An in-memory repository that counts reads, standing in for the database the cache protects. */
@@ -26,6 +26,21 @@ describe('usage/cache', () => {
     assert.equal(await getProduct('missing'), null);
     assert.equal(await getProduct('missing'), null);
     assert.deepEqual(repository.reads, ['p-1', 'missing']);
+    const product = (await getProduct('p-1'))!;
+    assert.throws(() => (product.priceCents = 0), TypeError, 'results are shared, so frozen');
+    const mine = structuredClone(product);
+    mine.priceCents = 0;
+    assert.equal((await getProduct('p-1'))!.priceCents, 4_900);
+  });
+
+  it('keys a class instance argument by its [cacheKey](): two tenants never share an entry', async () => {
+    const reads: string[] = [];
+    const getProduct = tenantProductLookup(async (_tenant, id) => (reads.push(id), { ...lamp, id, name: `Lamp #${reads.length}` }));
+    const [acme, globex] = [new TenantId('acme'), new TenantId('globex')];
+    const first = await getProduct(acme, 'p-1');
+    assert.notDeepEqual(await getProduct(globex, 'p-1'), first);
+    assert.deepEqual(await getProduct(new TenantId('acme'), 'p-1'), first);
+    assert.equal(reads.length, 2);
   });
 
   it('bw-cache-redis: shares cached products through the real Redis', async () => {

@@ -2,12 +2,24 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { once } from 'node:events';
-import { serve } from '@hono/node-server';
 import { AppError } from '../src/errors.js';
-import { expressApp, fastifyApp, honoApp, loadOrder, type Order } from '../usage/errors.js';
+import { connect } from 'node:net';
+import { expressApp, fastifyApp, honoApp, listenExpress, loadOrder, serveHono, type Order } from '../usage/errors.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 
-const orders = new Map<string, Order>([['o-1', { id: 'o-1', total: 42 }]]);
+const orders = new Map<string, Order>([['o-1', { id: 'o-1', total: 42 }], ['o-big', { id: 'o-big', total: 5000 }]]);
+
+/** Writes bytes as they are (fetch refuses a CR in a header value) and returns what the server sent. */
+function rawExchange(baseUrl: string, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(baseUrl).port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.write(request);
+  });
+}
 
 async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
@@ -17,11 +29,11 @@ const close = (server: Server) => new Promise<void>((resolve) => { server.closeA
 
 const starters: Record<string, () => Promise<{ baseUrl: string; close(): Promise<void> }>> = {
   async express() {
-    const server = expressApp(orders).listen(0, '127.0.0.1');
+    const server = listenExpress(expressApp(orders));
     return { baseUrl: await listen(server), close: () => close(server) };
   },
   async hono() {
-    const server = serve({ fetch: honoApp(orders).fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    const server = serveHono(honoApp(orders));
     return { baseUrl: await listen(server), close: () => close(server) };
   },
   async fastify() {
@@ -32,6 +44,21 @@ const starters: Record<string, () => Promise<{ baseUrl: string; close(): Promise
 };
 
 describe('usage/errors', () => {
+  it('bw-errors-hono-stream: a streamed export arrives whole; a failing one sends no internals', async function () {
+    this.timeout(30_000);
+    const logs = captureLogs();
+    const running = await starters.hono!();
+    try {
+      assert.equal(await (await fetch(`${running.baseUrl}/orders/o-1/export`)).text(), 'id,o-1\ntotal,42\n');
+      const failed = await fetch(`${running.baseUrl}/orders/o-big/export`).then((r) => r.text()).catch(() => '');
+      assert.ok(!failed.includes('/srv/exports'), failed);
+      assert.ok(logs.lines.some((line) => line.msg === 'response stream failed' && /\/srv\/exports/.test(JSON.stringify(line))));
+    } finally {
+      await running.close();
+      logs.restore();
+    }
+  });
+
   let logs: CapturedLogs;
   beforeEach(() => { logs = captureLogs(); });
   afterEach(() => logs.restore());
@@ -59,6 +86,14 @@ describe('usage/errors', () => {
         const unrouted = await fetch(`${running.baseUrl}/nowhere`);
         assert.equal(unrouted.status, 404);
         assert.equal(((await unrouted.json()) as Record<string, unknown>).code, 'NOT_FOUND');
+        // Malformed percent-encoding is the client's error: a JSON 400 with a request id (Hono looks the raw "%ZZ" up: 404).
+        const malformed = await fetch(`${running.baseUrl}/orders/%ZZ`);
+        const malformedBody = await malformed.json() as Record<string, unknown>;
+        assert.equal(malformed.status, name === 'hono' ? 404 : 400);
+        assert.equal(typeof malformedBody.requestId, 'string');
+        // bw-errors-express-server, bw-errors-hono-server, bw-errors-fastify: a header Node's parser refuses still gets the JSON body.
+        const raw = await rawExchange(running.baseUrl, 'GET /orders/o-1 HTTP/1.1\r\nHost: x\r\nX-Evil: a\rb\r\n\r\n');
+        assert.match(raw, /^HTTP\/1\.1 400 [\s\S]*\r\n\r\n\{"code":"BAD_REQUEST",.*"requestId":"[0-9a-f-]{36}"\}$/, raw);
       } finally {
         await running.close();
       }

@@ -1,6 +1,6 @@
 /**
  * Bulwark pattern: cache/codec
- * Cached values as tagged JSON text, and deep copies by the same rules: undefined, NaN, -0, BigInt, Date, Map and Set survive.
+ * Cached values as tagged JSON text, and deep-frozen copies by the same rules: undefined, NaN, -0, BigInt, Date, Map and Set survive.
  *
  * Patterns used: none
  * Packages used: none
@@ -39,6 +39,40 @@ export function copyValue(value: unknown): unknown {
 }
 
 const UNCOPYABLE = new TypeError('cache: cannot copy this value');
+
+/** A deep copy (see {@link copyValue}) frozen all the way down: what cached() hands every caller. */
+export function frozenCopy(value: unknown): unknown {
+  return deepFreeze(copyValue(value));
+}
+
+function refuseMutation(): never {
+  throw new TypeError('cache: cannot modify a cached value: it is deeply frozen and shared by every caller; modify a copy, e.g. structuredClone(value)');
+}
+const MUTATORS = {
+  date: Object.getOwnPropertyNames(Date.prototype).filter((name) => name.startsWith('set')),
+  map: ['set', 'delete', 'clear'],
+  set: ['add', 'delete', 'clear'],
+};
+
+/**
+ * Freezes what {@link copyValue} and {@link decodeValue} build (plain objects, arrays, Date, Map, Set) in
+ * place. Object.freeze leaves a Date's time and a Map's or Set's entries writable, so their mutators
+ * are shadowed by own, non-enumerable methods that throw (deepStrictEqual and structuredClone ignore them).
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  let mutators: readonly string[] = [];
+  if (value instanceof Date) mutators = MUTATORS.date;
+  else if (value instanceof Map) {
+    mutators = MUTATORS.map;
+    for (const [k, v] of value) deepFreeze(k), deepFreeze(v);
+  } else if (value instanceof Set) {
+    mutators = MUTATORS.set;
+    for (const item of value) deepFreeze(item);
+  } else for (const item of Object.values(value)) deepFreeze(item);
+  for (const name of mutators) Object.defineProperty(value, name, { value: refuseMutation });
+  return Object.freeze(value);
+}
 
 function copyNode(value: unknown, ancestors: object[]): unknown {
   if (typeof value !== 'object') {

@@ -37,7 +37,8 @@ export class RedisStore implements CacheStore {
   }
 
   async set(key: string, value: string, ttl: number): Promise<void> {
-    await this.#redis.set(key, value, 'PX', Math.max(1, Math.ceil(ttl)));
+    if (!(ttl > 0 && ttl <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`RedisStore: ttl must be a number of ms > 0 and at most 2^53-1, got ${String(ttl)}`);
+    await this.#redis.set(key, value, 'PX', Math.ceil(ttl));
   }
 
   async delete(key: string): Promise<boolean> {

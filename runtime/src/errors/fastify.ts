@@ -1,17 +1,20 @@
 /**
  * Bulwark pattern: errors/fastify
- * Fastify 5 error and not-found handlers: AppError and validation errors to JSON, 5xx bodies without internals, request id in every body.
+ * Fastify 5 error, not-found and framework-error handlers: AppError and validation errors to JSON, 5xx bodies without internals, request id in every body; never throws.
  *
  * Patterns used: errors
  * Packages used: fastify
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
   DEFAULT_REQUEST_ID_HEADER,
+  clientErrorResponseText,
   errorForStatus,
   errorRequestId,
   errorResponse,
+  fallbackErrorBody,
   notFound,
   type ErrorHandlerOptions,
 } from '../errors.js';
@@ -20,16 +23,55 @@ type Handler = (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
 
 /**
  * `app.setErrorHandler(errorHandler())` and `app.setNotFoundHandler(notFoundHandler())`, before
- * registering routes. Create the app with `disableRequestLogging: true` if you log requests yourself.
+ * registering routes, and `Fastify({ frameworkErrors: errorHandler() })` for the errors Fastify raises
+ * before routing (a malformed URL such as `/users/%ZZ`), which bypass `setErrorHandler`. Create the app
+ * with `disableRequestLogging: true` if you log requests yourself.
+ *
+ * It never throws: if it did, Fastify would fall back to its own handler, whose body carries the raw message.
  */
 export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
   const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
   return (error, request, reply) => {
-    if (reply.sent) return undefined;
-    const { requestId, generated } = errorRequestId(reply.getHeader(header));
-    if (generated) reply.header(header, requestId);
-    const response = errorResponse(error, { method: request.method, url: request.url, requestId }, fromFastifyError);
-    return reply.status(response.status).headers(response.headers).send(response.body);
+    let requestId = '';
+    try {
+      if (reply.sent) {
+        // Too late for a clean response: log it, and let Fastify close the stream it already started.
+        errorResponse(error, { method: request.method, url: request.url, requestId: errorRequestId(reply.getHeader(header)).requestId }, fromFastifyError);
+        return undefined;
+      }
+      const resolved = errorRequestId(reply.getHeader(header));
+      requestId = resolved.requestId;
+      if (resolved.generated) reply.header(header, requestId);
+      const response = errorResponse(error, { method: request.method, url: request.url, requestId }, fromFastifyError);
+      return reply.status(response.status).headers(response.headers).type('application/json; charset=utf-8').send(JSON.stringify(response.body));
+    } catch {
+      // errorResponse() never throws and has logged the error: only the reply itself failed here.
+      try {
+        return reply.status(500).type('application/json; charset=utf-8').send(fallbackErrorBody(requestId || 'unknown'));
+      } catch {
+        // Not even the fallback could be sent; a closed connection tells the client the response is incomplete.
+        reply.raw.destroy();
+        return undefined;
+      }
+    }
+  };
+}
+
+/**
+ * `Fastify({ clientErrorHandler: clientErrorHandler() })`: requests Node's HTTP parser refuses (a CR/LF or
+ * NUL in a header, headers over 16 KiB) never reach the error handler; this answers them in the same JSON
+ * shape with a request id, instead of Fastify's `{"error":"Bad Request","message":"Client Error"}`.
+ */
+export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
+  return (error, socket) => {
+    try {
+      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
+      if (text === undefined) socket.destroy();
+      else socket.end(text);
+    } catch {
+      // The socket is already broken (the client went away); closing it is the whole answer left.
+      socket.destroy();
+    }
   };
 }
 
@@ -61,6 +103,8 @@ function fromFastifyError(error: unknown): AppError | undefined {
   }
   if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return undefined;
   if (statusCode < 400 || statusCode > 599) return undefined;
-  const message = code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Malformed JSON body' : undefined;
+  const message = code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+    ? 'Malformed JSON body'
+    : code === 'FST_ERR_BAD_URL' ? 'Malformed percent-encoding in the URL' : undefined;
   return errorForStatus(statusCode, message, { cause: error });
 }

@@ -1,30 +1,36 @@
 /**
  * Bulwark pattern: errors/hono
- * Hono `app.onError` handler: AppError and HTTPException to JSON, 5xx bodies without internals, request id in every body.
+ * Hono `app.onError` handler: AppError, HTTPException and malformed bodies to JSON, 5xx bodies without internals, request id in every body; never throws.
  *
- * Patterns used: errors
+ * Patterns used: errors, log
  * Packages used: hono
  */
+import type { Duplex } from 'node:stream';
 import type { Context, ErrorHandler, MiddlewareHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import {
   AppError,
   DEFAULT_REQUEST_ID_HEADER,
+  clientErrorResponseText,
+  describeThrown,
   errorForStatus,
   errorRequestId,
   errorResponse,
+  fallbackErrorBody,
   notFound,
   type ErrorHandlerOptions,
 } from '../errors.js';
+import { logger } from '../log.js';
 
 /**
  * `app.onError(errorHandler())` and `app.notFound(notFoundHandler())`; add `app.use(errorBoundary())`
- * first so values that are not Errors get the same treatment.
+ * first so values that are not Errors get the same treatment. A body that `c.req.json()` (or `text()`,
+ * `formData()`, `parseBody()`) failed to read or parse is the client's fault: a 400, as in Express and Fastify.
  */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorHandler {
   const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
-  return (error, c) => respond(error, c, header);
+  return async (error, c) => respond(error, c, header, await isBodyReadFailure(error, c));
 }
 
 /**
@@ -37,7 +43,7 @@ export function errorBoundary(): MiddlewareHandler {
     try {
       await next();
     } catch (thrown) {
-      throw thrown instanceof Error ? thrown : new Error('A non-Error value was thrown', { cause: thrown });
+      throw isError(thrown) ? thrown : new Error('A non-Error value was thrown', { cause: thrown });
     }
   };
 }
@@ -45,17 +51,113 @@ export function errorBoundary(): MiddlewareHandler {
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */
 export function notFoundHandler(options: ErrorHandlerOptions = {}): NotFoundHandler {
   const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
-  return (c) => respond(notFound('Route'), c, header);
+  return (c) => respond(notFound('Route'), c, header, false);
 }
 
-function respond(error: unknown, c: Context, header: string): Response {
+/**
+ * Wrap a streamed response body with it: `return c.body(guardStream(c, stream))`. A stream that fails
+ * after the response has started cannot become an error response any more, and @hono/node-server then
+ * writes `Error: <the error's message>` into the body (a file path, a connection string...). Through
+ * this guard the failure is logged with the request id, and the client gets only
+ * `Error: Internal server error (request <id>)` before the connection closes.
+ */
+export function guardStream<T>(c: Context, body: ReadableStream<T>, options: ErrorHandlerOptions = {}): ReadableStream<T> {
+  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  // The stream is read after the handler returned, outside the request's log context: capture the id now.
+  const requestId = requestIdOf(c, header).requestId;
+  const path = c.req.path;
+  const reader = body.getReader();
+  return new ReadableStream<T>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        try {
+          logger.error({ ...(isError(error) ? { err: error } : { thrown: describeThrown(error) }), requestId, path }, 'response stream failed');
+        } catch {
+          // A hostile error value; the generic message below still goes out.
+        }
+        controller.error(new Error(`Internal server error (request ${requestId})`));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+}
+
+/**
+ * On Node only: `serve(...).on('clientError', clientErrorHandler())`. Requests Node's HTTP parser refuses
+ * (a CR/LF or NUL in a header, headers over 16 KiB) never reach Hono, and Node answers them with an empty
+ * body; this answers in the same JSON shape with a request id. Bun, Deno and Workers parse HTTP themselves.
+ */
+export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
+  return (error, socket) => {
+    try {
+      const text = socket.writable ? clientErrorResponseText(error, options.requestIdHeader) : undefined;
+      if (text === undefined) socket.destroy();
+      else socket.end(text);
+    } catch {
+      // The socket is already broken (the client went away); closing it is the whole answer left.
+      socket.destroy();
+    }
+  };
+}
+
+function requestIdOf(c: Context, header: string): { requestId: string; generated: boolean } {
   // Hono's own requestId middleware keeps the id in c.var; a response header may carry it too.
   const fromVar = (c.var as Record<string, unknown>).requestId;
-  const { requestId, generated } = errorRequestId(typeof fromVar === 'string' ? fromVar : c.res.headers.get(header));
-  const response = errorResponse(error, { method: c.req.method, url: c.req.path, requestId }, fromHttpException);
-  const headers: Record<string, string> = { ...response.headers };
-  if (generated || !c.res.headers.has(header)) headers[header] = requestId;
-  return c.json(response.body, response.status as ContentfulStatusCode, headers);
+  return errorRequestId(typeof fromVar === 'string' ? fromVar : c.res.headers.get(header));
+}
+
+function respond(error: unknown, c: Context, header: string, bodyReadFailed: boolean): Response {
+  let requestId = '';
+  try {
+    const resolved = requestIdOf(c, header);
+    requestId = resolved.requestId;
+    const recognise = (thrown: unknown) => (bodyReadFailed ? malformedBody(thrown) : fromHttpException(thrown));
+    const response = errorResponse(error, { method: c.req.method, url: c.req.path, requestId }, recognise);
+    const headers: Record<string, string> = { ...response.headers, 'content-type': 'application/json; charset=utf-8' };
+    if (resolved.generated || !c.res.headers.has(header)) headers[header] = requestId;
+    return c.body(JSON.stringify(response.body), response.status as ContentfulStatusCode, headers);
+  } catch {
+    // Never throw from onError: Hono would rethrow it to the server, which answers without our body.
+    return new Response(fallbackErrorBody(requestId || 'unknown'), {
+      status: 500,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...(requestId ? { [header]: requestId } : {}) },
+    });
+  }
+}
+
+// Hono caches each body read per request (c.req.bodyCache). A read that failed rejects with exactly the
+// error the handler saw; c.req.json() parses the cached text afterwards, so its SyntaxError is recognised
+// by parsing that text again and getting the same message (V8's messages quote the input). Either way a
+// JSON.parse bug in server code, on other data, stays a 500.
+async function isBodyReadFailure(error: unknown, c: Context): Promise<boolean> {
+  try {
+    for (const [kind, pending] of Object.entries(c.req.bodyCache as Record<string, unknown>)) {
+      if (!(pending instanceof Promise)) continue;
+      const outcome = await pending.then((value: unknown) => ({ value }), (reason: unknown) => ({ reason }));
+      if ('reason' in outcome) {
+        if (outcome.reason === error) return true;
+      } else if (kind === 'text' && error instanceof SyntaxError && typeof outcome.value === 'string') {
+        try {
+          JSON.parse(outcome.value);
+        } catch (reparsed) {
+          if (reparsed instanceof SyntaxError && reparsed.message === error.message) return true;
+        }
+      }
+    }
+  } catch {
+    // An unreadable cache is no evidence either way.
+  }
+  return false;
+}
+
+function malformedBody(error: unknown): AppError {
+  return errorForStatus(400, error instanceof SyntaxError ? 'Malformed JSON body' : 'Malformed request body', { cause: error });
 }
 
 // HTTPException is Hono's (and its middleware's) way to fail a request with a status; its message is
@@ -69,4 +171,13 @@ function fromHttpException(error: unknown): AppError | undefined {
   });
   const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
   return errorForStatus(status, status < 500 && error.message ? error.message : undefined, { headers, cause: error });
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error;
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
+    return false;
+  }
 }

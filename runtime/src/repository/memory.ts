@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_LIMIT,
   InvalidQueryError,
   RecordNotFoundError,
+  assertStorable,
   UniqueViolationError,
   resolveListOptions,
   resolvePatch,
@@ -58,6 +59,7 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
   }
 
   async get(id: Id): Promise<T | undefined> {
+    assertStorable([id], this.#options.entity);
     const row = this.#rows.get(keyOf(id));
     return row === undefined ? undefined : structuredClone(row);
   }
@@ -65,6 +67,7 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
   async create(values: New): Promise<T> {
     const { idField, defaults, entity } = this.#options;
     const row: Record<string, unknown> = {};
+    assertStorable(Object.values(values), entity);
     for (const [field, value] of [...Object.entries(defaults?.() ?? {}), ...Object.entries(values)]) {
       if (!this.#fields.has(field)) throw new InvalidQueryError(`cannot create with unknown field ${JSON.stringify(field)}`);
       if (value !== undefined) row[field] = structuredClone(value);
@@ -81,6 +84,8 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
 
   async update(id: Id, changes: Patch<T>): Promise<T> {
     const entries = resolvePatch(changes, this.#fields, this.#options.idField);
+    // Same rule as the SQL repository, so tests on this one catch what PostgreSQL would refuse.
+    assertStorable([id, ...entries.map(([, value]) => value)], this.#options.entity);
     const key = keyOf(id);
     const current = this.#rows.get(key);
     if (current === undefined) throw new RecordNotFoundError(this.#options.entity, id);
@@ -92,6 +97,7 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
   }
 
   async delete(id: Id): Promise<boolean> {
+    assertStorable([id], this.#options.entity);
     return this.#rows.delete(keyOf(id));
   }
 

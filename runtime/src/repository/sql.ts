@@ -9,6 +9,7 @@ import {
   DEFAULT_MAX_LIMIT,
   InvalidQueryError,
   RecordNotFoundError,
+  assertStorable,
   UniqueViolationError,
   resolveListOptions,
   resolvePatch,
@@ -101,6 +102,7 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
 
   /** Runs a statement, turning unique violations and bad values into typed errors. Use it in subclasses too. */
   protected async run(text: string, params: unknown[]): Promise<T[]> {
+    assertStorable(params, this.entity);
     try {
       const { rows } = await this.db.query(text, params);
       return rows as T[];
@@ -116,7 +118,8 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
     }
     // Class 22 (data exception): a value that does not fit its column, e.g. 'abc' for a uuid id.
     if (typeof code === 'string' && code.startsWith('22')) {
-      return new InvalidQueryError(`${this.entity}: a value does not fit its column (SQLSTATE ${code})`, { cause: error });
+      // The database's message quotes the value and names types; it stays in `cause`, for the logs.
+      return new InvalidQueryError(`${this.entity}: a value does not fit its column`, { cause: error });
     }
     return error;
   }
@@ -174,6 +177,11 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
     const asc = list.direction === 'asc';
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
+    // Cursor values are client input: a forged cursor may put a number or boolean where the column holds
+    // timestamps. As text PostgreSQL parses them by the column's type and refuses a mismatch (class 22, a
+    // 400); as JS values PGlite's serializers throw plain Errors first (a 500). Dates stay Dates so the
+    // driver keeps its own time-zone handling.
+    const cursorParam = (value: unknown) => param(typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : value);
     const sortColumn = list.orderBy === this.#idField ? undefined : this.#columns.get(list.orderBy);
     // NULLS LAST ascending / NULLS FIRST descending is PostgreSQL's default, spelled out because the
     // cursor conditions below depend on it.
@@ -185,14 +193,14 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
       const { value, id: lastId } = list.after;
       const beyond = asc ? '>' : '<';
       if (sortColumn === undefined) {
-        where = `WHERE ${id} ${beyond} ${param(lastId)}`;
+        where = `WHERE ${id} ${beyond} ${cursorParam(lastId)}`;
       } else if (value === null) {
         where = asc
-          ? `WHERE ${sortColumn} IS NULL AND ${id} > ${param(lastId)}`
-          : `WHERE (${sortColumn} IS NOT NULL OR ${id} < ${param(lastId)})`;
+          ? `WHERE ${sortColumn} IS NULL AND ${id} > ${cursorParam(lastId)}`
+          : `WHERE (${sortColumn} IS NOT NULL OR ${id} < ${cursorParam(lastId)})`;
       } else {
-        const v = param(value);
-        const tie = `(${sortColumn} = ${v} AND ${id} ${beyond} ${param(lastId)})`;
+        const v = cursorParam(value);
+        const tie = `(${sortColumn} = ${v} AND ${id} ${beyond} ${cursorParam(lastId)})`;
         where = asc
           ? `WHERE (${sortColumn} > ${v} OR ${tie} OR ${sortColumn} IS NULL)`
           : `WHERE (${sortColumn} < ${v} OR ${tie})`;
