@@ -1,4 +1,4 @@
-// Wiring of the example users service: all nine patterns in one Express 5 app.
+// Wiring of the example users service: all ten patterns in one Express 5 app.
 //   container   — every dependency, singletons disposed at shutdown, one scope per request
 //   middleware  — request id, timing headers, one log line per request
 //   rate-limit  — token bucket in memory, or a sliding window shared through Redis
@@ -7,24 +7,28 @@
 //   errors      — one handler: JSON bodies with the request id, 5xx without internals
 //   cache       — GET /users/:id read-through, in memory or Redis
 //   background  — a queue worker sends "user created" notifications, drained at shutdown
+//   outbox      — the user and its notification job commit in one transaction; a relay moves the
+//                 job to the queue (at least once, Redis down or not); the worker skips duplicates
 //   retry       — that notification is an outbound HTTP call through fetchWithRetry
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { isUtf8 } from 'node:buffer';
 import type { AddressInfo } from 'node:net';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { InMemoryQueue, QueueProcessor, TaskManager, type Queue, type StopOutcome } from '../src/background.js';
+import { InMemoryQueue, QueueProcessor, TaskManager, exponentialBackoff, type Queue, type StopOutcome } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
 import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
 import { RedisStore, createRedisCacheClient } from '../src/cache/redis.js';
 import { Container, token } from '../src/container.js';
 import { requestScope } from '../src/container/express.js';
+import { AppError, badRequest } from '../src/errors.js';
 import { clientErrorHandler, errorHandler, notFoundHandler } from '../src/errors/express.js';
 import { logger } from '../src/log.js';
 import { requestObservability } from '../src/middleware/express.js';
+import { OutboxRelay, ProcessedMessages, createOutboxSchema, enqueueOutbox, poolTransaction, type OutboxMessage, type Transact } from '../src/outbox.js';
 import { TokenBucketLimiter, type RateLimiter } from '../src/rate-limit.js';
 import { rateLimit } from '../src/rate-limit/express.js';
 import { SlidingWindowLimiter } from '../src/rate-limit/redis.js';
@@ -55,6 +59,8 @@ export interface ExampleOptions {
   jobRecoveryIntervalMs?: number;
   /** Routes mounted after the service's own, before the 404 handler: tests add failure probes here. `npm start` adds none. */
   extraRoutes?: Router;
+  /** Longest pause of the outbox relay between publish attempts while the queue is down, ms. Default 10 000. */
+  outboxMaxBackoffMs?: number;
 }
 
 export interface UserCreatedJob {
@@ -63,21 +69,30 @@ export interface UserCreatedJob {
 }
 
 export interface Database extends Queryable {
+  /** Runs `work` in one transaction (the user and its outbox record commit together). */
+  transaction: Transact;
   close(): Promise<void>;
 }
+
+/** What the queue carries: the job, wrapped with its outbox id (the consumer's idempotency key). */
+export type UserCreatedMessage = OutboxMessage<UserCreatedJob>;
 
 export const Db = token<Database>('db');
 export const RedisClient = token<Redis>('redis');
 export const CacheRedisClient = token<Redis>('cacheRedis');
+export const PublishRedisClient = token<Redis>('publishRedis');
 export const CacheStoreToken = token<CacheStore>('cacheStore');
 export const LimiterToken = token<RateLimiter>('rateLimiter');
 export const UsersToken = token<UserRepository>('users');
-export const JobsToken = token<Queue<UserCreatedJob>>('jobs');
+export const JobsToken = token<Queue<UserCreatedMessage>>('jobs');
+/** Where the outbox relay publishes: the same queue, through a client that fails fast while Redis is down. */
+export const PublishToken = token<Pick<Queue<UserCreatedMessage>, 'enqueue'>>('publish');
 
 export interface ExampleApp {
   readonly app: Express;
   readonly container: Container;
-  readonly worker: QueueProcessor<UserCreatedJob>;
+  readonly worker: QueueProcessor<UserCreatedMessage>;
+  readonly relay: OutboxRelay<UserCreatedJob>;
   /** What the stand-in notification provider has received. */
   readonly notifications: readonly Notification[];
   /** The stand-in notification provider; {@link startServer} serves it on its own loopback port, never on the public app. */
@@ -105,43 +120,67 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       { prefix: 'example:user:v1', store: await r.resolve(CacheStoreToken), ttl: options.cacheTtlMs ?? 30_000, key: (id) => id },
     );
   });
+  let relay: OutboxRelay<UserCreatedJob> | undefined;
   // Scoped: one per request, the natural home for per-request state such as a transaction.
   container.scoped(UserServiceToken, async (r) => {
-    const [users, jobs] = await Promise.all([r.resolve(UsersToken), r.resolve(JobsToken)]);
-    return new UserService(users, async (user: User) => void (await jobs.enqueue({ userId: user.id, email: user.email })));
+    const [users, db] = await Promise.all([r.resolve(UsersToken), r.resolve(Db)]);
+    // The job is written in the user's transaction, never sent to Redis from the request: a queue
+    // outage can neither fail the request nor lose the job. Waking the relay after the commit saves its poll interval.
+    const transaction: Transact = async (work) => {
+      const result = await db.transaction(work);
+      relay?.wake();
+      return result;
+    };
+    return new UserService(users, transaction, async (user: User, tx) => void (await enqueueOutbox<UserCreatedJob>(tx, { topic: 'user.created', payload: { userId: user.id, email: user.email } })));
   });
 
   // Resolved now, not on the first request: a bad DATABASE_URL should fail startup, not a user's request.
-  const [limiter, jobs] = await Promise.all([
+  const [limiter, jobs, db, publish] = await Promise.all([
     container.resolve(LimiterToken),
     container.resolve(JobsToken),
+    container.resolve(Db),
+    container.resolve(PublishToken),
     container.resolve(UsersToken),
     container.resolve(UserByIdToken),
   ]);
   const notifications: Notification[] = [];
   let notifyUrl = options.notifyUrl ?? 'http://127.0.0.1:3000/internal/notifications';
-  const worker = new QueueProcessor<UserCreatedJob>({
+  relay = new OutboxRelay<UserCreatedJob>({
+    name: 'outbox-relay',
+    db,
+    queue: publish,
+    publishTimeoutMs: 2_000,
+    backoff: exponentialBackoff({ baseMs: 250, maxMs: options.outboxMaxBackoffMs ?? 10_000 }),
+  });
+  // The notification is an effect outside the database, so the processed-ids check cannot make it
+  // exactly-once: a duplicate that slips between check and record is absorbed by the provider,
+  // which gets the outbox id as the Idempotency-Key (and a PUT keyed by user id).
+  const processed = new ProcessedMessages({ consumer: 'notifications' });
+  const worker = new QueueProcessor<UserCreatedMessage>({
     name: 'notifications',
     queue: jobs,
     concurrency: 4,
-    handler: async (job, { signal }) => {
+    handler: async ({ outboxId, payload: job }, { signal }) => {
+      if (await processed.has(db, outboxId)) return;
       const target = `${notifyUrl}/${encodeURIComponent(job.userId)}`;
       // PUT keyed by user id: safe to send twice, so fetchWithRetry may retry it.
       const response = await fetchWithRetry(
         target,
-        { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(job), signal },
+        { method: 'PUT', headers: { 'content-type': 'application/json', 'idempotency-key': outboxId }, body: JSON.stringify(job), signal },
         { attempts: 3, baseDelay: 200, timeout: 5_000 },
       );
       await response.body?.cancel();
       if (!response.ok) throw new Error(`notification provider answered ${response.status}`);
+      await processed.record(db, outboxId);
     },
   });
-  const tasks = new TaskManager().add(worker);
+  const tasks = new TaskManager().add(relay).add(worker);
   if (jobs instanceof RedisQueue) tasks.add(new RedisQueueRecovery(jobs as RedisQueue<unknown>, { intervalMs: options.jobRecoveryIntervalMs ?? 60_000 }));
 
   const app = express();
   app.disable('x-powered-by');
   app.use(requestObservability());
+  app.use(requireHttpBasics);
   app.use(rateLimit({ limiter }));
   app.use(express.json({ limit: '16kb', verify: rejectInvalidUtf8 }));
   app.use(requestScope(container));
@@ -161,6 +200,7 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
     app,
     container,
     worker,
+    relay,
     notifications,
     provider,
     userLoads: () => userLoads,
@@ -173,6 +213,21 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       return outcome;
     },
   };
+}
+
+// Node answers a request without Host, or with an Expect other than 100-continue, itself and with an
+// empty body; startServer hands both to the app instead, so they get the JSON body with the request id.
+function requireHttpBasics(req: Request, _res: Response, next: NextFunction): void {
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1 && req.headers.host === undefined) {
+    next(badRequest('The Host header is required'));
+    return;
+  }
+  const expect = req.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() !== '100-continue') {
+    next(new AppError('EXPECTATION_FAILED', 'Only "Expect: 100-continue" is supported', { status: 417 }));
+    return;
+  }
+  next();
 }
 
 // body-parser decodes invalid UTF-8 to U+FFFD, so a user would be stored with other characters than were
@@ -203,13 +258,22 @@ function buildContainer(options: ExampleOptions): Container {
     container.singleton(CacheRedisClient, () => readyOrNot(createRedisCacheClient(redisUrl), 2_000), { dispose: (redis) => void redis.disconnect() });
     container.singleton(CacheStoreToken, async (r) => new RedisStore(await r.resolve(CacheRedisClient)));
     container.singleton(LimiterToken, async (r) => new SlidingWindowLimiter({ redis: await r.resolve(RedisClient), limit: capacity, windowMs: 60_000, prefix: 'example:rate-limit:' }));
-    container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedJob>({ name: 'example:notifications', redis: await r.resolve(RedisClient), visibilityTimeoutMs: options.jobVisibilityTimeoutMs ?? 300_000 }), {
+    container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedMessage>({ name: 'example:notifications', redis: await r.resolve(RedisClient), visibilityTimeoutMs: options.jobVisibilityTimeoutMs ?? 300_000 }), {
       dispose: (queue) => (queue instanceof RedisQueue ? queue.close() : undefined),
     });
+    // No offline queue: while Redis is down a publish fails at once and the relay backs off, instead of
+    // a buffered LPUSH landing after the relay gave up on it (a needless duplicate).
+    container.singleton(PublishRedisClient, () => {
+      const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 100, 2_000) });
+      redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis publish connection error'));
+      return redis;
+    }, { dispose: (redis) => void redis.disconnect() });
+    container.singleton(PublishToken, async (r) => new RedisQueue<UserCreatedMessage>({ name: 'example:notifications', redis: await r.resolve(PublishRedisClient) }));
   } else {
     container.singleton(CacheStoreToken, () => new MemoryStore({ maxEntries: 10_000 }));
     container.singleton(LimiterToken, () => new TokenBucketLimiter({ capacity, refillPerSecond }));
-    container.singleton(JobsToken, () => new InMemoryQueue<UserCreatedJob>());
+    container.singleton(JobsToken, () => new InMemoryQueue<UserCreatedMessage>());
+    container.singleton(PublishToken, (r) => r.resolve(JobsToken));
   }
   return container;
 }
@@ -238,11 +302,13 @@ async function openDatabase(databaseUrl: string | undefined): Promise<Database> 
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));
     await pool.query(USERS_SCHEMA);
-    return { query: (text, params) => pool.query(text, params), close: () => pool.end() };
+    await createOutboxSchema(pool);
+    return { query: (text, params) => pool.query(text, params), transaction: poolTransaction(pool), close: () => pool.end() };
   }
   const db = new PGlite();
   await db.query(USERS_SCHEMA);
-  return { query: (text, params) => db.query(text, params), close: () => db.close() };
+  await createOutboxSchema(db);
+  return { query: (text, params) => db.query(text, params), transaction: (work) => db.transaction(work), close: () => db.close() };
 }
 
 export interface RunningServer extends ExampleApp {
@@ -255,7 +321,8 @@ export interface RunningServer extends ExampleApp {
 /** Starts the service on `host:port` (default 127.0.0.1:3000; 0 picks a free port). `close()` shuts everything down in order. */
 export async function startServer(options: ExampleOptions & { port?: number; host?: string } = {}): Promise<RunningServer> {
   const example = await createApp(options);
-  const server = createServer(example.app);
+  const server = createServer({ requireHostHeader: false }, example.app);
+  server.on('checkExpectation', example.app);
   // Requests Node's HTTP parser refuses (CR/LF in a header, headers over 16 KiB) never reach Express:
   // answer them in the same JSON shape, with a request id.
   server.on('clientError', clientErrorHandler());

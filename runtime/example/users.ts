@@ -1,5 +1,6 @@
 // The users domain of the example service: table, repository and a service that returns Results.
 import { randomUUID } from 'node:crypto';
+import type { Transact } from '../src/outbox.js';
 import { UniqueViolationError, type Page, type Repository } from '../src/repository.js';
 import { SqlRepository, type Queryable } from '../src/repository/sql.js';
 import { fail, ok, type Result } from '../src/result.js';
@@ -46,7 +47,9 @@ export type CreateUserError = UserInputError | 'EMAIL_TAKEN';
 export class UserService {
   constructor(
     private readonly users: UserRepository,
-    private readonly onCreated: (user: User) => Promise<void>,
+    private readonly transaction: Transact,
+    /** Runs in the user's transaction: what it writes through `tx` commits or rolls back with the user. */
+    private readonly onCreated: (user: User, tx: Queryable) => Promise<void>,
   ) {}
 
   async create(input: unknown): Promise<Result<User, CreateUserError>> {
@@ -54,8 +57,11 @@ export class UserService {
     if (!parsed.ok) return parsed;
     const { email, name } = parsed.value;
     try {
-      const user = await this.users.create({ id: randomUUID(), email: email!, name: name! });
-      await this.onCreated(user);
+      const user = await this.transaction(async (tx) => {
+        const created = await createUserRepository(tx).create({ id: randomUUID(), email: email!, name: name! });
+        await this.onCreated(created, tx);
+        return created;
+      });
       return ok(user);
     } catch (error) {
       if (error instanceof UniqueViolationError) return fail('EMAIL_TAKEN', 'a user with this email already exists');

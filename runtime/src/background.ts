@@ -121,6 +121,9 @@ export class QueueProcessor<T> extends BackgroundTask {
 
   constructor(options: QueueProcessorOptions<T>) {
     super({ name: 'QueueProcessor', ...options });
+    // `backoff: 1000` is an easy mistake; found at the first failure it would only be logged, message after message.
+    if (typeof options.handler !== 'function') throw new TypeError(`handler must be a function, got ${typeof options.handler}`);
+    if (options.backoff !== undefined && typeof options.backoff !== 'function') throw new TypeError(`backoff must be a function, got ${typeof options.backoff}`);
     this.#queue = options.queue;
     this.#handler = options.handler;
     this.#concurrency = positiveInteger('concurrency', options.concurrency ?? 1);
@@ -239,6 +242,7 @@ function describe(error: unknown): string {
   try {
     text = error instanceof Error ? `${String(error.name)}: ${String(error.message)}` : String(error);
   } catch {
+    // The conversion's own error says nothing about the handler's failure; the value's type tag is what is left to report.
     text = Object.prototype.toString.call(error);
   }
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
@@ -250,6 +254,7 @@ function logSafely(level: 'warn' | 'error', fields: { err: unknown } & Record<st
   try {
     logger[level](fields, msg);
   } catch {
+    // The serialiser's error is about the thrown value's shape, not the failure: log the failure in a form that serialises.
     logger[level]({ ...fields, err: describe(fields.err) }, msg);
   }
 }

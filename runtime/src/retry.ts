@@ -145,7 +145,9 @@ async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, 
     const requested = serverDelay(retryAfter(error));
     if (requested !== undefined) {
       const remaining = run.startedAt + deadline - performance.now();
-      const limit = requested > backoff.maxDelay ? `maxDelay (${backoff.maxDelay} ms)` : requested >= remaining ? `the deadline (${Math.max(0, Math.floor(remaining))} ms left)` : undefined;
+      // An infinite request (a 400-digit header) means never: give up even when maxDelay and the deadline are Infinity.
+      const limit = requested === Infinity ? 'any finite wait' : requested > backoff.maxDelay ? `maxDelay (${backoff.maxDelay} ms)`
+        : requested >= remaining ? `the deadline (${Math.max(0, Math.floor(remaining))} ms left)` : undefined;
       if (limit) {
         logger.warn({ attempt, attempts, retryAfterMs: requested, err: error }, 'retry: Retry-After exceeds what the caller allows; giving up');
         throw new RetryAfterExceededError(requested, attempt, limit, error);

@@ -202,11 +202,13 @@ describe('background: hostile inputs', () => {
       assert.equal(processor.stats.retried, thrown.length);
     });
 
-    it('rejects counts beyond the safe-integer range', () => {
+    it('rejects counts beyond the safe-integer range, and a backoff or handler that is not a function', () => {
       const queue = new InMemoryQueue<string>();
       const handler = async () => {};
       assert.throws(() => new QueueProcessor({ queue, handler, concurrency: 2 ** 53 }), /concurrency must be an integer >= 1/);
       assert.throws(() => new QueueProcessor({ queue, handler, maxAttempts: 1e300 }), /maxAttempts must be an integer >= 1/);
+      assert.throws(() => new QueueProcessor({ queue, handler, backoff: 1000 as never }), /backoff must be a function, got number/);
+      assert.throws(() => new QueueProcessor({ queue, handler: undefined as never }), /handler must be a function/);
     });
   });
 

@@ -4,7 +4,7 @@
 // the faults fall, every message must end handled successfully (and gone) or dead-lettered exactly
 // once: none vanishes, none is left behind, none is dead-lettered twice.
 //
-// Deterministic by default: seed 20261203, 12 runs, about 10 s. QUEUE_FAULTS_SEED / QUEUE_FAULTS_RUNS
+// Deterministic by default: seed 20261203, 30 runs, a few seconds. QUEUE_FAULTS_SEED / QUEUE_FAULTS_RUNS
 // explore further; a failure prints the seed and the shrunk scenario.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { waitFor } from './fixtures/background-helpers.js';
 
 const SEED = Number(process.env.QUEUE_FAULTS_SEED ?? 20261203);
-const RUNS = Number(process.env.QUEUE_FAULTS_RUNS ?? 12);
+const RUNS = Number(process.env.QUEUE_FAULTS_RUNS ?? 30);
 const MAX_ATTEMPTS = 3;
 
 type Outcome = 'ok' | 'throw' | 'hang';
@@ -66,6 +66,7 @@ describe('background/redis QueueProcessor under faults (property, real redis-ser
             const { redis, queue } = fault === 'none' || incarnations.length === 0 ? first : open();
             await queue.recover({ olderThanMs: 0 }); // a restarted worker recovers what the dead one held
             let calls = 0;
+            let hanging = 0;
             const processor = new QueueProcessor<number>({
               queue,
               concurrency,
@@ -79,7 +80,9 @@ describe('background/redis QueueProcessor under faults (property, real redis-ser
                 const outcome = fault === 'none' ? 'ok' : (scripts[n]![index] ?? 'ok');
                 if (outcome === 'throw') throw new Error(`delivery ${index} of ${n} fails`);
                 if (outcome === 'hang') {
+                  hanging += 1;
                   await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+                  hanging -= 1;
                   throw signal.reason;
                 }
                 succeeded.add(n);
@@ -90,12 +93,18 @@ describe('background/redis QueueProcessor under faults (property, real redis-ser
               const counts = await first.queue.counts();
               return counts.ready + counts.processing + counts.delayed === 0;
             };
+            // Every handler in flight hangs, and either no slot is free or nothing else waits: no further call will come.
+            const stuck = async () => {
+              if (hanging === 0 || hanging !== processor.inFlight) return false;
+              const counts = await first.queue.counts();
+              return processor.inFlight >= concurrency || counts.ready + counts.delayed === 0;
+            };
             if (fault === 'none') {
               await waitFor(idle, 'the final worker to drain the queue');
               await processor.stop();
               return;
             }
-            await waitFor(async () => calls >= after || (await idle()) || processor.inFlight >= concurrency, 'the fault point');
+            await waitFor(async () => calls >= after || (await idle()) || (await stuck()), 'the fault point');
             if (fault === 'kill') {
               // Killed: its connection is gone, so whatever it still does can settle nothing.
               redis.disconnect();
@@ -124,7 +133,7 @@ describe('background/redis QueueProcessor under faults (property, real redis-ser
             await admin.del(...['ready', 'processing', 'leases', 'delayed', 'dead'].map((key) => `{${name}}:${key}`));
           }
         }),
-        { seed: SEED, numRuns: RUNS },
+        { seed: SEED, numRuns: RUNS, endOnFailure: true },
       );
     } finally {
       admin.disconnect();

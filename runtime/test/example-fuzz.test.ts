@@ -174,7 +174,7 @@ describe('example service under a hostile client (fuzz, fixed seed)', function (
     assert.deepEqual(unhandled, [], 'client input was logged as an unhandled error');
   });
 
-  it('requests Node\'s parser refuses get the same JSON error body with a request id', async () => {
+  it('requests Node\'s parser or server would refuse with an empty body get the same JSON error body with a request id', async () => {
     const hostile: Array<[string, Buffer, number]> = [
       ['CR in a header value', Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: a\rb\r\nConnection: close\r\n\r\n', 'latin1'), 400],
       ['NUL in a header value', Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nX-Evil: a\0b\r\nConnection: close\r\n\r\n', 'latin1'), 400],
@@ -185,6 +185,8 @@ describe('example service under a hostile client (fuzz, fixed seed)', function (
       ['a malformed request line', Buffer.from('GARBAGE\r\n\r\n', 'latin1'), 400],
       ['Content-Length and chunked together', Buffer.from('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n', 'latin1'), 400],
       ['a non-numeric Content-Length', Buffer.from('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n', 'latin1'), 400],
+      ['no Host header', Buffer.from('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n', 'latin1'), 400],
+      ['an Expect other than 100-continue', Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nExpect: nonsense\r\nConnection: close\r\n\r\n', 'latin1'), 417],
     ];
     for (const [name, request, status] of hostile) {
       const response = await rawRequest(port, request);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { Db, JobsToken, startServer, type RunningServer, type UserCreatedJob } from '../example/app.js';
+import { Db, JobsToken, startServer, type RunningServer, type UserCreatedMessage } from '../example/app.js';
 import { InMemoryQueue } from '../src/background.js';
 import { ContainerError } from '../src/container.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
@@ -179,16 +179,17 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
    * (full-jitter backoff), so "the worker succeeded once" would not identify a job. Waits until the
    * queue and the worker hold nothing, which makes the worker's counters attributable again.
    */
-  async function notificationsSettled(): Promise<InMemoryQueue<UserCreatedJob>> {
+  async function notificationsSettled(): Promise<InMemoryQueue<UserCreatedMessage>> {
     const queue = await running.container.resolve(JobsToken);
     assert.ok(queue instanceof InMemoryQueue, 'without REDIS_URL the example uses the in-memory queue');
-    await waitFor(() => running.worker.inFlight === 0 && isEmpty(queue.counts()), 'every queued notification to be settled');
+    // The outbox first: a job still waiting for the relay is in neither the queue nor the worker.
+    await waitFor(async () => (await running.relay.pending()) === 0 && running.worker.inFlight === 0 && isEmpty(queue.counts()), 'every queued notification to be settled');
     return queue;
   }
 
   it('notifies the provider from the background worker, retrying its 503 through fetchWithRetry', async () => {
     const { body } = await createUser(running.url, 'notify@example.com');
-    await notificationsSettled(); // the 201 came after the job was queued
+    await notificationsSettled();
     assert.deepEqual(provider.answered.get(String(body.id)), [503, 204]);
     // One acked job per created user, each answered 503 then 204: fetchWithRetry absorbed every 503.
     for (const [userId, statuses] of provider.answered) assert.deepEqual(statuses, [503, 204], `notifications for user ${userId}`);

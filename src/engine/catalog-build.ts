@@ -14,9 +14,9 @@ export interface Release {
   readonly files: Readonly<Record<string, string>>;
 }
 
-/** The order patterns are offered in: the nine patterns, then the shared helpers. */
+/** The order patterns are offered in: the ten patterns, then the shared helpers. */
 export const PATTERN_ORDER = [
-  'repository', 'result', 'middleware', 'cache', 'retry', 'rate-limit', 'errors', 'background', 'container', 'log', 'concurrency',
+  'repository', 'result', 'middleware', 'cache', 'retry', 'rate-limit', 'errors', 'background', 'outbox', 'container', 'log', 'concurrency',
 ];
 
 export class CatalogError extends Error {

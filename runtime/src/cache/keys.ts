@@ -37,7 +37,7 @@ export function keyBody<A extends unknown[]>(args: A, pickKey?: (...args: A) => 
 
 /** The key body of a call whose `key` option picked `picked`; the same as `keyBody([picked])` when that does not throw. */
 export function pickedKeyBody(picked: unknown): string {
-  return digest(keyMaterialOf([picked], 'the key option\'s result'));
+  return digest(`[${keyMaterial(picked, 'the key option\'s result', [])}]`);
 }
 
 // Always an array, so every key body starts with "[" (or "#" once hashed): EVERY_KEY_BODY relies on it.
@@ -139,7 +139,7 @@ function objectKey(value: object, path: string, ancestors: object[]): string {
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return `new ${quote(className)}(${keyMaterial(toJSON.call(value), `${path}.toJSON()`, ancestors)})`;
   throw new TypeError(
-    `cached: ${path} is a ${className} instance, which a cache key cannot describe (private fields and getters are invisible to it); ` +
+    `cached: ${path} is an instance of ${className}, which a cache key cannot describe (private fields and getters are invisible to it); ` +
       'give the class a toJSON() or [cacheKey]() method that returns what identifies it, or pass a `key` option',
   );
 }
