@@ -1,7 +1,8 @@
 // Edges of retry.ts found by mutation testing (npm run mutation -- retry): status and error-code
 // boundaries of the default predicate, Retry-After parsing, option validation that names the option.
 import assert from 'node:assert/strict';
-import { isRetryableStatus, isTransientError, parseRetryAfter, retry } from '../src/retry.js';
+import { getEventListeners } from 'node:events';
+import { isRetryableStatus, isTransientError, parseRetryAfter, retry, sleep, ResponseStatusError } from '../src/retry.js';
 
 const noWait = async () => {};
 
@@ -107,5 +108,20 @@ describe('retry edges', () => {
       assert.equal(await retry(() => 1, options), 1, JSON.stringify(options));
     }
     await assert.rejects(retry(42 as never), /fn must be a function, got 42/);
+  });
+
+  it('sleep() leaves no abort listener on a long-lived signal once it resolved (no leak across many retries)', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 3; i++) await sleep(1, controller.signal);
+    await sleep(0, controller.signal);
+    assert.equal(getEventListeners(controller.signal, 'abort').length, 0);
+  });
+
+  it('a retried response status reads as "HTTP <status> <text>"', () => {
+    const error = new ResponseStatusError(new Response(null, { status: 503, statusText: 'Service Unavailable' }));
+    assert.equal(error.message, 'HTTP 503 Service Unavailable');
+    assert.equal(error.name, 'ResponseStatusError');
+    assert.equal(error.status, 503);
+    assert.equal(new ResponseStatusError(new Response(null, { status: 502 })).message, 'HTTP 502');
   });
 });
