@@ -108,11 +108,11 @@ for (const target of targets) {
   const started = Date.now();
   // A child process per run: Stryker keeps state (loggers, child processes) that a second run in the
   // same process would trip over.
-  const child = spawnSync(
-    process.execPath,
-    [join(root, 'scripts', 'mutation-run.mjs'), JSON.stringify(options)],
-    { cwd: runtime, stdio: 'inherit', env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' } },
-  );
+  const child = spawnSync(process.execPath, [join(root, 'scripts', 'mutation-run.mjs'), JSON.stringify(options)], {
+    cwd: runtime,
+    stdio: 'inherit',
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  });
   console.log(`== mutation: ${target.name} took ${Math.round((Date.now() - started) / 1000)} s (exit ${child.status})`);
   if (child.status !== 0) failed = true;
 }
