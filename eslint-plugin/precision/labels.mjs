@@ -35,7 +35,10 @@ export function keyString(key) {
 /** The reports of one rule to label: all of them for a low-volume rule, else a seeded random sample. */
 export function sampleOf(reports) {
   if (reports.length <= LOW_VOLUME_MAX) return reports;
-  const rank = (report) => createHash('sha256').update(`${SAMPLE_SEED}\u0000${keyString(report.key)}`).digest('hex');
+  const rank = (report) =>
+    createHash('sha256')
+      .update(`${SAMPLE_SEED}\u0000${keyString(report.key)}`)
+      .digest('hex');
   return reports
     .map((report) => ({ report, rank: rank(report) }))
     .sort((a, b) => a.rank.localeCompare(b.rank))
@@ -62,7 +65,10 @@ export function readLabels() {
 export function writeLabels(labels) {
   const sorted = [...labels].sort((a, b) => keyString(a).localeCompare(keyString(b)));
   const body = sorted
-    .map(({ package: spec, file, rule, text, occurrence, verdict, reason }) => `  ${JSON.stringify({ package: spec, file, rule, text, occurrence, verdict, reason })}`)
+    .map(
+      ({ package: spec, file, rule, text, occurrence, verdict, reason }) =>
+        `  ${JSON.stringify({ package: spec, file, rule, text, occurrence, verdict, reason })}`,
+    )
     .join(',\n');
   writeFileSync(LABELS_PATH, `[\n${body}\n]\n`);
 }

@@ -123,7 +123,11 @@ console.error(`bench:lint: ${files.length} files, ${rounds} round(s)`);
 wholeRun(bulwarkRules); // JIT warm-up, not measured
 const whole = { none: [], bulwark: [], unused: [] };
 for (let round = 0; round < rounds; round += 1) {
-  for (const [name, rules] of [['none', {}], ['bulwark', bulwarkRules], ['unused', { 'no-unused-vars': 'error' }]]) {
+  for (const [name, rules] of [
+    ['none', {}],
+    ['bulwark', bulwarkRules],
+    ['unused', { 'no-unused-vars': 'error' }],
+  ]) {
     whole[name].push(wholeRun(rules));
     console.error(`  whole run, round ${round + 1}, ${name}: ${seconds(whole[name].at(-1))}`);
   }
@@ -144,7 +148,9 @@ const none = Math.min(...whole.none);
 const all = Math.min(...whole.bulwark);
 const unused = Math.min(...whole.unused);
 const lines = files.reduce((sum, file) => sum + file.code.split('\n').length, 0);
-const statsBulwark = Object.entries(stats).filter(([id]) => id.startsWith('bulwark/')).reduce((sum, [, ms]) => sum + ms, 0);
+const statsBulwark = Object.entries(stats)
+  .filter(([id]) => id.startsWith('bulwark/'))
+  .reduce((sum, [, ms]) => sum + ms, 0);
 const statsFloor = stats['control/empty-rule'] ?? 0;
 const statsUnused = stats['no-unused-vars'] ?? 0;
 

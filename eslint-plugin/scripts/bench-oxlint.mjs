@@ -67,7 +67,12 @@ const configFor = (rules) => {
   const path = join(dir, `${Object.keys(rules).length ? 'bulwark' : 'none'}.json`);
   writeFileSync(
     path,
-    JSON.stringify({ plugins: [], categories: { correctness: 'off' }, jsPlugins: [{ name: 'bulwark', specifier: join(pluginRoot, 'dist', 'index.js') }], rules }),
+    JSON.stringify({
+      plugins: [],
+      categories: { correctness: 'off' },
+      jsPlugins: [{ name: 'bulwark', specifier: join(pluginRoot, 'dist', 'index.js') }],
+      rules,
+    }),
   );
   return path;
 };

@@ -52,13 +52,19 @@ for (const file of files) {
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`corpus: ${files.length} files, ${lines} lines, linted in ${seconds}s with ${ruleIds.length} rules`);
-console.log(`rule crashes: ${crashes.length}; files that do not parse: ${unparsable.length}; fixes/suggestions applied: ${fixesChecked}, broken: ${broken.length}`);
+console.log(
+  `rule crashes: ${crashes.length}; files that do not parse: ${unparsable.length}; fixes/suggestions applied: ${fixesChecked}, broken: ${broken.length}`,
+);
 console.log('\nreports per rule:');
 for (const id of ruleIds) {
   const found = reports[id];
   console.log(`  ${id.padEnd(38)} ${String(found.length).padStart(5)}${found.length ? `   e.g. ${found.slice(0, 3).join(', ')}` : ''}`);
 }
-for (const [title, list] of [['crashes', crashes], ['unparsable files', unparsable], ['fixes and suggestions that break the file', broken]]) {
+for (const [title, list] of [
+  ['crashes', crashes],
+  ['unparsable files', unparsable],
+  ['fixes and suggestions that break the file', broken],
+]) {
   if (list.length) console.log(`\n${title}:\n  ${(title === 'unparsable files' ? list.slice(0, 20) : list).join('\n  ')}`);
 }
 if (process.argv.includes('--verbose')) {

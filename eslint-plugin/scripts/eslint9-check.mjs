@@ -13,7 +13,9 @@ const api = join(prefix, 'node_modules', 'eslint', 'lib', 'api.js');
 if (!existsSync(api)) {
   mkdirSync(prefix, { recursive: true });
   writeFileSync(join(prefix, 'package.json'), '{ "private": true }\n');
-  execFileSync('flock', ['/tmp/bulwark-npm.lock', 'npm', 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', 'eslint@9'], { stdio: 'inherit' });
+  execFileSync('flock', ['/tmp/bulwark-npm.lock', 'npm', 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', 'eslint@9'], {
+    stdio: 'inherit',
+  });
 }
 const { ESLint } = await import(api);
 assert.match(ESLint.version, /^9\./);
@@ -48,4 +50,6 @@ for (const filePath of ['src/load.test.ts', 'test/load.js', 'src/__tests__/load.
   const [result] = await eslint.lintText(code, { filePath });
   assert.deepEqual(result.messages.map((message) => `${message.ruleId}:${message.severity}`).sort(), ['bulwark/no-swallowed-error:2'], filePath);
 }
-console.log(`ESLint ${ESLint.version}: bulwark.configs.recommended with every rule on reports as expected on .js, .cjs, .ts and .tsx, and skips production-only rules in test files`);
+console.log(
+  `ESLint ${ESLint.version}: bulwark.configs.recommended with every rule on reports as expected on .js, .cjs, .ts and .tsx, and skips production-only rules in test files`,
+);

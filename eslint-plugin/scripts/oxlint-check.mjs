@@ -25,9 +25,13 @@ export function oxlintBinary() {
   if (!existsSync(bin) || !existsSync(installed) || !execFileSync(bin, ['--version'], { encoding: 'utf8' }).includes(OXLINT_VERSION)) {
     mkdirSync(prefix, { recursive: true });
     writeFileSync(join(prefix, 'package.json'), '{ "private": true }\n');
-    execFileSync('flock', ['/tmp/bulwark-npm.lock', 'npm', 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', `oxlint@${OXLINT_VERSION}`], {
-      stdio: 'inherit',
-    });
+    execFileSync(
+      'flock',
+      ['/tmp/bulwark-npm.lock', 'npm', 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--ignore-scripts', `oxlint@${OXLINT_VERSION}`],
+      {
+        stdio: 'inherit',
+      },
+    );
   }
   return bin;
 }
@@ -45,7 +49,11 @@ export function runOxlint(configPath, cwd, args) {
 // ---------------------------------------------------------------------------------------------
 
 function jsFilename(filename) {
-  return filename.replace(/\.tsx$/, '.jsx').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs').replace(/\.ts$/, '.js');
+  return filename
+    .replace(/\.tsx$/, '.jsx')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs')
+    .replace(/\.ts$/, '.js');
 }
 
 /** The same test as tests/setup.ts uses to decide which cases also run as plain JavaScript. */

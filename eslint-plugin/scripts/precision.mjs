@@ -57,7 +57,9 @@ const applyPath = argument('--apply');
 if (applyPath) {
   const byId = new Map(reports.map((report) => [idOf(report), report]));
   const added = [];
-  for (const line of readFileSync(applyPath, 'utf8').split('\n').filter((text) => text.trim())) {
+  for (const line of readFileSync(applyPath, 'utf8')
+    .split('\n')
+    .filter((text) => text.trim())) {
     const [id, verdict, ...reason] = line.split('\t');
     const report = byId.get(id.trim());
     if (!report) throw new Error(`--apply: no report with id ${id}`);
@@ -77,7 +79,9 @@ const perRule = ruleNames.map((name) => {
   const inScope = all.filter((report) => report.inScope);
   const toLabel = new Set(sampleOf(inScope));
   const labelled = inScope.filter((report) => labels.has(keyString(report.key)));
-  const counts = Object.fromEntries(VERDICTS.map((verdict) => [verdict, labelled.filter((report) => labels.get(keyString(report.key)).verdict === verdict).length]));
+  const counts = Object.fromEntries(
+    VERDICTS.map((verdict) => [verdict, labelled.filter((report) => labels.get(keyString(report.key)).verdict === verdict).length]),
+  );
   const unlabelled = [...toLabel].filter((report) => !labels.has(keyString(report.key)));
   return { name, all, inScope, toLabel, labelled, counts, unlabelled, recommended: recommendedRules[`bulwark/${name}`] ?? false };
 });
@@ -90,7 +94,9 @@ writeFileSync(join(pluginRoot, '..', 'docs', 'lint-precision.md'), doc);
 
 console.log(`precision: ${files.length} files, ${lines} lines, ${reports.length} reports, linted in ${lintSeconds.toFixed(1)}s; wrote docs/lint-precision.md`);
 for (const rule of perRule) {
-  console.log(`  ${rule.name.padEnd(30)} ${String(rule.all.length).padStart(5)} reports, ${String(rule.inScope.length).padStart(5)} in scope, labelled ${rule.labelled.length} (TP ${rule.counts.TP} FP ${rule.counts.FP} debatable ${rule.counts.debatable}), to label ${rule.unlabelled.length}`);
+  console.log(
+    `  ${rule.name.padEnd(30)} ${String(rule.all.length).padStart(5)} reports, ${String(rule.inScope.length).padStart(5)} in scope, labelled ${rule.labelled.length} (TP ${rule.counts.TP} FP ${rule.counts.FP} debatable ${rule.counts.debatable}), to label ${rule.unlabelled.length}`,
+  );
 }
 if (stale.length) console.log(`\n${stale.length} labels match no report any more (fixed or moved): see docs/lint-precision.md`);
 if (process.argv.includes('--unlabelled')) {
@@ -98,8 +104,12 @@ if (process.argv.includes('--unlabelled')) {
     for (const report of rule.unlabelled) {
       const { line, column, message } = report.message;
       const from = Math.max(0, line - 1 - CONTEXT_LINES);
-      const context = report.fileLines.slice(from, line + CONTEXT_LINES).map((text, offset) => `${from + offset + 1 === line ? '>' : ' '}${String(from + offset + 1).padStart(5)} | ${text}`);
-      console.log(`\n[${idOf(report)}] bulwark/${rule.name} ${report.file.spec} ${report.file.packagePath}:${line}:${column}\n  ${message}\n${context.join('\n')}`);
+      const context = report.fileLines
+        .slice(from, line + CONTEXT_LINES)
+        .map((text, offset) => `${from + offset + 1 === line ? '>' : ' '}${String(from + offset + 1).padStart(5)} | ${text}`);
+      console.log(
+        `\n[${idOf(report)}] bulwark/${rule.name} ${report.file.spec} ${report.file.packagePath}:${line}:${column}\n  ${message}\n${context.join('\n')}`,
+      );
     }
   }
 }

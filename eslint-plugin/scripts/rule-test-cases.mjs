@@ -20,7 +20,9 @@ export async function ruleTestCases() {
   register('./rule-test-hooks.mjs', import.meta.url, { data: { recorderUrl, rulesTestsUrl } });
   const { recorded } = await import(recorderUrl);
   const dir = join(pluginRoot, 'tests', 'rules');
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()) {
     await import(pathToFileURL(join(dir, file)).href);
   }
   return recorded.map(({ name, tests }) => ({

@@ -121,7 +121,15 @@ function incorrectExample(name: string): string {
   return block[1];
 }
 
-const testPaths = ['src/users.test.ts', 'src/users.spec.ts', 'src/users.e2e.ts', 'test/users.ts', 'tests/api/users.ts', 'src/__tests__/users.ts', 'e2e/users.ts'];
+const testPaths = [
+  'src/users.test.ts',
+  'src/users.spec.ts',
+  'src/users.e2e.ts',
+  'test/users.ts',
+  'tests/api/users.ts',
+  'src/__tests__/users.ts',
+  'e2e/users.ts',
+];
 
 describe('bulwark.configs.recommended in test files', function () {
   this.timeout(120_000);
@@ -182,7 +190,10 @@ describe('bulwark.configs.recommended in eslint.config.* files as users write th
     const code = `export async function load(redis) {\n  const keys = await redis.keys('user:*');\n  return fetch('https://api.example.com/users', { method: 'POST', body: keys.join() });\n}\n`;
     const [result] = await new ESLint({ cwd: project }).lintText(code, { filePath: join(project, filePath) });
     assert.ok(result);
-    assert.deepEqual(result.messages.filter((message) => message.fatal), []);
+    assert.deepEqual(
+      result.messages.filter((message) => message.fatal),
+      [],
+    );
     return [...new Set(result.messages.map((message) => message.ruleId ?? ''))].filter((id) => id.startsWith('bulwark/')).sort();
   }
 
@@ -200,8 +211,10 @@ describe('bulwark.configs.recommended in eslint.config.* files as users write th
       '];',
       '',
     ].join('\n'),
-    'an object spread scoped to source files': "import bulwark from 'eslint-plugin-bulwark';\nexport default [{ files: ['src/**', 'test/**'], ...bulwark.configs.recommended }, RULES_ON];\n",
-    'defineConfig()': "import { defineConfig } from 'eslint/config';\nimport bulwark from 'eslint-plugin-bulwark';\nexport default defineConfig([{ ignores: ['dist/**'] }, bulwark.configs.recommended, RULES_ON]);\n",
+    'an object spread scoped to source files':
+      "import bulwark from 'eslint-plugin-bulwark';\nexport default [{ files: ['src/**', 'test/**'], ...bulwark.configs.recommended }, RULES_ON];\n",
+    'defineConfig()':
+      "import { defineConfig } from 'eslint/config';\nimport bulwark from 'eslint-plugin-bulwark';\nexport default defineConfig([{ ignores: ['dist/**'] }, bulwark.configs.recommended, RULES_ON]);\n",
   };
   for (const [shape, configText] of Object.entries(shapes)) {
     it(`${shape}: reports production-only rules in src/ but not in tests`, async () => {
@@ -220,7 +233,10 @@ describe('bulwark.configs.recommended and the measured precision (docs/lint-prec
     const doc = readFileSync(new URL('../../docs/lint-precision.md', import.meta.url), 'utf8');
     const header = doc.split('\n').find((line) => line.startsWith('| Rule |'));
     assert.ok(header, 'no precision table in docs/lint-precision.md');
-    const column = header.split('|').map((cell) => cell.trim()).indexOf('Precision');
+    const column = header
+      .split('|')
+      .map((cell) => cell.trim())
+      .indexOf('Precision');
     const rows = doc.split('\n').filter((line) => /^\| `[a-z-]+` \|/.test(line));
     return new Map(
       rows.map((line) => {

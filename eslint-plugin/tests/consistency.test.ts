@@ -13,7 +13,10 @@ import plugin from '../src/index.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ruleNames = Object.keys(plugin.rules).sort();
 const baseNames = (dir: string, suffix: string) =>
-  readdirSync(`${root}/${dir}`).filter((file) => file.endsWith(suffix)).map((file) => file.slice(0, -suffix.length)).sort();
+  readdirSync(`${root}/${dir}`)
+    .filter((file) => file.endsWith(suffix))
+    .map((file) => file.slice(0, -suffix.length))
+    .sort();
 
 /** The contract of the rules spec: twelve rules, three of them warnings in `recommended`. */
 const RECOMMENDED: Record<string, 'error' | 'warn'> = {
@@ -33,7 +36,10 @@ const RECOMMENDED: Record<string, 'error' | 'warn'> = {
 
 describe('plugin consistency', () => {
   it('has a rule file for every registered rule and registers every rule file', () => {
-    assert.deepEqual(baseNames('src/rules', '.ts').filter((name) => name !== 'index'), ruleNames);
+    assert.deepEqual(
+      baseNames('src/rules', '.ts').filter((name) => name !== 'index'),
+      ruleNames,
+    );
   });
 
   it('has a test file for every rule and no orphan tests', () => {
@@ -60,7 +66,11 @@ describe('plugin consistency', () => {
     assert.equal(plugin.configs.recommended.plugins?.['bulwark'], plugin);
     assert.deepEqual(
       plugin.configs.recommended.rules,
-      Object.fromEntries(Object.entries(RECOMMENDED).filter(([name]) => !(name in BELOW_PRECISION_TARGET)).map(([name, severity]) => [`bulwark/${name}`, severity])),
+      Object.fromEntries(
+        Object.entries(RECOMMENDED)
+          .filter(([name]) => !(name in BELOW_PRECISION_TARGET))
+          .map(([name, severity]) => [`bulwark/${name}`, severity]),
+      ),
     );
   });
 

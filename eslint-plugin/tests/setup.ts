@@ -70,7 +70,11 @@ type AnyCase = ValidTestCase<readonly unknown[]> & Partial<Pick<InvalidTestCase<
 
 function espreeFilename(filename: string | undefined): string {
   if (filename === undefined) return 'file.js';
-  return filename.replace(/\.tsx$/, '.jsx').replace(/\.mts$/, '.mjs').replace(/\.cts$/, '.cjs').replace(/\.ts$/, '.js');
+  return filename
+    .replace(/\.tsx$/, '.jsx')
+    .replace(/\.mts$/, '.mjs')
+    .replace(/\.cts$/, '.cjs')
+    .replace(/\.ts$/, '.js');
 }
 
 function sourceTypeOf(filename: string): 'module' | 'commonjs' {
@@ -163,13 +167,7 @@ function filenameOf(test: AnyCase, parser: ParserName): string {
 }
 
 /** Lints `code`; throws when the rule crashes, fails when the code does not parse. */
-export function lintWith(
-  ruleName: string,
-  rule: AnyRule | undefined,
-  test: AnyCase,
-  parser: ParserName,
-  code: string,
-): Linter.LintMessage[] {
+export function lintWith(ruleName: string, rule: AnyRule | undefined, test: AnyCase, parser: ParserName, code: string): Linter.LintMessage[] {
   const messages = linter.verify(code, lintConfig(ruleName, rule, test, parser), filenameOf(test, parser));
   const fatal = messages.find((message) => message.fatal);
   assert.equal(fatal, undefined, `does not parse (${parser}): ${fatal?.message}\n---\n${code}`);
@@ -182,8 +180,7 @@ function applyFix(code: string, fix: Rule.Fix): string {
 
 function checkFixes(ruleName: string, rule: AnyRule, test: AnyCase, parser: ParserName): void {
   const messages = lintWith(ruleName, rule, test, parser, test.code);
-  const countOf = (list: Linter.LintMessage[], messageId: string | undefined) =>
-    list.filter((message) => message.messageId === messageId).length;
+  const countOf = (list: Linter.LintMessage[], messageId: string | undefined) => list.filter((message) => message.messageId === messageId).length;
 
   for (const message of messages) {
     const fixes: Array<[string, Rule.Fix]> = [];
@@ -206,7 +203,9 @@ function checkFixes(ruleName: string, rule: AnyRule, test: AnyCase, parser: Pars
   let code = test.code;
   for (let step = 0; ; step += 1) {
     const current = lintWith(ruleName, rule, test, parser, code);
-    const next = current.find((message) => message.fix) ?? current.find((message) => message.suggestions?.[0]?.messageId === firstSuggestionId && firstSuggestionId !== undefined);
+    const next =
+      current.find((message) => message.fix) ??
+      current.find((message) => message.suggestions?.[0]?.messageId === firstSuggestionId && firstSuggestionId !== undefined);
     if (!next) break;
     assert.ok(step <= messages.length, `fixes do not converge after ${step} steps:\n${code}`);
     const fix = next.fix ?? next.suggestions?.[0]?.fix;

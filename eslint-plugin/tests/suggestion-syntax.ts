@@ -85,9 +85,11 @@ export function tsGrammarErrors(code: string, filename: string): string[] {
   host.readFile = (requested) => (requested === fileName ? code : undefined);
   const program = ts.createProgram({ rootNames: [fileName], options, host });
   const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
-  return diagnostics
-    .filter((diagnostic) => diagnostic.code < 2000 && diagnostic.category === ts.DiagnosticCategory.Error)
-    // TS1375/1378: top-level `await` needs a module target, which the snippets' context decides.
-    .filter((diagnostic) => diagnostic.code !== 1375 && diagnostic.code !== 1378)
-    .map((diagnostic) => `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+  return (
+    diagnostics
+      .filter((diagnostic) => diagnostic.code < 2000 && diagnostic.category === ts.DiagnosticCategory.Error)
+      // TS1375/1378: top-level `await` needs a module target, which the snippets' context decides.
+      .filter((diagnostic) => diagnostic.code !== 1375 && diagnostic.code !== 1378)
+      .map((diagnostic) => `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`)
+  );
 }

@@ -148,7 +148,11 @@ export async function createApp(options: ExampleOptions = {}): Promise<ExampleAp
       relay.wake();
       return result;
     };
-    return new UserService(users, transaction, async (user: User, tx) => void (await enqueueOutbox<UserCreatedJob>(tx, { topic: 'user.created', payload: { userId: user.id, email: user.email } })));
+    return new UserService(
+      users,
+      transaction,
+      async (user: User, tx) => void (await enqueueOutbox<UserCreatedJob>(tx, { topic: 'user.created', payload: { userId: user.id, email: user.email } })),
+    );
   });
 
   // The notification is an effect outside the database, so the processed-ids check cannot make it
@@ -256,18 +260,37 @@ function buildContainer(options: ExampleOptions): Container {
     // The cache gets its own fail-fast client: during an outage reads go straight to the database.
     container.singleton(CacheRedisClient, () => readyOrNot(createRedisCacheClient(redisUrl), 2_000), { dispose: (redis) => void redis.disconnect() });
     container.singleton(CacheStoreToken, async (r) => new RedisStore(await r.resolve(CacheRedisClient)));
-    container.singleton(LimiterToken, async (r) => new SlidingWindowLimiter({ redis: await r.resolve(RedisClient), limit: capacity, windowMs: 60_000, prefix: 'example:rate-limit:' }));
-    container.singleton(JobsToken, async (r) => new RedisQueue<UserCreatedMessage>({ name: 'example:notifications', redis: await r.resolve(RedisClient), visibilityTimeoutMs: options.jobVisibilityTimeoutMs ?? 300_000 }), {
-      dispose: (queue) => (queue instanceof RedisQueue ? queue.close() : undefined),
-    });
+    container.singleton(
+      LimiterToken,
+      async (r) => new SlidingWindowLimiter({ redis: await r.resolve(RedisClient), limit: capacity, windowMs: 60_000, prefix: 'example:rate-limit:' }),
+    );
+    container.singleton(
+      JobsToken,
+      async (r) =>
+        new RedisQueue<UserCreatedMessage>({
+          name: 'example:notifications',
+          redis: await r.resolve(RedisClient),
+          visibilityTimeoutMs: options.jobVisibilityTimeoutMs ?? 300_000,
+        }),
+      {
+        dispose: (queue) => (queue instanceof RedisQueue ? queue.close() : undefined),
+      },
+    );
     // No offline queue: while Redis is down a publish fails at once and the relay backs off, instead of
     // a buffered LPUSH landing after the relay gave up on it (a needless duplicate).
-    container.singleton(PublishRedisClient, () => {
-      const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 100, 2_000) });
-      redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis publish connection error'));
-      return redis;
-    }, { dispose: (redis) => void redis.disconnect() });
-    container.singleton(PublishToken, async (r) => new RedisQueue<UserCreatedMessage>({ name: 'example:notifications', redis: await r.resolve(PublishRedisClient) }));
+    container.singleton(
+      PublishRedisClient,
+      () => {
+        const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 100, 2_000) });
+        redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis publish connection error'));
+        return redis;
+      },
+      { dispose: (redis) => void redis.disconnect() },
+    );
+    container.singleton(
+      PublishToken,
+      async (r) => new RedisQueue<UserCreatedMessage>({ name: 'example:notifications', redis: await r.resolve(PublishRedisClient) }),
+    );
   } else {
     container.singleton(CacheStoreToken, () => new MemoryStore({ maxEntries: 10_000 }));
     container.singleton(LimiterToken, () => new TokenBucketLimiter({ capacity, refillPerSecond }));

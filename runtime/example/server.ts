@@ -46,7 +46,11 @@ Try:
 
   # list users (keyset pagination)
   curl -s '${url}/users?limit=10'
-${running.providerUrl ? `
+${
+  running.providerUrl
+    ? `
   # what the stand-in notification provider received (its own loopback-only port, not the public app)
   curl -s ${running.providerUrl}/internal/notifications
-` : ''}`);
+`
+    : ''
+}`);

@@ -123,7 +123,8 @@ export class QueueProcessor<T> extends BackgroundTask {
     super({ name: 'QueueProcessor', ...options });
     // `backoff: 1000` is an easy mistake; found at the first failure it would only be logged, message after message.
     if (typeof options.handler !== 'function') throw new TypeError(`handler must be a function, got ${typeof options.handler}`);
-    if (options.backoff !== undefined && typeof options.backoff !== 'function') throw new TypeError(`backoff must be a function, got ${typeof options.backoff}`);
+    if (options.backoff !== undefined && typeof options.backoff !== 'function')
+      throw new TypeError(`backoff must be a function, got ${typeof options.backoff}`);
     this.#queue = options.queue;
     this.#handler = options.handler;
     this.#concurrency = positiveInteger('concurrency', options.concurrency ?? 1);
@@ -156,7 +157,13 @@ export class QueueProcessor<T> extends BackgroundTask {
     for (const message of messages) {
       const handling = this.#handle(message, signal)
         // #handle catches what it expects; anything else must not become an unhandled rejection (a crash).
-        .catch((error: unknown) => logSafely('error', { err: error, task: this.name, messageId: message.id }, 'unexpected failure handling a message; it stays unsettled until the queue redelivers it'))
+        .catch((error: unknown) =>
+          logSafely(
+            'error',
+            { err: error, task: this.name, messageId: message.id },
+            'unexpected failure handling a message; it stays unsettled until the queue redelivers it',
+          ),
+        )
         .finally(() => {
           this.#inFlight.delete(handling);
           this.#slotFreed?.();
@@ -230,7 +237,6 @@ export class QueueProcessor<T> extends BackgroundTask {
     }
   }
 }
-
 
 // ---------------------------------------------------------------------------------------------
 

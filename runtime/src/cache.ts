@@ -124,7 +124,14 @@ const RECENT_KEYS = 1_024;
  */
 export function cached<A extends unknown[], R>(load: (...args: A) => R | PromiseLike<R>, options: CachedOptions<A>): CachedFunction<A, R> {
   if (typeof load !== 'function') throw new TypeError(`cached: load must be a function, got ${describe(load)}`);
-  const { prefix, store = new MemoryStore(), ttl = 60_000, key: pickKey, storeTimeout = 250, maxPendingInvalidations = 10_000 } = options ?? ({} as CachedOptions<A>);
+  const {
+    prefix,
+    store = new MemoryStore(),
+    ttl = 60_000,
+    key: pickKey,
+    storeTimeout = 250,
+    maxPendingInvalidations = 10_000,
+  } = options ?? ({} as CachedOptions<A>);
   const negativeTtl = options?.negativeTtl ?? Math.min(ttl, 5_000);
   if (typeof prefix !== 'string' || prefix === '') throw new TypeError(`cached: prefix must be a non-empty string, got ${describe(prefix)}`);
   // Redis clients send keys as UTF-8, where every lone surrogate becomes U+FFFD: two such prefixes would share keys.
@@ -258,7 +265,12 @@ export function cached<A extends unknown[], R>(load: (...args: A) => R | Promise
     })();
     inflight.set(key, flight);
     unfinished.add(flight);
-    void flight.result.then(() => written, () => undefined).finally(() => unfinished.delete(flight));
+    void flight.result
+      .then(
+        () => written,
+        () => undefined,
+      )
+      .finally(() => unfinished.delete(flight));
     return flight.result.then(({ value }) => value);
   }
 

@@ -82,15 +82,12 @@ export function mapWithConcurrency<T, R>(
       // Deferring to a microtask turns a synchronous throw from `fn` into an ordinary rejection.
       Promise.resolve()
         .then(() => fn(item, index, controller.signal))
-        .then(
-          (value) => {
-            if (settled) return;
-            results[index] = value;
-            running--;
-            void pull();
-          },
-          fail,
-        );
+        .then((value) => {
+          if (settled) return;
+          results[index] = value;
+          running--;
+          void pull();
+        }, fail);
     }
 
     // Only one pull loop runs at a time: async iterators must not be advanced concurrently,
@@ -121,9 +118,7 @@ export function mapWithConcurrency<T, R>(
   });
 }
 
-type SomeIterator<T> =
-  | { async: false; next(): IteratorResult<T>; close(): void }
-  | { async: true; next(): Promise<IteratorResult<T>>; close(): void };
+type SomeIterator<T> = { async: false; next(): IteratorResult<T>; close(): void } | { async: true; next(): Promise<IteratorResult<T>>; close(): void };
 
 function openIterator<T>(items: Iterable<T> | AsyncIterable<T>): SomeIterator<T> | TypeError {
   const source = items as Partial<Iterable<T> & AsyncIterable<T>> | null | undefined;

@@ -39,14 +39,7 @@ export interface ProviderOptions<T> {
 }
 
 export type ContainerErrorCode =
-  | 'UNKNOWN_TOKEN'
-  | 'CYCLE'
-  | 'CAPTIVE_DEPENDENCY'
-  | 'SCOPE_REQUIRED'
-  | 'DISPOSED'
-  | 'ALREADY_REGISTERED'
-  | 'ALREADY_RESOLVED'
-  | 'FACTORY_FAILED';
+  'UNKNOWN_TOKEN' | 'CYCLE' | 'CAPTIVE_DEPENDENCY' | 'SCOPE_REQUIRED' | 'DISPOSED' | 'ALREADY_REGISTERED' | 'ALREADY_RESOLVED' | 'FACTORY_FAILED';
 
 export class ContainerError extends Error {
   override readonly name = 'ContainerError';
@@ -280,7 +273,10 @@ export class Container implements Resolver {
           );
         }
         if (!context.scope) {
-          throw new ContainerError('SCOPE_REQUIRED', `"${key.name}" is scoped: resolve it from a scope (container.createScope(), or the request scope)${neededBy}`);
+          throw new ContainerError(
+            'SCOPE_REQUIRED',
+            `"${key.name}" is scoped: resolve it from a scope (container.createScope(), or the request scope)${neededBy}`,
+          );
         }
         this.#resolvedScoped.add(key);
         return (await this.#cached(key, registration, context.scope, { path, scope: context.scope, captor: undefined, creator: context.creator })) as T;
@@ -333,7 +329,11 @@ export class Container implements Resolver {
       return await registration.factory(resolver);
     } catch (error) {
       if (error instanceof ContainerError) throw error;
-      throw new ContainerError('FACTORY_FAILED', `the factory for "${key.name}" failed (${describePath(context.path)}): ${String((error as Error)?.message ?? error)}`, { cause: error });
+      throw new ContainerError(
+        'FACTORY_FAILED',
+        `the factory for "${key.name}" failed (${describePath(context.path)}): ${String((error as Error)?.message ?? error)}`,
+        { cause: error },
+      );
     }
   }
 }

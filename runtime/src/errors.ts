@@ -194,7 +194,13 @@ export function toAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   if (error === null || typeof error !== 'object') return undefined;
   const { status, statusCode, expose, type, code, message, exposeMessage } = error as {
-    status?: unknown; statusCode?: unknown; expose?: unknown; type?: unknown; code?: unknown; message?: unknown; exposeMessage?: unknown;
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    type?: unknown;
+    code?: unknown;
+    message?: unknown;
+    exposeMessage?: unknown;
   };
   const httpStatus = typeof status === 'number' ? status : statusCode;
   if (typeof expose !== 'boolean' || typeof httpStatus !== 'number' || !Number.isInteger(httpStatus) || httpStatus < 400 || httpStatus > 599) return undefined;
@@ -221,9 +227,11 @@ export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAUL
   const requestId = randomUUID();
   const response = errorResponse(errorForStatus(status, undefined, { cause: error }), { method: '-', url: '-', requestId });
   const text = JSON.stringify(response.body);
-  return `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n`
-    + `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${new TextEncoder().encode(text).length}\r\n`
-    + `${requestIdHeader}: ${requestId}\r\n\r\n${text}`;
+  return (
+    `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n` +
+    `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${new TextEncoder().encode(text).length}\r\n` +
+    `${requestIdHeader}: ${requestId}\r\n\r\n${text}`
+  );
 }
 
 /** Writes {@link clientErrorResponseText} to the socket of Node's `clientError` event and closes it; never throws. */
@@ -281,9 +289,10 @@ export function errorResponse(error: unknown, request: FailedRequest, recognise?
     if (appError?.expose) {
       safeLog('debug', { requestId, method, path, status, code: appError.code }, 'request failed');
       const details = appError.details === undefined ? undefined : snapshotDetails(appError.details, request);
-      const body: ErrorBody = details === undefined
-        ? { code: String(appError.code), message: String(appError.message), requestId }
-        : { code: String(appError.code), message: String(appError.message), details, requestId };
+      const body: ErrorBody =
+        details === undefined
+          ? { code: String(appError.code), message: String(appError.message), requestId }
+          : { code: String(appError.code), message: String(appError.message), details, requestId };
       return { status, headers, body };
     }
     safeLog('error', { requestId, method, path, status }, 'unhandled error', error);
@@ -301,7 +310,7 @@ export function fallbackErrorBody(requestId: string): string {
 }
 
 function pathOf(url: unknown): string {
-  return typeof url === 'string' ? url.split('?')[0] ?? '' : '';
+  return typeof url === 'string' ? (url.split('?')[0] ?? '') : '';
 }
 
 // A JSON round trip: what the client will receive, decided once, so a getter or toJSON cannot change or
@@ -324,7 +333,12 @@ function safeHeaders(headers: unknown, request: FailedRequest): Record<string, s
   if (headers === null || typeof headers !== 'object') return safe;
   for (const [name, value] of Object.entries(headers)) {
     if (HEADER_NAME.test(name) && typeof value === 'string' && HEADER_VALUE.test(value)) safe[name] = value;
-    else safeLog('error', { requestId: request.requestId, path: pathOf(request.url), header: HEADER_NAME.test(name) ? name : '(invalid name)' }, 'error header dropped: invalid name or value');
+    else
+      safeLog(
+        'error',
+        { requestId: request.requestId, path: pathOf(request.url), header: HEADER_NAME.test(name) ? name : '(invalid name)' },
+        'error header dropped: invalid name or value',
+      );
   }
   return safe;
 }

@@ -139,10 +139,10 @@ export class ProcessedMessages {
 
   /** Records the id; `true` the first time, `false` when it was already recorded (skip the work). */
   async record(tx: Queryable, outboxId: string): Promise<boolean> {
-    const { rows } = await tx.query(
-      `INSERT INTO ${this.#table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS inserted`,
-      [this.consumer, outboxId],
-    );
+    const { rows } = await tx.query(`INSERT INTO ${this.#table} (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1 AS inserted`, [
+      this.consumer,
+      outboxId,
+    ]);
     return rows.length > 0;
   }
 

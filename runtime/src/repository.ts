@@ -134,12 +134,7 @@ export interface ResolvedList {
 }
 
 /** Validates list options against the entity's fields and fills in the defaults. */
-export function resolveListOptions(
-  options: ListOptions<any>,
-  fields: ReadonlySet<string>,
-  idField: string,
-  maxLimit: number,
-): ResolvedList {
+export function resolveListOptions(options: ListOptions<any>, fields: ReadonlySet<string>, idField: string, maxLimit: number): ResolvedList {
   const { limit = DEFAULT_LIMIT, offset = 0, orderBy = idField, direction = 'asc', after } = options;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxLimit) {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${maxLimit}, got ${String(limit)}`);

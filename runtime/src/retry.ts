@@ -77,7 +77,9 @@ export class RetryAfterExceededError extends Error {
     /** The last error, which carried the Retry-After. */
     cause: unknown,
   ) {
-    super(`retry: the server asked to wait ${retryAfter} ms (Retry-After) after attempt ${attempt}, beyond ${limit}; giving up instead of retrying early`, { cause });
+    super(`retry: the server asked to wait ${retryAfter} ms (Retry-After) after attempt ${attempt}, beyond ${limit}; giving up instead of retrying early`, {
+      cause,
+    });
   }
 }
 
@@ -149,7 +151,16 @@ function longTimeout(until: number): AbortSignal {
 /** The loop after a failed first attempt: backoff, hooks, waits and further attempts. */
 async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, run: RetryRun, firstError: unknown): Promise<T> {
   const { options } = run;
-  const { attempts = 3, deadline = Infinity, signal, onRetry, shouldRetry = isTransientError, retryAfter = retryAfterOf, random = Math.random, sleep: wait = sleep } = options;
+  const {
+    attempts = 3,
+    deadline = Infinity,
+    signal,
+    onRetry,
+    shouldRetry = isTransientError,
+    retryAfter = retryAfterOf,
+    random = Math.random,
+    sleep: wait = sleep,
+  } = options;
   const backoff: BackoffSettings = { baseDelay: options.baseDelay ?? 100, factor: options.factor ?? 2, maxDelay: options.maxDelay ?? 30_000 };
   let error = firstError;
   for (let attempt = 1; ; attempt++) {
@@ -159,8 +170,14 @@ async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, 
     if (requested !== undefined) {
       const remaining = run.startedAt + deadline - performance.now();
       // An infinite request (a 400-digit header) means never: give up even when maxDelay and the deadline are Infinity.
-      const limit = requested === Infinity ? 'any finite wait' : requested > backoff.maxDelay ? `maxDelay (${backoff.maxDelay} ms)`
-        : requested >= remaining ? `the deadline (${Math.max(0, Math.floor(remaining))} ms left)` : undefined;
+      const limit =
+        requested === Infinity
+          ? 'any finite wait'
+          : requested > backoff.maxDelay
+            ? `maxDelay (${backoff.maxDelay} ms)`
+            : requested >= remaining
+              ? `the deadline (${Math.max(0, Math.floor(remaining))} ms left)`
+              : undefined;
       if (limit) {
         logger.warn({ attempt, attempts, retryAfterMs: requested, err: error }, 'retry: Retry-After exceeds what the caller allows; giving up');
         throw new RetryAfterExceededError(requested, attempt, limit, error);
@@ -184,7 +201,8 @@ async function keepTrying<T>(fn: (context: RetryContext) => T | PromiseLike<T>, 
 function checkOptions(fn: unknown, options: RetryOptions): void {
   if (typeof fn !== 'function') throw new TypeError(`retry: fn must be a function, got ${describe(fn)}`);
   const { attempts, baseDelay, factor, maxDelay, deadline } = options;
-  if (attempts !== undefined) validate(attempts === Infinity || (Number.isSafeInteger(attempts) && attempts > 0), 'attempts', 'a positive integer or Infinity', attempts);
+  if (attempts !== undefined)
+    validate(attempts === Infinity || (Number.isSafeInteger(attempts) && attempts > 0), 'attempts', 'a positive integer or Infinity', attempts);
   if (baseDelay !== undefined) validate(Number.isFinite(baseDelay) && baseDelay >= 0, 'baseDelay', 'a finite number >= 0', baseDelay);
   if (factor !== undefined) validate(Number.isFinite(factor) && factor >= 1, 'factor', 'a finite number >= 1', factor);
   if (maxDelay !== undefined) validate(typeof maxDelay === 'number' && maxDelay >= 0, 'maxDelay', 'a number >= 0 (Infinity allowed)', maxDelay);
@@ -241,9 +259,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 // Connection-level failures that a later attempt can plausibly get past. ENOTFOUND is left out on
 // purpose: a misspelt host stays misspelt; EAI_AGAIN is the transient DNS failure.
 const TRANSIENT_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENETUNREACH', 'ENETDOWN',
-  'EHOSTUNREACH', 'EHOSTDOWN', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ]);
 
 /** 408 Request Timeout, 429 Too Many Requests and 5xx: the statuses where trying again can succeed. */
@@ -302,9 +332,7 @@ function retryAfterOf(error: unknown): number | undefined {
 function headerValue(headers: unknown, name: string): string | undefined {
   if (typeof headers !== 'object' || headers === null) return undefined;
   const value =
-    typeof (headers as Headers).get === 'function'
-      ? (headers as Headers).get(name)
-      : Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+    typeof (headers as Headers).get === 'function' ? (headers as Headers).get(name) : Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
   if (typeof value === 'number') return String(value);
   return typeof value === 'string' ? value : undefined;
 }

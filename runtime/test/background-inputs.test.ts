@@ -15,7 +15,10 @@ import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { waitFor } from './fixtures/background-helpers.js';
 
 class ScriptedTask extends BackgroundTask {
-  constructor(private readonly iteration: (context: TaskContext) => Promise<void>, options: { errorDelayMs?: number; name?: string } = {}) {
+  constructor(
+    private readonly iteration: (context: TaskContext) => Promise<void>,
+    options: { errorDelayMs?: number; name?: string } = {},
+  ) {
     super({ name: 'scripted', errorDelayMs: 0, ...options });
   }
   protected run(context: TaskContext): Promise<void> {
@@ -47,10 +50,13 @@ describe('background: hostile inputs', () => {
 
     it('errorDelayMs above 2^31-1 ms pauses the loop instead of spinning on a persistent failure', async () => {
       let iterations = 0;
-      const task = new ScriptedTask(async () => {
-        iterations += 1;
-        throw new Error('database down');
-      }, { errorDelayMs: 2 ** 31 });
+      const task = new ScriptedTask(
+        async () => {
+          iterations += 1;
+          throw new Error('database down');
+        },
+        { errorDelayMs: 2 ** 31 },
+      );
       task.start();
       await waitFor(() => iterations === 1, 'the first iteration');
       await sleep(100);
@@ -81,11 +87,14 @@ describe('background: hostile inputs', () => {
       const manager = new TaskManager();
       for (const name of ['a', 'b', 'c']) {
         manager.add(
-          new ScriptedTask(async ({ stopping, signal }) => {
-            await aborted(stopping);
-            await Promise.race([sleep(timeoutMs * 0.6), aborted(signal)]);
-            if (signal.aborted) abortedTasks.push(name);
-          }, { name }),
+          new ScriptedTask(
+            async ({ stopping, signal }) => {
+              await aborted(stopping);
+              await Promise.race([sleep(timeoutMs * 0.6), aborted(signal)]);
+              if (signal.aborted) abortedTasks.push(name);
+            },
+            { name },
+          ),
         );
       }
       manager.start();
@@ -126,7 +135,10 @@ describe('background: hostile inputs', () => {
       const stop = async () => 'drained' as const;
       const dispose = installSignalHandlers({ stop }, { signals: ['SIGUSR2'], exit: (code) => void exits.push(code) });
       try {
-        assert.throws(() => installSignalHandlers({ stop }, { signals: ['SIGUSR2'], exit: (code) => void exits.push(code) }), /already installed.*one TaskManager/);
+        assert.throws(
+          () => installSignalHandlers({ stop }, { signals: ['SIGUSR2'], exit: (code) => void exits.push(code) }),
+          /already installed.*one TaskManager/,
+        );
         assert.equal(process.listenerCount('SIGUSR2'), before + 1);
         process.kill(process.pid, 'SIGUSR2');
         await waitFor(() => exits.length === 1, 'the exit');
@@ -179,7 +191,12 @@ describe('background: hostile inputs', () => {
     for (const [label, backoff] of [
       ['NaN (an array lookup past its end)', (n: number) => [1, 2][n + 1] as number],
       ['a string', () => '5' as unknown as number],
-      ['a throw', (): number => { throw new Error('backoff bug'); }],
+      [
+        'a throw',
+        (): number => {
+          throw new Error('backoff bug');
+        },
+      ],
     ] as const) {
       it(`retries the message with the default backoff when backoff gives ${label}, and logs the bug`, async () => {
         const { queue, deliveries, processor } = await failOnceThenSucceed(backoff);
@@ -189,7 +206,10 @@ describe('background: hostile inputs', () => {
         assert.deepEqual(deliveries, [0, 1]);
         assert.deepEqual(processor.stats, { succeeded: 1, retried: 1, deadLettered: 0, released: 0, settleFailures: 0 });
         assert.deepEqual(queue.counts(), { ready: 0, inFlight: 0, delayed: 0, dead: 0 });
-        assert.ok(logs.lines.some((line) => line.level === 50 && /^backoff (returned|threw)/.test(String(line.msg))), 'the bad backoff was not logged');
+        assert.ok(
+          logs.lines.some((line) => line.level === 50 && /^backoff (returned|threw)/.test(String(line.msg))),
+          'the bad backoff was not logged',
+        );
       });
     }
 
@@ -207,7 +227,15 @@ describe('background: hostile inputs', () => {
 
     it('retries a message whose handler threw something without a string form (no unhandled rejection)', async () => {
       const queue = new InMemoryQueue<string>();
-      const thrown = [Object.create(null), { toString: () => { throw new Error('no'); } }, Object.assign(new Error('x'), { name: Symbol('odd') })];
+      const thrown = [
+        Object.create(null),
+        {
+          toString: () => {
+            throw new Error('no');
+          },
+        },
+        Object.assign(new Error('x'), { name: Symbol('odd') }),
+      ];
       const processor = new QueueProcessor({
         queue,
         backoff: () => 0,
@@ -252,7 +280,10 @@ describe('background: hostile inputs', () => {
       processor.start();
       await waitFor(() => processor.stats.succeeded === 1, 'the redelivery');
       await processor.stop();
-      assert.deepEqual(seen, [['a', 'b'], ['a', 'b']]);
+      assert.deepEqual(seen, [
+        ['a', 'b'],
+        ['a', 'b'],
+      ]);
       await assert.rejects(queue.enqueue({ callback: () => {} } as never), /body must be structured-cloneable/);
     });
 

@@ -37,7 +37,14 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { arbitrary: fc.constant({ kind: 'enqueue' as const }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('receive' as const), consumer: fc.nat(CONSUMERS - 1), max: fc.integer({ min: 1, max: 3 }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('handle' as const), pick: fc.nat(), outcome: fc.constantFrom('ok' as const, 'throw' as const) }), weight: 4 },
-  { arbitrary: fc.record({ kind: fc.constant('badRetry' as const), pick: fc.nat(), delay: fc.constantFrom(Number.NaN, Infinity, 1e300, '5' as unknown as number) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('badRetry' as const),
+      pick: fc.nat(),
+      delay: fc.constantFrom(Number.NaN, Infinity, 1e300, '5' as unknown as number),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('crash' as const), consumer: fc.nat(CONSUMERS - 1), settleOnDeadConnection: fc.boolean() }), weight: 1 },
   { arbitrary: fc.constant({ kind: 'recover' as const }), weight: 1 },
@@ -83,7 +90,11 @@ async function runModel(harness: Harness, commands: readonly Command[]): Promise
   let next = 0;
   const count = (where: Where) => [...model.values()].filter((m) => m.where === where).length;
   const expectCounts = async (step: string) => {
-    assert.deepEqual(await harness.counts(), { ready: count('ready'), processing: count('processing'), delayed: count('delayed'), dead: count('dead') }, `counts after ${step}`);
+    assert.deepEqual(
+      await harness.counts(),
+      { ready: count('ready'), processing: count('processing'), delayed: count('delayed'), dead: count('dead') },
+      `counts after ${step}`,
+    );
   };
   const take = (pick: number) => (held.length === 0 ? undefined : held.splice(pick % held.length, 1)[0]);
 
@@ -224,7 +235,13 @@ async function runModel(harness: Harness, commands: readonly Command[]): Promise
     assert.ok(state.where === 'acked' || state.where === 'dead', `${id} ended ${state.where}`);
     assert.equal(state.acks + state.deadLetters, 1, `${id}: ${state.acks} acks and ${state.deadLetters} dead letters`);
   }
-  assert.deepEqual(deadIds, [...model].filter(([, state]) => state.where === 'dead').map(([id]) => id).sort());
+  assert.deepEqual(
+    deadIds,
+    [...model]
+      .filter(([, state]) => state.where === 'dead')
+      .map(([id]) => id)
+      .sort(),
+  );
 }
 
 describe('background queues: model-based property (crash points between receive, handle and settle)', function () {

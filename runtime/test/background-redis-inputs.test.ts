@@ -111,14 +111,20 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
     await redis.zadd(keys(queue).delayed, 'inf', JSON.stringify({ id: 'parked', attempts: 1, body: 'x' }));
     assert.deepEqual(await queue.receive(1, new AbortController().signal), []);
     await queue.enqueue('fresh');
-    assert.deepEqual((await queue.receive(1, new AbortController().signal)).map((m) => m.body), ['fresh']);
+    assert.deepEqual(
+      (await queue.receive(1, new AbortController().signal)).map((m) => m.body),
+      ['fresh'],
+    );
   });
 
   it('deadLetters(limit) reads at most limit entries: 0 is none, not the whole list', async () => {
     const queue = newQueue<string>();
     for (const body of ['a', 'b', 'c']) await redis.lpush(keys(queue).dead, JSON.stringify({ id: body, attempts: 1, body }));
     assert.deepEqual(await queue.deadLetters(0), []);
-    assert.deepEqual((await queue.deadLetters(2)).map((m) => m.body), ['c', 'b']);
+    assert.deepEqual(
+      (await queue.deadLetters(2)).map((m) => m.body),
+      ['c', 'b'],
+    );
     for (const bad of [-1, 1.5, Number.NaN]) await assert.rejects(queue.deadLetters(bad), /limit must be an integer >= 0/);
   });
 

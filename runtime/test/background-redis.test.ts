@@ -44,10 +44,16 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     for (let n = 1; n <= 3; n += 1) await queue.enqueue({ n });
     const signal = new AbortController().signal;
     const firstTwo = await queue.receive(2, signal);
-    assert.deepEqual(firstTwo.map((m) => m.body.n), [1, 2]);
+    assert.deepEqual(
+      firstTwo.map((m) => m.body.n),
+      [1, 2],
+    );
     assert.deepEqual(await queue.counts(), { ready: 1, processing: 2, delayed: 0, dead: 0 });
     const other = await queue.receive(5, signal);
-    assert.deepEqual(other.map((m) => m.body.n), [3]);
+    assert.deepEqual(
+      other.map((m) => m.body.n),
+      [3],
+    );
     for (const message of [...firstTwo, ...other]) await queue.ack(message);
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
   });
@@ -116,7 +122,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
   });
 
-  it('RedisQueueRecovery sweeps periodically, so a crashed consumer\'s message is handled without manual recover()', async () => {
+  it("RedisQueueRecovery sweeps periodically, so a crashed consumer's message is handled without manual recover()", async () => {
     const queue = newQueue<string>({ visibilityTimeoutMs: 1 });
     const crashed = new RedisQueue<string>({ name: queue.name, redis });
     await queue.enqueue('resize image');
@@ -188,9 +194,19 @@ describe('background/redis RedisQueue (real redis-server)', () => {
   it('still settles entries written before release added a delivery marker, and tolerates the marker on receive', async () => {
     const queue = newQueue<string>();
     const ready = `{${queue.name}}:ready`;
-    await redis.lpush(ready, JSON.stringify({ id: 'old', attempts: 0, body: 'legacy' }), JSON.stringify({ id: 'm', attempts: 1, delivery: 'x', body: 'marked' }));
+    await redis.lpush(
+      ready,
+      JSON.stringify({ id: 'old', attempts: 0, body: 'legacy' }),
+      JSON.stringify({ id: 'm', attempts: 1, delivery: 'x', body: 'marked' }),
+    );
     const messages = await queue.receive(2, new AbortController().signal);
-    assert.deepEqual(messages.map((m) => [m.id, m.attempts, m.body]), [['old', 0, 'legacy'], ['m', 1, 'marked']]);
+    assert.deepEqual(
+      messages.map((m) => [m.id, m.attempts, m.body]),
+      [
+        ['old', 0, 'legacy'],
+        ['m', 1, 'marked'],
+      ],
+    );
     for (const message of messages) await queue.ack(message);
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 0, dead: 0 });
   });
@@ -214,7 +230,10 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     assert.deepEqual([third!.body, third!.attempts], [{ items: ['a', 'b'] }, 1]);
     mutate(third!);
     await queue.deadLetter(third!, 'gave up');
-    assert.deepEqual((await queue.deadLetters()).map((m) => [m.body, m.attempts, m.lastError]), [[{ items: ['a', 'b'] }, 2, 'gave up']]);
+    assert.deepEqual(
+      (await queue.deadLetters()).map((m) => [m.body, m.attempts, m.lastError]),
+      [[{ items: ['a', 'b'] }, 2, 'gave up']],
+    );
   });
 
   it('moves a malformed entry to the dead-letter list instead of crashing consumers', async () => {
@@ -223,7 +242,10 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     await queue.enqueue('valid');
     const signal = new AbortController().signal;
     const messages = await queue.receive(5, signal);
-    assert.deepEqual(messages.map((m) => m.body), ['valid']);
+    assert.deepEqual(
+      messages.map((m) => m.body),
+      ['valid'],
+    );
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 1, delayed: 0, dead: 1 });
     assert.deepEqual(await redis.lrange(`{${queue.name}}:dead`, 0, -1), ['not json at all']);
     assert.ok(logs.lines.some((line) => line.msg === 'malformed queue entry; moving it to the dead-letter list'));

@@ -26,7 +26,11 @@ describe('background: signal-driven shutdown of a real child process', function 
           lines.push({ msg: line });
         }
       });
-      const jobs = (msg: string) => lines.filter((line) => line.msg === msg).map((line) => line.job).sort();
+      const jobs = (msg: string) =>
+        lines
+          .filter((line) => line.msg === msg)
+          .map((line) => line.job)
+          .sort();
       try {
         await waitFor(() => jobs('job started').length === 3, 'three jobs in flight', 30_000);
         child.kill(signal);

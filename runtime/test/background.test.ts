@@ -14,7 +14,10 @@ import { gate, waitFor } from './fixtures/background-helpers.js';
 
 /** A task whose iterations are supplied by the test. */
 class ScriptedTask extends BackgroundTask {
-  constructor(private readonly iteration: (context: TaskContext) => Promise<void>, errorDelayMs = 0) {
+  constructor(
+    private readonly iteration: (context: TaskContext) => Promise<void>,
+    errorDelayMs = 0,
+  ) {
     super({ name: 'scripted', errorDelayMs });
   }
   protected run(context: TaskContext): Promise<void> {
@@ -175,11 +178,14 @@ describe('background', () => {
       processor.start();
       await waitFor(() => processor.stats.succeeded === 1, 'the third delivery to succeed');
       await processor.stop();
-      assert.deepEqual(deliveries.map((m) => [m.body, m.attempts, m.lastError]), [
-        ['hello', 0, undefined],
-        ['hello', 1, 'TypeError: flaky 0'],
-        ['hello', 2, 'TypeError: flaky 1'],
-      ]);
+      assert.deepEqual(
+        deliveries.map((m) => [m.body, m.attempts, m.lastError]),
+        [
+          ['hello', 0, undefined],
+          ['hello', 1, 'TypeError: flaky 0'],
+          ['hello', 2, 'TypeError: flaky 1'],
+        ],
+      );
       assert.deepEqual(backoffAttempts, [1, 2]);
       assert.deepEqual(queue.counts(), { ready: 0, inFlight: 0, delayed: 0, dead: 0 });
     });
@@ -210,7 +216,10 @@ describe('background', () => {
 
       const poisoned = [...Array(total).keys()].filter(isPoison);
       const dead = new Set(queue.deadLetters().map((m) => m.body.n));
-      assert.deepEqual([...dead].sort((a, b) => a - b), poisoned);
+      assert.deepEqual(
+        [...dead].sort((a, b) => a - b),
+        poisoned,
+      );
       assert.equal(succeeded.size + dead.size, total);
       for (let n = 0; n < total; n += 1) assert.equal(calls.get(n), isPoison(n) ? maxAttempts : 1, `handler calls for message ${n}`);
       assert.deepEqual(processor.stats, {
@@ -339,7 +348,10 @@ describe('background', () => {
       assert.deepEqual(await waiting, []);
       const receiving = queue.receive(5, new AbortController().signal);
       await queue.enqueue(7);
-      assert.deepEqual((await receiving).map((m) => m.body), [7]);
+      assert.deepEqual(
+        (await receiving).map((m) => m.body),
+        [7],
+      );
     });
   });
 

@@ -17,11 +17,14 @@ function assertDistinct(calls: unknown[][]): void {
 }
 
 function refusedAt(args: unknown[], where: RegExp): void {
-  assert.throws(() => keyBody(args), (error: unknown) => {
-    assert.ok(error instanceof TypeError);
-    assert.match(error.message, where);
-    return true;
-  });
+  assert.throws(
+    () => keyBody(args),
+    (error: unknown) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, where);
+      return true;
+    },
+  );
 }
 
 describe('cache keys edges', () => {
@@ -36,11 +39,31 @@ describe('cache keys edges', () => {
   });
 
   it('numbers next to an object do not run together', () => {
-    assertDistinct([[1, 2, {}], [12, {}], [1, 2, []], [12, []]]);
+    assertDistinct([
+      [1, 2, {}],
+      [12, {}],
+      [1, 2, []],
+      [12, []],
+    ]);
   });
 
   it('Set and Map entries do not run together', () => {
-    assertDistinct([[new Set([1, 2])], [new Set([12])], [new Map([[1, 2], [3, 4]])], [new Map([[1, 23], [4, 0]])]]);
+    assertDistinct([
+      [new Set([1, 2])],
+      [new Set([12])],
+      [
+        new Map([
+          [1, 2],
+          [3, 4],
+        ]),
+      ],
+      [
+        new Map([
+          [1, 23],
+          [4, 0],
+        ]),
+      ],
+    ]);
   });
 
   it('registered symbols are keyed by their name', () => {

@@ -23,7 +23,10 @@ class ObjectIdLike {
   }
 }
 class Account {
-  constructor(readonly id: number, readonly cachedAt = Math.random()) {}
+  constructor(
+    readonly id: number,
+    readonly cachedAt = Math.random(),
+  ) {}
   [cacheKey](): unknown {
     return this.id;
   }
@@ -31,7 +34,10 @@ class Account {
 
 /** A tagged oracle node: a class of its own, so it never equals a plain object or another type. */
 class Tagged {
-  constructor(readonly type: string, readonly value: unknown) {}
+  constructor(
+    readonly type: string,
+    readonly value: unknown,
+  ) {}
 }
 
 /**
@@ -51,7 +57,11 @@ function reduce(value: unknown, ancestors: object[] = []): unknown {
   const proto = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) {
     if (Object.getOwnPropertySymbols(value).length > 0) throw new TypeError('symbol keys');
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, reduce(v, inner)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, reduce(v, inner)]),
+    );
   }
   if (Array.isArray(value)) return Array.from(value, (item) => reduce(item, inner));
   if (value instanceof Date) return new Tagged('Date', value.getTime());
@@ -133,7 +143,12 @@ describe('cache: key injectivity', () => {
       if (value instanceof Date) return new Date(value.getTime());
       if (value instanceof URL) return new URL(value.href);
       if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-        return Object.fromEntries(Object.entries(value).reverse().filter(([, v]) => v !== undefined).map(([k, v]) => [k, reorder(v)]));
+        return Object.fromEntries(
+          Object.entries(value)
+            .reverse()
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [k, reorder(v)]),
+        );
       }
       return value;
     };
@@ -192,16 +207,23 @@ describe('cache: key injectivity', () => {
     for (let i = 0; i < 3_000; i++) assert.equal(echo.keyFor(i), `memo:[${i}]`, 'past the remembered keys too');
     assert.equal(echo.keyFor(-0), 'memo:[-0]');
     const picked = cached(async (x: unknown, _log?: unknown) => x, { prefix: 'memo', key: (x) => x });
-    for (const arg of [...args, undefined, new URL('https://example.com/')]) assert.equal(picked.keyFor(arg), echo.keyFor([arg]).replace(/^memo:\[(.*)\]$/, 'memo:$1'));
+    for (const arg of [...args, undefined, new URL('https://example.com/')])
+      assert.equal(picked.keyFor(arg), echo.keyFor([arg]).replace(/^memo:\[(.*)\]$/, 'memo:$1'));
   });
 
   it('refuses what it cannot describe with a TypeError naming the type and the way out', () => {
-    assert.throws(() => lookup.keyFor(new Secret('a')), /^TypeError: cached: arguments\[0\] is an instance of Secret, which a cache key cannot describe .* toJSON\(\) or \[cacheKey\]\(\)/);
+    assert.throws(
+      () => lookup.keyFor(new Secret('a')),
+      /^TypeError: cached: arguments\[0\] is an instance of Secret, which a cache key cannot describe .* toJSON\(\) or \[cacheKey\]\(\)/,
+    );
     assert.throws(() => lookup.keyFor({ nested: [new Secret('a')] }), /arguments\[0\]\.nested\[0\] is an instance of Secret/);
     assert.throws(() => lookup.keyFor(Promise.resolve(1)), /is an instance of Promise/);
     assert.throws(() => lookup.keyFor(new Error('x')), /is an instance of Error/);
     assert.throws(() => lookup.keyFor({ [Symbol('tag')]: 1 }), /arguments\[0\] has symbol-keyed properties/);
     assert.throws(() => lookup.keyFor(Symbol('local')), /arguments\[0\] is a symbol not made by Symbol\.for\(\)/);
-    assert.throws(() => cached(async (x: unknown) => x, { prefix: 'p', key: (x) => ({ x }) }).keyFor(new Secret('a')), /the key option's result\.x is an instance of Secret/);
+    assert.throws(
+      () => cached(async (x: unknown) => x, { prefix: 'p', key: (x) => ({ x }) }).keyFor(new Secret('a')),
+      /the key option's result\.x is an instance of Secret/,
+    );
   });
 });

@@ -81,7 +81,8 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
 
   it('refuses a ttl Redis would reject ("1e+300" is not an integer) before sending it; a fraction rounds up', async () => {
     const store = new RedisStore(admin);
-    for (const ttl of [0, -1, Number.NaN, Infinity, 1e300]) await assert.rejects(store.set('never', 'x', ttl), /RedisStore: ttl must be a number of ms > 0 and at most 2\^53-1/);
+    for (const ttl of [0, -1, Number.NaN, Infinity, 1e300])
+      await assert.rejects(store.set('never', 'x', ttl), /RedisStore: ttl must be a number of ms > 0 and at most 2\^53-1/);
     assert.equal(await admin.exists('never'), 0);
     await store.set('fraction', 'x', 0.2);
     assert.ok((await admin.pttl('fraction')) <= 1);
@@ -155,7 +156,10 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
       const client = await readyRedisClient();
       try {
         logs = captureLogs();
-        const names = new Map([[1, 'alice'], [2, 'bob']]);
+        const names = new Map([
+          [1, 'alice'],
+          [2, 'bob'],
+        ]);
         const { calls, load } = countingLoader((id: number) => names.get(id));
         const lookup = cached(load, { prefix: uniquePrefix('rename'), store: new RedisStore(client) });
         assert.equal(await lookup(1), 'alice');
@@ -173,7 +177,10 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
         // restart) would still hold the old value, so put it back as such a Redis would have it.
         await admin.set(lookup.keyFor(1), staleText!, 'PX', 60_000);
         assert.equal(await lookup(1), 'alicia', 'the undelivered invalidation keeps the stale value from being served');
-        await eventually(async () => (await admin.exists(lookup.keyFor(1))) === 0, () => lookup(2));
+        await eventually(
+          async () => (await admin.exists(lookup.keyFor(1))) === 0,
+          () => lookup(2),
+        );
         const loadsBefore = calls.length;
         assert.equal(await lookup(1), 'alicia');
         assert.equal(await lookup(1), 'alicia');
@@ -209,7 +216,10 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
         await untilReady(client);
         for (const [i, text] of stale.entries()) await admin.set(lookup.keyFor(i + 1), text!, 'PX', 60_000);
         assert.deepEqual(await Promise.all([lookup(1), lookup(2), lookup(3)]), ['user-1-v2', 'user-2-v2', 'user-3-v2']);
-        await eventually(async () => (await admin.exists(lookup.keyFor(1), lookup.keyFor(2), lookup.keyFor(3))) === 0, () => lookup(3));
+        await eventually(
+          async () => (await admin.exists(lookup.keyFor(1), lookup.keyFor(2), lookup.keyFor(3))) === 0,
+          () => lookup(3),
+        );
         const loadsBefore = calls.length;
         assert.equal(await lookup(3), 'user-3-v2');
         assert.equal(await lookup(3), 'user-3-v2');
@@ -236,7 +246,10 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
         // Without the store timeout this call would hang until Redis returned (mocha would time it out).
         assert.equal(await lookup(), 'from loader');
         assert.equal(calls.length, 1);
-        assert.match(String((messages(logs, 'cache: store unavailable, calling the loader instead')[0]?.err as { message?: string })?.message), /took longer than 100 ms/);
+        assert.match(
+          String((messages(logs, 'cache: store unavailable, calling the loader instead')[0]?.err as { message?: string })?.message),
+          /took longer than 100 ms/,
+        );
       } finally {
         await startRedis();
         client.disconnect();

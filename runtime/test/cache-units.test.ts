@@ -120,7 +120,7 @@ describe('cache: value encoding', () => {
     );
   });
 
-  it('property: copyValue (the in-memory store\'s copy) equals a trip through the text encoding, sharing no object', () => {
+  it("property: copyValue (the in-memory store's copy) equals a trip through the text encoding, sharing no object", () => {
     fc.assert(
       fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true, withNullPrototype: true }), (value) => {
         fc.pre(!containsInvalidDate(value));
@@ -232,7 +232,10 @@ describe('cache: keys', () => {
   });
 
   it('refuses a function or circular argument with a TypeError pointing at the key option', async () => {
-    await assert.rejects(lookup(() => 1), /arguments\[0\] is a function and cannot be part of a cache key; pass a `key` option/);
+    await assert.rejects(
+      lookup(() => 1),
+      /arguments\[0\] is a function and cannot be part of a cache key; pass a `key` option/,
+    );
     const loop: Record<string, unknown> = {};
     loop.self = loop;
     await assert.rejects(lookup(loop), /arguments\[0\]\.self is circular/);
@@ -301,8 +304,10 @@ describe('cache: options and globs', () => {
     assert.throws(() => cached(load, { prefix: 'user:\uD800' }), /prefix must be well-formed Unicode \(it has a lone surrogate\), got "user:\\ud800"/);
     assert.doesNotThrow(() => cached(load, { prefix: 'user:\u{1F600}:é' }));
     assert.throws(() => cached(load, { prefix: 'p', ttl: 0 }), /ttl must be a number of ms > 0 and at most 9007199254740991, got 0/);
-    for (const ttl of [-1, Number.NaN, Infinity, 1e300, '60000' as never]) assert.throws(() => cached(load, { prefix: 'p', ttl }), /cached: ttl must be a number of ms > 0/);
-    for (const negativeTtl of [-1, Number.NaN, Infinity, 1e300]) assert.throws(() => cached(load, { prefix: 'p', negativeTtl }), /negativeTtl must be a number of ms from 0 to 9007199254740991, got/);
+    for (const ttl of [-1, Number.NaN, Infinity, 1e300, '60000' as never])
+      assert.throws(() => cached(load, { prefix: 'p', ttl }), /cached: ttl must be a number of ms > 0/);
+    for (const negativeTtl of [-1, Number.NaN, Infinity, 1e300])
+      assert.throws(() => cached(load, { prefix: 'p', negativeTtl }), /negativeTtl must be a number of ms from 0 to 9007199254740991, got/);
     assert.throws(() => cached(load, { prefix: 'p', storeTimeout: Number.NaN }), /storeTimeout must be/);
     // Past 2^31-1 ms setTimeout fires at once: every store call would time out immediately.
     assert.throws(() => cached(load, { prefix: 'p', storeTimeout: 3e9 }), /storeTimeout must be a number of ms > 0 and at most 2147483647, got 3000000000/);

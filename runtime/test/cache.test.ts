@@ -139,10 +139,32 @@ for (const target of cacheTargets) {
       it('keeps argument types apart: 1 vs "1", [1, 2] vs [[1, 2]], Date vs its ISO string', async () => {
         const lookup = cached(async (...args: unknown[]) => args.length, { prefix: uniquePrefix('types'), store });
         const when = new Date('2026-01-01T00:00:00Z');
-        const keys = [lookup.keyFor(1), lookup.keyFor('1'), lookup.keyFor(1, 2), lookup.keyFor([1, 2]), lookup.keyFor(when), lookup.keyFor(when.toISOString()), lookup.keyFor(null), lookup.keyFor('null')];
+        const keys = [
+          lookup.keyFor(1),
+          lookup.keyFor('1'),
+          lookup.keyFor(1, 2),
+          lookup.keyFor([1, 2]),
+          lookup.keyFor(when),
+          lookup.keyFor(when.toISOString()),
+          lookup.keyFor(null),
+          lookup.keyFor('null'),
+        ];
         assert.equal(new Set(keys).size, keys.length, keys.join('\n'));
         assert.equal(lookup.keyFor(1), lookup.keyFor(1, undefined), 'a trailing undefined is an omitted optional argument');
-        assert.equal(lookup.keyFor(new Map([['a', 1], ['b', 2]])), lookup.keyFor(new Map([['b', 2], ['a', 1]])));
+        assert.equal(
+          lookup.keyFor(
+            new Map([
+              ['a', 1],
+              ['b', 2],
+            ]),
+          ),
+          lookup.keyFor(
+            new Map([
+              ['b', 2],
+              ['a', 1],
+            ]),
+          ),
+        );
       });
 
       it('catalogue defect: 1,000 concurrent misses of one key make exactly one loader call (no stampede)', async () => {
@@ -157,7 +179,10 @@ for (const target of cacheTargets) {
         gate.resolve();
         const results = await Promise.all(pending);
         assert.equal(calls.length, 1);
-        assert.ok(results.every((result) => result === results[0]), 'every caller got the one loaded value');
+        assert.ok(
+          results.every((result) => result === results[0]),
+          'every caller got the one loaded value',
+        );
         assert.deepEqual(await lookup('hot'), results[0]);
         assert.equal(calls.length, 1, 'and it was stored');
       });
@@ -182,7 +207,10 @@ for (const target of cacheTargets) {
         const value = {
           when: new Date('2026-02-03T04:05:06.789Z'),
           tags: new Set(['a', 'b']),
-          scores: new Map<unknown, unknown>([['x', 1n], [2, { deep: undefined }]]),
+          scores: new Map<unknown, unknown>([
+            ['x', 1n],
+            [2, { deep: undefined }],
+          ]),
           list: [undefined, null, Number.POSITIVE_INFINITY, -0],
           $bw: 'user data that looks like a tag',
           nested: { $bw: 'undefined' },
@@ -216,7 +244,7 @@ for (const target of cacheTargets) {
         assert.deepEqual(copy.roles, ['reader', 'admin'], 'structuredClone gives a copy the caller may change');
       });
 
-      it('wrong result: callers that joined one load cannot see each other\'s changes (one frozen value for all)', async () => {
+      it("wrong result: callers that joined one load cannot see each other's changes (one frozen value for all)", async () => {
         const gate = deferred<void>();
         const lookup = cached(async (id: string) => (await gate.promise, { id, passwordHash: 'x' }), { prefix: uniquePrefix('joiners'), store });
         const callers = Promise.all([lookup('u1'), lookup('u1'), lookup('u1')]);

@@ -21,12 +21,16 @@ describe('concurrency: mapWithConcurrency', () => {
   it('never runs more than `limit` calls at once, and does reach the limit', async () => {
     let active = 0;
     let peak = 0;
-    await mapWithConcurrency(Array.from({ length: 20 }, (_, i) => i), 3, async () => {
-      active++;
-      peak = Math.max(peak, active);
-      await delay(2);
-      active--;
-    });
+    await mapWithConcurrency(
+      Array.from({ length: 20 }, (_, i) => i),
+      3,
+      async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await delay(2);
+        active--;
+      },
+    );
     assert.equal(peak, 3);
     assert.equal(active, 0);
   });
@@ -44,7 +48,10 @@ describe('concurrency: mapWithConcurrency', () => {
           active--;
           return item + index;
         });
-        assert.deepEqual(results, items.map((item, index) => item + index));
+        assert.deepEqual(
+          results,
+          items.map((item, index) => item + index),
+        );
         assert.ok(peak <= limit, `peak ${peak} exceeded limit ${limit}`);
       }),
       { numRuns: 100 },
@@ -128,7 +135,10 @@ describe('concurrency: mapWithConcurrency', () => {
       yield 1;
       throw new Error('source broke');
     }
-    await assert.rejects(mapWithConcurrency(broken(), 2, async (n) => n), /source broke/);
+    await assert.rejects(
+      mapWithConcurrency(broken(), 2, async (n) => n),
+      /source broke/,
+    );
   });
 
   it('resolves an empty iterable to [] without calling fn', async () => {
@@ -157,12 +167,21 @@ describe('concurrency: mapWithConcurrency', () => {
         `limit ${limit}`,
       );
     }
-    await assert.rejects(mapWithConcurrency([1], '2' as unknown as number, (n) => n), /got "2"/);
+    await assert.rejects(
+      mapWithConcurrency([1], '2' as unknown as number, (n) => n),
+      /got "2"/,
+    );
   });
 
   it('rejects a non-iterable or a missing fn with a clear TypeError', async () => {
-    await assert.rejects(mapWithConcurrency(42 as unknown as number[], 1, (n) => n), /items must be an iterable or async iterable, got 42/);
-    await assert.rejects(mapWithConcurrency(null as unknown as number[], 1, (n) => n), /got null/);
+    await assert.rejects(
+      mapWithConcurrency(42 as unknown as number[], 1, (n) => n),
+      /items must be an iterable or async iterable, got 42/,
+    );
+    await assert.rejects(
+      mapWithConcurrency(null as unknown as number[], 1, (n) => n),
+      /got null/,
+    );
     await assert.rejects(mapWithConcurrency([1], 1, undefined as unknown as () => void), /fn must be a function, got undefined/);
   });
 
@@ -180,11 +199,16 @@ describe('concurrency: mapWithConcurrency', () => {
     const controller = new AbortController();
     const started: number[] = [];
     let seenSignal: AbortSignal | undefined;
-    const mapping = mapWithConcurrency([0, 1, 2, 3], 2, (n, _i, signal) => {
-      started.push(n);
-      seenSignal = signal;
-      return new Promise<never>(() => {}); // never settles: only the abort can end this map
-    }, { signal: controller.signal });
+    const mapping = mapWithConcurrency(
+      [0, 1, 2, 3],
+      2,
+      (n, _i, signal) => {
+        started.push(n);
+        seenSignal = signal;
+        return new Promise<never>(() => {}); // never settles: only the abort can end this map
+      },
+      { signal: controller.signal },
+    );
     await settleEventLoop();
     const reason = new Error('user went away');
     controller.abort(reason);

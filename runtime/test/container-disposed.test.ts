@@ -22,11 +22,15 @@ describe('container: disposed scopes and containers', () => {
     const created: Array<{ n: number; closed: boolean }> = [];
     const container = new Container()
       .singleton(Clock, () => ({ now: () => 0 }))
-      .scoped(Conn, () => {
-        const conn = { n: created.length + 1, closed: false };
-        created.push(conn);
-        return conn;
-      }, { dispose: (conn) => void (conn.closed = true) })
+      .scoped(
+        Conn,
+        () => {
+          const conn = { n: created.length + 1, closed: false };
+          created.push(conn);
+          return conn;
+        },
+        { dispose: (conn) => void (conn.closed = true) },
+      )
       .scoped(Handler, (resolver) => ({ resolver }));
     return { container, created };
   }
@@ -84,9 +88,18 @@ describe('container: disposed scopes and containers', () => {
     await rejectsDisposed(container.resolve(Clock), /the container was disposed/);
     await rejectsDisposed(scope.resolve(Conn), /the container was disposed/);
     await rejectsDisposed(resolver.resolve(Conn), /the container was disposed/);
-    assert.throws(() => container.createScope(), (error) => error instanceof ContainerError && error.code === 'DISPOSED');
-    assert.throws(() => container.singleton(token<number>('new'), () => 1), (error) => error instanceof ContainerError && error.code === 'DISPOSED');
-    assert.throws(() => container.override(Conn, () => ({ n: 0, closed: false })), (error) => error instanceof ContainerError && error.code === 'DISPOSED');
+    assert.throws(
+      () => container.createScope(),
+      (error) => error instanceof ContainerError && error.code === 'DISPOSED',
+    );
+    assert.throws(
+      () => container.singleton(token<number>('new'), () => 1),
+      (error) => error instanceof ContainerError && error.code === 'DISPOSED',
+    );
+    assert.throws(
+      () => container.override(Conn, () => ({ n: 0, closed: false })),
+      (error) => error instanceof ContainerError && error.code === 'DISPOSED',
+    );
     await scope.dispose();
   });
 });

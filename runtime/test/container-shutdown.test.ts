@@ -73,7 +73,10 @@ describe('container: bounded disposal and overrides', () => {
     const container = new Container().scoped(Conn, () => 'real');
     const scope = container.createScope();
     assert.equal(await scope.resolve(Conn), 'real');
-    assert.throws(() => container.override(Conn, () => 'fake'), (error: unknown) => error instanceof ContainerError && error.code === 'ALREADY_RESOLVED');
+    assert.throws(
+      () => container.override(Conn, () => 'fake'),
+      (error: unknown) => error instanceof ContainerError && error.code === 'ALREADY_RESOLVED',
+    );
     assert.equal(await container.createScope().resolve(Conn), 'real');
   });
 

@@ -55,7 +55,10 @@ describe('container', () => {
       );
       assert.equal(created, 1);
       assert.equal(new Set(answers.map((a) => a.db)).size, 1);
-      assert.deepEqual(answers.map((a) => a.n), [...Array(20).keys()]);
+      assert.deepEqual(
+        answers.map((a) => a.n),
+        [...Array(20).keys()],
+      );
       const [first] = answers;
       assert.equal(first?.db.closed, false, 'a scope disposed the shared pool');
       await container.dispose();

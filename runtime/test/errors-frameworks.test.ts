@@ -19,7 +19,10 @@ import { requestObservability as honoObservability } from '../src/middleware/hon
 import { requestObservability as fastifyObservability } from '../src/middleware/fastify.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 
-interface Running { baseUrl: string; close(): Promise<void> }
+interface Running {
+  baseUrl: string;
+  close(): Promise<void>;
+}
 /** `observability`: mount the request-id middleware; `headerOnly`: set only an X-Request-ID response header. */
 type Setup = 'observability' | 'headerOnly' | 'bare';
 
@@ -33,22 +36,44 @@ async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
   async express(setup) {
     const app = express();
     if (setup === 'observability') app.use(expressObservability());
-    if (setup === 'headerOnly') app.use((_req, res, next) => { res.setHeader('X-Request-ID', 'from-header'); next(); });
+    if (setup === 'headerOnly')
+      app.use((_req, res, next) => {
+        res.setHeader('X-Request-ID', 'from-header');
+        next();
+      });
     app.use(express.json({ limit: '1kb' }));
-    app.get('/not-found', () => { throw notFound('User', 42); });
+    app.get('/not-found', () => {
+      throw notFound('User', 42);
+    });
     app.get('/crash', async () => crash());
-    app.get('/string', () => { throw 'raw string thrown'; });
-    app.get('/internal', () => { throw internal('ledger mismatch 4711'); });
-    app.get('/unavailable', () => { throw serviceUnavailable(30); });
-    app.get('/rate', () => { throw rateLimited(1.5); });
-    app.get('/upstream', async () => { throw upstream404(); });
-    app.post('/echo', (req, res) => { res.json(req.body); });
+    app.get('/string', () => {
+      throw 'raw string thrown';
+    });
+    app.get('/internal', () => {
+      throw internal('ledger mismatch 4711');
+    });
+    app.get('/unavailable', () => {
+      throw serviceUnavailable(30);
+    });
+    app.get('/rate', () => {
+      throw rateLimited(1.5);
+    });
+    app.get('/upstream', async () => {
+      throw upstream404();
+    });
+    app.post('/echo', (req, res) => {
+      res.json(req.body);
+    });
     app.use(expressErrors.notFoundHandler());
     app.use(expressErrors.errorHandler());
     const server = app.listen(0, '127.0.0.1');
@@ -58,17 +83,41 @@ const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
     const app = new Hono();
     app.use(honoErrors.errorBoundary());
     if (setup === 'observability') app.use(honoObservability());
-    if (setup === 'headerOnly') app.use(async (c, next) => { c.header('X-Request-ID', 'from-header'); await next(); });
-    app.get('/not-found', () => { throw notFound('User', 42); });
+    if (setup === 'headerOnly')
+      app.use(async (c, next) => {
+        c.header('X-Request-ID', 'from-header');
+        await next();
+      });
+    app.get('/not-found', () => {
+      throw notFound('User', 42);
+    });
     app.get('/crash', async () => crash());
-    app.get('/string', () => { throw 'raw string thrown'; });
-    app.get('/internal', () => { throw internal('ledger mismatch 4711'); });
-    app.get('/unavailable', () => { throw serviceUnavailable(30); });
-    app.get('/rate', () => { throw rateLimited(1.5); });
-    app.get('/upstream', async () => { throw upstream404(); });
-    app.post('/echo', validator('json', (value) => value), (c) => c.json(c.req.valid('json')));
-    app.get('/http-exception', () => { throw new HTTPException(401, { message: 'Token expired' }); });
-    app.get('/http-exception-500', () => { throw new HTTPException(500, { message: `cannot reach ${SECRET}` }); });
+    app.get('/string', () => {
+      throw 'raw string thrown';
+    });
+    app.get('/internal', () => {
+      throw internal('ledger mismatch 4711');
+    });
+    app.get('/unavailable', () => {
+      throw serviceUnavailable(30);
+    });
+    app.get('/rate', () => {
+      throw rateLimited(1.5);
+    });
+    app.get('/upstream', async () => {
+      throw upstream404();
+    });
+    app.post(
+      '/echo',
+      validator('json', (value) => value),
+      (c) => c.json(c.req.valid('json')),
+    );
+    app.get('/http-exception', () => {
+      throw new HTTPException(401, { message: 'Token expired' });
+    });
+    app.get('/http-exception-500', () => {
+      throw new HTTPException(500, { message: `cannot reach ${SECRET}` });
+    });
     app.get('/basic', basicAuth({ username: 'u', password: 'p' }), (c) => c.text('in'));
     app.onError(honoErrors.errorHandler());
     app.notFound(honoErrors.notFoundHandler());
@@ -78,20 +127,39 @@ const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
   async fastify(setup) {
     const app = Fastify({ logger: false, bodyLimit: 1024 });
     if (setup === 'observability') await app.register(fastifyObservability);
-    if (setup === 'headerOnly') app.addHook('onRequest', async (_request, reply) => { reply.header('X-Request-ID', 'from-header'); });
+    if (setup === 'headerOnly')
+      app.addHook('onRequest', async (_request, reply) => {
+        reply.header('X-Request-ID', 'from-header');
+      });
     app.setErrorHandler(fastifyErrors.errorHandler());
     app.setNotFoundHandler(fastifyErrors.notFoundHandler());
-    app.get('/not-found', async () => { throw notFound('User', 42); });
+    app.get('/not-found', async () => {
+      throw notFound('User', 42);
+    });
     app.get('/crash', async () => crash());
-    app.get('/string', async () => { throw 'raw string thrown'; });
-    app.get('/internal', async () => { throw internal('ledger mismatch 4711'); });
-    app.get('/unavailable', async () => { throw serviceUnavailable(30); });
-    app.get('/rate', async () => { throw rateLimited(1.5); });
-    app.get('/upstream', async () => { throw upstream404(); });
+    app.get('/string', async () => {
+      throw 'raw string thrown';
+    });
+    app.get('/internal', async () => {
+      throw internal('ledger mismatch 4711');
+    });
+    app.get('/unavailable', async () => {
+      throw serviceUnavailable(30);
+    });
+    app.get('/rate', async () => {
+      throw rateLimited(1.5);
+    });
+    app.get('/upstream', async () => {
+      throw upstream404();
+    });
     app.post('/echo', async (request) => request.body);
-    app.post('/validated', {
-      schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, age: { type: 'integer' } } } },
-    }, async (request) => request.body);
+    app.post(
+      '/validated',
+      {
+        schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, age: { type: 'integer' } } } },
+      },
+      async (request) => request.body,
+    );
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
   },
@@ -110,9 +178,18 @@ for (const [name, start] of Object.entries(frameworks)) {
     this.timeout(30_000);
     let logs: CapturedLogs;
     let running: Running | undefined;
-    const boot = async (setup: Setup) => { running = await start(setup); return running.baseUrl; };
-    beforeEach(() => { logs = captureLogs(); });
-    afterEach(async () => { await running?.close(); running = undefined; logs.restore(); });
+    const boot = async (setup: Setup) => {
+      running = await start(setup);
+      return running.baseUrl;
+    };
+    beforeEach(() => {
+      logs = captureLogs();
+    });
+    afterEach(async () => {
+      await running?.close();
+      running = undefined;
+      logs.restore();
+    });
 
     it('a thrown AppError is a JSON body with code, message, details and the request id of the response', async () => {
       const base = await boot('observability');
@@ -196,11 +273,13 @@ describe('errors/express specifics', () => {
     assert.equal(expressErrors.errorHandler().length, 4);
   });
 
-  it('maps body-parser\'s 413 (an http-errors error) to PAYLOAD_TOO_LARGE', async () => {
+  it("maps body-parser's 413 (an http-errors error) to PAYLOAD_TOO_LARGE", async () => {
     const logs = captureLogs();
     const app = express();
     app.use(express.json({ limit: '1kb' }));
-    app.post('/echo', (req, res) => { res.json(req.body); });
+    app.post('/echo', (req, res) => {
+      res.json(req.body);
+    });
     app.use(expressErrors.errorHandler());
     const server = app.listen(0, '127.0.0.1');
     try {
@@ -216,7 +295,7 @@ describe('errors/express specifics', () => {
 });
 
 describe('errors/hono specifics', () => {
-  it('maps HTTPException to its status, exposing 4xx messages only, and keeps basic-auth\'s WWW-Authenticate', async () => {
+  it("maps HTTPException to its status, exposing 4xx messages only, and keeps basic-auth's WWW-Authenticate", async () => {
     const logs = captureLogs();
     const running = await frameworks.hono!('bare');
     try {
@@ -233,8 +312,13 @@ describe('errors/hono specifics', () => {
       // Without errorBoundary() a thrown string escapes onError altogether.
       const unguarded = new Hono();
       unguarded.onError(honoErrors.errorHandler());
-      unguarded.get('/string', () => { throw 'raw string thrown'; });
-      await assert.rejects(Promise.resolve().then(() => unguarded.request('/string')), (thrown) => thrown === 'raw string thrown');
+      unguarded.get('/string', () => {
+        throw 'raw string thrown';
+      });
+      await assert.rejects(
+        Promise.resolve().then(() => unguarded.request('/string')),
+        (thrown) => thrown === 'raw string thrown',
+      );
     } finally {
       await running.close();
       logs.restore();
@@ -252,7 +336,10 @@ describe('errors/fastify specifics', () => {
       assert.equal(body.code, 'VALIDATION');
       assert.equal(body.message, 'Request validation failed');
       const issues = (body.details as { issues: Array<{ path: string; message: string }> }).issues;
-      assert.ok(issues.some((issue) => issue.path === 'body' && /required property 'name'/.test(issue.message)), JSON.stringify(issues));
+      assert.ok(
+        issues.some((issue) => issue.path === 'body' && /required property 'name'/.test(issue.message)),
+        JSON.stringify(issues),
+      );
       const tooLarge = await call(running.baseUrl, '/echo', postJson(JSON.stringify({ data: 'x'.repeat(5000) })));
       assert.equal(tooLarge.status, 413);
       assert.equal(tooLarge.body.code, 'PAYLOAD_TOO_LARGE');

@@ -18,12 +18,16 @@ import { requestObservability as fastifyObservability } from '../src/middleware/
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 
 const SECRET = 'hunter2-secret';
-const trap = () => { throw new Error(`trap ${SECRET}`); };
+const trap = () => {
+  throw new Error(`trap ${SECRET}`);
+};
 const cyclic: Record<string, unknown> = { a: 1 };
 cyclic.self = cyclic;
 
 class ThrowingExpose extends AppError {
-  override get expose(): boolean { throw new Error(`expose getter ${SECRET}`); }
+  override get expose(): boolean {
+    throw new Error(`expose getter ${SECRET}`);
+  }
 }
 
 /** Each hostile value, what it must answer, and whether the log must show the bug at error level. */
@@ -31,40 +35,99 @@ const hostile: Array<{ name: string; make: () => unknown; status: number; code: 
   { name: 'bigint-details', make: () => badRequest('bad', { n: 10n }), status: 400, code: 'BAD_REQUEST', loggedAsError: true },
   { name: 'cyclic-details', make: () => badRequest('bad', cyclic), status: 400, code: 'BAD_REQUEST', loggedAsError: true },
   { name: 'throwing-tojson-details', make: () => badRequest('bad', { toJSON: trap }), status: 400, code: 'BAD_REQUEST', loggedAsError: true },
-  { name: 'getter-details', make: () => badRequest('bad', Object.defineProperty({}, 'x', { get: trap, enumerable: true })), status: 400, code: 'BAD_REQUEST', loggedAsError: true },
-  { name: 'crlf-header', make: () => new AppError('RATE_LIMITED', 'slow down', { headers: { 'Retry-After': `1\r\nSet-Cookie: ${SECRET}` } }), status: 429, code: 'RATE_LIMITED', loggedAsError: true },
-  { name: 'bad-header-name', make: () => new AppError('RATE_LIMITED', 'slow down', { headers: { 'Bad Name:': '1' } }), status: 429, code: 'RATE_LIMITED', loggedAsError: true },
+  {
+    name: 'getter-details',
+    make: () => badRequest('bad', Object.defineProperty({}, 'x', { get: trap, enumerable: true })),
+    status: 400,
+    code: 'BAD_REQUEST',
+    loggedAsError: true,
+  },
+  {
+    name: 'crlf-header',
+    make: () => new AppError('RATE_LIMITED', 'slow down', { headers: { 'Retry-After': `1\r\nSet-Cookie: ${SECRET}` } }),
+    status: 429,
+    code: 'RATE_LIMITED',
+    loggedAsError: true,
+  },
+  {
+    name: 'bad-header-name',
+    make: () => new AppError('RATE_LIMITED', 'slow down', { headers: { 'Bad Name:': '1' } }),
+    status: 429,
+    code: 'RATE_LIMITED',
+    loggedAsError: true,
+  },
   { name: 'string', make: () => `raw ${SECRET}`, status: 500, code: 'INTERNAL', loggedAsError: true },
-  { name: 'object-with-throwing-getters', make: () => Object.defineProperties({}, { status: { get: trap, enumerable: true }, message: { get: trap, enumerable: true } }), status: 500, code: 'INTERNAL', loggedAsError: true },
+  {
+    name: 'object-with-throwing-getters',
+    make: () => Object.defineProperties({}, { status: { get: trap, enumerable: true }, message: { get: trap, enumerable: true } }),
+    status: 500,
+    code: 'INTERNAL',
+    loggedAsError: true,
+  },
   {
     name: 'proxy',
     make: () => new Proxy({}, { get: trap, has: trap, ownKeys: trap, getPrototypeOf: trap, getOwnPropertyDescriptor: trap }),
-    status: 500, code: 'INTERNAL', loggedAsError: true,
+    status: 500,
+    code: 'INTERNAL',
+    loggedAsError: true,
   },
-  { name: 'proxied-error', make: () => new Proxy(new Error(SECRET), { get: trap, ownKeys: trap, getOwnPropertyDescriptor: trap }), status: 500, code: 'INTERNAL', loggedAsError: true },
-  { name: 'error-with-throwing-getter', make: () => Object.defineProperty(new Error(SECRET), 'status', { get: trap, enumerable: true }), status: 500, code: 'INTERNAL', loggedAsError: true },
+  {
+    name: 'proxied-error',
+    make: () => new Proxy(new Error(SECRET), { get: trap, ownKeys: trap, getOwnPropertyDescriptor: trap }),
+    status: 500,
+    code: 'INTERNAL',
+    loggedAsError: true,
+  },
+  {
+    name: 'error-with-throwing-getter',
+    make: () => Object.defineProperty(new Error(SECRET), 'status', { get: trap, enumerable: true }),
+    status: 500,
+    code: 'INTERNAL',
+    loggedAsError: true,
+  },
   { name: 'app-error-throwing-expose', make: () => new ThrowingExpose('NOT_FOUND', 'x'), status: 500, code: 'INTERNAL', loggedAsError: true },
   { name: 'object', make: () => ({ password: SECRET }), status: 500, code: 'INTERNAL', loggedAsError: true },
 ];
 // Express 5 treats a falsy value passed to next() as "no error"; thrown asynchronously it becomes an Error.
-const falsy = [{ name: 'null', value: null }, { name: 'undefined', value: undefined }, { name: 'zero', value: 0 }];
+const falsy = [
+  { name: 'null', value: null },
+  { name: 'undefined', value: undefined },
+  { name: 'zero', value: 0 },
+];
 
 async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
-interface Running { baseUrl: string; close(): Promise<void> }
+interface Running {
+  baseUrl: string;
+  close(): Promise<void>;
+}
 
 const frameworks: Record<string, () => Promise<Running>> = {
   async express() {
     const app = express();
     app.set('env', 'development'); // where Express's own handler renders the stack as HTML
     app.use(expressObservability());
-    for (const { name, make } of hostile) app.get(`/${name}`, async () => { throw make(); });
-    for (const { name, value } of falsy) app.get(`/falsy-${name}`, async () => { throw value; });
-    app.get('/headers-sent', (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.write('partial'); throw new Error(SECRET); });
+    for (const { name, make } of hostile)
+      app.get(`/${name}`, async () => {
+        throw make();
+      });
+    for (const { name, value } of falsy)
+      app.get(`/falsy-${name}`, async () => {
+        throw value;
+      });
+    app.get('/headers-sent', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('partial');
+      throw new Error(SECRET);
+    });
     app.use(expressErrors.notFoundHandler());
     app.use(expressErrors.errorHandler());
     const server = app.listen(0, '127.0.0.1');
@@ -74,8 +137,14 @@ const frameworks: Record<string, () => Promise<Running>> = {
     const app = new Hono();
     app.use(honoErrors.errorBoundary());
     app.use(honoObservability());
-    for (const { name, make } of hostile) app.get(`/${name}`, async () => { throw make(); });
-    for (const { name, value } of falsy) app.get(`/falsy-${name}`, async () => { throw value; });
+    for (const { name, make } of hostile)
+      app.get(`/${name}`, async () => {
+        throw make();
+      });
+    for (const { name, value } of falsy)
+      app.get(`/falsy-${name}`, async () => {
+        throw value;
+      });
     app.onError(honoErrors.errorHandler());
     app.notFound(honoErrors.notFoundHandler());
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
@@ -86,9 +155,19 @@ const frameworks: Record<string, () => Promise<Running>> = {
     await app.register(fastifyObservability);
     app.setErrorHandler(fastifyErrors.errorHandler());
     app.setNotFoundHandler(fastifyErrors.notFoundHandler());
-    for (const { name, make } of hostile) app.get(`/${name}`, async () => { throw make(); });
-    for (const { name, value } of falsy) app.get(`/falsy-${name}`, async () => { throw value; });
-    app.get('/headers-sent', async (_request, reply) => { reply.raw.writeHead(200, { 'content-type': 'text/plain' }); reply.raw.write('partial'); throw new Error(SECRET); });
+    for (const { name, make } of hostile)
+      app.get(`/${name}`, async () => {
+        throw make();
+      });
+    for (const { name, value } of falsy)
+      app.get(`/falsy-${name}`, async () => {
+        throw value;
+      });
+    app.get('/headers-sent', async (_request, reply) => {
+      reply.raw.writeHead(200, { 'content-type': 'text/plain' });
+      reply.raw.write('partial');
+      throw new Error(SECRET);
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
   },
@@ -107,9 +186,13 @@ for (const [name, start] of Object.entries(frameworks)) {
     this.timeout(30_000);
     let logs: CapturedLogs;
     let running: Running;
-    before(async () => { running = await start(); });
+    before(async () => {
+      running = await start();
+    });
     after(() => running.close());
-    beforeEach(() => { logs = captureLogs(); });
+    beforeEach(() => {
+      logs = captureLogs();
+    });
     afterEach(() => logs.restore());
 
     for (const { name: route, status, code, loggedAsError } of hostile) {
@@ -121,7 +204,11 @@ for (const [name, start] of Object.entries(frameworks)) {
         assert.equal(body.details, undefined);
         assert.equal(response.headers.get('set-cookie'), null);
         if (status === 429) assert.equal(response.headers.get('retry-after'), null);
-        if (loggedAsError) assert.ok(logs.lines.some((line) => line.level === 50 && line.requestId === body.requestId), 'the bug is logged at error level');
+        if (loggedAsError)
+          assert.ok(
+            logs.lines.some((line) => line.level === 50 && line.requestId === body.requestId),
+            'the bug is logged at error level',
+          );
       });
     }
 
@@ -137,7 +224,9 @@ for (const [name, start] of Object.entries(frameworks)) {
     if (name !== 'hono') {
       it('a failure after the headers went out closes the connection and logs once with the request id, no HTML', async () => {
         // Closing may come before the client even parsed the status line; either way no HTML follows.
-        const text = await fetch(`${running.baseUrl}/headers-sent`).then((response) => response.text()).catch(() => '(connection closed)');
+        const text = await fetch(`${running.baseUrl}/headers-sent`)
+          .then((response) => response.text())
+          .catch(() => '(connection closed)');
         assert.ok(!/<html|<!DOCTYPE|    at /i.test(text) && !text.includes(SECRET), text);
         await new Promise((resolve) => setTimeout(resolve, 50));
         const logged = logs.lines.filter((line) => line.level === 50 && JSON.stringify(line).includes(SECRET));

@@ -27,19 +27,34 @@ async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
-interface Running { baseUrl: string; close(): Promise<void> }
+interface Running {
+  baseUrl: string;
+  close(): Promise<void>;
+}
 
 const frameworks: Record<string, () => Promise<Running>> = {
   async express() {
     const app = express();
     app.use(expressObservability());
     app.use(express.json());
-    app.get('/items/:id', (req, res) => { res.json({ id: req.params.id }); });
-    app.get('/cursor', () => { cursor(); });
-    app.get('/limit', () => { badLimit(); });
-    app.post('/json', (req, res) => { res.json(req.body); });
+    app.get('/items/:id', (req, res) => {
+      res.json({ id: req.params.id });
+    });
+    app.get('/cursor', () => {
+      cursor();
+    });
+    app.get('/limit', () => {
+      badLimit();
+    });
+    app.post('/json', (req, res) => {
+      res.json(req.body);
+    });
     app.use(expressErrors.notFoundHandler());
     app.use(expressErrors.errorHandler());
     const server = app.listen(0, '127.0.0.1');
@@ -51,11 +66,20 @@ const frameworks: Record<string, () => Promise<Running>> = {
     app.use(honoErrors.errorBoundary());
     app.use(honoObservability());
     app.get('/items/:id', (c) => c.json({ id: c.req.param('id') }));
-    app.get('/cursor', () => { cursor(); return new Response(); });
-    app.get('/limit', () => { badLimit(); return new Response(); });
+    app.get('/cursor', () => {
+      cursor();
+      return new Response();
+    });
+    app.get('/limit', () => {
+      badLimit();
+      return new Response();
+    });
     app.post('/json', async (c) => c.json(await c.req.json()));
     // JSON.parse of server-side data is a server bug, not the client's malformed body.
-    app.post('/server-parse', async (c) => { await c.req.text(); return c.json(JSON.parse('{corrupt cache entry')); });
+    app.post('/server-parse', async (c) => {
+      await c.req.text();
+      return c.json(JSON.parse('{corrupt cache entry'));
+    });
     app.get('/stream', (c) => c.body(honoErrors.guardStream(c, failingStream())));
     app.get('/stream-unguarded', (c) => c.body(failingStream()));
     app.onError(honoErrors.errorHandler());
@@ -71,8 +95,12 @@ const frameworks: Record<string, () => Promise<Running>> = {
     app.setErrorHandler(handler);
     app.setNotFoundHandler(fastifyErrors.notFoundHandler());
     app.get<{ Params: { id: string } }>('/items/:id', async (request) => ({ id: request.params.id }));
-    app.get('/cursor', async () => { cursor(); });
-    app.get('/limit', async () => { badLimit(); });
+    app.get('/cursor', async () => {
+      cursor();
+    });
+    app.get('/limit', async () => {
+      badLimit();
+    });
     app.post('/json', async (request) => request.body);
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
@@ -80,7 +108,11 @@ const frameworks: Record<string, () => Promise<Running>> = {
 };
 
 function failingStream(): ReadableStream<Uint8Array> {
-  return new ReadableStream({ pull() { throw new Error(`ENOENT: no such file or directory, open '${SECRET}'`); } });
+  return new ReadableStream({
+    pull() {
+      throw new Error(`ENOENT: no such file or directory, open '${SECRET}'`);
+    },
+  });
 }
 
 async function call(baseUrl: string, path: string, init: RequestInit = {}) {
@@ -90,7 +122,8 @@ async function call(baseUrl: string, path: string, init: RequestInit = {}) {
   const body = JSON.parse(text) as Record<string, unknown>;
   assert.equal(typeof body.requestId, 'string', `${path}: ${text}`);
   assert.equal(body.requestId, response.headers.get('x-request-id'), `${path}: the body's request id is the response's`);
-  for (const leak of [SECRET, '    at ', 'Unexpected token', 'position', 'not a valid url component']) assert.ok(!text.includes(leak), `${path} leaks ${leak}: ${text}`);
+  for (const leak of [SECRET, '    at ', 'Unexpected token', 'position', 'not a valid url component'])
+    assert.ok(!text.includes(leak), `${path} leaks ${leak}: ${text}`);
   return { status: response.status, body };
 }
 
@@ -99,9 +132,13 @@ for (const [name, start] of Object.entries(frameworks)) {
     this.timeout(30_000);
     let logs: CapturedLogs;
     let running: Running;
-    before(async () => { running = await start(); });
+    before(async () => {
+      running = await start();
+    });
     after(() => running.close());
-    beforeEach(() => { logs = captureLogs(); });
+    beforeEach(() => {
+      logs = captureLogs();
+    });
     afterEach(() => logs.restore());
 
     it('bad percent-encoding in a path parameter is a 400 (or the raw segment), never a 500', async () => {
@@ -111,15 +148,20 @@ for (const [name, start] of Object.entries(frameworks)) {
         assert.deepEqual({ status: response.status, body: await response.json() }, { status: 200, body: { id: '%ZZ' } });
       } else {
         const { status, body } = await call(running.baseUrl, '/items/%ZZ');
-        assert.deepEqual({ status, code: body.code, message: body.message }, { status: 400, code: 'BAD_REQUEST', message: 'Malformed percent-encoding in the URL' });
+        assert.deepEqual(
+          { status, code: body.code, message: body.message },
+          { status: 400, code: 'BAD_REQUEST', message: 'Malformed percent-encoding in the URL' },
+        );
       }
       assert.ok(!logs.lines.some((line) => Number(line.level) >= 50), 'client input is not logged as an error');
     });
 
-    it('the repository\'s InvalidCursorError and InvalidQueryError are 400s with their code and message', async () => {
+    it("the repository's InvalidCursorError and InvalidQueryError are 400s with their code and message", async () => {
       const invalidCursor = await call(running.baseUrl, '/cursor');
-      assert.deepEqual({ status: invalidCursor.status, code: invalidCursor.body.code, message: invalidCursor.body.message },
-        { status: 400, code: 'INVALID_CURSOR', message: 'Invalid cursor: not base64url' });
+      assert.deepEqual(
+        { status: invalidCursor.status, code: invalidCursor.body.code, message: invalidCursor.body.message },
+        { status: 400, code: 'INVALID_CURSOR', message: 'Invalid cursor: not base64url' },
+      );
       const invalidQuery = await call(running.baseUrl, '/limit');
       assert.deepEqual({ status: invalidQuery.status, code: invalidQuery.body.code }, { status: 400, code: 'INVALID_QUERY' });
       assert.match(String(invalidQuery.body.message), /^limit must be an integer/);
@@ -178,13 +220,21 @@ describe('errors/hono specifics: bodies', function () {
   this.timeout(30_000);
   let logs: CapturedLogs;
   let running: Running;
-  before(async () => { running = await frameworks.hono!(); });
+  before(async () => {
+    running = await frameworks.hono!();
+  });
   after(() => running.close());
-  beforeEach(() => { logs = captureLogs(); });
+  beforeEach(() => {
+    logs = captureLogs();
+  });
   afterEach(() => logs.restore());
 
   it('a SyntaxError from parsing server-side data stays a 500', async () => {
-    const { status, body } = await call(running.baseUrl, '/server-parse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"ok":true}' });
+    const { status, body } = await call(running.baseUrl, '/server-parse', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"ok":true}',
+    });
     assert.deepEqual({ status, code: body.code }, { status: 500, code: 'INTERNAL' });
   });
 
@@ -200,7 +250,9 @@ describe('errors/hono specifics: bodies', function () {
     assert.equal(logged?.requestId, requestId);
     assert.match(JSON.stringify(logged), /ENOENT/);
     // Why the guard exists: unguarded, @hono/node-server writes the raw message into the body.
-    const unguarded = await fetch(`${running.baseUrl}/stream-unguarded`).then((r) => r.text()).catch(() => '');
+    const unguarded = await fetch(`${running.baseUrl}/stream-unguarded`)
+      .then((r) => r.text())
+      .catch(() => '');
     assert.ok(unguarded === '' || unguarded.includes(SECRET), unguarded);
   });
 });

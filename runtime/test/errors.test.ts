@@ -23,7 +23,9 @@ const request = { method: 'GET', url: '/users/42?token=secret', requestId: 'req-
 
 describe('errors (core)', () => {
   let logs: CapturedLogs;
-  beforeEach(() => { logs = captureLogs(); });
+  beforeEach(() => {
+    logs = captureLogs();
+  });
   afterEach(() => logs.restore());
 
   it('helper constructors map to their codes and statuses', () => {
@@ -84,7 +86,9 @@ describe('errors (core)', () => {
 
   it('5xx AppErrors and non-Error values are generic too; 503 keeps its code and Retry-After', () => {
     assert.deepEqual(errorResponse(internal('ledger out of balance by 4711'), request).body, {
-      code: 'INTERNAL', message: 'Internal server error', requestId: 'req-1',
+      code: 'INTERNAL',
+      message: 'Internal server error',
+      requestId: 'req-1',
     });
     for (const thrown of ['raw string', 42, null, undefined, { password: 'x' }]) {
       const response = errorResponse(thrown, request);
@@ -95,7 +99,10 @@ describe('errors (core)', () => {
     assert.equal(unavailable.status, 503);
     assert.deepEqual(unavailable.headers, { 'Retry-After': '30' });
     assert.deepEqual(unavailable.body, { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable', requestId: 'req-1' });
-    assert.ok(logs.lines.some((l) => l.thrown === 'raw string'), 'non-Error values are logged');
+    assert.ok(
+      logs.lines.some((l) => l.thrown === 'raw string'),
+      'non-Error values are logged',
+    );
   });
 
   it('trusts a status only from AppError or an http-errors style error (expose), never from any object', () => {
@@ -103,7 +110,11 @@ describe('errors (core)', () => {
     assert.equal(toAppError(upstream), undefined);
     assert.equal(errorResponse(upstream, request).status, 500);
     const parse = Object.assign(new SyntaxError('Unexpected token } in JSON at position 9'), {
-      status: 400, statusCode: 400, expose: true, type: 'entity.parse.failed', body: '{"a":1,}',
+      status: 400,
+      statusCode: 400,
+      expose: true,
+      type: 'entity.parse.failed',
+      body: '{"a":1,}',
     });
     assert.deepEqual(errorResponse(parse, request).body, { code: 'BAD_REQUEST', message: 'Malformed JSON body', requestId: 'req-1' });
     const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, expose: true });
@@ -123,7 +134,10 @@ describe('errors (core)', () => {
   });
 
   it('the request id comes from the log context, else the response header, else a fresh one', () => {
-    assert.deepEqual(withLogContext({ requestId: 'ctx' }, () => errorRequestId('hdr')), { requestId: 'ctx', generated: false });
+    assert.deepEqual(
+      withLogContext({ requestId: 'ctx' }, () => errorRequestId('hdr')),
+      { requestId: 'ctx', generated: false },
+    );
     assert.deepEqual(errorRequestId('hdr'), { requestId: 'hdr', generated: false });
     const fresh = errorRequestId(undefined);
     assert.equal(fresh.generated, true);

@@ -9,7 +9,12 @@ import { startServer, type RunningServer } from '../example/app.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { waitFor } from './fixtures/background-helpers.js';
 
-interface RawResponse { status: number; headers: Record<string, string>; body: string; raw: string }
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  raw: string;
+}
 
 /**
  * Sends bytes as they are and reads until the server closes (every request says Connection: close).
@@ -60,17 +65,44 @@ let knownId = '00000000-0000-0000-0000-000000000000';
 
 const idArb = fc.oneof(
   fc.constant('KNOWN'),
-  fc.constantFrom('%ZZ', '%', '%0', '%00', 'a%00b', '%ED%A0%80', '%C0%AF', '..%2F..%2Fetc%2Fpasswd', '../../etc/passwd', '%2e%2e', '9'.repeat(40), '-1', '1e309', 'NaN', '%F0%9F%98%80', 'x'.repeat(5000), '%0D%0ASet-Cookie:%20a=b'),
+  fc.constantFrom(
+    '%ZZ',
+    '%',
+    '%0',
+    '%00',
+    'a%00b',
+    '%ED%A0%80',
+    '%C0%AF',
+    '..%2F..%2Fetc%2Fpasswd',
+    '../../etc/passwd',
+    '%2e%2e',
+    '9'.repeat(40),
+    '-1',
+    '1e309',
+    'NaN',
+    '%F0%9F%98%80',
+    'x'.repeat(5000),
+    '%0D%0ASet-Cookie:%20a=b',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 20 }).map(encodeURIComponent),
   fc.uint8Array({ minLength: 1, maxLength: 12 }).map(percentBytes),
 );
 const cursorArb = fc.oneof(
   fc.constantFrom('!!!', '', 'A'.repeat(5000), base64url('{"v":1}'), base64url('[1]'), base64url('null')),
-  fc.record({
-    v: fc.constantFrom(1, 2), o: fc.constantFrom('createdAt', 'id', 'email', '__proto__'), d: fc.constantFrom('asc', 'desc', 'up'),
-    k: fc.oneof(fc.jsonValue(), fc.record({ $date: fc.string() }), fc.record({ $bigint: fc.constantFrom('1', '9'.repeat(40), '-0') }), fc.constant({ $date: '2020-01-01T00:00:00Z' })),
-    i: fc.oneof(fc.string(), fc.constant('\u0000'), fc.integer(), fc.constant(knownId)),
-  }).map((payload) => base64url(JSON.stringify(payload))),
+  fc
+    .record({
+      v: fc.constantFrom(1, 2),
+      o: fc.constantFrom('createdAt', 'id', 'email', '__proto__'),
+      d: fc.constantFrom('asc', 'desc', 'up'),
+      k: fc.oneof(
+        fc.jsonValue(),
+        fc.record({ $date: fc.string() }),
+        fc.record({ $bigint: fc.constantFrom('1', '9'.repeat(40), '-0') }),
+        fc.constant({ $date: '2020-01-01T00:00:00Z' }),
+      ),
+      i: fc.oneof(fc.string(), fc.constant('\u0000'), fc.integer(), fc.constant(knownId)),
+    })
+    .map((payload) => base64url(JSON.stringify(payload))),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
 const queryArb = fc.oneof(
@@ -82,30 +114,70 @@ const queryArb = fc.oneof(
 const pathArb = fc.oneof(
   fc.tuple(fc.constant('/users'), queryArb).map(([path, query]) => path + query),
   idArb.map((id) => `/users/${id}`),
-  fc.constantFrom('/health', '/internal/notifications', '/internal/notifications/x', '/debug/crash', '/nope', '/users/', '//users', '/USERS', '/users/%ZZ/extra', '/%ZZ', '/users?', '*'),
+  fc.constantFrom(
+    '/health',
+    '/internal/notifications',
+    '/internal/notifications/x',
+    '/debug/crash',
+    '/nope',
+    '/users/',
+    '//users',
+    '/USERS',
+    '/users/%ZZ/extra',
+    '/%ZZ',
+    '/users?',
+    '*',
+  ),
 );
 const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const bodyArb = fc.oneof(
   fc.constant(undefined),
   fc.record({ email: fc.oneof(fc.emailAddress(), fc.string()), name: fc.string({ maxLength: 120 }) }).map((user) => JSON.stringify(user)),
   fc.constantFrom(
-    '{"email":"a@example.com","name":"A",}', '{', 'null', '[]', '"x"', '1e999', deep(3000),
+    '{"email":"a@example.com","name":"A",}',
+    '{',
+    'null',
+    '[]',
+    '"x"',
+    '1e999',
+    deep(3000),
     '{"__proto__":{"isAdmin":true},"email":"p@example.com","name":"P"}',
     '{"constructor":{"prototype":{"isAdmin":true}},"email":"c@example.com","name":"C"}',
-    '{"email":"n\\u0000@example.com","name":"\\ud800"}', `{"name":"${'x'.repeat(20_000)}"}`,
+    '{"email":"n\\u0000@example.com","name":"\\ud800"}',
+    `{"name":"${'x'.repeat(20_000)}"}`,
   ),
   fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value) ?? 'null'),
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
 const contentTypeArb = fc.constantFrom(
-  'application/json', 'application/json; charset=utf-8', 'application/json; charset=utf-16', 'application/json; charset=latin1',
-  'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/*', 'garbage', undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/json; charset=utf-16',
+  'application/json; charset=latin1',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/*',
+  'garbage',
+  undefined,
 );
-const requestIdArb = fc.oneof(fc.constant(undefined), fc.constantFrom('trace-1', 'x'.repeat(200), '<script>', 'a b', ''), fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)));
+const requestIdArb = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom('trace-1', 'x'.repeat(200), '<script>', 'a b', ''),
+  fc.string({ maxLength: 40 }).filter((s) => /^[\x20-\x7e]*$/.test(s)),
+);
 const encodingArb = fc.constantFrom(undefined, undefined, 'gzip', 'deflate', 'br', 'x-unknown', 'gzip, gzip');
 const methodArb = fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND');
 
-interface Probe { method: string; path: string; body: string | undefined; contentType: string | undefined; requestId: string | undefined; encoding: string | undefined; gzipBody: boolean }
+interface Probe {
+  method: string;
+  path: string;
+  body: string | undefined;
+  contentType: string | undefined;
+  requestId: string | undefined;
+  encoding: string | undefined;
+  gzipBody: boolean;
+}
 
 function build(probe: Probe): Buffer {
   const path = probe.path.replace('KNOWN', knownId);
@@ -120,7 +192,15 @@ function build(probe: Probe): Buffer {
 }
 
 // What must never be in a body: a stack frame, a path on this machine, SQL, driver or parser internals.
-const LEAKS = [/    at /, /node_modules/, /\/work\//, /\bSELECT\b|\bINSERT\b|\bUPDATE "|SQLSTATE/, /Unexpected token|in JSON at position|is not valid JSON/, /<html|<!DOCTYPE/i, /ECONN|Z_DATA_ERROR/];
+const LEAKS = [
+  /    at /,
+  /node_modules/,
+  /\/work\//,
+  /\bSELECT\b|\bINSERT\b|\bUPDATE "|SQLSTATE/,
+  /Unexpected token|in JSON at position|is not valid JSON/,
+  /<html|<!DOCTYPE/i,
+  /ECONN|Z_DATA_ERROR/,
+];
 
 function check(where: string, response: RawResponse, method: string): void {
   assert.ok(response.status >= 100 && response.status < 500, `${where}: answered ${response.status}\n${response.raw.slice(0, 500)}`);
@@ -144,7 +224,11 @@ describe('example service under a hostile client (fuzz, fixed seed)', function (
     logs = captureLogs();
     running = await startServer({ port: 0, rateLimit: { capacity: 1_000_000, refillPerSecond: 1_000_000 } });
     port = Number(new URL(running.url).port);
-    const created = await fetch(`${running.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"fuzz@example.com","name":"Fuzz"}' });
+    const created = await fetch(`${running.url}/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"email":"fuzz@example.com","name":"Fuzz"}',
+    });
     knownId = String(((await created.json()) as { id: string }).id);
   });
   after(async () => {
@@ -161,7 +245,13 @@ describe('example service under a hostile client (fuzz, fixed seed)', function (
 
   it('no 5xx, no internals, a request id in every error body: random requests on every route', async () => {
     const probe = fc.record({
-      method: methodArb, path: pathArb, body: bodyArb, contentType: contentTypeArb, requestId: requestIdArb, encoding: encodingArb, gzipBody: fc.boolean(),
+      method: methodArb,
+      path: pathArb,
+      body: bodyArb,
+      contentType: contentTypeArb,
+      requestId: requestIdArb,
+      encoding: encodingArb,
+      gzipBody: fc.boolean(),
     });
     await fc.assert(
       fc.asyncProperty(probe, async (p) => {
@@ -174,7 +264,7 @@ describe('example service under a hostile client (fuzz, fixed seed)', function (
     assert.deepEqual(unhandled, [], 'client input was logged as an unhandled error');
   });
 
-  it('requests Node\'s parser or server would refuse with an empty body get the same JSON error body with a request id', async () => {
+  it("requests Node's parser or server would refuse with an empty body get the same JSON error body with a request id", async () => {
     const hostile: Array<[string, Buffer, number]> = [
       ['CR in a header value', Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nX-Request-ID: a\rb\r\nConnection: close\r\n\r\n', 'latin1'), 400],
       ['NUL in a header value', Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nX-Evil: a\0b\r\nConnection: close\r\n\r\n', 'latin1'), 400],
@@ -183,7 +273,11 @@ describe('example service under a hostile client (fuzz, fixed seed)', function (
       ['a 20 KiB URL', Buffer.from(`GET /users/${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 'latin1'), 431],
       ['a space in the path', Buffer.from('GET /us ers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 'latin1'), 400],
       ['a malformed request line', Buffer.from('GARBAGE\r\n\r\n', 'latin1'), 400],
-      ['Content-Length and chunked together', Buffer.from('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n', 'latin1'), 400],
+      [
+        'Content-Length and chunked together',
+        Buffer.from('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n', 'latin1'),
+        400,
+      ],
       ['a non-numeric Content-Length', Buffer.from('POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\nConnection: close\r\n\r\n', 'latin1'), 400],
       ['no Host header', Buffer.from('GET /health HTTP/1.1\r\nConnection: close\r\n\r\n', 'latin1'), 400],
       ['an Expect other than 100-continue', Buffer.from('GET /health HTTP/1.1\r\nHost: x\r\nExpect: nonsense\r\nConnection: close\r\n\r\n', 'latin1'), 417],

@@ -29,10 +29,11 @@ async function recordingProvider(): Promise<{ url: string; calls: Call[]; close(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`,
     calls,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -86,19 +87,27 @@ describe('example service: POST /users through the outbox while Redis is down', 
     const outboxId = String(rows[0]!.id);
 
     await waitFor(() => server.relay.stats.failedRounds >= 2, 'the relay to fail against the stopped Redis');
-    assert.equal(provider.calls.length, 0, "notified while Redis was down?");
+    assert.equal(provider.calls.length, 0, 'notified while Redis was down?');
     assert.ok((await server.relay.pending()) >= 1);
 
     await redis.start();
     await waitFor(() => provider.calls.some((call) => call.userId === user.id), 'the notification after Redis came back', 30_000);
     await waitFor(async () => (await server.relay.pending()) === 0, 'the outbox to be drained');
-    assert.deepEqual(provider.calls.filter((call) => call.userId === user.id), [{ userId: user.id, idempotencyKey: outboxId }]);
+    assert.deepEqual(
+      provider.calls.filter((call) => call.userId === user.id),
+      [{ userId: user.id, idempotencyKey: outboxId }],
+    );
 
     // A duplicate delivery (as after a relay crash) is acked without a second notification.
     const jobs = await server.container.resolve(JobsToken);
     await waitFor(() => server.worker.stats.succeeded === 1, 'the delivery to be acked'); // it is acked after the provider answered
     const handled = server.worker.stats.succeeded;
-    await jobs.enqueue({ outboxId, topic: 'user.created', payload: { userId: user.id, email: `outage+${run}@example.com` }, createdAt: new Date().toISOString() });
+    await jobs.enqueue({
+      outboxId,
+      topic: 'user.created',
+      payload: { userId: user.id, email: `outage+${run}@example.com` },
+      createdAt: new Date().toISOString(),
+    });
     await waitFor(() => server.worker.stats.succeeded === handled + 1, 'the duplicate to be handled');
     assert.equal(provider.calls.filter((call) => call.userId === user.id).length, 1, 'the duplicate notified the provider again');
   });
@@ -107,7 +116,8 @@ describe('example service: POST /users through the outbox while Redis is down', 
     const server = running!;
     const db = await server.container.resolve(Db);
     const email = `taken+${run}@example.com`;
-    const post = () => fetch(`${server.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Grace' }) });
+    const post = () =>
+      fetch(`${server.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, name: 'Grace' }) });
     assert.equal((await post()).status, 201);
     const before = (await db.query('SELECT count(*)::int AS n FROM outbox')).rows[0];
     assert.equal((await post()).status, 409);

@@ -55,7 +55,11 @@ function isEmpty(counts: ReturnType<InMemoryQueue<unknown>['counts']>): boolean 
 const run = Date.now().toString(36);
 
 async function createUser(baseUrl: string, email: string, name = 'Ada'): Promise<{ response: Response; body: Record<string, unknown> }> {
-  const response = await fetch(`${baseUrl}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: email.replace('@', `+${run}@`), name }) });
+  const response = await fetch(`${baseUrl}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: email.replace('@', `+${run}@`), name }),
+  });
   return { response, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -114,7 +118,11 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
   it('invalidates the cached user when it is updated', async () => {
     const { body } = await createUser(running.url, 'grace@example.com', 'Grace');
     await fetch(`${running.url}/users/${body.id}`); // cache it
-    const patched = await fetch(`${running.url}/users/${body.id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"name":"Grace H."}' });
+    const patched = await fetch(`${running.url}/users/${body.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":"Grace H."}',
+    });
     assert.equal(patched.status, 200);
     const read = await fetch(`${running.url}/users/${body.id}`);
     assert.equal(read.headers.get('x-cache'), 'MISS');
@@ -155,12 +163,21 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
       assert.equal(((await response.json()) as { requestId?: unknown }).requestId, response.headers.get('x-request-id'));
     }
     const invalidUtf8 = await fetch(`${running.url}/users`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from('{"email":"\xff\xfe@example.com","name":"B"}', 'latin1'),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from('{"email":"\xff\xfe@example.com","name":"B"}', 'latin1'),
     });
-    assert.deepEqual([invalidUtf8.status, ((await invalidUtf8.json()) as { code: string }).code], [400, 'MALFORMED_BODY'], 'invalid UTF-8 was stored as U+FFFD');
+    assert.deepEqual(
+      [invalidUtf8.status, ((await invalidUtf8.json()) as { code: string }).code],
+      [400, 'MALFORMED_BODY'],
+      'invalid UTF-8 was stored as U+FFFD',
+    );
     const cursor = await fetch(`${running.url}/users?after=!!!`);
     assert.deepEqual([cursor.status, ((await cursor.json()) as { code: string }).code], [400, 'INVALID_CURSOR']);
-    assert.ok(!logs.lines.some((line) => line.level === 50 && line.msg === 'unhandled error' && !/s3cr3t/.test(JSON.stringify(line))), 'no client input was logged as an unhandled error');
+    assert.ok(
+      !logs.lines.some((line) => line.level === 50 && line.msg === 'unhandled error' && !/s3cr3t/.test(JSON.stringify(line))),
+      'no client input was logged as an unhandled error',
+    );
   });
 
   it('answers an unexpected error with a 500 body without internals, logging them server-side only', async () => {
@@ -183,7 +200,10 @@ describe(`example service (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}
     const queue = await running.container.resolve(JobsToken);
     assert.ok(queue instanceof InMemoryQueue, 'without REDIS_URL the example uses the in-memory queue');
     // The outbox first: a job still waiting for the relay is in neither the queue nor the worker.
-    await waitFor(async () => (await running.relay.pending()) === 0 && running.worker.inFlight === 0 && isEmpty(queue.counts()), 'every queued notification to be settled');
+    await waitFor(
+      async () => (await running.relay.pending()) === 0 && running.worker.inFlight === 0 && isEmpty(queue.counts()),
+      'every queued notification to be settled',
+    );
     return queue;
   }
 
@@ -242,8 +262,16 @@ describe('example service with REDIS_URL (Redis cache, sliding-window limiter an
   it('caches through Redis, limits with a shared window, delivers jobs through the Redis queue, and closes cleanly', async () => {
     const server = running!;
     // Built as `npm start` builds it (no extraRoutes): neither the failure probe nor the provider stand-in is public.
-    for (const [method, path] of [['GET', '/debug/crash'], ['GET', '/internal/notifications'], ['PUT', '/internal/notifications/x']] as const) {
-      const response = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: method === 'PUT' ? '{"email":"spoof"}' : undefined });
+    for (const [method, path] of [
+      ['GET', '/debug/crash'],
+      ['GET', '/internal/notifications'],
+      ['PUT', '/internal/notifications/x'],
+    ] as const) {
+      const response = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: method === 'PUT' ? '{"email":"spoof"}' : undefined,
+      });
       assert.equal(response.status, 404, `${method} ${path}`);
     }
     const { response, body } = await createUser(server.url, 'redis@example.com');

@@ -13,7 +13,10 @@ import { requestObservability as honoObservability } from '../src/middleware/hon
 import { requestObservability as fastifyObservability } from '../src/middleware/fastify.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 
-interface Running { baseUrl: string; close(): Promise<void> }
+interface Running {
+  baseUrl: string;
+  close(): Promise<void>;
+}
 
 /** Lets a test hold the /slow handler open until the client has gone away. */
 class Gate {
@@ -21,13 +24,24 @@ class Gate {
   private enter!: () => void;
   private releaseGate!: () => void;
   private released!: Promise<void>;
-  constructor() { this.reset(); }
-  reset() {
-    this.entered = new Promise((r) => { this.enter = r; });
-    this.released = new Promise((r) => { this.releaseGate = r; });
+  constructor() {
+    this.reset();
   }
-  async pass() { this.enter(); await this.released; }
-  release() { this.releaseGate(); }
+  reset() {
+    this.entered = new Promise((r) => {
+      this.enter = r;
+    });
+    this.released = new Promise((r) => {
+      this.releaseGate = r;
+    });
+  }
+  async pass() {
+    this.enter();
+    await this.released;
+  }
+  release() {
+    this.releaseGate();
+  }
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
@@ -43,17 +57,32 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 const frameworks: Record<string, (gate: Gate) => Promise<Running>> = {
   async express(gate) {
     const app = express();
     app.use(expressObservability());
     app.use(express.json());
-    app.get('/hello', async (req, res) => { await handlerWork(req.query.n as string | undefined); res.send('hello'); });
-    app.post('/echo', async (req, res) => { await handlerWork(undefined); res.json(req.body); });
-    app.get('/boom', () => { throw new Error('kaboom'); });
-    app.get('/slow', async (_req, res) => { await gate.pass(); res.send('late'); });
+    app.get('/hello', async (req, res) => {
+      await handlerWork(req.query.n as string | undefined);
+      res.send('hello');
+    });
+    app.post('/echo', async (req, res) => {
+      await handlerWork(undefined);
+      res.json(req.body);
+    });
+    app.get('/boom', () => {
+      throw new Error('kaboom');
+    });
+    app.get('/slow', async (_req, res) => {
+      await gate.pass();
+      res.send('late');
+    });
     app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
       res.status(500).json({ error: 'internal' });
     });
@@ -63,10 +92,22 @@ const frameworks: Record<string, (gate: Gate) => Promise<Running>> = {
   async hono(gate) {
     const app = new Hono();
     app.use(honoObservability());
-    app.get('/hello', async (c) => { await handlerWork(c.req.query('n')); return c.text('hello'); });
-    app.post('/echo', async (c) => { const body = await c.req.json(); await handlerWork(undefined); return c.json(body); });
-    app.get('/boom', () => { throw new Error('kaboom'); });
-    app.get('/slow', async (c) => { await gate.pass(); return c.text('late'); });
+    app.get('/hello', async (c) => {
+      await handlerWork(c.req.query('n'));
+      return c.text('hello');
+    });
+    app.post('/echo', async (c) => {
+      const body = await c.req.json();
+      await handlerWork(undefined);
+      return c.json(body);
+    });
+    app.get('/boom', () => {
+      throw new Error('kaboom');
+    });
+    app.get('/slow', async (c) => {
+      await gate.pass();
+      return c.text('late');
+    });
     app.onError((_err, c) => c.json({ error: 'internal' }, 500));
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     return { baseUrl: await listen(server), close: () => close(server) };
@@ -74,11 +115,24 @@ const frameworks: Record<string, (gate: Gate) => Promise<Running>> = {
   async fastify(gate) {
     const app = Fastify({ logger: false });
     await app.register(fastifyObservability);
-    app.get('/hello', async (request) => { await handlerWork((request.query as { n?: string }).n); return 'hello'; });
-    app.post('/echo', async (request) => { await handlerWork(undefined); return request.body; });
-    app.get('/boom', async () => { throw new Error('kaboom'); });
-    app.get('/slow', async () => { await gate.pass(); return 'late'; });
-    app.setErrorHandler((_err, _request, reply) => { void reply.status(500).send({ error: 'internal' }); });
+    app.get('/hello', async (request) => {
+      await handlerWork((request.query as { n?: string }).n);
+      return 'hello';
+    });
+    app.post('/echo', async (request) => {
+      await handlerWork(undefined);
+      return request.body;
+    });
+    app.get('/boom', async () => {
+      throw new Error('kaboom');
+    });
+    app.get('/slow', async () => {
+      await gate.pass();
+      return 'late';
+    });
+    app.setErrorHandler((_err, _request, reply) => {
+      void reply.status(500).send({ error: 'internal' });
+    });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl, close: () => app.close() };
   },
@@ -101,9 +155,17 @@ for (const [name, start] of Object.entries(frameworks)) {
     const gate = new Gate();
     let running: Running;
     let logs: CapturedLogs;
-    before(async () => { running = await start(gate); });
-    after(async () => { gate.release(); await running.close(); });
-    beforeEach(() => { gate.reset(); logs = captureLogs(); });
+    before(async () => {
+      running = await start(gate);
+    });
+    after(async () => {
+      gate.release();
+      await running.close();
+    });
+    beforeEach(() => {
+      gate.reset();
+      logs = captureLogs();
+    });
     afterEach(() => logs.restore());
 
     const completion = (requestId: string) =>
@@ -153,7 +215,10 @@ for (const [name, start] of Object.entries(frameworks)) {
         },
       });
       const response = await fetch(`${running.baseUrl}/echo`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'post-1' }, body, duplex: 'half',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'post-1' },
+        body,
+        duplex: 'half',
       } as RequestInit);
       assert.deepEqual(await response.json(), { a: 1 });
       assert.equal((await completion('post-1')).status, 200);
@@ -162,10 +227,12 @@ for (const [name, start] of Object.entries(frameworks)) {
 
     it('isolates concurrent requests: each handler logs its own id', async () => {
       const count = 25;
-      await Promise.all(Array.from({ length: count }, async (_, i) => {
-        const response = await fetch(`${running.baseUrl}/hello?n=${i}`, { headers: { 'x-request-id': `req-${i}` } });
-        await response.text();
-      }));
+      await Promise.all(
+        Array.from({ length: count }, async (_, i) => {
+          const response = await fetch(`${running.baseUrl}/hello?n=${i}`, { headers: { 'x-request-id': `req-${i}` } });
+          await response.text();
+        }),
+      );
       const inside = logs.lines.filter((l) => l.msg === 'inside handler');
       assert.equal(inside.length, count);
       for (const line of inside) assert.equal(line.requestId, `req-${String(line.n)}`);
@@ -197,7 +264,10 @@ for (const [name, start] of Object.entries(frameworks)) {
       await after.text();
       await completion('after-1');
       await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(logs.lines.filter((l) => l.requestId === 'gone-1').map((l) => l.msg), ['request aborted']);
+      assert.deepEqual(
+        logs.lines.filter((l) => l.requestId === 'gone-1').map((l) => l.msg),
+        ['request aborted'],
+      );
     });
   });
 }

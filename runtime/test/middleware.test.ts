@@ -56,12 +56,19 @@ describe('middleware core', () => {
 
   describe('startRequest', () => {
     let logs: ReturnType<typeof captureLogs>;
-    beforeEach(() => { logs = captureLogs(); });
+    beforeEach(() => {
+      logs = captureLogs();
+    });
     afterEach(() => logs.restore());
 
     function fakeClock(start = 1000) {
       let t = start;
-      return { now: () => t, advance: (ms: number) => { t += ms; } };
+      return {
+        now: () => t,
+        advance: (ms: number) => {
+          t += ms;
+        },
+      };
     }
 
     it('logs one line with method, path without query, status, duration and request id', () => {
@@ -92,19 +99,35 @@ describe('middleware core', () => {
 
     it('logs only once whichever of finish/abort comes first', () => {
       const a = startRequest({ method: 'GET', url: '/a', incomingRequestId: 'a' });
-      a.abort(); a.finish(200); a.abort();
+      a.abort();
+      a.finish(200);
+      a.abort();
       const b = startRequest({ method: 'GET', url: '/b', incomingRequestId: 'b' });
-      b.finish(200); b.abort(); b.finish(500);
-      assert.deepEqual(logs.lines.map((l) => [l.requestId, l.msg]), [['a', 'request aborted'], ['b', 'request completed']]);
+      b.finish(200);
+      b.abort();
+      b.finish(500);
+      assert.deepEqual(
+        logs.lines.map((l) => [l.requestId, l.msg]),
+        [
+          ['a', 'request aborted'],
+          ['b', 'request completed'],
+        ],
+      );
     });
 
     it('builds timing headers from the elapsed time, each one optional', () => {
       const clock = fakeClock();
       const tracker = startRequest({ method: 'GET', url: '/', incomingRequestId: undefined }, { now: clock.now });
       clock.advance(7.06);
-      assert.deepEqual(tracker.timingHeaders(), [['Server-Timing', 'total;dur=7.1'], ['X-Response-Time', '7.1ms']]);
+      assert.deepEqual(tracker.timingHeaders(), [
+        ['Server-Timing', 'total;dur=7.1'],
+        ['X-Response-Time', '7.1ms'],
+      ]);
       const only = startRequest({ method: 'GET', url: '/', incomingRequestId: undefined }, { now: clock.now, serverTiming: false });
-      assert.deepEqual(only.timingHeaders().map(([name]) => name), ['X-Response-Time']);
+      assert.deepEqual(
+        only.timingHeaders().map(([name]) => name),
+        ['X-Response-Time'],
+      );
     });
   });
 });

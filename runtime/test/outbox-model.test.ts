@@ -64,7 +64,12 @@ for (const target of sqlTargets()) {
           // Messages that were in a batch whose relay crashed: only these may be published twice.
           const mayRepeat = new Set<string>();
           let next = 0;
-          const options: Omit<OutboxRelayOptions<Job>, 'db' | 'queue'> = { leaseMs: 600_000, publishTimeoutMs: 1_000, backoff: () => 0, cleanupIntervalMs: 600_000 };
+          const options: Omit<OutboxRelayOptions<Job>, 'db' | 'queue'> = {
+            leaseMs: 600_000,
+            publishTimeoutMs: 1_000,
+            backoff: () => 0,
+            cleanupIntervalMs: 600_000,
+          };
 
           for (const step of commands) {
             if (step.kind === 'commit') {
@@ -77,13 +82,15 @@ for (const target of sqlTargets()) {
               });
             } else if (step.kind === 'rollback') {
               const key = `m${next++}`;
-              await db.transaction(async (tx) => {
-                await enqueueOutbox<Job>(tx, { topic: 'job', payload: { key } });
-                throw new Error('rolled back');
-              }).catch(() => rolledBack.add(key));
+              await db
+                .transaction(async (tx) => {
+                  await enqueueOutbox<Job>(tx, { topic: 'job', payload: { key } });
+                  throw new Error('rolled back');
+                })
+                .catch(() => rolledBack.add(key));
             } else if (step.kind === 'expire') {
               // Time passes beyond every lease: claims of crashed relays become claimable again.
-              await db.db.query('UPDATE outbox SET locked_until = now() - interval \'1 millisecond\' WHERE locked_until IS NOT NULL');
+              await db.db.query("UPDATE outbox SET locked_until = now() - interval '1 millisecond' WHERE locked_until IS NOT NULL");
             } else {
               const connection = killableConnection(db.db);
               const before = queue.accepted.length;
@@ -93,7 +100,8 @@ for (const target of sqlTargets()) {
               if (crashAfter === 0) connection.kill(); // dies before it even claims
               const relay = new SteppedRelay({ db: connection, queue, batchSize: step.batchSize, ...options });
               let claimed: string[] = [];
-              const claimedRows = async () => (await db.db.query('SELECT payload FROM outbox WHERE locked_until > now()')).rows.map((row) => (row.payload as Job).key);
+              const claimedRows = async () =>
+                (await db.db.query('SELECT payload FROM outbox WHERE locked_until > now()')).rows.map((row) => (row.payload as Job).key);
               await relay.round().catch(() => {});
               if (crashAfter !== undefined) {
                 claimed = await claimedRows();
@@ -123,7 +131,11 @@ for (const target of sqlTargets()) {
           const healthy = new SteppedRelay({ db: db.db, queue, batchSize: 10, ...options });
           while ((await healthy.pending()) > 0) await healthy.round();
           const published = new Set(queue.accepted.map((message) => message.payload.key));
-          assert.deepEqual([...committed].filter((key) => !published.has(key)), [], 'committed messages never published');
+          assert.deepEqual(
+            [...committed].filter((key) => !published.has(key)),
+            [],
+            'committed messages never published',
+          );
 
           // The consumer side: each delivery recorded once per outbox id, duplicates skipped.
           const processed = new ProcessedMessages({ consumer: 'model' });

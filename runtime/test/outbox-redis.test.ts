@@ -56,7 +56,10 @@ for (const target of sqlTargets()) {
           },
         }),
       });
-      const tasks = new TaskManager().add(relay).add(consumer).add(new RedisQueueRecovery(queue as RedisQueue<unknown>, { intervalMs: 1_000 }));
+      const tasks = new TaskManager()
+        .add(relay)
+        .add(consumer)
+        .add(new RedisQueueRecovery(queue as RedisQueue<unknown>, { intervalMs: 1_000 }));
       tasks.start();
       try {
         await redisServer.stop();

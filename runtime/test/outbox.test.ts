@@ -24,7 +24,9 @@ async function placeOrder(db: OutboxDb, orderId: string, total = 10): Promise<st
 }
 
 async function outboxRows(db: Queryable): Promise<Array<{ id: string; attempts: number; sent: boolean; locked: boolean; last_error: string | null }>> {
-  const { rows } = await db.query('SELECT id, attempts, sent_at IS NOT NULL AS sent, locked_until IS NOT NULL AS locked, last_error FROM outbox ORDER BY created_at, id');
+  const { rows } = await db.query(
+    'SELECT id, attempts, sent_at IS NOT NULL AS sent, locked_until IS NOT NULL AS locked, last_error FROM outbox ORDER BY created_at, id',
+  );
   return rows as never;
 }
 
@@ -73,7 +75,10 @@ for (const target of sqlTargets()) {
           await enqueueOutbox(tx, { topic: 'order.placed', payload: undefined });
         }),
       );
-      assert.deepEqual((await db.db.query('SELECT id FROM orders ORDER BY id')).rows.map((r) => r.id), ['o-1']);
+      assert.deepEqual(
+        (await db.db.query('SELECT id FROM orders ORDER BY id')).rows.map((r) => r.id),
+        ['o-1'],
+      );
       const { rows } = await db.db.query('SELECT id, topic, payload FROM outbox');
       assert.deepEqual(rows, [{ id, topic: 'order.placed', payload: { orderId: 'o-1', total: 42 } }]);
     });
@@ -118,7 +123,10 @@ for (const target of sqlTargets()) {
       await waitFor(() => r.stats.failedRounds >= 1, 'the failed round');
       const rows = await outboxRows(db.db);
       assert.equal(rows.filter((row) => row.sent).length, 4);
-      assert.ok(rows.filter((row) => !row.sent).every((row) => !row.locked && /queue failed mid-batch/.test(row.last_error ?? '')), 'unsent messages were not released');
+      assert.ok(
+        rows.filter((row) => !row.sent).every((row) => !row.locked && /queue failed mid-batch/.test(row.last_error ?? '')),
+        'unsent messages were not released',
+      );
       queue.failAfter = undefined;
       await waitFor(async () => (await r.pending()) === 0, 'the rest');
       assert.deepEqual([...queue.counts().values()], Array(10).fill(1), 'a message published before the failure was published again');
@@ -218,13 +226,23 @@ for (const target of sqlTargets()) {
       const rounds = r.stats.failedRounds;
       assert.ok(rounds >= 4, `only ${rounds} rounds`);
       assert.ok(rounds <= 40, `${rounds} rounds in 300 ms: the relay spins instead of backing off`);
-      assert.deepEqual(asked, asked.map((_, i) => i + 1), 'consecutive failures are not counted up');
+      assert.deepEqual(
+        asked,
+        asked.map((_, i) => i + 1),
+        'consecutive failures are not counted up',
+      );
       // One publish per failed round; the round in flight may have published without being counted yet.
-      assert.ok(queue.calls >= rounds && queue.calls <= rounds + 1, `${queue.calls} publishes in ${rounds} rounds: a round kept publishing after its first failure`);
+      assert.ok(
+        queue.calls >= rounds && queue.calls <= rounds + 1,
+        `${queue.calls} publishes in ${rounds} rounds: a round kept publishing after its first failure`,
+      );
       const rows = await outboxRows(db.db);
       assert.ok(rows.every((row) => !row.sent));
       // Each round retries the oldest batch: the backlog behind it is not touched while the queue is down.
-      assert.ok(rows.slice(0, 3).every((row) => row.attempts >= 4 && /ECONNREFUSED/.test(row.last_error ?? '')), 'the oldest batch was not retried');
+      assert.ok(
+        rows.slice(0, 3).every((row) => row.attempts >= 4 && /ECONNREFUSED/.test(row.last_error ?? '')),
+        'the oldest batch was not retried',
+      );
       assert.ok(rows.slice(3).every((row) => row.attempts === 0));
       queue.down = false;
       await waitFor(async () => (await r.pending()) === 0, 'delivery after the outage');
@@ -275,7 +293,11 @@ for (const target of sqlTargets()) {
       await waitFor(async () => (await a.pending()) === 0, 'all 120 messages');
       const counts = queue.counts();
       assert.equal(counts.size, 120);
-      assert.deepEqual([...counts.entries()].filter(([, n]) => n > 1), [], 'a message was published twice');
+      assert.deepEqual(
+        [...counts.entries()].filter(([, n]) => n > 1),
+        [],
+        'a message was published twice',
+      );
       assert.equal(a.stats.published + b.stats.published, 120);
       assert.ok(a.stats.published > 0 && b.stats.published > 0, `one relay did all the work: ${a.stats.published}/${b.stats.published}`);
     });
@@ -301,7 +323,10 @@ for (const target of sqlTargets()) {
       await waitFor(() => queue.calls === 5, 'the hanging publish');
       assert.equal(await aborted.stop({ timeoutMs: 20 }), 'aborted');
       assert.equal(aborted.stats.released, 4);
-      assert.ok((await outboxRows(db.db)).every((row) => row.sent || !row.locked), 'a claim outlived the relay');
+      assert.ok(
+        (await outboxRows(db.db)).every((row) => row.sent || !row.locked),
+        'a claim outlived the relay',
+      );
       // No lease to wait out (it is ten minutes): a new relay takes them immediately.
       queue.hold = undefined;
       const next = relay({ queue, batchSize: 4, leaseMs: 600_000 });
@@ -331,10 +356,12 @@ for (const target of sqlTargets()) {
       assert.equal(await db.transaction((tx) => billing.record(tx, id)), false);
       assert.equal(await shipping.record(db.db, id), true, 'consumers share one record');
       // A rolled-back record is no record: the work it guarded will run again.
-      await assert.rejects(db.transaction(async (tx) => {
-        await billing.record(tx, '00000000-0000-4000-8000-000000000001');
-        throw new Error('handler failed');
-      }));
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await billing.record(tx, '00000000-0000-4000-8000-000000000001');
+          throw new Error('handler failed');
+        }),
+      );
       assert.equal(await billing.has(db.db, '00000000-0000-4000-8000-000000000001'), false);
       assert.equal(await billing.cleanup(db.db, 60_000), 0);
       assert.equal(await billing.cleanup(db.db, 0), 1);

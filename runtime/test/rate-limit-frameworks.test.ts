@@ -25,18 +25,32 @@ interface Setup {
   /** When set, requests are keyed by this header instead of the client address. */
   keyHeader?: string;
 }
-interface Running { baseUrl: string; handled: () => number; close(): Promise<void> }
+interface Running {
+  baseUrl: string;
+  handled: () => number;
+  close(): Promise<void>;
+}
 
 /** Records the keys a real limiter is asked about, so a test can see what the default key function produced. */
 function recording(limiter: RateLimiter, keys: string[]): RateLimiter {
-  return { policy: limiter.policy, take: (key: string): RateLimitDecision | Promise<RateLimitDecision> => { keys.push(key); return limiter.take(key); } };
+  return {
+    policy: limiter.policy,
+    take: (key: string): RateLimitDecision | Promise<RateLimitDecision> => {
+      keys.push(key);
+      return limiter.take(key);
+    },
+  };
 }
 
 async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const closeServer = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
   async express({ limiter, keyHeader }) {
@@ -44,8 +58,13 @@ const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
     const app = express();
     app.use(expressObservability());
     app.use(expressRateLimit({ limiter, ...(keyHeader ? { key: (req) => req.get(keyHeader) ?? 'none' } : {}) }));
-    app.get('/work', (_req, res) => { handled++; res.json({ ok: true }); });
-    app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => { res.status(500).json({ error: 'internal' }); });
+    app.get('/work', (_req, res) => {
+      handled++;
+      res.json({ ok: true });
+    });
+    app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(500).json({ error: 'internal' });
+    });
     const server = app.listen(0, '127.0.0.1');
     return { baseUrl: await listen(server), handled: () => handled, close: () => closeServer(server) };
   },
@@ -54,7 +73,10 @@ const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
     const app = new Hono();
     app.use(honoObservability());
     app.use(honoRateLimit({ limiter, ...(keyHeader ? { key: (c) => c.req.header(keyHeader) ?? 'none' } : {}) }));
-    app.get('/work', (c) => { handled++; return c.json({ ok: true }); });
+    app.get('/work', (c) => {
+      handled++;
+      return c.json({ ok: true });
+    });
     app.onError((_err, c) => c.json({ error: 'internal' }, 500));
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
     return { baseUrl: await listen(server), handled: () => handled, close: () => closeServer(server) };
@@ -64,8 +86,13 @@ const frameworks: Record<string, (setup: Setup) => Promise<Running>> = {
     const app = Fastify({ logger: false });
     await app.register(fastifyObservability);
     app.addHook('onRequest', fastifyRateLimit({ limiter, ...(keyHeader ? { key: (request) => String(request.headers[keyHeader] ?? 'none') } : {}) }));
-    app.get('/work', async () => { handled++; return { ok: true }; });
-    app.setErrorHandler((_err, _request, reply) => { void reply.status(500).send({ error: 'internal' }); });
+    app.get('/work', async () => {
+      handled++;
+      return { ok: true };
+    });
+    app.setErrorHandler((_err, _request, reply) => {
+      void reply.status(500).send({ error: 'internal' });
+    });
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
     return { baseUrl, handled: () => handled, close: () => app.close() };
   },
@@ -75,8 +102,14 @@ for (const [name, start] of Object.entries(frameworks)) {
   describe(`rate-limit/${name} (real socket)`, () => {
     let running: Running | undefined;
     let logs: CapturedLogs;
-    beforeEach(() => { logs = captureLogs(); }); // keeps the request log lines out of the test output
-    afterEach(async () => { logs.restore(); await running?.close(); running = undefined; });
+    beforeEach(() => {
+      logs = captureLogs();
+    }); // keeps the request log lines out of the test output
+    afterEach(async () => {
+      logs.restore();
+      await running?.close();
+      running = undefined;
+    });
 
     it('sets RateLimit headers, then answers 429 with Retry-After and a JSON body without running the handler', async () => {
       const keys: string[] = [];
@@ -99,10 +132,16 @@ for (const [name, start] of Object.entries(frameworks)) {
       assert.equal(third.headers.get('retry-after'), '10');
       assert.equal(third.headers.get('ratelimit-remaining'), '0');
       assert.match(third.headers.get('content-type') ?? '', /application\/json/);
-      const body = await third.json() as Record<string, unknown>;
-      assert.deepEqual({ ...body, requestId: undefined }, {
-        code: 'RATE_LIMITED', message: 'Too many requests', details: { retryAfterSeconds: 10 }, requestId: undefined,
-      });
+      const body = (await third.json()) as Record<string, unknown>;
+      assert.deepEqual(
+        { ...body, requestId: undefined },
+        {
+          code: 'RATE_LIMITED',
+          message: 'Too many requests',
+          details: { retryAfterSeconds: 10 },
+          requestId: undefined,
+        },
+      );
       assert.equal(body.requestId, third.headers.get('x-request-id'), 'the 429 body quotes the request id of the middleware pattern');
       assert.equal(running.handled(), 2);
       assert.deepEqual(keys, ['ip:127.0.0.1', 'ip:127.0.0.1', 'ip:127.0.0.1'], 'keyed by client address by default');
@@ -110,13 +149,22 @@ for (const [name, start] of Object.entries(frameworks)) {
 
     it('uses a custom key function: separate buckets per key', async () => {
       running = await start({ limiter: new TokenBucketLimiter({ capacity: 1, refillPerSecond: 0.1 }), keyHeader: 'x-api-key' });
-      const call = (apiKey: string) => fetch(`${running!.baseUrl}/work`, { headers: { 'x-api-key': apiKey } }).then(async (r) => { await r.text(); return r.status; });
+      const call = (apiKey: string) =>
+        fetch(`${running!.baseUrl}/work`, { headers: { 'x-api-key': apiKey } }).then(async (r) => {
+          await r.text();
+          return r.status;
+        });
       assert.deepEqual([await call('a'), await call('a'), await call('b'), await call('b')], [200, 429, 200, 429]);
     });
 
     it('passes a failing key function to the framework error handler (500, not a crash)', async () => {
       const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1 });
-      const broken: RateLimiter = { policy: limiter.policy, take: () => { throw new Error('limiter bug'); } };
+      const broken: RateLimiter = {
+        policy: limiter.policy,
+        take: () => {
+          throw new Error('limiter bug');
+        },
+      };
       running = await start({ limiter: broken });
       const response = await fetch(`${running.baseUrl}/work`);
       assert.equal(response.status, 500);
@@ -139,7 +187,12 @@ for (const [name, start] of Object.entries(frameworks)) {
           await response.text();
           statuses.push([response.status, response.headers.get('ratelimit-remaining'), response.headers.get('ratelimit-policy')]);
         }
-        assert.deepEqual(statuses, [[200, '2', '3;w=60'], [200, '1', '3;w=60'], [200, '0', '3;w=60'], [429, '0', '3;w=60']]);
+        assert.deepEqual(statuses, [
+          [200, '2', '3;w=60'],
+          [200, '1', '3;w=60'],
+          [200, '0', '3;w=60'],
+          [429, '0', '3;w=60'],
+        ]);
       } finally {
         await a.close();
         await b.close();
@@ -159,7 +212,10 @@ describe('rate-limit adapters: bad options', () => {
   it('hono: explains how to key requests when the runtime exposes no client address', async () => {
     const app = new Hono();
     let message = '';
-    app.onError((err, c) => { message = err.message; return c.text('error', 500); });
+    app.onError((err, c) => {
+      message = err.message;
+      return c.text('error', 500);
+    });
     app.use(honoRateLimit({ limiter: new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1 }) }));
     app.get('/', (c) => c.text('ok'));
     const response = await app.request('/');

@@ -22,85 +22,95 @@ async function commandCalls(redis: Redis, command: string): Promise<number> {
   return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
 }
 
-for (const kind of kinds) describe(`rate-limit/redis: ${kind.name}, what both limiters promise (real Redis)`, function () {
-  let server: RedisServer;
-  let redis: Redis;
-  let prefix: string;
+for (const kind of kinds)
+  describe(`rate-limit/redis: ${kind.name}, what both limiters promise (real Redis)`, function () {
+    let server: RedisServer;
+    let redis: Redis;
+    let prefix: string;
 
-  before(async () => {
-    server = await redisServer();
-    redis = new Redis(server.url, { lazyConnect: true });
-    await redis.connect();
-  });
-  after(() => redis.quit());
-  beforeEach(() => { prefix = `test:rl:${randomUUID()}:`; });
+    before(async () => {
+      server = await redisServer();
+      redis = new Redis(server.url, { lazyConnect: true });
+      await redis.connect();
+    });
+    after(() => redis.quit());
+    beforeEach(() => {
+      prefix = `test:rl:${randomUUID()}:`;
+    });
 
-  it('admits exactly `limit` of many concurrent callers on separate connections (atomic decision)', async () => {
-    const clients = await Promise.all(Array.from({ length: 4 }, async () => {
-      const client = new Redis(server.url, { lazyConnect: true });
+    it('admits exactly `limit` of many concurrent callers on separate connections (atomic decision)', async () => {
+      const clients = await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          const client = new Redis(server.url, { lazyConnect: true });
+          await client.connect();
+          return client;
+        }),
+      );
+      try {
+        const limiters = clients.map((client) => kind.create({ redis: client, limit: 25, windowMs: 60_000, prefix }));
+        const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => limiters[i % limiters.length]!.take('shared')));
+        assert.equal(decisions.filter((d) => d.allowed).length, 25);
+        assert.equal((await limiters[0]!.take('shared')).allowed, false, 'the admissions were recorded');
+      } finally {
+        await Promise.all(clients.map((client) => client.quit()));
+      }
+    });
+
+    it('exactly one Redis round trip (one EVALSHA) per decision', async () => {
+      const rl = kind.create({ redis, limit: 5, windowMs: 1000, prefix });
+      await rl.take('warm'); // the script is loaded now (an EVAL if this Redis had not seen it)
+      const monitor = await redis.duplicate().monitor();
+      const fromClients: string[][] = [];
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua') fromClients.push(args);
+      });
+      const marker = `marker-${randomUUID()}`;
+      try {
+        for (let i = 0; i < 8; i++) await rl.take(`k${i % 3}`);
+        await redis.echo(marker);
+        const deadline = Date.now() + 5000;
+        while (!fromClients.some((args) => args[1] === marker) && Date.now() < deadline) await sleep(10);
+      } finally {
+        monitor.disconnect();
+      }
+      const decisions = fromClients.filter((args) => args[1] !== marker);
+      assert.equal(decisions.length, 8, JSON.stringify(decisions.map((args) => args[0])));
+      assert.ok(decisions.every((args) => args[0]?.toLowerCase() === 'evalsha'));
+      assert.ok(
+        decisions.every((args) => args[2] === '1'),
+        'one key, declared in KEYS',
+      );
+    });
+
+    it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {
+      const own = await startRedisServer().catch(() => undefined);
+      if (!own?.controllable) this.skip();
+      const client = new Redis(own.url, { lazyConnect: true });
       await client.connect();
-      return client;
-    }));
-    try {
-      const limiters = clients.map((client) => kind.create({ redis: client, limit: 25, windowMs: 60_000, prefix }));
-      const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => limiters[i % limiters.length]!.take('shared')));
-      assert.equal(decisions.filter((d) => d.allowed).length, 25);
-      assert.equal((await limiters[0]!.take('shared')).allowed, false, 'the admissions were recorded');
-    } finally {
-      await Promise.all(clients.map((client) => client.quit()));
-    }
-  });
+      try {
+        const rl = kind.create({ redis: client, limit: 5, windowMs: 10_000, prefix });
+        await rl.take('k');
+        await client.script('FLUSH');
+        const decision = await rl.take('k');
+        assert.equal(decision.degraded, undefined);
+        assert.equal(decision.remaining, 3);
+        await rl.take('k');
+        assert.equal(await commandCalls(client, 'eval'), 2, 'EVAL only for the first call and once after the flush');
+        assert.equal(await commandCalls(client, 'evalsha'), 3);
+      } finally {
+        client.disconnect();
+        await own.stop();
+      }
+    });
 
-  it('exactly one Redis round trip (one EVALSHA) per decision', async () => {
-    const rl = kind.create({ redis, limit: 5, windowMs: 1000, prefix });
-    await rl.take('warm'); // the script is loaded now (an EVAL if this Redis had not seen it)
-    const monitor = await redis.duplicate().monitor();
-    const fromClients: string[][] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source !== 'lua') fromClients.push(args); });
-    const marker = `marker-${randomUUID()}`;
-    try {
-      for (let i = 0; i < 8; i++) await rl.take(`k${i % 3}`);
-      await redis.echo(marker);
-      const deadline = Date.now() + 5000;
-      while (!fromClients.some((args) => args[1] === marker) && Date.now() < deadline) await sleep(10);
-    } finally {
-      monitor.disconnect();
-    }
-    const decisions = fromClients.filter((args) => args[1] !== marker);
-    assert.equal(decisions.length, 8, JSON.stringify(decisions.map((args) => args[0])));
-    assert.ok(decisions.every((args) => args[0]?.toLowerCase() === 'evalsha'));
-    assert.ok(decisions.every((args) => args[2] === '1'), 'one key, declared in KEYS');
+    it('rejects bad options with clear errors', () => {
+      assert.throws(() => kind.create({ redis, limit: 0, windowMs: 1000 }), /limit must be an integer >= 1, got 0/);
+      assert.throws(() => kind.create({ redis, limit: 1.5, windowMs: 1000 }), /limit must be an integer/);
+      assert.throws(() => kind.create({ redis, limit: 1, windowMs: -1 }), /windowMs must be an integer >= 1/);
+      assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, timeoutMs: 0 }), /timeoutMs must be/);
+      assert.throws(() => kind.create({ redis: {} as Redis, limit: 1, windowMs: 1 }), /ioredis client/);
+    });
   });
-
-  it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {
-    const own = await startRedisServer().catch(() => undefined);
-    if (!own?.controllable) this.skip();
-    const client = new Redis(own.url, { lazyConnect: true });
-    await client.connect();
-    try {
-      const rl = kind.create({ redis: client, limit: 5, windowMs: 10_000, prefix });
-      await rl.take('k');
-      await client.script('FLUSH');
-      const decision = await rl.take('k');
-      assert.equal(decision.degraded, undefined);
-      assert.equal(decision.remaining, 3);
-      await rl.take('k');
-      assert.equal(await commandCalls(client, 'eval'), 2, 'EVAL only for the first call and once after the flush');
-      assert.equal(await commandCalls(client, 'evalsha'), 3);
-    } finally {
-      client.disconnect();
-      await own.stop();
-    }
-  });
-
-  it('rejects bad options with clear errors', () => {
-    assert.throws(() => kind.create({ redis, limit: 0, windowMs: 1000 }), /limit must be an integer >= 1, got 0/);
-    assert.throws(() => kind.create({ redis, limit: 1.5, windowMs: 1000 }), /limit must be an integer/);
-    assert.throws(() => kind.create({ redis, limit: 1, windowMs: -1 }), /windowMs must be an integer >= 1/);
-    assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, timeoutMs: 0 }), /timeoutMs must be/);
-    assert.throws(() => kind.create({ redis: {} as Redis, limit: 1, windowMs: 1 }), /ioredis client/);
-  });
-});
 
 describe('rate-limit/redis: sliding log (real Redis)', function () {
   let server: RedisServer;
@@ -113,7 +123,9 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
     await redis.connect();
   });
   after(() => redis.quit());
-  beforeEach(() => { prefix = `test:rl:${randomUUID()}:`; });
+  beforeEach(() => {
+    prefix = `test:rl:${randomUUID()}:`;
+  });
 
   const limiter = (limit: number, windowMs: number) => new SlidingWindowLimiter({ redis, limit, windowMs, prefix });
 
@@ -121,7 +133,15 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
     const rl = limiter(3, 10_000);
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await rl.take('client'));
-    assert.deepEqual(decisions.map((d) => [d.allowed, d.remaining]), [[true, 2], [true, 1], [true, 0], [false, 0]]);
+    assert.deepEqual(
+      decisions.map((d) => [d.allowed, d.remaining]),
+      [
+        [true, 2],
+        [true, 1],
+        [true, 0],
+        [false, 0],
+      ],
+    );
     const denied = decisions[3]!;
     assert.ok(denied.retryAfterMs > 9000 && denied.retryAfterMs <= 10_000, `retryAfterMs ${denied.retryAfterMs}`);
     assert.ok(denied.resetMs >= denied.retryAfterMs && denied.resetMs <= 10_000, `resetMs ${denied.resetMs}`);
@@ -152,7 +172,10 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
     const decisions = await Promise.all(Array.from({ length: 200 }, () => rl.take('burst')));
     assert.ok(decisions.every((d) => d.allowed));
     assert.equal(await redis.zcard(`${prefix}burst`), 200);
-    assert.deepEqual(decisions.map((d) => d.remaining).sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => 800 + i));
+    assert.deepEqual(
+      decisions.map((d) => d.remaining).sort((a, b) => a - b),
+      Array.from({ length: 200 }, (_, i) => 800 + i),
+    );
   });
 
   it('property: never more than `limit` admissions in any window, with concurrent callers', async () => {
@@ -165,14 +188,18 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
           const rl = new SlidingWindowLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
           // Each admission happened somewhere between the call's start and the reply (both on this machine's clock).
           const admitted: Array<{ start: number; end: number }> = [];
-          await Promise.all(bursts.map(async ({ callers, pauseMs }, index) => {
-            await sleep(index * 40 + pauseMs);
-            await Promise.all(Array.from({ length: callers }, async () => {
-              const start = Date.now();
-              const decision = await rl.take('k');
-              if (decision.allowed) admitted.push({ start, end: Date.now() });
-            }));
-          }));
+          await Promise.all(
+            bursts.map(async ({ callers, pauseMs }, index) => {
+              await sleep(index * 40 + pauseMs);
+              await Promise.all(
+                Array.from({ length: callers }, async () => {
+                  const start = Date.now();
+                  const decision = await rl.take('k');
+                  if (decision.allowed) admitted.push({ start, end: Date.now() });
+                }),
+              );
+            }),
+          );
           assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
           // Sound check (never flags a correct run): limit+1 admissions whose time ranges all fit inside a span
           // shorter than the window are a certain violation, however the calls were scheduled.
@@ -187,7 +214,6 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
       { numRuns: 12 },
     );
   });
-
 });
 
 describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
@@ -201,7 +227,9 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
     await redis.connect();
   });
   after(() => redis.quit());
-  beforeEach(() => { prefix = `test:gcra:${randomUUID()}:`; });
+  beforeEach(() => {
+    prefix = `test:gcra:${randomUUID()}:`;
+  });
 
   const limiter = (limit: number, windowMs: number) => new GcraLimiter({ redis, limit, windowMs, prefix });
 
@@ -209,7 +237,16 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
     const rl = limiter(4, 8000);
     const decisions = [];
     for (let i = 0; i < 5; i++) decisions.push(await rl.take('client'));
-    assert.deepEqual(decisions.map((d) => [d.allowed, d.remaining]), [[true, 3], [true, 2], [true, 1], [true, 0], [false, 0]]);
+    assert.deepEqual(
+      decisions.map((d) => [d.allowed, d.remaining]),
+      [
+        [true, 3],
+        [true, 2],
+        [true, 1],
+        [true, 0],
+        [false, 0],
+      ],
+    );
     const denied = decisions[4]!;
     assert.ok(denied.retryAfterMs > 1900 && denied.retryAfterMs <= 2000, `retryAfterMs ${denied.retryAfterMs}: one token comes back every 2 s`);
     assert.ok(denied.resetMs > 7900 && denied.resetMs <= 8000, `resetMs ${denied.resetMs}`);
@@ -221,7 +258,15 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
     const rl = limiter(3, 1000);
     const decisions = [];
     for (let i = 0; i < 4; i++) decisions.push(await rl.take('thirds'));
-    assert.deepEqual(decisions.map((d) => [d.allowed, d.remaining]), [[true, 2], [true, 1], [true, 0], [false, 0]]);
+    assert.deepEqual(
+      decisions.map((d) => [d.allowed, d.remaining]),
+      [
+        [true, 2],
+        [true, 1],
+        [true, 0],
+        [false, 0],
+      ],
+    );
   });
 
   it('refills at the steady rate: one more request per interval after a burst', async () => {
@@ -261,14 +306,18 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
         async (limit, windowMs, bursts) => {
           const rl = new GcraLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
           const admitted: Array<{ start: number; end: number }> = [];
-          await Promise.all(bursts.map(async ({ callers, pauseMs }, index) => {
-            await sleep(index * 40 + pauseMs);
-            await Promise.all(Array.from({ length: callers }, async () => {
-              const start = Date.now();
-              const decision = await rl.take('k');
-              if (decision.allowed) admitted.push({ start, end: Date.now() });
-            }));
-          }));
+          await Promise.all(
+            bursts.map(async ({ callers, pauseMs }, index) => {
+              await sleep(index * 40 + pauseMs);
+              await Promise.all(
+                Array.from({ length: callers }, async () => {
+                  const start = Date.now();
+                  const decision = await rl.take('k');
+                  if (decision.allowed) admitted.push({ start, end: Date.now() });
+                }),
+              );
+            }),
+          );
           assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
           // Sound check: admissions that all happened within a span s can number at most a full bucket plus
           // what refilled during s. (Sorted by start, a run i..j happened inside [start_i, max end].)
@@ -289,75 +338,90 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
   });
 });
 
-for (const kind of kinds) describe(`rate-limit/redis: ${kind.name}, outage and restart (own redis-server)`, function () {
-  let own: RedisServer | undefined;
-  let client: Redis;
-  let logs: ReturnType<typeof captureLogs>;
-  before(async function () {
-    own = await startRedisServer().catch(() => undefined);
-    if (!own?.controllable) this.skip();
-  });
-  after(async () => { await own?.stop(); });
-  beforeEach(async () => {
-    logs = captureLogs();
-    // Default ioredis settings (offline queue, endless reconnects), as most apps have them, except a
-    // steady reconnect delay so the test can act while the client waits between attempts.
-    client = new Redis(own!.url, { lazyConnect: true, retryStrategy: () => 300 });
-    client.on('error', () => {}); // connection errors are expected here; ioredis prints them otherwise
-    await client.connect();
-  });
-  afterEach(() => { logs.restore(); client.disconnect(); });
+for (const kind of kinds)
+  describe(`rate-limit/redis: ${kind.name}, outage and restart (own redis-server)`, function () {
+    let own: RedisServer | undefined;
+    let client: Redis;
+    let logs: ReturnType<typeof captureLogs>;
+    before(async function () {
+      own = await startRedisServer().catch(() => undefined);
+      if (!own?.controllable) this.skip();
+    });
+    after(async () => {
+      await own?.stop();
+    });
+    beforeEach(async () => {
+      logs = captureLogs();
+      // Default ioredis settings (offline queue, endless reconnects), as most apps have them, except a
+      // steady reconnect delay so the test can act while the client waits between attempts.
+      client = new Redis(own!.url, { lazyConnect: true, retryStrategy: () => 300 });
+      client.on('error', () => {}); // connection errors are expected here; ioredis prints them otherwise
+      await client.connect();
+    });
+    afterEach(() => {
+      logs.restore();
+      client.disconnect();
+    });
 
-  async function until(condition: () => boolean, what: string) {
-    const deadline = Date.now() + 10_000;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await sleep(10);
+    async function until(condition: () => boolean, what: string) {
+      const deadline = Date.now() + 10_000;
+      while (!condition()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await sleep(10);
+      }
     }
-  }
 
-  it('fails open (admits, logs once) or closed (denies) while Redis is down, then recovers from NOSCRIPT after the restart', async () => {
-    const server = own!;
-    const prefix = `outage:${randomUUID()}:`;
-    const open = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix });
-    const closed = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix, failOpen: false });
-    assert.equal((await open.take('k')).remaining, 1);
+    it('fails open (admits, logs once) or closed (denies) while Redis is down, then recovers from NOSCRIPT after the restart', async () => {
+      const server = own!;
+      const prefix = `outage:${randomUUID()}:`;
+      const open = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix });
+      const closed = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix, failOpen: false });
+      assert.equal((await open.take('k')).remaining, 1);
 
-    await server.stop();
-    await until(() => client.status === 'reconnecting', 'the client to notice the outage');
-    const [denied, ...admitted] = await Promise.all([closed.take('k'), open.take('k'), open.take('k'), open.take('k')]);
-    assert.ok(admitted.every((d) => d.allowed && d.degraded === true), 'fail open admits, flagged degraded');
-    assert.deepEqual(denied, { allowed: false, limit: 2, remaining: 0, resetMs: 1000, retryAfterMs: 1000, degraded: true });
-    const warnings = logs.lines.filter((l) => String(l.msg).includes('Redis unavailable'));
-    assert.equal(warnings.length, 2, 'one warning per limiter, not one per request');
-    assert.deepEqual(warnings.map((l) => [l.level, l.failOpen]), [[40, false], [40, true]]);
+      await server.stop();
+      await until(() => client.status === 'reconnecting', 'the client to notice the outage');
+      const [denied, ...admitted] = await Promise.all([closed.take('k'), open.take('k'), open.take('k'), open.take('k')]);
+      assert.ok(
+        admitted.every((d) => d.allowed && d.degraded === true),
+        'fail open admits, flagged degraded',
+      );
+      assert.deepEqual(denied, { allowed: false, limit: 2, remaining: 0, resetMs: 1000, retryAfterMs: 1000, degraded: true });
+      const warnings = logs.lines.filter((l) => String(l.msg).includes('Redis unavailable'));
+      assert.equal(warnings.length, 2, 'one warning per limiter, not one per request');
+      assert.deepEqual(
+        warnings.map((l) => [l.level, l.failOpen]),
+        [
+          [40, false],
+          [40, true],
+        ],
+      );
 
-    await server.start();
-    await until(() => client.status === 'ready', 'the client to reconnect');
-    assert.equal(await commandCalls(client, 'evalsha'), 0, 'a fresh server with an empty script cache; nothing queued during the outage was replayed');
-    const recovered = await open.take('k');
-    assert.equal(recovered.degraded, undefined, 'NOSCRIPT after the restart is handled by reloading the script, not by the failure policy');
-    assert.deepEqual([recovered.allowed, recovered.remaining], [true, 1], 'the restarted Redis lost the window (no persistence in this test)');
-    assert.equal(await commandCalls(client, 'evalsha'), 1);
-    assert.equal(await commandCalls(client, 'eval'), 1);
-    assert.ok(logs.lines.some((l) => l.msg === 'rate limiter: Redis answers again' && l.policyDecisions === 3));
-    assert.deepEqual([(await closed.take('k')).allowed, await commandCalls(client, 'eval')], [true, 1], 'the next decision is one EVALSHA again');
+      await server.start();
+      await until(() => client.status === 'ready', 'the client to reconnect');
+      assert.equal(await commandCalls(client, 'evalsha'), 0, 'a fresh server with an empty script cache; nothing queued during the outage was replayed');
+      const recovered = await open.take('k');
+      assert.equal(recovered.degraded, undefined, 'NOSCRIPT after the restart is handled by reloading the script, not by the failure policy');
+      assert.deepEqual([recovered.allowed, recovered.remaining], [true, 1], 'the restarted Redis lost the window (no persistence in this test)');
+      assert.equal(await commandCalls(client, 'evalsha'), 1);
+      assert.equal(await commandCalls(client, 'eval'), 1);
+      assert.ok(logs.lines.some((l) => l.msg === 'rate limiter: Redis answers again' && l.policyDecisions === 3));
+      assert.deepEqual([(await closed.take('k')).allowed, await commandCalls(client, 'eval')], [true, 1], 'the next decision is one EVALSHA again');
+    });
+
+    it('lets the failure policy answer when a connected Redis does not reply in time', async () => {
+      const prefix = `slow:${randomUUID()}:`;
+      const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
+      assert.equal((await closed.take('k')).allowed, true);
+      const pauser = client.duplicate();
+      await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');
+      try {
+        const decision = await closed.take('k');
+        assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
+        const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
+        assert.match(String((warning?.err as { message?: string } | undefined)?.message), /did not answer within 100 ms/);
+      } finally {
+        await pauser.call('CLIENT', 'UNPAUSE');
+        pauser.disconnect();
+      }
+    });
   });
-
-  it('lets the failure policy answer when a connected Redis does not reply in time', async () => {
-    const prefix = `slow:${randomUUID()}:`;
-    const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
-    assert.equal((await closed.take('k')).allowed, true);
-    const pauser = client.duplicate();
-    await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');
-    try {
-      const decision = await closed.take('k');
-      assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
-      const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
-      assert.match(String((warning?.err as { message?: string } | undefined)?.message), /did not answer within 100 ms/);
-    } finally {
-      await pauser.call('CLIENT', 'UNPAUSE');
-      pauser.disconnect();
-    }
-  });
-});

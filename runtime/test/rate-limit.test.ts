@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { withLogContext } from '../src/log.js';
-import {
-  TokenBucketLimiter, clientAddressKey, rateLimitHeaders, rateLimitedBody, systemClock, type Clock,
-} from '../src/rate-limit.js';
+import { TokenBucketLimiter, clientAddressKey, rateLimitHeaders, rateLimitedBody, systemClock, type Clock } from '../src/rate-limit.js';
 import { captureLogs } from './fixtures/logs.js';
 
 /**
@@ -15,7 +13,9 @@ function fakeClock(): Clock & { advance(ms: number): void; readonly sleeps: numb
   const sleeps: number[] = [];
   return {
     now: () => now,
-    advance: (ms) => { now += ms; },
+    advance: (ms) => {
+      now += ms;
+    },
     sleeps,
     async sleep(ms, signal) {
       signal?.throwIfAborted();
@@ -32,8 +32,14 @@ describe('rate-limit: token bucket', () => {
     const clock = fakeClock();
     const limiter = new TokenBucketLimiter({ capacity: 3, refillPerSecond: 4, clock });
     const decisions = Array.from({ length: 4 }, () => limiter.take('k'));
-    assert.deepEqual(decisions.map((d) => d.allowed), [true, true, true, false]);
-    assert.deepEqual(decisions.map((d) => d.remaining), [2, 1, 0, 0]);
+    assert.deepEqual(
+      decisions.map((d) => d.allowed),
+      [true, true, true, false],
+    );
+    assert.deepEqual(
+      decisions.map((d) => d.remaining),
+      [2, 1, 0, 0],
+    );
     assert.deepEqual(decisions[0], { allowed: true, limit: 3, remaining: 2, resetMs: 250, retryAfterMs: 0 });
     assert.deepEqual(decisions[3], { allowed: false, limit: 3, remaining: 0, resetMs: 750, retryAfterMs: 250 });
     clock.advance(249);
@@ -70,7 +76,10 @@ describe('rate-limit: token bucket', () => {
     assert.throws(() => new TokenBucketLimiter({ capacity: 0, refillPerSecond: 1 }), /capacity must be a finite number > 0, got 0/);
     assert.throws(() => new TokenBucketLimiter({ capacity: 1, refillPerSecond: Number.NaN }), /refillPerSecond must be/);
     assert.throws(() => new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 0 }), /maxKeys must be an integer >= 1/);
-    assert.throws(() => new TokenBucketLimiter({ capacity: 1e308, refillPerSecond: 1e-10 }), /capacity \/ refillPerSecond must be a finite number of seconds, got 1e\+308 \/ 1e-10/);
+    assert.throws(
+      () => new TokenBucketLimiter({ capacity: 1e308, refillPerSecond: 1e-10 }),
+      /capacity \/ refillPerSecond must be a finite number of seconds, got 1e\+308 \/ 1e-10/,
+    );
     const limiter = new TokenBucketLimiter({ capacity: 3, refillPerSecond: 1 });
     assert.throws(() => limiter.take('k', 4), /cost 4 exceeds the bucket capacity 3: it could never be admitted/);
     assert.throws(() => limiter.take('k', 0), /cost must be a finite number > 0, got 0/);
@@ -146,7 +155,9 @@ describe('rate-limit: token bucket', () => {
         fc.assert(
           fc.property(
             fc.integer({ min: 1, max: 8 }),
-            fc.array(fc.record({ key: fc.integer({ min: 0, max: 20 }), cost: fc.integer({ min: 1, max: 3 }), pause: fc.integer({ min: 0, max: 1500 }) }), { maxLength: 200 }),
+            fc.array(fc.record({ key: fc.integer({ min: 0, max: 20 }), cost: fc.integer({ min: 1, max: 3 }), pause: fc.integer({ min: 0, max: 1500 }) }), {
+              maxLength: 200,
+            }),
             (maxKeys, operations) => {
               const clock = fakeClock();
               const limiter = new TokenBucketLimiter({ capacity: 3, refillPerSecond: 2, maxKeys, clock });
@@ -201,7 +212,13 @@ describe('rate-limit: token bucket', () => {
       try {
         const clock = fakeClock();
         let releaseSleep!: () => void;
-        const heldClock: Clock = { now: clock.now, sleep: () => new Promise((r) => { releaseSleep = r; }) };
+        const heldClock: Clock = {
+          now: clock.now,
+          sleep: () =>
+            new Promise((r) => {
+              releaseSleep = r;
+            }),
+        };
         const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, maxKeys: 2, clock: heldClock });
         limiter.take('busy');
         const waiting = limiter.wait('busy'); // reserves the next token: balance -1
@@ -248,7 +265,17 @@ describe('rate-limit: token bucket', () => {
     it('a take() cannot jump the queue of waiters', async () => {
       let release!: () => void;
       const clock = fakeClock();
-      const limiter = new TokenBucketLimiter({ capacity: 1, refillPerSecond: 1, clock: { now: clock.now, sleep: () => new Promise((r) => { release = r; }) } });
+      const limiter = new TokenBucketLimiter({
+        capacity: 1,
+        refillPerSecond: 1,
+        clock: {
+          now: clock.now,
+          sleep: () =>
+            new Promise((r) => {
+              release = r;
+            }),
+        },
+      });
       limiter.take('k');
       const waiting = limiter.wait('k');
       clock.advance(1000); // the refilled token belongs to the waiter
@@ -302,15 +329,21 @@ describe('rate-limit: token bucket', () => {
     );
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 4, max: 10 }), fc.double({ min: 0.5, max: 20, noNaN: true }), fc.array(operation, { maxLength: 120 }),
+        fc.integer({ min: 4, max: 10 }),
+        fc.double({ min: 0.5, max: 20, noNaN: true }),
+        fc.array(operation, { maxLength: 120 }),
         async (capacity, refillPerSecond, operations) => {
           const clock = fakeClock();
           const limiter = new TokenBucketLimiter({ capacity, refillPerSecond, clock });
           const admitted: Array<{ at: number; cost: number }> = [];
           for (const op of operations) {
             if (op.kind === 'advance') clock.advance(op.ms);
-            else if (op.kind === 'take') { if (limiter.take('k', op.cost).allowed) admitted.push({ at: clock.now(), cost: op.cost }); }
-            else { await limiter.wait('k', { cost: op.cost }); admitted.push({ at: clock.now(), cost: op.cost }); }
+            else if (op.kind === 'take') {
+              if (limiter.take('k', op.cost).allowed) admitted.push({ at: clock.now(), cost: op.cost });
+            } else {
+              await limiter.wait('k', { cost: op.cost });
+              admitted.push({ at: clock.now(), cost: op.cost });
+            }
           }
           for (let i = 0; i < admitted.length; i++) {
             let spent = 0;
@@ -332,7 +365,10 @@ describe('rate-limit: HTTP helpers', () => {
 
   it('builds the RateLimit headers, with Retry-After only when denied', () => {
     assert.deepEqual(rateLimitHeaders({ allowed: true, limit: 10, remaining: 7, resetMs: 1500, retryAfterMs: 0 }, policy), {
-      'RateLimit-Limit': '10', 'RateLimit-Remaining': '7', 'RateLimit-Reset': '2', 'RateLimit-Policy': '10;w=60',
+      'RateLimit-Limit': '10',
+      'RateLimit-Remaining': '7',
+      'RateLimit-Reset': '2',
+      'RateLimit-Policy': '10;w=60',
     });
     const denied = rateLimitHeaders({ allowed: false, limit: 10, remaining: 0, resetMs: 9000, retryAfterMs: 120 }, policy);
     assert.equal(denied['Retry-After'], '1', 'a sub-second wait still says at least 1 second');

@@ -2,13 +2,7 @@
 // on each sqlTargets() target must behave identically.
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  InvalidCursorError,
-  InvalidQueryError,
-  RecordNotFoundError,
-  UniqueViolationError,
-  type Repository,
-} from '../src/repository.js';
+import { InvalidCursorError, InvalidQueryError, RecordNotFoundError, UniqueViolationError, type Repository } from '../src/repository.js';
 
 export interface Account {
   id: string;
@@ -31,7 +25,12 @@ export function account(id: string, overrides: Partial<Account> = {}): Account {
 
 async function expectRejects<E extends Error>(promise: Promise<unknown>, type: new (...args: any[]) => E): Promise<E> {
   let caught: unknown;
-  await promise.then(() => assert.fail(`expected ${type.name}`), (error) => { caught = error; });
+  await promise.then(
+    () => assert.fail(`expected ${type.name}`),
+    (error) => {
+      caught = error;
+    },
+  );
   assert.ok(caught instanceof type, `expected ${type.name}, got ${String(caught)}`);
   return caught as E;
 }
@@ -148,7 +147,7 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       assert.deepEqual(await repo.get('a'), original);
     });
 
-    it('taking another entity\'s unique value is a UniqueViolationError and changes nothing', async () => {
+    it("taking another entity's unique value is a UniqueViolationError and changes nothing", async () => {
       await repo.create(account('a'));
       const b = await repo.create(account('b'));
       await expectRejects(repo.update('b', { email: 'a@example.com', name: 'x' }), UniqueViolationError);
@@ -187,7 +186,11 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       for (const orderBy of ['score', 'nickname', 'createdAt', 'id'] as const) {
         for (const direction of ['asc', 'desc'] as const) {
           const seen = await pageThrough(repo, { limit: 4, orderBy, direction });
-          assert.deepEqual(seen.map((r) => r.id), expectedOrder(rows, orderBy, direction), `${orderBy} ${direction}`);
+          assert.deepEqual(
+            seen.map((r) => r.id),
+            expectedOrder(rows, orderBy, direction),
+            `${orderBy} ${direction}`,
+          );
         }
       }
       assert.equal((await repo.list({ limit: 13 })).nextCursor, undefined, 'an exactly full last page has no next cursor');
@@ -199,7 +202,10 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       await repo.create(account('a'));
       await repo.create(account('c'));
       const second = await repo.list({ limit: 2, after: first.nextCursor });
-      assert.deepEqual(second.items.map((r) => r.id), ['f']);
+      assert.deepEqual(
+        second.items.map((r) => r.id),
+        ['f'],
+      );
     });
 
     it('a malformed or foreign cursor is a typed InvalidCursorError', async () => {
@@ -237,7 +243,10 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       ]) {
         await expectRejects(repo.list(options), InvalidQueryError);
       }
-      const { nextCursor } = await repo.create(account('a')).then(() => repo.create(account('b'))).then(() => repo.list({ limit: 1 }));
+      const { nextCursor } = await repo
+        .create(account('a'))
+        .then(() => repo.create(account('b')))
+        .then(() => repo.list({ limit: 1 }));
       await expectRejects(repo.list({ after: nextCursor, offset: 1 }), InvalidQueryError);
       assert.equal((await repo.list()).items.length, 2, 'the table survived');
     });
@@ -261,7 +270,10 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
       }
       await repo.update('a', { name: 'pair \uD83D\uDE00 ok' });
       assert.equal((await repo.get('a'))?.name, 'pair \uD83D\uDE00 ok');
-      assert.deepEqual((await repo.list()).items.map((row) => row.id), ['a']);
+      assert.deepEqual(
+        (await repo.list()).items.map((row) => row.id),
+        ['a'],
+      );
     });
 
     it('cursor paging visits every row exactly once, in order (property)', async function () {
@@ -281,7 +293,10 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
               rows.push(await repo.create(account(`k${String(key).padStart(3, '0')}`, values[i])));
             }
             const seen = await pageThrough(repo, { limit, orderBy, direction });
-            assert.deepEqual(seen.map((r) => r.id), expectedOrder(rows, orderBy, direction));
+            assert.deepEqual(
+              seen.map((r) => r.id),
+              expectedOrder(rows, orderBy, direction),
+            );
           },
         ),
         { numRuns: 40 },

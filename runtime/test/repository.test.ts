@@ -22,7 +22,12 @@ const ACCOUNT_TABLE = `
   )`;
 
 const accountColumns = {
-  id: 'id', email: 'email', name: 'display_name', score: 'score', nickname: 'nickname', createdAt: 'created_at',
+  id: 'id',
+  email: 'email',
+  name: 'display_name',
+  score: 'score',
+  nickname: 'nickname',
+  createdAt: 'created_at',
 } as const;
 
 function accountRepository(db: Queryable): SqlRepository<Account, string> {
@@ -31,9 +36,7 @@ function accountRepository(db: Queryable): SqlRepository<Account, string> {
 
 describe('repository', () => {
   describe('in-memory', () => {
-    repositoryContract(async () =>
-      new MemoryRepository<Account, string>({ entity: 'Account', idField: 'id', fields: accountFields, unique: ['email'] }),
-    );
+    repositoryContract(async () => new MemoryRepository<Account, string>({ entity: 'Account', idField: 'id', fields: accountFields, unique: ['email'] }));
 
     it('stores copies: mutating what was passed in or returned changes nothing stored', async () => {
       const repo = new MemoryRepository<Account, string>({ entity: 'Account', idField: 'id', fields: accountFields });
@@ -49,7 +52,10 @@ describe('repository', () => {
       let next = 0;
       type Note = { id: number; text: string; pinned: boolean };
       const notes = new MemoryRepository<Note, number, { text: string; pinned?: boolean }>({
-        entity: 'Note', idField: 'id', fields: ['id', 'text', 'pinned'], defaults: () => ({ id: ++next, pinned: false }),
+        entity: 'Note',
+        idField: 'id',
+        fields: ['id', 'text', 'pinned'],
+        defaults: () => ({ id: ++next, pinned: false }),
       });
       assert.deepEqual(await notes.create({ text: 'hi' }), { id: 1, text: 'hi', pinned: false });
       assert.deepEqual(await notes.create({ text: 'top', pinned: true }), { id: 2, text: 'top', pinned: true });
@@ -85,7 +91,12 @@ describe('repository', () => {
 
         it('update is a single UPDATE … RETURNING statement', async () => {
           const statements: string[] = [];
-          const recording: Queryable = { query: (text, params) => { statements.push(text); return db.query(text, params); } };
+          const recording: Queryable = {
+            query: (text, params) => {
+              statements.push(text);
+              return db.query(text, params);
+            },
+          };
           const repo = accountRepository(recording);
           await repo.create(account('a'));
           statements.length = 0;
@@ -100,7 +111,7 @@ describe('repository', () => {
           const hostile = `x'); DROP TABLE account; --`;
           await repo.create(account('a', { name: hostile }));
           assert.equal((await repo.update('a', { nickname: hostile })).nickname, hostile);
-          assert.equal((await repo.get(hostile)), undefined);
+          assert.equal(await repo.get(hostile), undefined);
           assert.equal((await repo.get('a'))?.name, hostile);
         });
 
@@ -108,11 +119,17 @@ describe('repository', () => {
           await db.query('CREATE TABLE "user" ("order" integer PRIMARY KEY, "Group" text)');
           type Row = { position: number; group: string | null };
           const repo = new SqlRepository<Row, number>(db, {
-            entity: 'User', table: 'user', idField: 'position', columns: { position: 'order', group: 'Group' },
+            entity: 'User',
+            table: 'user',
+            idField: 'position',
+            columns: { position: 'order', group: 'Group' },
           });
           await repo.create({ position: 2, group: 'b' });
           await repo.create({ position: 1, group: null });
-          assert.deepEqual((await repo.list({ orderBy: 'group' })).items, [{ position: 2, group: 'b' }, { position: 1, group: null }]);
+          assert.deepEqual((await repo.list({ orderBy: 'group' })).items, [
+            { position: 2, group: 'b' },
+            { position: 1, group: null },
+          ]);
         });
 
         it('rejects identifiers that are not plain names at construction', () => {
@@ -129,7 +146,10 @@ describe('repository', () => {
         it('maps SQLSTATE 23505 to UniqueViolationError with the constraint, keeping the driver error as cause', async () => {
           const repo = accountRepository(db);
           await repo.create(account('a'));
-          const error = await repo.create(account('b', { email: 'a@example.com' })).then(() => undefined, (e: unknown) => e);
+          const error = await repo.create(account('b', { email: 'a@example.com' })).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
           assert.ok(error instanceof UniqueViolationError);
           assert.equal(error.constraint, 'account_email_key');
           assert.equal((error.cause as { code?: string }).code, '23505');
@@ -138,7 +158,12 @@ describe('repository', () => {
         it('a value that does not fit its column is an InvalidQueryError, not a driver crash', async () => {
           await db.query('CREATE TABLE doc (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), title text NOT NULL)');
           type Doc = { id: string; title: string };
-          const docs = new SqlRepository<Doc, string, { title: string }>(db, { entity: 'Doc', table: 'doc', idField: 'id', columns: { id: 'id', title: 'title' } });
+          const docs = new SqlRepository<Doc, string, { title: string }>(db, {
+            entity: 'Doc',
+            table: 'doc',
+            idField: 'id',
+            columns: { id: 'id', title: 'title' },
+          });
           const created = await docs.create({ title: 'generated id' });
           assert.match(created.id, /^[0-9a-f-]{36}$/);
           await assert.rejects(docs.get('not-a-uuid'), InvalidQueryError);
@@ -147,9 +172,17 @@ describe('repository', () => {
           // Integer ids from a URL: out of range for the column (SQLSTATE 22003) or not an integer at all (22P02).
           await db.query('CREATE TABLE counter (id integer PRIMARY KEY, n bigint NOT NULL)');
           type Counter = { id: number; n: bigint };
-          const counters = new SqlRepository<Counter, number | string>(db, { entity: 'Counter', table: 'counter', idField: 'id', columns: { id: 'id', n: 'n' } });
+          const counters = new SqlRepository<Counter, number | string>(db, {
+            entity: 'Counter',
+            table: 'counter',
+            idField: 'id',
+            columns: { id: 'id', n: 'n' },
+          });
           for (const id of [2 ** 31, -(2 ** 31) - 1, 1e300, '99999999999999999999', '1.5', 'abc']) {
-            const error = await counters.get(id).then(() => undefined, (e: unknown) => e);
+            const error = await counters.get(id).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
             assert.ok(error instanceof InvalidQueryError, String(id));
             assert.equal(error.status, 400);
             assert.ok(!/SQLSTATE|integer|syntax|out of range/i.test(error.message), `the database's message stays in cause: ${error.message}`);
@@ -160,7 +193,10 @@ describe('repository', () => {
           await accounts.create(account('a'));
           for (const k of [1e300, 12, true, { $bigint: '99999999999999999999' }, 'not a date']) {
             const forged = Buffer.from(JSON.stringify({ v: 1, o: 'createdAt', d: 'asc', k, i: 'a' })).toString('base64url');
-            const error = await accounts.list({ orderBy: 'createdAt', after: forged }).then(() => undefined, (e: unknown) => e);
+            const error = await accounts.list({ orderBy: 'createdAt', after: forged }).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
             assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
           }
           // The same on a boolean sort column, where PGlite's own serializer refused before PostgreSQL saw the value.
@@ -170,16 +206,22 @@ describe('repository', () => {
           await flags.create({ id: 1, pinned: true });
           for (const k of ['maybe', 3, { $date: '2020-01-01T00:00:00Z' }, { $bigint: '5' }]) {
             const forged = Buffer.from(JSON.stringify({ v: 1, o: 'pinned', d: 'asc', k, i: 1 })).toString('base64url');
-            const error = await flags.list({ orderBy: 'pinned', after: forged }).then(() => undefined, (e: unknown) => e);
+            const error = await flags.list({ orderBy: 'pinned', after: forged }).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
             assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
           }
           await assert.rejects(flags.update(1, { pinned: 'maybe' as unknown as boolean }), InvalidQueryError);
         });
 
-        it('works inside the caller\'s transaction', async () => {
+        it("works inside the caller's transaction", async () => {
           const run = async (inTransaction: (tx: Queryable) => Promise<void>) => {
             if (db instanceof PGlite) {
-              await db.transaction(async (tx) => { await inTransaction(tx); await tx.rollback(); });
+              await db.transaction(async (tx) => {
+                await inTransaction(tx);
+                await tx.rollback();
+              });
             } else {
               const client = await (db as pg.Pool).connect();
               try {

@@ -30,9 +30,15 @@ describe('result', () => {
     assert.deepEqual(Object.keys(success), ['ok', 'value']);
     assert.deepEqual(Object.keys(failure), ['ok', 'error']);
     // The catalogue's ServiceResult was a mutable dataclass: success=True, error=... could be set at any time.
-    assert.throws(() => { (success as { error?: unknown }).error = failure.error; }, TypeError);
-    assert.throws(() => { (failure as { ok: boolean }).ok = true; }, TypeError);
-    assert.throws(() => { (failure.error as { code: string }).code = 'Y'; }, TypeError);
+    assert.throws(() => {
+      (success as { error?: unknown }).error = failure.error;
+    }, TypeError);
+    assert.throws(() => {
+      (failure as { ok: boolean }).ok = true;
+    }, TypeError);
+    assert.throws(() => {
+      (failure.error as { code: string }).code = 'Y';
+    }, TypeError);
     assert.deepEqual(Object.keys(map(success, (n) => n + 1)), ['ok', 'value']);
     assert.throws(() => fail('', 'no code'), TypeError);
   });
@@ -62,8 +68,14 @@ describe('result', () => {
       `export const wrongCode: Result<number, 'X'> = fail('Y', 'y');`,
     ];
     const options: ts.CompilerOptions = {
-      strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [], lib: ['lib.es2023.d.ts'], skipLibCheck: true,
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: [],
+      lib: ['lib.es2023.d.ts'],
+      skipLibCheck: true,
     };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);
@@ -71,11 +83,11 @@ describe('result', () => {
     const fileExists = host.fileExists.bind(host);
     host.fileExists = (file) => file === probePath || fileExists(file);
     const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (file, language) =>
-      file === probePath ? ts.createSourceFile(file, lines.join('\n'), language) : getSourceFile(file, language);
+    host.getSourceFile = (file, language) => (file === probePath ? ts.createSourceFile(file, lines.join('\n'), language) : getSourceFile(file, language));
     const program = ts.createProgram([probePath, resultPath], options, host);
     const errorLines = new Set(
-      ts.getPreEmitDiagnostics(program)
+      ts
+        .getPreEmitDiagnostics(program)
         .filter((d) => d.file?.fileName === probePath && d.start !== undefined)
         .map((d) => d.file!.getLineAndCharacterOfPosition(d.start!).line),
     );
@@ -84,28 +96,41 @@ describe('result', () => {
   });
 
   it('map transforms successes only', () => {
-    assert.deepEqual(map(ok(2), (n) => n * 10), ok(20));
+    assert.deepEqual(
+      map(ok(2), (n) => n * 10),
+      ok(20),
+    );
     const failure = fail('X', 'x');
     let called = false;
-    assert.equal(map(failure, () => { called = true; }), failure);
+    assert.equal(
+      map(failure, () => {
+        called = true;
+      }),
+      failure,
+    );
     assert.equal(called, false);
   });
 
   it('mapError translates failures only', () => {
     const translated = mapError(parsePort('nope'), (error) => ({ ...error, code: 'BAD_CONFIG' as const }));
     assert.deepEqual(translated, { ok: false, error: { code: 'BAD_CONFIG', message: 'nope is not a whole number' } });
-    assert.deepEqual(mapError(ok(1), () => ({ code: 'NEVER', message: '' })), ok(1));
+    assert.deepEqual(
+      mapError(ok(1), () => ({ code: 'NEVER', message: '' })),
+      ok(1),
+    );
   });
 
   it('andThen chains steps, stopping at the first failure, and unions the codes', () => {
-    const evenPort = (text: string) =>
-      andThen(parsePort(text), (port) => (port % 2 === 0 ? ok(port) : fail('ODD', `${port} is odd`)));
+    const evenPort = (text: string) => andThen(parsePort(text), (port) => (port % 2 === 0 ? ok(port) : fail('ODD', `${port} is odd`)));
     const codes: Array<ErrorCodeOf<ReturnType<typeof evenPort>>> = ['NOT_A_NUMBER', 'OUT_OF_RANGE', 'ODD'];
     assert.equal(codes.length, 3);
     assert.deepEqual(evenPort('8080'), ok(8080));
     assert.equal(evenPort('8081').ok ? undefined : evenPort('8081').error?.code, 'ODD');
     let reached = false;
-    const stopped = andThen(parsePort('x'), (port) => { reached = true; return ok(port); });
+    const stopped = andThen(parsePort('x'), (port) => {
+      reached = true;
+      return ok(port);
+    });
     assert.equal(reached, false);
     assert.equal(stopped.ok ? undefined : stopped.error.code, 'NOT_A_NUMBER');
   });

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { MAX_TIMER_DELAY, RetryAfterExceededError, parseRetryAfter, retry, sleep, type RetryEvent } from '../src/retry.js';
 
-const httpError = (status: number, headers: Record<string, string> = {}) =>
-  Object.assign(new Error(`HTTP ${status}`), { status, headers });
+const httpError = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${status}`), { status, headers });
 
 /** A sleep that records each requested delay and returns at once, for tests about delay values. */
 function recordingSleep() {
@@ -18,9 +17,12 @@ describe('retry: Retry-After and long waits', () => {
     it('honours delta-seconds over the computed backoff', async () => {
       const { delays, sleep: record } = recordingSleep();
       let calls = 0;
-      await retry(() => {
-        if (calls++ === 0) throw httpError(429, { 'Retry-After': '2' });
-      }, { sleep: record, maxDelay: 60_000 });
+      await retry(
+        () => {
+          if (calls++ === 0) throw httpError(429, { 'Retry-After': '2' });
+        },
+        { sleep: record, maxDelay: 60_000 },
+      );
       assert.deepEqual(delays, [2_000]);
     });
 
@@ -28,9 +30,12 @@ describe('retry: Retry-After and long waits', () => {
       const { delays, sleep: record } = recordingSleep();
       let calls = 0;
       const response = new Response(null, { status: 503, headers: { 'retry-after': '3' } });
-      await retry(() => {
-        if (calls++ === 0) throw Object.assign(new Error('unavailable'), { response });
-      }, { sleep: record });
+      await retry(
+        () => {
+          if (calls++ === 0) throw Object.assign(new Error('unavailable'), { response });
+        },
+        { sleep: record },
+      );
       assert.deepEqual(delays, [3_000]);
     });
 
@@ -57,17 +62,23 @@ describe('retry: Retry-After and long waits', () => {
         const { delays, sleep: record } = recordingSleep();
         const failure = httpError(503, { 'retry-after': header });
         let calls = 0;
-        await assert.rejects(retry(() => {
-          calls++;
-          throw failure;
-        }, { maxDelay: 30_000, sleep: record }), (error: unknown) => {
-          assert.ok(error instanceof RetryAfterExceededError, String(error));
-          assert.equal(error.cause, failure);
-          assert.equal(error.attempt, 1);
-          assert.ok(error.retryAfter > 30_000, `retryAfter ${error.retryAfter}`);
-          assert.match(error.message, /beyond maxDelay \(30000 ms\); giving up instead of retrying early/);
-          return true;
-        });
+        await assert.rejects(
+          retry(
+            () => {
+              calls++;
+              throw failure;
+            },
+            { maxDelay: 30_000, sleep: record },
+          ),
+          (error: unknown) => {
+            assert.ok(error instanceof RetryAfterExceededError, String(error));
+            assert.equal(error.cause, failure);
+            assert.equal(error.attempt, 1);
+            assert.ok(error.retryAfter > 30_000, `retryAfter ${error.retryAfter}`);
+            assert.match(error.message, /beyond maxDelay \(30000 ms\); giving up instead of retrying early/);
+            return true;
+          },
+        );
         assert.equal(calls, 1, `Retry-After ${header}`);
         assert.deepEqual(delays, [], 'waited a shortened Retry-After');
       }
@@ -77,9 +88,12 @@ describe('retry: Retry-After and long waits', () => {
       const { delays, sleep: record } = recordingSleep();
       let calls = 0;
       const retryAt = new Date(Date.now() + 120_000).toUTCString();
-      await retry(() => {
-        if (calls++ === 0) throw httpError(503, { 'retry-after': retryAt });
-      }, { maxDelay: 200_000, sleep: record });
+      await retry(
+        () => {
+          if (calls++ === 0) throw httpError(503, { 'retry-after': retryAt });
+        },
+        { maxDelay: 200_000, sleep: record },
+      );
       assert.equal(calls, 2);
       assert.ok(delays[0]! > 118_000 && delays[0]! <= 120_000, `waited ${delays[0]} ms for a date 120 s ahead`);
     });
@@ -87,35 +101,56 @@ describe('retry: Retry-After and long waits', () => {
     it('gives up at once with RetryAfterExceededError when Retry-After reaches past the deadline', async () => {
       let calls = 0;
       const failure = httpError(429, { 'retry-after': '3600' });
-      await assert.rejects(retry(() => {
-        calls++;
-        throw failure;
-      }, { maxDelay: Infinity, deadline: 5_000 }), (error: unknown) => {
-        assert.ok(error instanceof RetryAfterExceededError);
-        assert.equal(error.cause, failure);
-        assert.equal(error.retryAfter, 3_600_000);
-        assert.match(error.message, /beyond the deadline \(\d+ ms left\)/);
-        return true;
-      });
+      await assert.rejects(
+        retry(
+          () => {
+            calls++;
+            throw failure;
+          },
+          { maxDelay: Infinity, deadline: 5_000 },
+        ),
+        (error: unknown) => {
+          assert.ok(error instanceof RetryAfterExceededError);
+          assert.equal(error.cause, failure);
+          assert.equal(error.retryAfter, 3_600_000);
+          assert.match(error.message, /beyond the deadline \(\d+ ms left\)/);
+          return true;
+        },
+      );
       assert.equal(calls, 1);
     });
 
     it('gives up on an infinite Retry-After (a 400-digit header) even with maxDelay and deadline Infinity', async () => {
       let calls = 0;
-      await assert.rejects(retry(() => {
-        calls++;
-        throw httpError(503, { 'retry-after': '9'.repeat(400) });
-      }, { maxDelay: Infinity }), /asked to wait Infinity ms \(Retry-After\) after attempt 1, beyond any finite wait/);
+      await assert.rejects(
+        retry(
+          () => {
+            calls++;
+            throw httpError(503, { 'retry-after': '9'.repeat(400) });
+          },
+          { maxDelay: Infinity },
+        ),
+        /asked to wait Infinity ms \(Retry-After\) after attempt 1, beyond any finite wait/,
+      );
       assert.equal(calls, 1);
     });
 
     it('a custom retryAfter giving NaN or a non-number falls back to the backoff; negative means now; fractions round up', async () => {
-      for (const [requested, expected] of [[Number.NaN, 7], ['5000', 7], [undefined, 7], [-100, 0], [10.2, 11]] as const) {
+      for (const [requested, expected] of [
+        [Number.NaN, 7],
+        ['5000', 7],
+        [undefined, 7],
+        [-100, 0],
+        [10.2, 11],
+      ] as const) {
         const { delays, sleep: record } = recordingSleep();
         let calls = 0;
-        await retry(() => {
-          if (calls++ === 0) throw httpError(503);
-        }, { sleep: record, baseDelay: 8, random: () => 0.9, retryAfter: () => requested as number | undefined });
+        await retry(
+          () => {
+            if (calls++ === 0) throw httpError(503);
+          },
+          { sleep: record, baseDelay: 8, random: () => 0.9, retryAfter: () => requested as number | undefined },
+        );
         assert.deepEqual(delays, [expected], `retryAfter ${String(requested)}`);
       }
     });
@@ -166,11 +201,17 @@ describe('retry: Retry-After and long waits', () => {
       const deadline = 30 * 24 * 3600 * 1000;
       try {
         let seen: AbortSignal | undefined;
-        const running = retry(({ signal }) => {
-          seen = signal;
-          return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
-        }, { deadline });
-        const outcome = running.then(() => 'resolved', (error: Error) => error.name);
+        const running = retry(
+          ({ signal }) => {
+            seen = signal;
+            return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+          },
+          { deadline },
+        );
+        const outcome = running.then(
+          () => 'resolved',
+          (error: Error) => error.name,
+        );
         while (timers.length > 0 && now < deadline) {
           const timer = timers.shift()!;
           now += timer.ms;
@@ -195,10 +236,13 @@ describe('retry: Retry-After and long waits', () => {
         const controller = new AbortController();
         const events: RetryEvent[] = [];
         let calls = 0;
-        const retrying = retry(() => {
-          calls++;
-          throw error;
-        }, { ...options, signal: controller.signal, onRetry: (event) => events.push(event) });
+        const retrying = retry(
+          () => {
+            calls++;
+            throw error;
+          },
+          { ...options, signal: controller.signal, onRetry: (event) => events.push(event) },
+        );
         await delay(100);
         // An overflowing timer would have fired after 1 ms and called fn again by now.
         assert.equal(calls, 1);

@@ -26,7 +26,23 @@ describe('retry edges', () => {
   });
 
   it('retries every transient network code, anywhere within 8 links of the cause chain', () => {
-    const codes = ['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH', 'EHOSTDOWN', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED'];
+    const codes = [
+      'ECONNRESET',
+      'ECONNREFUSED',
+      'ECONNABORTED',
+      'ETIMEDOUT',
+      'EPIPE',
+      'ENETUNREACH',
+      'ENETDOWN',
+      'EHOSTUNREACH',
+      'EHOSTDOWN',
+      'EAI_AGAIN',
+      'UND_ERR_SOCKET',
+      'UND_ERR_CONNECT_TIMEOUT',
+      'UND_ERR_HEADERS_TIMEOUT',
+      'UND_ERR_BODY_TIMEOUT',
+      'UND_ERR_CLOSED',
+    ];
     for (const code of codes) assert.equal(isTransientError(new TypeError('fetch failed', { cause: Object.assign(new Error(code), { code }) })), true, code);
     for (const code of ['ENOTFOUND', 'EACCES', 'ERR_INVALID_ARG_TYPE']) assert.equal(isTransientError(Object.assign(new Error(code), { code })), false, code);
     const chain = (depth: number) => {
@@ -98,13 +114,24 @@ describe('retry edges', () => {
       [{ deadline: 0 }, /deadline must be a number > 0 \(Infinity allowed\), got 0/],
     ];
     for (const [options, message] of cases) {
-      await assert.rejects(retry(() => 1, options), (error: unknown) => {
-        assert.ok(error instanceof RangeError, JSON.stringify(options));
-        assert.match(error.message, message);
-        return true;
-      });
+      await assert.rejects(
+        retry(() => 1, options),
+        (error: unknown) => {
+          assert.ok(error instanceof RangeError, JSON.stringify(options));
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     }
-    for (const options of [{ attempts: 1 }, { attempts: Infinity }, { baseDelay: 0 }, { factor: 1 }, { maxDelay: 0 }, { maxDelay: Infinity }, { deadline: Infinity }]) {
+    for (const options of [
+      { attempts: 1 },
+      { attempts: Infinity },
+      { baseDelay: 0 },
+      { factor: 1 },
+      { maxDelay: 0 },
+      { maxDelay: Infinity },
+      { deadline: Infinity },
+    ]) {
       assert.equal(await retry(() => 1, options), 1, JSON.stringify(options));
     }
     await assert.rejects(retry(42 as never), /fn must be a function, got 42/);

@@ -31,9 +31,11 @@ async function scriptedServer(handlers: Handler[]) {
   };
 }
 
-const status = (code: number, body = `status ${code}`, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(code, headers).end(body);
-};
+const status =
+  (code: number, body = `status ${code}`, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(code, headers).end(body);
+  };
 const hang: Handler = () => {}; // never answers: only a timeout or abort ends the request
 
 /** Waits for `promise`, failing clearly instead of hanging when the event never comes. */
@@ -131,9 +133,13 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     const controller = new AbortController();
     const reason = new Error('request cancelled by user');
     const fetching = fetchWithRetry(server.url, { signal: controller.signal }, { timeout: 60_000 });
-    await within(new Promise<void>((resolve) => {
-      const poll = setInterval(() => server!.requests.length > 0 && (clearInterval(poll), resolve()), 5);
-    }), 5_000, 'the first request');
+    await within(
+      new Promise<void>((resolve) => {
+        const poll = setInterval(() => server!.requests.length > 0 && (clearInterval(poll), resolve()), 5);
+      }),
+      5_000,
+      'the first request',
+    );
     controller.abort(reason);
     await assert.rejects(fetching, (error) => error === reason);
     assert.equal(server.requests.length, 1);
@@ -160,21 +166,24 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     server = await scriptedServer([status(503), status(201)]);
     const response = await fetchWithRetry(server.url, { method: 'POST', body: 'order=1' }, { baseDelay: 1, methods: ['POST'] });
     assert.equal(response.status, 201);
-    assert.deepEqual(server.requests.map((r) => r.body), ['order=1', 'order=1']);
+    assert.deepEqual(
+      server.requests.map((r) => r.body),
+      ['order=1', 'order=1'],
+    );
 
     await server.close();
     server = await scriptedServer([status(503), status(201)]);
     const request = new Request(server.url, { method: 'POST', body: 'order=2' });
     assert.equal((await fetchWithRetry(request, {}, { baseDelay: 1, methods: ['POST'] })).status, 201);
-    assert.deepEqual(server.requests.map((r) => r.body), ['order=2', 'order=2']);
+    assert.deepEqual(
+      server.requests.map((r) => r.body),
+      ['order=2', 'order=2'],
+    );
   });
 
   it('refuses a stream body it would have to replay, with a clear TypeError', async () => {
     const body = Readable.toWeb(Readable.from(['a', 'b'])) as ReadableStream;
-    await assert.rejects(
-      fetchWithRetry('http://127.0.0.1:1/', { method: 'PUT', body, duplex: 'half' } as RequestInit),
-      /a stream body cannot be sent twice/,
-    );
+    await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', { method: 'PUT', body, duplex: 'half' } as RequestInit), /a stream body cannot be sent twice/);
   });
 
   it('lets the caller read the body after the deadline: the deadline only bounds getting a response', async () => {

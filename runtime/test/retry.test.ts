@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
-import {
-  MAX_TIMER_DELAY,
-  backoffDelay,
-  isTransientError,
-  retry,
-  sleep,
-  type RetryEvent,
-} from '../src/retry.js';
+import { MAX_TIMER_DELAY, backoffDelay, isTransientError, retry, sleep, type RetryEvent } from '../src/retry.js';
 import { captureLogs } from './fixtures/logs.js';
 
-const httpError = (status: number, headers: Record<string, string> = {}) =>
-  Object.assign(new Error(`HTTP ${status}`), { status, headers });
+const httpError = (status: number, headers: Record<string, string> = {}) => Object.assign(new Error(`HTTP ${status}`), { status, headers });
 const networkError = () => new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
 
 /** A sleep that records each requested delay and returns at once, for tests about delay values. */
@@ -64,10 +56,13 @@ describe('retry', () => {
       it(`catalogue defect: does not retry ${label} by default`, async () => {
         let calls = 0;
         await assert.rejects(
-          retry(() => {
-            calls++;
-            throw error;
-          }, { attempts: 5, baseDelay: 1 }),
+          retry(
+            () => {
+              calls++;
+              throw error;
+            },
+            { attempts: 5, baseDelay: 1 },
+          ),
           (thrown) => thrown === error,
         );
         assert.equal(calls, 1);
@@ -84,10 +79,15 @@ describe('retry', () => {
     ] as const) {
       it(`retries ${label} by default`, async () => {
         let calls = 0;
-        await assert.rejects(retry(() => {
-          calls++;
-          throw error;
-        }, { attempts: 3, baseDelay: 1 }));
+        await assert.rejects(
+          retry(
+            () => {
+              calls++;
+              throw error;
+            },
+            { attempts: 3, baseDelay: 1 },
+          ),
+        );
         assert.equal(calls, 3);
       });
     }
@@ -96,10 +96,13 @@ describe('retry', () => {
       const asked: number[] = [];
       let calls = 0;
       await assert.rejects(
-        retry(() => {
-          calls++;
-          throw new Error('custom');
-        }, { attempts: 10, baseDelay: 1, shouldRetry: (_error, attempt) => (asked.push(attempt), attempt < 2) }),
+        retry(
+          () => {
+            calls++;
+            throw new Error('custom');
+          },
+          { attempts: 10, baseDelay: 1, shouldRetry: (_error, attempt) => (asked.push(attempt), attempt < 2) },
+        ),
         /custom/,
       );
       assert.deepEqual(asked, [1, 2]);
@@ -154,10 +157,13 @@ describe('retry', () => {
             let calls = 0;
             const { retryAfterHeader, failuresBeforeSuccess, ...options } = settings;
             const error = httpError(503, retryAfterHeader === null ? {} : { 'retry-after': retryAfterHeader });
-            await retry(() => {
-              calls++;
-              if (calls <= failuresBeforeSuccess) throw error;
-            }, { ...options, random: () => randomness.next().value, sleep: record }).catch(() => undefined);
+            await retry(
+              () => {
+                calls++;
+                if (calls <= failuresBeforeSuccess) throw error;
+              },
+              { ...options, random: () => randomness.next().value, sleep: record },
+            ).catch(() => undefined);
             const requested = retryAfterHeader !== null && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) * 1000 : undefined;
             const givesUpAtOnce = requested !== undefined && requested > settings.maxDelay;
             assert.ok(calls <= settings.attempts, `${calls} calls > ${settings.attempts} attempts`);
@@ -176,8 +182,14 @@ describe('retry', () => {
     });
 
     it('backoffDelay never returns NaN, even when the exponential term overflows', () => {
-      assert.equal(backoffDelay(5_000, { baseDelay: 0, factor: 10, maxDelay: Infinity }, () => 0.5), 0);
-      assert.equal(backoffDelay(5_000, { baseDelay: 1, factor: 10, maxDelay: Infinity }, () => 0.5), Math.floor(MAX_TIMER_DELAY / 2));
+      assert.equal(
+        backoffDelay(5_000, { baseDelay: 0, factor: 10, maxDelay: Infinity }, () => 0.5),
+        0,
+      );
+      assert.equal(
+        backoffDelay(5_000, { baseDelay: 1, factor: 10, maxDelay: Infinity }, () => 0.5),
+        Math.floor(MAX_TIMER_DELAY / 2),
+      );
     });
   });
 
@@ -186,10 +198,13 @@ describe('retry', () => {
       let calls = 0;
       const failure = httpError(503);
       await assert.rejects(
-        retry(() => {
-          calls++;
-          throw failure;
-        }, { attempts: Infinity, baseDelay: 5, maxDelay: 20, deadline: 150 }),
+        retry(
+          () => {
+            calls++;
+            throw failure;
+          },
+          { attempts: Infinity, baseDelay: 5, maxDelay: 20, deadline: 150 },
+        ),
         (error) => error === failure,
       );
       assert.ok(calls >= 1);
@@ -206,10 +221,19 @@ describe('retry', () => {
       const controller = new AbortController();
       let calls = 0;
       const reason = new Error('shutting down');
-      const retrying = retry(() => {
-        calls++;
-        throw httpError(503);
-      }, { baseDelay: 3_600_000, maxDelay: 3_600_000, random: () => 0.99, signal: controller.signal, onRetry: () => queueMicrotask(() => controller.abort(reason)) });
+      const retrying = retry(
+        () => {
+          calls++;
+          throw httpError(503);
+        },
+        {
+          baseDelay: 3_600_000,
+          maxDelay: 3_600_000,
+          random: () => 0.99,
+          signal: controller.signal,
+          onRetry: () => queueMicrotask(() => controller.abort(reason)),
+        },
+      );
       // Without cancellation this would wait an hour; mocha's timeout would fail the test.
       await assert.rejects(retrying, (error) => error === reason);
       assert.equal(calls, 1);
@@ -218,7 +242,10 @@ describe('retry', () => {
     it('rejects with the reason without calling fn when the signal is already aborted', async () => {
       let calls = 0;
       const reason = new Error('already gone');
-      await assert.rejects(retry(() => calls++, { signal: AbortSignal.abort(reason) }), (error) => error === reason);
+      await assert.rejects(
+        retry(() => calls++, { signal: AbortSignal.abort(reason) }),
+        (error) => error === reason,
+      );
       assert.equal(calls, 0);
     });
 
@@ -226,10 +253,13 @@ describe('retry', () => {
       const controller = new AbortController();
       let calls = 0;
       const reason = new Error('client disconnected');
-      const retrying = retry(({ signal }) => {
-        calls++;
-        return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('x', 'TimeoutError'))));
-      }, { signal: controller.signal, baseDelay: 1 });
+      const retrying = retry(
+        ({ signal }) => {
+          calls++;
+          return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new DOMException('x', 'TimeoutError'))));
+        },
+        { signal: controller.signal, baseDelay: 1 },
+      );
       await settleEventLoop();
       controller.abort(reason);
       await assert.rejects(retrying, (error) => error === reason);
@@ -240,14 +270,17 @@ describe('retry', () => {
   it('waits for real between attempts with the default sleep', async () => {
     let calls = 0;
     const started = performance.now();
-    await retry(() => {
-      if (calls++ === 0) throw httpError(503);
-    }, { baseDelay: 40, random: () => 1 });
+    await retry(
+      () => {
+        if (calls++ === 0) throw httpError(503);
+      },
+      { baseDelay: 40, random: () => 1 },
+    );
     assert.equal(calls, 2);
     assert.ok(performance.now() - started >= 35, 'retried before the backoff elapsed');
   });
 
-  it('gives every attempt of one call the same signal: the caller\'s own without a deadline, a live one without a caller', async () => {
+  it("gives every attempt of one call the same signal: the caller's own without a deadline, a live one without a caller", async () => {
     const seen: AbortSignal[] = [];
     const failTwice = ({ attempt, signal }: { attempt: number; signal: AbortSignal }) => {
       seen.push(signal);
@@ -256,11 +289,17 @@ describe('retry', () => {
     };
     const caller = new AbortController();
     assert.equal(await retry(failTwice, { baseDelay: 0, signal: caller.signal }), 3);
-    assert.ok(seen.every((signal) => signal === caller.signal), 'no combined signal is built when there is nothing to combine');
+    assert.ok(
+      seen.every((signal) => signal === caller.signal),
+      'no combined signal is built when there is nothing to combine',
+    );
     seen.length = 0;
     assert.equal(await retry(failTwice, { baseDelay: 0 }), 3);
     assert.ok(seen[0] instanceof AbortSignal && !seen[0].aborted);
-    assert.ok(seen.every((signal) => signal === seen[0]), 'one signal per call, however many attempts read it');
+    assert.ok(
+      seen.every((signal) => signal === seen[0]),
+      'one signal per call, however many attempts read it',
+    );
   });
 
   it('passes a synchronous result, a synchronous throw and a non-native thenable through like promises', async () => {
@@ -268,13 +307,22 @@ describe('retry', () => {
     const thenable: PromiseLike<string> = { then: (resolve, reject) => Promise.resolve('from a thenable').then(resolve, reject) };
     assert.equal(await retry(() => thenable), 'from a thenable');
     let calls = 0;
-    assert.equal(await retry(() => {
-      if (++calls === 1) throw httpError(500);
-      return 'second';
-    }, { baseDelay: 0 }), 'second');
-    await assert.rejects(retry(() => {
-      throw new TypeError('a bug, not retried');
-    }), /a bug, not retried/);
+    assert.equal(
+      await retry(
+        () => {
+          if (++calls === 1) throw httpError(500);
+          return 'second';
+        },
+        { baseDelay: 0 },
+      ),
+      'second',
+    );
+    await assert.rejects(
+      retry(() => {
+        throw new TypeError('a bug, not retried');
+      }),
+      /a bug, not retried/,
+    );
   });
 
   it('calls onRetry before each wait and logs a warning', async () => {
@@ -286,7 +334,10 @@ describe('retry', () => {
     } finally {
       logs.restore();
     }
-    assert.deepEqual(events, [{ error: failure, attempt: 1, delay: 0 }, { error: failure, attempt: 2, delay: 0 }]);
+    assert.deepEqual(events, [
+      { error: failure, attempt: 1, delay: 0 },
+      { error: failure, attempt: 2, delay: 0 },
+    ]);
     const warnings = logs.lines.filter((line) => line.msg === 'retry: attempt failed, retrying');
     assert.equal(warnings.length, 2);
     assert.equal(warnings[0]?.level, 40);
@@ -304,7 +355,10 @@ describe('retry', () => {
       [{ deadline: '5s' }, /deadline must be .*got "5s"/],
     ];
     for (const [options, message] of cases) {
-      await assert.rejects(retry(() => 1, options), (error: Error) => error instanceof RangeError && message.test(error.message));
+      await assert.rejects(
+        retry(() => 1, options),
+        (error: Error) => error instanceof RangeError && message.test(error.message),
+      );
     }
     await assert.rejects(retry(undefined as unknown as () => void), /fn must be a function, got undefined/);
   });

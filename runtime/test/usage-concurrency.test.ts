@@ -14,7 +14,10 @@ describe('usage/concurrency', () => {
       active--;
       return `${id}@small`;
     });
-    assert.deepEqual(results, ids.map((id) => `${id}@small`));
+    assert.deepEqual(
+      results,
+      ids.map((id) => `${id}@small`),
+    );
     assert.equal(peak, 4);
   });
 

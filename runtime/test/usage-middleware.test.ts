@@ -10,7 +10,11 @@ async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 const starters: Record<string, () => Promise<{ baseUrl: string; close(): Promise<void> }>> = {
   async 'bw-request-id'() {
@@ -30,7 +34,9 @@ const starters: Record<string, () => Promise<{ baseUrl: string; close(): Promise
 
 describe('usage/middleware', () => {
   let logs: CapturedLogs;
-  beforeEach(() => { logs = captureLogs(); });
+  beforeEach(() => {
+    logs = captureLogs();
+  });
   afterEach(() => logs.restore());
 
   for (const [snippet, start] of Object.entries(starters)) {

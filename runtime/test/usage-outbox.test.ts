@@ -32,7 +32,10 @@ for (const target of sqlTargets()) {
       try {
         await waitFor(() => invoicing.stats.succeeded === 2, 'two invoices');
         // A duplicate delivery, as after a relay crash: acked, but it invoices nothing.
-        const [sent] = (await db.db.query("SELECT id, payload FROM outbox WHERE payload->>'orderId' = 'o-1'")).rows as Array<{ id: string; payload: OrderPlaced }>;
+        const [sent] = (await db.db.query("SELECT id, payload FROM outbox WHERE payload->>'orderId' = 'o-1'")).rows as Array<{
+          id: string;
+          payload: OrderPlaced;
+        }>;
         await queue.enqueue({ outboxId: sent!.id, topic: 'order.placed', payload: sent!.payload, createdAt: new Date().toISOString() });
         await waitFor(() => invoicing.stats.succeeded === 3, 'the duplicate to be handled');
       } finally {
@@ -40,7 +43,10 @@ for (const target of sqlTargets()) {
       }
       assert.equal(relay.stats.published, 2);
       const { rows } = await db.db.query('SELECT order_id, total FROM invoices ORDER BY order_id');
-      assert.deepEqual(rows, [{ order_id: 'o-1', total: 30 }, { order_id: 'o-2', total: 12 }]);
+      assert.deepEqual(rows, [
+        { order_id: 'o-1', total: 30 },
+        { order_id: 'o-2', total: 12 },
+      ]);
       assert.equal(invoicing.stats.retried, 0);
     });
   });

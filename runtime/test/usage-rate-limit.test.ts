@@ -11,7 +11,11 @@ async function listen(server: Server): Promise<string> {
   if (!server.listening) await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
-const close = (server: Server) => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+const close = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
 
 async function statuses(url: string, count: number, init: RequestInit = {}): Promise<number[]> {
   const result: number[] = [];
@@ -33,7 +37,10 @@ describe('usage/rate-limit', () => {
       for (const base of bases) {
         const results = await statuses(`${base}/search`, 25);
         // Refill is 5/s, so a slow machine may earn a token or two during the burst: count, do not pin positions.
-        assert.ok(results.slice(0, 20).every((s) => s === 200), `${base}: ${results.join(',')}`);
+        assert.ok(
+          results.slice(0, 20).every((s) => s === 200),
+          `${base}: ${results.join(',')}`,
+        );
         assert.ok(results.slice(20).includes(429), `${base}: ${results.join(',')}`);
       }
     } finally {
@@ -71,7 +78,10 @@ describe('usage/rate-limit', () => {
       const started = Date.now();
       const codes = await statuses(`${base}/items`, 110);
       const refilled = Math.ceil((Date.now() - started) / 600); // one token comes back every 600 ms
-      assert.ok(codes.slice(0, 100).every((c) => c === 200), 'the whole burst of 100 is admitted');
+      assert.ok(
+        codes.slice(0, 100).every((c) => c === 200),
+        'the whole burst of 100 is admitted',
+      );
       const admitted = codes.filter((c) => c === 200).length;
       assert.ok(admitted <= 100 + refilled && codes.includes(429), `${admitted} admitted, ${refilled} tokens refilled`);
       assert.equal(await redis.type(key), 'string');
@@ -85,8 +95,18 @@ describe('usage/rate-limit', () => {
   it('bw-throttle: paces calls to the configured rate and stops when the signal aborts', async () => {
     const sent: Array<{ id: string; at: number }> = [];
     const started = performance.now();
-    await notifyAll(async (id) => { sent.push({ id, at: performance.now() - started }); }, ['a', 'b', 'c'], AbortSignal.timeout(10_000), 20);
-    assert.deepEqual(sent.map((s) => s.id), ['a', 'b', 'c']);
+    await notifyAll(
+      async (id) => {
+        sent.push({ id, at: performance.now() - started });
+      },
+      ['a', 'b', 'c'],
+      AbortSignal.timeout(10_000),
+      20,
+    );
+    assert.deepEqual(
+      sent.map((s) => s.id),
+      ['a', 'b', 'c'],
+    );
     // Lower bounds only: the 2nd and 3rd call each had to wait for a token (50 ms apart at 20/s).
     assert.ok(sent[2]!.at >= 100, `third call after ${sent[2]!.at} ms`);
 

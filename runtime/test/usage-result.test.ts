@@ -17,7 +17,10 @@ const inMemory: Backend = {
   name: 'in-memory repository',
   async open() {
     const users = new MemoryRepository<User, string, NewUser>({
-      entity: 'User', idField: 'id', fields: ['id', 'email', 'name', 'active', 'createdAt'], unique: ['email'],
+      entity: 'User',
+      idField: 'id',
+      fields: ['id', 'email', 'name', 'active', 'createdAt'],
+      unique: ['email'],
       // The same defaults as the users table's columns.
       defaults: () => ({ id: randomUUID(), active: true, createdAt: new Date() }),
     });
@@ -33,7 +36,10 @@ function onSql(target: SqlTarget): Backend {
   return {
     name: `SQL repository on ${target.name}`,
     async open() {
-      database ??= target.open().then(async (opened) => { await opened.db.query(CREATE_USERS_TABLE); return opened; });
+      database ??= target.open().then(async (opened) => {
+        await opened.db.query(CREATE_USERS_TABLE);
+        return opened;
+      });
       const { db } = await database;
       await db.query('TRUNCATE users');
       const mailer = new OutboxMailer();
@@ -49,7 +55,9 @@ for (const backend of [inMemory, ...sqlTargets().map(onSql)]) {
   describe(`usage/result UserService with ${backend.name}`, function () {
     this.timeout(60_000);
     let env: Awaited<ReturnType<typeof backend.open>>;
-    beforeEach(async () => { env = await backend.open(); });
+    beforeEach(async () => {
+      env = await backend.open();
+    });
     after(async () => backend.dispose());
 
     it('bw-result: creates a user, normalising the email, and sends the welcome mail', async () => {
@@ -62,7 +70,8 @@ for (const backend of [inMemory, ...sqlTargets().map(onSql)]) {
 
     it('bw-result: expected failures are typed results, not exceptions', async () => {
       assert.deepEqual(await env.service.createUser({ email: 'not-an-email', name: 'X' }), {
-        ok: false, error: { code: 'INVALID_EMAIL', message: 'Email address is not valid', details: { field: 'email' } },
+        ok: false,
+        error: { code: 'INVALID_EMAIL', message: 'Email address is not valid', details: { field: 'email' } },
       });
       await env.service.createUser({ email: 'ada@example.com', name: 'Ada' });
       const taken = await env.service.createUser({ email: 'ADA@example.com', name: 'Impostor' });
@@ -86,8 +95,7 @@ for (const backend of [inMemory, ...sqlTargets().map(onSql)]) {
     it('bw-result-handle: the edge maps failure codes to AppErrors', async () => {
       const user = await registerUser(env.service, { email: 'cy@example.com', name: 'Cy' });
       assert.equal(user.email, 'cy@example.com');
-      const expectAppError = (code: string, status: number) => (error: unknown) =>
-        error instanceof AppError && error.code === code && error.status === status;
+      const expectAppError = (code: string, status: number) => (error: unknown) => error instanceof AppError && error.code === code && error.status === status;
       await assert.rejects(registerUser(env.service, { email: 'cy@example.com', name: 'Cy' }), expectAppError('CONFLICT', 409));
       await assert.rejects(registerUser(env.service, { email: 'nope', name: 'Cy' }), expectAppError('VALIDATION', 400));
       await deactivate(env.service, user.id);

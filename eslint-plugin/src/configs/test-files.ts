@@ -49,4 +49,3 @@ export function ignoringTestFiles<Rule extends TSESLint.RuleModule<string, reado
     },
   };
 }
-

@@ -1,12 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import {
-  type FunctionNode,
-  findProperty,
-  isFunctionNode,
-  referenceKey,
-  skipTypeWrappers,
-  staticMemberName,
-} from '../util/ast.js';
+import { type FunctionNode, findProperty, isFunctionNode, referenceKey, skipTypeWrappers, staticMemberName } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { mentionsAny, searchWords } from '../util/source-text.js';
 
@@ -25,27 +18,12 @@ export interface NoClientPerRequestOptions {
 
 type MessageIds = 'clientPerRequest';
 
-const DEFAULT_CONSTRUCTORS = [
-  'Pool', 'Redis', 'Cluster', 'PrismaClient', 'MongoClient', 'PGlite', 'Sequelize', 'DataSource', 'Kafka',
-];
+const DEFAULT_CONSTRUCTORS = ['Pool', 'Redis', 'Cluster', 'PrismaClient', 'MongoClient', 'PGlite', 'Sequelize', 'DataSource', 'Kafka'];
 
-const DEFAULT_FACTORIES = [
-  'createClient', 'createPool', 'createCluster', 'createConnection', 'axios.create', 'knex', 'postgres', 'drizzle',
-];
+const DEFAULT_FACTORIES = ['createClient', 'createPool', 'createCluster', 'createConnection', 'axios.create', 'knex', 'postgres', 'drizzle'];
 
 /** Router methods of Express, Fastify, Hono, Koa Router and friends that register handlers. */
-const ROUTE_METHODS = new Set([
-  'get',
-  'post',
-  'put',
-  'patch',
-  'delete',
-  'all',
-  'use',
-  'route',
-  'head',
-  'options',
-]);
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'use', 'route', 'head', 'options']);
 
 /** Exported names Next.js (app router) and similar file-based routers call once per request. */
 const ROUTE_HANDLER_EXPORTS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
@@ -64,8 +42,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description:
-        'Disallow creating a pooled client (database, Redis, HTTP) inside a request handler',
+      description: 'Disallow creating a pooled client (database, Redis, HTTP) inside a request handler',
       recommended: 'error',
     },
     defaultOptions: [{ constructors: DEFAULT_CONSTRUCTORS, factories: DEFAULT_FACTORIES }],
@@ -108,8 +85,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
      */
     const handlerCandidates: TSESTree.Node[] = [];
     const defaultExports: TSESTree.Node[] = [];
-    const creations: { node: TSESTree.CallExpression | TSESTree.NewExpression; name: string }[] =
-      [];
+    const creations: { node: TSESTree.CallExpression | TSESTree.NewExpression; name: string }[] = [];
 
     /** Records every function an argument of a route registration denotes. */
     function markHandler(argument: TSESTree.Node, depth = 0): void {
@@ -141,11 +117,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
       if (definition.type === TSESLint.Scope.DefinitionType.FunctionName) {
         return isFunctionNode(definition.node) ? definition.node : undefined;
       }
-      if (
-        definition.type === TSESLint.Scope.DefinitionType.Variable &&
-        definition.node.type === AST_NODE_TYPES.VariableDeclarator &&
-        definition.node.init
-      ) {
+      if (definition.type === TSESLint.Scope.DefinitionType.Variable && definition.node.type === AST_NODE_TYPES.VariableDeclarator && definition.node.init) {
         const init = skipTypeWrappers(definition.node.init);
         return isFunctionNode(init) ? init : undefined;
       }
@@ -171,11 +143,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
     function constructorName(callee: TSESTree.Node): string | undefined {
       const target = skipTypeWrappers(callee);
       const name =
-        target.type === AST_NODE_TYPES.Identifier
-          ? target.name
-          : target.type === AST_NODE_TYPES.MemberExpression
-            ? staticMemberName(target)
-            : undefined;
+        target.type === AST_NODE_TYPES.Identifier ? target.name : target.type === AST_NODE_TYPES.MemberExpression ? staticMemberName(target) : undefined;
       return name !== undefined && constructors.has(name) ? name : undefined;
     }
 
@@ -196,10 +164,7 @@ export default createRule<[NoClientPerRequestOptions], MessageIds>({
         if (name === undefined) return;
         const first = node.arguments[0];
         const lastSegment = name.split('.').at(-1) ?? name;
-        if (
-          QUERY_BUILDER_FACTORIES.has(lastSegment) &&
-          (first?.type === AST_NODE_TYPES.Literal || first?.type === AST_NODE_TYPES.TemplateLiteral)
-        ) {
+        if (QUERY_BUILDER_FACTORIES.has(lastSegment) && (first?.type === AST_NODE_TYPES.Literal || first?.type === AST_NODE_TYPES.TemplateLiteral)) {
           return;
         }
         creations.push({ node, name: `${name}()` });
@@ -301,26 +266,17 @@ function paramName(param: TSESTree.Parameter | undefined): string | undefined {
 }
 
 function looksLikeRequestResponse(fn: FunctionNode): boolean {
-  return (
-    REQUEST_PARAM.test(paramName(fn.params[0]) ?? '') &&
-    RESPONSE_PARAM.test(paramName(fn.params[1]) ?? '')
-  );
+  return REQUEST_PARAM.test(paramName(fn.params[0]) ?? '') && RESPONSE_PARAM.test(paramName(fn.params[1]) ?? '');
 }
 
 /** `(err, req, res, next)`: Express tells error handlers apart by their four parameters. */
 function isExpressErrorHandler(fn: FunctionNode): boolean {
   if (fn.params.length !== 4) return false;
   const [, request, response, next] = fn.params;
-  return (
-    (REQUEST_PARAM.test(paramName(request) ?? '') && RESPONSE_PARAM.test(paramName(response) ?? '')) ||
-    paramName(next) === 'next'
-  );
+  return (REQUEST_PARAM.test(paramName(request) ?? '') && RESPONSE_PARAM.test(paramName(response) ?? '')) || paramName(next) === 'next';
 }
 
-function enclosingHandler(
-  node: TSESTree.Node,
-  handlers: ReadonlySet<FunctionNode>,
-): FunctionNode | undefined {
+function enclosingHandler(node: TSESTree.Node, handlers: ReadonlySet<FunctionNode>): FunctionNode | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionNode(current) && (handlers.has(current) || isExpressErrorHandler(current))) {
       return current;
@@ -356,8 +312,7 @@ function isCreatedOnce(creation: TSESTree.Node, handler: FunctionNode): boolean 
   if (parent.operator !== '=' || target === undefined) return false;
   for (let ancestor: TSESTree.Node | undefined = parent.parent; ancestor && ancestor !== handler; ancestor = ancestor.parent) {
     const test =
-      ancestor.type === AST_NODE_TYPES.IfStatement ||
-      ancestor.type === AST_NODE_TYPES.ConditionalExpression
+      ancestor.type === AST_NODE_TYPES.IfStatement || ancestor.type === AST_NODE_TYPES.ConditionalExpression
         ? ancestor.test
         : ancestor.type === AST_NODE_TYPES.LogicalExpression
           ? ancestor.left

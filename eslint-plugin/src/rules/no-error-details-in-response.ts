@@ -205,8 +205,12 @@ function isResponseSink(sourceCode: Readonly<TSESLint.SourceCode>, value: TSESTr
   }
   if (parent.type === AST_NODE_TYPES.AssignmentExpression) {
     // Koa: ctx.body = ..., ctx.response.body = ...
-    return parent.right === value && parent.left.type === AST_NODE_TYPES.MemberExpression &&
-      staticMemberName(parent.left) === 'body' && CONTEXT_NAMES.test(rootName(parent.left.object) ?? '');
+    return (
+      parent.right === value &&
+      parent.left.type === AST_NODE_TYPES.MemberExpression &&
+      staticMemberName(parent.left) === 'body' &&
+      CONTEXT_NAMES.test(rootName(parent.left.object) ?? '')
+    );
   }
   if (parent.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.includes(value as TSESTree.CallExpressionArgument)) {
     return false;
@@ -219,10 +223,7 @@ function isResponseSink(sourceCode: Readonly<TSESLint.SourceCode>, value: TSESTr
   if (method === 'json' && isNamed(object, RESPONSE_CLASSES)) return true;
   const root = rootName(object);
   if (root === undefined) return false;
-  return (
-    (NODE_RESPONSE_METHODS.has(method) && NODE_RESPONSE_NAMES.test(root)) ||
-    (CONTEXT_RESPONSE_METHODS.has(method) && CONTEXT_NAMES.test(root))
-  );
+  return (NODE_RESPONSE_METHODS.has(method) && NODE_RESPONSE_NAMES.test(root)) || (CONTEXT_RESPONSE_METHODS.has(method) && CONTEXT_NAMES.test(root));
 }
 
 /** `json` / `data` imported from Remix, React Router or SvelteKit (under any local name). */

@@ -11,12 +11,7 @@ type MessageIds = 'noDelay' | 'noBackoff' | 'noJitter';
 
 const DEFAULT_DELAY_FUNCTIONS = ['sleep', 'delay', 'wait'];
 
-type Loop =
-  | TSESTree.DoWhileStatement
-  | TSESTree.ForInStatement
-  | TSESTree.ForOfStatement
-  | TSESTree.ForStatement
-  | TSESTree.WhileStatement;
+type Loop = TSESTree.DoWhileStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.ForStatement | TSESTree.WhileStatement;
 
 /** What the delay between two attempts is made of, as far as this file shows. */
 interface DelayShape {
@@ -39,23 +34,36 @@ const RANDOM_NAME = /random|jitter/i;
  * Error codes and statuses that mean "overloaded, back off": a catch that retries only these
  * is still hammering, so it is judged like any other.
  */
-const OVERLOAD_CODES = new Set(['429', '502', '503', '504', 'ETIMEDOUT', 'ECONNREFUSED', 'EAI_AGAIN', 'ECONNRESET', 'EBUSY', 'EAGAIN', 'ThrottlingException', 'TooManyRequests', 'RequestLimitExceeded', 'SlowDown']);
+const OVERLOAD_CODES = new Set([
+  '429',
+  '502',
+  '503',
+  '504',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EBUSY',
+  'EAGAIN',
+  'ThrottlingException',
+  'TooManyRequests',
+  'RequestLimitExceeded',
+  'SlowDown',
+]);
 /** Predicates that single out a conflict: `isUniqueViolation(e)`, `isConflictError(e)`, `isSerializationFailure(e)`. */
 const CONFLICT_PREDICATE = /conflict|unique|duplicate|constraint|collision|deadlock|serializ|already|exists|stale|optimistic|version|race/i;
 /** Pure arithmetic helpers: they do not hide growth or randomness behind a call. */
 const TRANSPARENT_MATH = new Set(['min', 'max', 'pow', 'floor', 'ceil', 'round', 'trunc', 'abs']);
 const MAX_TRACE_DEPTH = 6;
 
-const ADVICE =
-  'Use `retry` from the bulwark runtime (exponential backoff with full jitter, a deadline and an AbortSignal).';
+const ADVICE = 'Use `retry` from the bulwark runtime (exponential backoff with full jitter, a deadline and an AbortSignal).';
 
 export default createRule<[NoHandRolledRetryOptions], MessageIds>({
   name: 'no-hand-rolled-retry',
   meta: {
     type: 'suggestion',
     docs: {
-      description:
-        'Disallow hand-written retry loops that retry without delay, without backoff or without jitter',
+      description: 'Disallow hand-written retry loops that retry without delay, without backoff or without jitter',
       recommended: 'warn',
     },
     defaultOptions: [{ delayFunctions: DEFAULT_DELAY_FUNCTIONS }],
@@ -72,8 +80,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
             type: 'array',
             items: { type: 'string', minLength: 1 },
             uniqueItems: true,
-            description:
-              'Functions whose awaited call waits for the duration given as their first argument.',
+            description: 'Functions whose awaited call waits for the duration given as their first argument.',
           },
         },
         additionalProperties: false,
@@ -169,7 +176,10 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       );
     }
 
-    function delaysBetweenAttempts(loop: Loop, attempt: TSESTree.TryStatement): {
+    function delaysBetweenAttempts(
+      loop: Loop,
+      attempt: TSESTree.TryStatement,
+    ): {
       delays: Delay[];
       otherAwaits: number;
     } {
@@ -190,9 +200,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
     function delayDuration(awaited: TSESTree.Expression): Delay | undefined {
       if (awaited.type === AST_NODE_TYPES.CallExpression) {
         const name = trailingName(awaited.callee);
-        const isDelay =
-          (name !== undefined && delayFunctions.has(name)) ||
-          (name === 'setTimeout' && isPromiseTimer(awaited.callee));
+        const isDelay = (name !== undefined && delayFunctions.has(name)) || (name === 'setTimeout' && isPromiseTimer(awaited.callee));
         if (!isDelay) return undefined;
         const duration = awaited.arguments[0];
         // `backoff.wait(attempt)`: a method given the attempt computes its own delay (maybe
@@ -205,11 +213,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
         return skipTypeWrappers(awaited.callee).type === AST_NODE_TYPES.MemberExpression ? 'opaque' : 'fixed';
       }
       // `new Promise((resolve) => setTimeout(resolve, ms))`
-      if (
-        awaited.type !== AST_NODE_TYPES.NewExpression ||
-        awaited.callee.type !== AST_NODE_TYPES.Identifier ||
-        awaited.callee.name !== 'Promise'
-      ) {
+      if (awaited.type !== AST_NODE_TYPES.NewExpression || awaited.callee.type !== AST_NODE_TYPES.Identifier || awaited.callee.name !== 'Promise') {
         return undefined;
       }
       const executor = awaited.arguments[0];
@@ -217,11 +221,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       let duration: Delay | undefined;
       walk(executor.body, (node) => {
         if (duration !== undefined) return false;
-        if (
-          node.type === AST_NODE_TYPES.CallExpression &&
-          node.callee.type === AST_NODE_TYPES.Identifier &&
-          node.callee.name === 'setTimeout'
-        ) {
+        if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'setTimeout') {
           duration = node.arguments[1] ?? 'fixed';
         }
         return duration === undefined;
@@ -257,10 +257,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
         if (node.type === AST_NODE_TYPES.CallExpression) {
           const callee = calleeKey(node.callee);
           const calleeName = trailingName(node.callee);
-          if (
-            (callee !== undefined && RANDOM_SOURCES.has(callee)) ||
-            (calleeName !== undefined && RANDOM_NAME.test(calleeName))
-          ) {
+          if ((callee !== undefined && RANDOM_SOURCES.has(callee)) || (calleeName !== undefined && RANDOM_NAME.test(calleeName))) {
             shape.random = true;
             // `jitter(wait)`: the randomised delay still grows with what it is given.
             for (const argument of node.arguments) merge(shapeOf(argument, loop, depth + 1, seen));
@@ -279,15 +276,11 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
 
     function shapeOfCall(call: TSESTree.CallExpression, loop: Loop, depth: number, seen: Set<unknown>): DelayShape {
       const callee = call.callee;
-      const variable =
-        callee.type === AST_NODE_TYPES.Identifier
-          ? ASTUtils.findVariable(sourceCode.getScope(callee), callee)
-          : null;
+      const variable = callee.type === AST_NODE_TYPES.Identifier ? ASTUtils.findVariable(sourceCode.getScope(callee), callee) : null;
       const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
       // A parameter's definition node is its function: only declarations say what a name holds.
       const declared =
-        definition?.type === TSESLint.Scope.DefinitionType.FunctionName ||
-        definition?.type === TSESLint.Scope.DefinitionType.Variable
+        definition?.type === TSESLint.Scope.DefinitionType.FunctionName || definition?.type === TSESLint.Scope.DefinitionType.Variable
           ? definition.node
           : undefined;
       const body = isFunctionNode(declared)
@@ -301,12 +294,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
       return { ...shapeOf(body, loop, depth + 1, seen), grows: false };
     }
 
-    function shapeOfVariable(
-      identifier: TSESTree.Identifier,
-      loop: Loop,
-      depth: number,
-      seen: Set<unknown>,
-    ): DelayShape {
+    function shapeOfVariable(identifier: TSESTree.Identifier, loop: Loop, depth: number, seen: Set<unknown>): DelayShape {
       const shape: DelayShape = { grows: false, random: false, opaque: false };
       const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
       if (!variable || seen.has(variable)) return shape;
@@ -403,11 +391,7 @@ export default createRule<[NoHandRolledRetryOptions], MessageIds>({
         // Something else is awaited between attempts; it may well be a backoff we cannot read.
         messageId = otherAwaits === 0 ? 'noDelay' : undefined;
       } else {
-        const shapes = delays.map((delay) =>
-          typeof delay === 'string'
-            ? { grows: false, random: false, opaque: delay === 'opaque' }
-            : shapeOf(delay, loop),
-        );
+        const shapes = delays.map((delay) => (typeof delay === 'string' ? { grows: false, random: false, opaque: delay === 'opaque' } : shapeOf(delay, loop)));
         if (shapes.some((shape) => shape.opaque)) return;
         const growing = shapes.filter((shape) => shape.grows);
         if (growing.length === 0) messageId = 'noBackoff';
@@ -476,11 +460,7 @@ function alwaysLeaves(statement: TSESTree.Statement, loop: Loop): boolean {
       return target !== undefined && within(loop, target);
     }
     case AST_NODE_TYPES.IfStatement:
-      return (
-        alwaysLeaves(statement.consequent, loop) &&
-        !!statement.alternate &&
-        alwaysLeaves(statement.alternate, loop)
-      );
+      return alwaysLeaves(statement.consequent, loop) && !!statement.alternate && alwaysLeaves(statement.alternate, loop);
     case AST_NODE_TYPES.BlockStatement:
       for (const inner of statement.body) {
         if (alwaysLeaves(inner, loop)) return true;
@@ -553,8 +533,6 @@ function isScheduleVariable(variable: TSESLint.Scope.Variable, loop: Loop): bool
   if (!variable.defs.some((definition) => definition.parent === declaration)) return false;
   const schedule = skipTypeWrappers(loop.right);
   if (schedule.type !== AST_NODE_TYPES.ArrayExpression) return true;
-  const values = new Set(
-    schedule.elements.map((element) => (element?.type === AST_NODE_TYPES.Literal ? String(element.value) : undefined)),
-  );
+  const values = new Set(schedule.elements.map((element) => (element?.type === AST_NODE_TYPES.Literal ? String(element.value) : undefined)));
   return values.size > 1 || values.has(undefined);
 }

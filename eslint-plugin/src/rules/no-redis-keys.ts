@@ -11,9 +11,37 @@ const REDIS_LIKE_NAME = /redis|cache|cluster/i;
  * assertions on an object's keys, not Redis.
  */
 const CHAI_CHAINS: ReadonlySet<string> = new Set([
-  'to', 'be', 'been', 'is', 'that', 'which', 'and', 'has', 'have', 'with', 'at', 'of', 'same', 'but',
-  'does', 'still', 'also', 'all', 'any', 'not', 'deep', 'own', 'nested', 'ordered', 'include',
-  'includes', 'contain', 'contains', 'should', 'expect', 'assert',
+  'to',
+  'be',
+  'been',
+  'is',
+  'that',
+  'which',
+  'and',
+  'has',
+  'have',
+  'with',
+  'at',
+  'of',
+  'same',
+  'but',
+  'does',
+  'still',
+  'also',
+  'all',
+  'any',
+  'not',
+  'deep',
+  'own',
+  'nested',
+  'ordered',
+  'include',
+  'includes',
+  'contain',
+  'contains',
+  'should',
+  'expect',
+  'assert',
 ]);
 
 export default createRule({
@@ -51,11 +79,7 @@ export default createRule({
   },
 });
 
-function isKeysMethodCall(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  receiver: TSESTree.Expression,
-  args: TSESTree.CallExpressionArgument[],
-): boolean {
+function isKeysMethodCall(sourceCode: Readonly<TSESLint.SourceCode>, receiver: TSESTree.Expression, args: TSESTree.CallExpressionArgument[]): boolean {
   const receiverName = trailingName(receiver);
   if (receiverName !== undefined && NOT_REDIS.has(receiverName)) return false;
   if (isAssertionChain(receiver)) return false;

@@ -28,9 +28,7 @@ type MessageIds = 'swallowedError' | 'loggedWithoutError' | 'rethrow' | 'logErro
 const DEFAULT_IGNORE_CALLS = ['JSON.parse', 'new URL', 'decodeURIComponent', 'decodeURI', 'BigInt'];
 const NAME_CANDIDATES = ['error', 'err', 'caughtError', 'cause'];
 /** Methods of a logger that write a record. */
-const LOG_METHODS: ReadonlySet<string> = new Set([
-  'error', 'warn', 'warning', 'info', 'log', 'debug', 'trace', 'fatal', 'critical', 'notice', 'verbose',
-]);
+const LOG_METHODS: ReadonlySet<string> = new Set(['error', 'warn', 'warning', 'info', 'log', 'debug', 'trace', 'fatal', 'critical', 'notice', 'verbose']);
 /** `console`, `logger`, `this.log`, `req.log`, `requestLogger`, `auditLog`. */
 const LOGGER_NAME = /^(?:console|logger|log|logging)$|(?:Log|Logger|_log|_logger)$/;
 /** Stand-alone logging functions. */
@@ -41,17 +39,52 @@ const FAILING_CALLS: ReadonlySet<string> = new Set(['die', 'dieMessage', 'reject
 const FAILING_NAME = /fail/i;
 /** Callees whose function argument runs later, with nobody to catch what it throws. */
 const DETACHED_CALLBACK_REGISTRARS: ReadonlySet<string> = new Set([
-  'setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame',
-  'on', 'once', 'addListener', 'addEventListener', 'prependListener', 'subscribe', 'then', 'catch', 'finally',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'queueMicrotask',
+  'nextTick',
+  'requestAnimationFrame',
+  'on',
+  'once',
+  'addListener',
+  'addEventListener',
+  'prependListener',
+  'subscribe',
+  'then',
+  'catch',
+  'finally',
 ]);
 /**
  * Releasing something the code is done with (`reader.cancel()`, `fs.unlinkSync(tmp)`,
  * `socket.destroy()`): a failure leaves nothing to act on, so best-effort cleanup may drop it.
  */
 const CLEANUP_CALLS: ReadonlySet<string> = new Set([
-  'close', 'destroy', 'cancel', 'abort', 'end', 'unlink', 'unlinkSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync',
-  'release', 'disconnect', 'quit', 'terminate', 'kill', 'dispose', 'removeListener', 'off',
-  'removeEventListener', 'unref', 'unsubscribe', 'return', 'closeSync', 'cancelAnimationFrame',
+  'close',
+  'destroy',
+  'cancel',
+  'abort',
+  'end',
+  'unlink',
+  'unlinkSync',
+  'rm',
+  'rmSync',
+  'rmdir',
+  'rmdirSync',
+  'release',
+  'disconnect',
+  'quit',
+  'terminate',
+  'kill',
+  'dispose',
+  'removeListener',
+  'off',
+  'removeEventListener',
+  'unref',
+  'unsubscribe',
+  'return',
+  'closeSync',
+  'cancelAnimationFrame',
 ]);
 /**
  * Route registrations: a rethrow from an async Express 4 handler is an unhandled rejection (Express 5,
@@ -228,10 +261,7 @@ function isStatementLike(node: TSESTree.Node): boolean {
 function hasCommentAt(sourceCode: SourceCode, statement: TSESTree.Node): boolean {
   const before = sourceCode.getTokenBefore(statement, { includeComments: true });
   const after = sourceCode.getTokenAfter(statement, { includeComments: true });
-  return (
-    (isComment(before) && before!.loc.end.line >= statement.loc.start.line - 1) ||
-    (isComment(after) && after!.loc.start.line === statement.loc.end.line)
-  );
+  return (isComment(before) && before!.loc.end.line >= statement.loc.start.line - 1) || (isComment(after) && after!.loc.start.line === statement.loc.end.line);
 }
 
 /**
@@ -419,10 +449,7 @@ function isEmptyValue(node: TSESTree.Node): boolean {
 
 /** `try { fs.unlinkSync(tmp) }`, `try { await socket.close() }`: every statement releases something. */
 function onlyCleanup(block: TSESTree.BlockStatement): boolean {
-  return (
-    block.body.length > 0 &&
-    block.body.every((statement) => statement.type === AST_NODE_TYPES.ExpressionStatement && isCleanupCall(statement.expression))
-  );
+  return block.body.length > 0 && block.body.every((statement) => statement.type === AST_NODE_TYPES.ExpressionStatement && isCleanupCall(statement.expression));
 }
 
 function isCleanupCall(node: TSESTree.Node): boolean {
@@ -603,7 +630,10 @@ function isIgnoredCall(node: TSESTree.Node, ignoreCalls: ReadonlySet<string>): b
   // `decodeURIComponent(key) || key`: the other operands cannot throw.
   if (expression.type === AST_NODE_TYPES.LogicalExpression) {
     const operands = [expression.left, expression.right];
-    return operands.some((operand) => isIgnoredCall(operand, ignoreCalls)) && operands.every((operand) => isIgnoredCall(operand, ignoreCalls) || cannotThrow(operand));
+    return (
+      operands.some((operand) => isIgnoredCall(operand, ignoreCalls)) &&
+      operands.every((operand) => isIgnoredCall(operand, ignoreCalls) || cannotThrow(operand))
+    );
   }
   // `new URL(input).pathname`, `JSON.parse(text).items`: reading the result cannot throw
   // anything the call itself does not.
@@ -668,11 +698,7 @@ function loggerFor(sourceCode: SourceCode, node: TSESTree.Node): string {
     const isImport = variable.defs.some((definition) => definition.type === 'ImportBinding');
     const usedAsLogger = variable.references.some((reference) => {
       const parent = reference.identifier.parent;
-      return (
-        parent?.type === AST_NODE_TYPES.MemberExpression &&
-        parent.object === reference.identifier &&
-        LOG_METHODS.has(staticMemberName(parent) ?? '')
-      );
+      return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === reference.identifier && LOG_METHODS.has(staticMemberName(parent) ?? '');
     });
     if (isImport || usedAsLogger) return name;
   }
@@ -804,10 +830,7 @@ function insertThrow(sourceCode: SourceCode, fixer: TSESLint.RuleFixer, body: TS
   const last = statements.at(-1);
   if (!last) return fixer.replaceText(body, `{ throw ${name}; }`);
   // Before a final return/break/continue, which would otherwise skip the rethrow.
-  const isJump =
-    last.type === AST_NODE_TYPES.ReturnStatement ||
-    last.type === AST_NODE_TYPES.BreakStatement ||
-    last.type === AST_NODE_TYPES.ContinueStatement;
+  const isJump = last.type === AST_NODE_TYPES.ReturnStatement || last.type === AST_NODE_TYPES.BreakStatement || last.type === AST_NODE_TYPES.ContinueStatement;
   const oneLine = body.loc.start.line === body.loc.end.line;
   const separator = oneLine ? ' ' : `${lineBreakOf(sourceCode)}${indentationOf(sourceCode, last)}`;
   if (isJump) return fixer.insertTextBefore(last, `throw ${name};${separator}`);

@@ -1,14 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import {
-  climbTypeWrappers,
-  type FunctionNode,
-  isFunctionNode,
-  referenceKey,
-  skipTypeWrappers,
-  staticMemberName,
-  trailingName,
-  walk,
-} from '../util/ast.js';
+import { climbTypeWrappers, type FunctionNode, isFunctionNode, referenceKey, skipTypeWrappers, staticMemberName, trailingName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { compileNamePattern } from '../util/name-pattern.js';
 import { mayMatchName, mentions } from '../util/source-text.js';
@@ -65,15 +56,14 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description:
-        'Disallow testing a cached value for truthiness, which turns cached falsy values into permanent misses',
+      description: 'Disallow testing a cached value for truthiness, which turns cached falsy values into permanent misses',
       recommended: 'error',
     },
     hasSuggestions: true,
     defaultOptions: [{ namePattern: DEFAULT_NAME_PATTERN }],
     messages: {
       truthyCheck:
-        '`{{name}}` comes from `{{cache}}.get(...)` and is tested for truthiness: a cached 0, \'\', false or null counts as a miss, so it is recomputed and written again on every call. Compare with `undefined` (or `null`) explicitly.',
+        "`{{name}}` comes from `{{cache}}.get(...)` and is tested for truthiness: a cached 0, '', false or null counts as a miss, so it is recomputed and written again on every call. Compare with `undefined` (or `null`) explicitly.",
       compareWithUndefined: 'Treat only `undefined` as a miss (the declared type has no `null`).',
       compareWithNullish:
         'Treat only `null` and `undefined` as a miss (`== null`: Redis clients answer a missing key with `null`, Map-like caches with `undefined`).',
@@ -161,11 +151,7 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
     }
 
     function nullishFix(fixer: TSESLint.RuleFixer, logical: TSESTree.LogicalExpression): TSESLint.RuleFix[] {
-      const operator = sourceCode.getFirstTokenBetween(
-        logical.left,
-        logical.right,
-        (token) => token.value === '||',
-      );
+      const operator = sourceCode.getFirstTokenBetween(logical.left, logical.right, (token) => token.value === '||');
       if (!operator) return [];
       const fixes = [fixer.replaceText(operator, '??')];
       // `??` may not be mixed with `||`/`&&` without parentheses on either side.
@@ -227,7 +213,7 @@ export default createRule<[NoTruthyCacheCheckOptions], MessageIds>({
 function declaresUndefinedOnly(sourceCode: Readonly<TSESLint.SourceCode>, declarator: TSESTree.VariableDeclarator): boolean {
   const annotations: TSESTree.Node[] = [];
   if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.typeAnnotation) annotations.push(declarator.id.typeAnnotation);
-  for (let init: TSESTree.Node | null = declarator.init; init; ) {
+  for (let init: TSESTree.Node | null = declarator.init; init;) {
     if (init.type === AST_NODE_TYPES.TSAsExpression || init.type === AST_NODE_TYPES.TSSatisfiesExpression) {
       annotations.push(init.typeAnnotation);
       init = init.expression;

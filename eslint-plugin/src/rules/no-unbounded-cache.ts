@@ -44,8 +44,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description:
-        'Disallow long-lived `Map`/`Set`/object caches that functions add to and nothing ever shrinks',
+      description: 'Disallow long-lived `Map`/`Set`/object caches that functions add to and nothing ever shrinks',
       recommended: 'warn',
     },
     defaultOptions: [{ namePattern: DEFAULT_NAME_PATTERN, classFields: true }],
@@ -60,8 +59,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
           namePattern: {
             type: 'string',
             minLength: 1,
-            description:
-              "Case-insensitive regular expression a container's name must match to be checked.",
+            description: "Case-insensitive regular expression a container's name must match to be checked.",
           },
           classFields: {
             type: 'boolean',
@@ -87,9 +85,7 @@ export default createRule<[NoUnboundedCacheOptions], MessageIds>({
     function addModuleLevelContainers(): void {
       for (const declarator of declarations) {
         const { id } = declarator;
-        const variable = sourceCode
-          .getDeclaredVariables(declarator)
-          .find((candidate) => candidate.name === id.name);
+        const variable = sourceCode.getDeclaredVariables(declarator).find((candidate) => candidate.name === id.name);
         if (!variable) continue;
         const uses: TSESTree.Node[] = [];
         let reassigned = false;
@@ -192,11 +188,7 @@ function moduleLevelCandidates(program: TSESTree.Program, namePattern: RegExp): 
   for (const statement of program.body) {
     if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
     for (const declarator of statement.declarations) {
-      if (
-        declarator.id.type === AST_NODE_TYPES.Identifier &&
-        namePattern.test(declarator.id.name) &&
-        isEmptyGrowableContainer(declarator.init)
-      ) {
+      if (declarator.id.type === AST_NODE_TYPES.Identifier && namePattern.test(declarator.id.name) && isEmptyGrowableContainer(declarator.init)) {
         candidates.push(declarator as NamedDeclarator);
       }
     }
@@ -235,11 +227,7 @@ function mayDeclareClassField(sourceCode: Readonly<TSESLint.SourceCode>, namePat
   return false;
 }
 
-function assignsEmptyContainerToThis(
-  body: TSESTree.Node,
-  visitorKeys: TSESLint.SourceCode.VisitorKeys,
-  namePattern: RegExp,
-): boolean {
+function assignsEmptyContainerToThis(body: TSESTree.Node, visitorKeys: TSESLint.SourceCode.VisitorKeys, namePattern: RegExp): boolean {
   let found = false;
   walk(body, visitorKeys, (node) => {
     if (found || node.type !== AST_NODE_TYPES.AssignmentExpression || node.operator !== '=') return;
@@ -298,12 +286,7 @@ function isEmptyGrowableContainer(init: TSESTree.Node | null | undefined): boole
   if (value.type === AST_NODE_TYPES.ObjectExpression) return value.properties.length === 0;
   if (value.type === AST_NODE_TYPES.CallExpression) {
     const [prototype] = value.arguments;
-    return (
-      isMember(value.callee, 'Object', 'create') &&
-      value.arguments.length === 1 &&
-      prototype?.type === AST_NODE_TYPES.Literal &&
-      prototype.value === null
-    );
+    return isMember(value.callee, 'Object', 'create') && value.arguments.length === 1 && prototype?.type === AST_NODE_TYPES.Literal && prototype.value === null;
   }
   return false;
 }
@@ -343,11 +326,7 @@ function classifyUse(use: TSESTree.Node): Use {
       if (parent.computed) return isDeleted(parent) ? 'shrinks' : 'neutral';
       if (SHRINKING_MEMBERS.has(member)) return 'shrinks';
       const call = parent.parent;
-      if (
-        GROWING_METHODS.has(member) &&
-        call?.type === AST_NODE_TYPES.CallExpression &&
-        call.callee === parent
-      ) {
+      if (GROWING_METHODS.has(member) && call?.type === AST_NODE_TYPES.CallExpression && call.callee === parent) {
         return 'grows';
       }
       return 'neutral';
@@ -367,11 +346,7 @@ function classifyUse(use: TSESTree.Node): Use {
         KEY_LISTING_FUNCTIONS.has(staticMemberName(callee) ?? '')
       ) {
         const listing = parent.parent;
-        return listing?.type === AST_NODE_TYPES.MemberExpression &&
-          listing.object === parent &&
-          staticMemberName(listing) === 'length'
-          ? 'shrinks'
-          : 'neutral';
+        return listing?.type === AST_NODE_TYPES.MemberExpression && listing.object === parent && staticMemberName(listing) === 'length' ? 'shrinks' : 'neutral';
       }
       return 'escapes';
     }

@@ -1,13 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import {
-  type FunctionNode,
-  isFunctionNode,
-  propertyKeyName,
-  skipTypeWrappers,
-  staticMemberName,
-  trailingName,
-  walk,
-} from '../util/ast.js';
+import { type FunctionNode, isFunctionNode, propertyKeyName, skipTypeWrappers, staticMemberName, trailingName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { getNetworkCall, mayContainNetworkCalls } from '../util/network-calls.js';
 import { isBrowserSameOriginCall } from '../util/browser-code.js';
@@ -59,8 +51,7 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description:
-        'Disallow starting one network call per element of an unbounded array at once with `Promise.all(xs.map(...))`',
+      description: 'Disallow starting one network call per element of an unbounded array at once with `Promise.all(xs.map(...))`',
       recommended: 'error',
     },
     defaultOptions: [{ limiters: DEFAULT_LIMITERS }],
@@ -76,8 +67,7 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
             type: 'array',
             items: { type: 'string', minLength: 1 },
             uniqueItems: true,
-            description:
-              'Names of concurrency limiters: network calls in callbacks passed to them (or to their methods) are bounded.',
+            description: 'Names of concurrency limiters: network calls in callbacks passed to them (or to their methods) are bounded.',
           },
         },
         additionalProperties: false,
@@ -100,11 +90,7 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
       if (definition?.type === TSESLint.Scope.DefinitionType.FunctionName) {
         return isFunctionNode(definition.node) ? definition.node : undefined;
       }
-      if (
-        definition?.type === TSESLint.Scope.DefinitionType.Variable &&
-        definition.node.type === AST_NODE_TYPES.VariableDeclarator &&
-        definition.node.init
-      ) {
+      if (definition?.type === TSESLint.Scope.DefinitionType.Variable && definition.node.type === AST_NODE_TYPES.VariableDeclarator && definition.node.init) {
         const init = skipTypeWrappers(definition.node.init);
         return isFunctionNode(init) ? init : undefined;
       }
@@ -121,15 +107,8 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
       if (callee.type !== AST_NODE_TYPES.Identifier) return false;
       if (limiters.has(callee.name)) return true;
       const definition = findVariable(callee)?.defs[0];
-      const init =
-        definition?.node.type === AST_NODE_TYPES.VariableDeclarator && definition.node.init
-          ? skipTypeWrappers(definition.node.init)
-          : undefined;
-      return (
-        init?.type === AST_NODE_TYPES.CallExpression &&
-        init.callee.type === AST_NODE_TYPES.Identifier &&
-        LIMITER_FACTORIES.has(init.callee.name)
-      );
+      const init = definition?.node.type === AST_NODE_TYPES.VariableDeclarator && definition.node.init ? skipTypeWrappers(definition.node.init) : undefined;
+      return init?.type === AST_NODE_TYPES.CallExpression && init.callee.type === AST_NODE_TYPES.Identifier && LIMITER_FACTORIES.has(init.callee.name);
     }
 
     /** Whether `node` runs inside a callback handed to a limiter, below `root`. */
@@ -204,9 +183,7 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
       const value = skipTypeWrappers(items);
       switch (value.type) {
         case AST_NODE_TYPES.ArrayExpression:
-          return value.elements.every(
-            (element) => element?.type !== AST_NODE_TYPES.SpreadElement || isBounded(element.argument, depth + 1),
-          );
+          return value.elements.every((element) => element?.type !== AST_NODE_TYPES.SpreadElement || isBounded(element.argument, depth + 1));
         case AST_NODE_TYPES.ObjectExpression:
           return value.properties.every((property) => property.type !== AST_NODE_TYPES.SpreadElement);
         case AST_NODE_TYPES.CallExpression:
@@ -236,9 +213,7 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
         // Array.from({ length: 3 }, …)
         const source = call.arguments[0] && skipTypeWrappers(call.arguments[0]);
         if (source?.type === AST_NODE_TYPES.ObjectExpression) {
-          const length = source.properties.find(
-            (property) => property.type === AST_NODE_TYPES.Property && propertyKeyName(property) === 'length',
-          );
+          const length = source.properties.find((property) => property.type === AST_NODE_TYPES.Property && propertyKeyName(property) === 'length');
           return length?.type === AST_NODE_TYPES.Property && length.value.type === AST_NODE_TYPES.Literal && typeof length.value.value === 'number';
         }
         return source !== undefined && isBounded(source, depth + 1);
@@ -273,11 +248,7 @@ export default createRule<[NoUnboundedConcurrencyOptions], MessageIds>({
     return {
       CallExpression(node) {
         const callee = skipTypeWrappers(node.callee);
-        if (
-          callee.type !== AST_NODE_TYPES.MemberExpression ||
-          callee.object.type !== AST_NODE_TYPES.Identifier ||
-          callee.object.name !== 'Promise'
-        ) {
+        if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier || callee.object.name !== 'Promise') {
           return;
         }
         const combinator = staticMemberName(callee);

@@ -30,8 +30,7 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description:
-        'Require keeping the handle of `setInterval` so the timer can be cleared at shutdown',
+      description: 'Require keeping the handle of `setInterval` so the timer can be cleared at shutdown',
       recommended: 'error',
     },
     defaultOptions: [{ functions: DEFAULT_FUNCTIONS }],
@@ -121,9 +120,7 @@ export default createRule<[RequireIntervalCleanupOptions], MessageIds>({
         const definition = variable.defs[0]!;
         // `export const timer = setInterval(…)`: whoever imports it can clear it.
         if (definition.parent?.parent?.type === AST_NODE_TYPES.ExportNamedDeclaration) return undefined;
-        const handedOn = variable.references.some(
-          (reference) => reference.isRead() && !isHandleMethodReceiver(reference.identifier),
-        );
+        const handedOn = variable.references.some((reference) => reference.isRead() && !isHandleMethodReceiver(reference.identifier));
         return handedOn ? undefined : kept.name;
       }
       const name = memberName(kept);
@@ -204,12 +201,7 @@ function isHandleMethodReceiver(node: TSESTree.Node): boolean {
   const member = current.parent;
   if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== current) return false;
   const method = staticMemberName(member);
-  return (
-    method !== undefined &&
-    HANDLE_METHODS.has(method) &&
-    member.parent?.type === AST_NODE_TYPES.CallExpression &&
-    member.parent.callee === member
-  );
+  return method !== undefined && HANDLE_METHODS.has(method) && member.parent?.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member;
 }
 
 const HANDLE_METHODS = new Set(['unref', 'ref', 'hasRef', 'refresh']);
@@ -255,7 +247,12 @@ function keptIn(call: TSESTree.CallExpression): TSESTree.Identifier | TSESTree.M
     }
     if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === current) {
       const method = staticMemberName(parent);
-      if (method !== undefined && HANDLE_PRESERVING_METHODS.has(method) && parent.parent?.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
+      if (
+        method !== undefined &&
+        HANDLE_PRESERVING_METHODS.has(method) &&
+        parent.parent?.type === AST_NODE_TYPES.CallExpression &&
+        parent.parent.callee === parent
+      ) {
         current = parent.parent;
         continue;
       }
@@ -285,15 +282,25 @@ function clearsItself(call: TSESTree.CallExpression): boolean {
   const callback = call.arguments[0];
   if (callback?.type !== AST_NODE_TYPES.FunctionExpression) return false;
   let found = false;
-  walk(callback.body, { BlockStatement: ['body'], ExpressionStatement: ['expression'], IfStatement: ['consequent', 'alternate'], CallExpression: ['callee', 'arguments'], LogicalExpression: ['left', 'right'] } as never, (node) => {
-    if (
-      node.type === AST_NODE_TYPES.CallExpression &&
-      node.callee.type === AST_NODE_TYPES.Identifier &&
-      (node.callee.name === 'clearInterval' || node.callee.name === 'clearTimeout') &&
-      node.arguments[0]?.type === AST_NODE_TYPES.ThisExpression
-    ) {
-      found = true;
-    }
-  });
+  walk(
+    callback.body,
+    {
+      BlockStatement: ['body'],
+      ExpressionStatement: ['expression'],
+      IfStatement: ['consequent', 'alternate'],
+      CallExpression: ['callee', 'arguments'],
+      LogicalExpression: ['left', 'right'],
+    } as never,
+    (node) => {
+      if (
+        node.type === AST_NODE_TYPES.CallExpression &&
+        node.callee.type === AST_NODE_TYPES.Identifier &&
+        (node.callee.name === 'clearInterval' || node.callee.name === 'clearTimeout') &&
+        node.arguments[0]?.type === AST_NODE_TYPES.ThisExpression
+      ) {
+        found = true;
+      }
+    },
+  );
   return found;
 }

@@ -37,13 +37,11 @@ export default createRule<[RequireRequestTimeoutOptions], MessageIds>({
     ],
     defaultOptions: [{ timeoutMs: 10000 }],
     messages: {
-      missingTimeout:
-        'This {{client}} request has no timeout: a server that stops answering holds it (and whatever awaits it) forever. {{remedy}}',
+      missingTimeout: 'This {{client}} request has no timeout: a server that stops answering holds it (and whatever awaits it) forever. {{remedy}}',
       addSignal: 'Add `signal: AbortSignal.timeout({{ms}})`.',
       addTimeout: 'Add `timeout: {{ms}}`.',
       addGotTimeout: 'Add `timeout: { request: {{ms}} }`.',
-      addGotIdleTimeout:
-        'Add `timeout: { socket: {{ms}} }`: an idle timeout, so a long transfer that keeps moving is not cut off.',
+      addGotIdleTimeout: 'Add `timeout: { socket: {{ms}} }`: an idle timeout, so a long transfer that keeps moving is not cut off.',
     },
   },
   create(context, [{ timeoutMs }]) {
@@ -97,11 +95,7 @@ export default createRule<[RequireRequestTimeoutOptions], MessageIds>({
   },
 });
 
-function verdictOf(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  call: NetworkCall,
-  instancesWithDefaults: ReadonlySet<string>,
-): Verdict {
+function verdictOf(sourceCode: Readonly<TSESLint.SourceCode>, call: NetworkCall, instancesWithDefaults: ReadonlySet<string>): Verdict {
   // `fetch(...args)`: where the init ends up is unknown.
   if (call.call.arguments.slice(0, call.optionsIndex + 1).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) {
     return 'unknown';
@@ -162,11 +156,7 @@ function isIdentifier(node: TSESTree.Node, name: string): boolean {
 }
 
 /** A fix adding `property` to the call's options (or the axios instance's config), when one is safe to write. */
-function addOption(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  call: NetworkCall,
-  property: string,
-): TSESLint.ReportFixFunction | undefined {
+function addOption(sourceCode: Readonly<TSESLint.SourceCode>, call: NetworkCall, property: string): TSESLint.ReportFixFunction | undefined {
   const ownOptions = call.options && skipTypeWrappers(call.options);
   if (ownOptions?.type === AST_NODE_TYPES.ObjectExpression) return addObjectProperty(sourceCode, ownOptions, property);
   if (ownOptions) return undefined;

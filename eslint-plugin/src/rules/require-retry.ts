@@ -1,15 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../util/create-rule.js';
-import {
-  findProperty,
-  isFunctionNode,
-  propertyKeyName,
-  referenceKey,
-  skipTypeWrappers,
-  trailingName,
-  walk,
-  type FunctionNode,
-} from '../util/ast.js';
+import { findProperty, isFunctionNode, propertyKeyName, referenceKey, skipTypeWrappers, trailingName, walk, type FunctionNode } from '../util/ast.js';
 import { getNetworkCall, mayContainNetworkCalls, type NetworkCall } from '../util/network-calls.js';
 import { isBrowserSameOriginCall, isClientModule } from '../util/browser-code.js';
 import { endOfLineAfter, lineEnding } from '../util/object-fix.js';
@@ -38,9 +29,21 @@ const RETRY_NAME = /retr(?:y|ies|ying)/i;
 const RETRY_IMPLEMENTATION_NAME = /retr(?:y|ies|ying)|backoff/i;
 /** Data-fetching hooks and clients that retry failed queries by default (TanStack Query, SWR). */
 const RETRYING_QUERY_FUNCTIONS: ReadonlySet<string> = new Set([
-  'useQuery', 'useSuspenseQuery', 'useInfiniteQuery', 'useSuspenseInfiniteQuery', 'useQueries', 'createQuery',
-  'createInfiniteQuery', 'queryOptions', 'infiniteQueryOptions', 'fetchQuery', 'prefetchQuery', 'ensureQueryData',
-  'useSWR', 'useSWRInfinite', 'useSWRImmutable',
+  'useQuery',
+  'useSuspenseQuery',
+  'useInfiniteQuery',
+  'useSuspenseInfiniteQuery',
+  'useQueries',
+  'createQuery',
+  'createInfiniteQuery',
+  'queryOptions',
+  'infiniteQueryOptions',
+  'fetchQuery',
+  'prefetchQuery',
+  'ensureQueryData',
+  'useSWR',
+  'useSWRInfinite',
+  'useSWRImmutable',
 ]);
 /** Awaited calls that wait between attempts: `sleep(ms)`, `delay(ms)`, `backoff.wait(n)`, `setTimeout(ms)`. */
 const DELAY_NAME = /^(?:sleep|delay|wait|pause|backoff|backOff|setTimeout|waitFor\w*|sleep\w+|delay\w+)$/;
@@ -85,7 +88,7 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
           importSource: {
             type: 'string',
             minLength: 1,
-            description: 'Module the suggestion imports `retry` from (default: the project\'s Bulwark retry pattern, when found).',
+            description: "Module the suggestion imports `retry` from (default: the project's Bulwark retry pattern, when found).",
           },
         },
         additionalProperties: false,
@@ -289,12 +292,7 @@ export default createRule<[RequireRetryOptions], 'missingRetry' | 'wrapInRetry'>
   },
 });
 
-type Loop =
-  | TSESTree.DoWhileStatement
-  | TSESTree.ForInStatement
-  | TSESTree.ForOfStatement
-  | TSESTree.ForStatement
-  | TSESTree.WhileStatement;
+type Loop = TSESTree.DoWhileStatement | TSESTree.ForInStatement | TSESTree.ForOfStatement | TSESTree.ForStatement | TSESTree.WhileStatement;
 
 function isLoop(node: TSESTree.Node): node is Loop {
   return (
@@ -360,11 +358,7 @@ interface WrapSuggestion {
  *     other value that merely shares the name, and never an import that collides or shadows;
  *   - with nowhere to import from (no `importSource`, no pattern copy found), only the wrap.
  */
-function wrapSuggestion(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  call: TSESTree.CallExpression,
-  plan: ImportPlan,
-): WrapSuggestion | undefined {
+function wrapSuggestion(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression, plan: ImportPlan): WrapSuggestion | undefined {
   const { awaits, yields } = suspensionsIn(sourceCode, call);
   if (yields) return undefined;
   const scope = sourceCode.getScope(call);
@@ -494,12 +488,7 @@ function isPinnedComment(comment: TSESTree.Comment): boolean {
   );
 }
 
-function importRetry(
-  fixer: TSESLint.RuleFixer,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  importSource: string,
-  localName: string,
-): TSESLint.RuleFix {
+function importRetry(fixer: TSESLint.RuleFixer, sourceCode: Readonly<TSESLint.SourceCode>, importSource: string, localName: string): TSESLint.RuleFix {
   const program = sourceCode.ast;
   const eol = lineEnding(sourceCode);
   const imports = program.body.filter((statement) => statement.type === AST_NODE_TYPES.ImportDeclaration);
@@ -522,16 +511,13 @@ function importRetry(
   // (Only statements that end in a semicolon or in nothing say: not function or class declarations.)
   const terminable = program.body.filter((node) => !endsInBlock(node));
   const semicolon = terminable.length === 0 || terminable.some((node) => sourceCode.getLastToken(node)?.value === ';') ? ';' : '';
-  const statement =
-    isModule
-      ? `import { ${binding} } from ${source}${semicolon}`
-      : `const { ${localName === 'retry' ? 'retry' : `retry: ${localName}`} } = require(${source})${semicolon}`;
+  const statement = isModule
+    ? `import { ${binding} } from ${source}${semicolon}`
+    : `const { ${localName === 'retry' ? 'retry' : `retry: ${localName}`} } = require(${source})${semicolon}`;
   // After directives ('use strict', 'use server'), which must stay first, and after pinned
   // comments (triple-slash references, @ts-check, licenses), but before a comment that documents
   // the first statement.
-  const firstNonDirective = program.body.find(
-    (node) => !(node.type === AST_NODE_TYPES.ExpressionStatement && node.directive !== undefined),
-  );
+  const firstNonDirective = program.body.find((node) => !(node.type === AST_NODE_TYPES.ExpressionStatement && node.directive !== undefined));
   if (!firstNonDirective) {
     return fixer.insertTextAfterRange([program.range[1], program.range[1]], `${eol}${statement}`);
   }
@@ -561,9 +547,7 @@ function sendsIdempotencyKey(options: TSESTree.Node | undefined): boolean {
   // new Headers({ 'Idempotency-Key': key })
   if (headers?.type === AST_NODE_TYPES.NewExpression && headers.arguments[0]) headers = skipTypeWrappers(headers.arguments[0]);
   if (headers?.type !== AST_NODE_TYPES.ObjectExpression) return false;
-  return headers.properties.some(
-    (property) => property.type === AST_NODE_TYPES.Property && propertyKeyName(property)?.toLowerCase() === 'idempotency-key',
-  );
+  return headers.properties.some((property) => property.type === AST_NODE_TYPES.Property && propertyKeyName(property)?.toLowerCase() === 'idempotency-key');
 }
 
 /** `load` for `load` and `this.load`: names a retry wrapper can be handed. */
@@ -600,5 +584,7 @@ function endsInBlock(node: TSESTree.ProgramStatement): boolean {
     (node.type === AST_NODE_TYPES.ExportNamedDeclaration || node.type === AST_NODE_TYPES.ExportDefaultDeclaration) && node.declaration
       ? node.declaration
       : node;
-  return /^(?:FunctionDeclaration|ClassDeclaration|BlockStatement|IfStatement|ForStatement|ForInStatement|ForOfStatement|WhileStatement|TryStatement|SwitchStatement|TSInterfaceDeclaration|TSModuleDeclaration|TSEnumDeclaration)$/.test(inner.type);
+  return /^(?:FunctionDeclaration|ClassDeclaration|BlockStatement|IfStatement|ForStatement|ForInStatement|ForOfStatement|WhileStatement|TryStatement|SwitchStatement|TSInterfaceDeclaration|TSModuleDeclaration|TSEnumDeclaration)$/.test(
+    inner.type,
+  );
 }

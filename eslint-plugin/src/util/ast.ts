@@ -1,9 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-export type FunctionNode =
-  | TSESTree.ArrowFunctionExpression
-  | TSESTree.FunctionDeclaration
-  | TSESTree.FunctionExpression;
+export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 
 export function isFunctionNode(node: TSESTree.Node | null | undefined): node is FunctionNode {
   return (
@@ -62,10 +59,7 @@ export function propertyKeyName(property: TSESTree.Property): string | undefined
 }
 
 /** The last property of `object` named `name` (the one that wins at runtime), if any. */
-export function findProperty(
-  object: TSESTree.ObjectExpression,
-  name: string,
-): TSESTree.Property | undefined {
+export function findProperty(object: TSESTree.ObjectExpression, name: string): TSESTree.Property | undefined {
   let found: TSESTree.Property | undefined;
   for (const property of object.properties) {
     if (property.type === AST_NODE_TYPES.Property && propertyKeyName(property) === name) {
@@ -111,9 +105,7 @@ export function callWithSoleArgument(fn: FunctionNode): TSESTree.CallExpression 
   let argument: TSESTree.Node = fn;
   while (argument.parent && isTypeWrapperOf(argument.parent, argument)) argument = argument.parent;
   const call = argument.parent;
-  return call?.type === AST_NODE_TYPES.CallExpression && call.arguments.length === 1 && call.arguments[0] === argument
-    ? call
-    : undefined;
+  return call?.type === AST_NODE_TYPES.CallExpression && call.arguments.length === 1 && call.arguments[0] === argument ? call : undefined;
 }
 
 /** Whether `parent` only wraps `child` for the type checker or an optional chain (`x!`, `x as T`, `a?.b`). */
@@ -139,11 +131,7 @@ export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined
 }
 
 /** Visits `root` and every node below it (iteratively: deep ASTs must not overflow the stack). */
-export function walk(
-  root: TSESTree.Node,
-  visitorKeys: TSESLint.SourceCode.VisitorKeys,
-  visit: (node: TSESTree.Node) => void,
-): void {
+export function walk(root: TSESTree.Node, visitorKeys: TSESLint.SourceCode.VisitorKeys, visit: (node: TSESTree.Node) => void): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;

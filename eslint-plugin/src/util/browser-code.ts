@@ -24,7 +24,8 @@ type SourceCode = Readonly<TSESLint.SourceCode>;
 const REACT_HOOK = /^use[A-Z]/;
 const REACT_HOOK_CALL = /\bReact\.use[A-Z]\w*\s*\(/;
 /** Modules that only browser (or browser-rendering) code imports. */
-const BROWSER_MODULES = /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/router|react-router-dom|sonner|react-hot-toast|@faceless-ui\/[\w-]+)$/;
+const BROWSER_MODULES =
+  /^(?:react-dom(?:\/client)?|vue|svelte(?:\/.*)?|solid-js(?:\/web)?|@angular\/core|preact(?:\/hooks)?|swr|@tanstack\/react-query|next\/router|react-router-dom|sonner|react-hot-toast|@faceless-ui\/[\w-]+)$/;
 const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
 
 type Evidence = 'module' | 'globals' | 'none';
@@ -110,10 +111,7 @@ export function isSameOriginUrl(url: TSESTree.Node | undefined): boolean {
     case AST_NODE_TYPES.NewExpression:
       // new URL('/api', location.origin)
       return (
-        value.callee.type === AST_NODE_TYPES.Identifier &&
-        value.callee.name === 'URL' &&
-        value.arguments[1] !== undefined &&
-        isPageLocation(value.arguments[1])
+        value.callee.type === AST_NODE_TYPES.Identifier && value.callee.name === 'URL' && value.arguments[1] !== undefined && isPageLocation(value.arguments[1])
       );
     default:
       return isPageLocation(value);
@@ -193,7 +191,8 @@ function followConstant(sourceCode: SourceCode, node: TSESTree.Node): TSESTree.N
 
 function usesPageLocation(url: TSESTree.Node): boolean {
   const value = skipTypeWrappers(url);
-  if (value.type === AST_NODE_TYPES.TemplateLiteral) return value.quasis[0]?.value.cooked === '' && value.expressions[0] !== undefined && isPageLocation(value.expressions[0]);
+  if (value.type === AST_NODE_TYPES.TemplateLiteral)
+    return value.quasis[0]?.value.cooked === '' && value.expressions[0] !== undefined && isPageLocation(value.expressions[0]);
   if (value.type === AST_NODE_TYPES.NewExpression) return true;
   if (value.type === AST_NODE_TYPES.BinaryExpression) return usesPageLocation(value.left);
   return value.type === AST_NODE_TYPES.MemberExpression;

@@ -20,14 +20,14 @@ const REQUEST_OBJECTS = /^(?:req|request)$/;
 const REQUEST_PARTS: ReadonlySet<string> = new Set(['req', 'request', 'headers', 'params', 'query', 'body', 'ip', 'ips', 'cookies', 'url']);
 
 /** The `K` of `Map<K, V>`, `Set<K>`, `Record<K, V>` from an annotation or a `new Map<K, V>()` / `{} as Record<K, V>` initialiser. */
-export function keyTypeOf(
-  annotation: TSESTree.TSTypeAnnotation | undefined,
-  init: TSESTree.Node | null | undefined,
-): TSESTree.TypeNode | undefined {
+export function keyTypeOf(annotation: TSESTree.TSTypeAnnotation | undefined, init: TSESTree.Node | null | undefined): TSESTree.TypeNode | undefined {
   const fromAnnotation = annotation && keyOfContainerType(annotation.typeAnnotation);
   if (fromAnnotation) return fromAnnotation;
   let value = init ?? undefined;
-  while (value && (value.type === AST_NODE_TYPES.TSAsExpression || value.type === AST_NODE_TYPES.TSSatisfiesExpression || value.type === AST_NODE_TYPES.TSTypeAssertion)) {
+  while (
+    value &&
+    (value.type === AST_NODE_TYPES.TSAsExpression || value.type === AST_NODE_TYPES.TSSatisfiesExpression || value.type === AST_NODE_TYPES.TSTypeAssertion)
+  ) {
     const fromCast = keyOfContainerType(value.typeAnnotation);
     if (fromCast) return fromCast;
     value = value.expression;
@@ -66,7 +66,7 @@ export function finiteTypeNames(program: TSESTree.Program): ReadonlySet<string> 
     if (declaration.type === AST_NODE_TYPES.TSTypeAliasDeclaration) aliases.push(declaration);
   }
   // Aliases may name each other (`type Color = Primary | 'grey'`): settle them until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const alias of aliases) {
       if (!names.has(alias.id.name) && isFiniteKeyType(alias.typeAnnotation, names)) {
@@ -96,9 +96,11 @@ export function isFiniteKeyType(type: TSESTree.TypeNode, finiteTypes: ReadonlySe
     case AST_NODE_TYPES.TSTypeReference:
       if (type.typeName.type === AST_NODE_TYPES.Identifier) return finiteTypes.has(type.typeName.name);
       // `Status.Active`: a member of an enum
-      return type.typeName.type === AST_NODE_TYPES.TSQualifiedName &&
+      return (
+        type.typeName.type === AST_NODE_TYPES.TSQualifiedName &&
         type.typeName.left.type === AST_NODE_TYPES.Identifier &&
-        finiteTypes.has(type.typeName.left.name);
+        finiteTypes.has(type.typeName.left.name)
+      );
     default:
       return false;
   }
@@ -109,13 +111,7 @@ export function isFiniteKeyType(type: TSESTree.TypeNode, finiteTypes: ReadonlySe
  * a URL, a user... `rateLimiting` containers count per caller, so any key that is not a literal
  * and not of a finite type is open-ended there.
  */
-export function openEndedKey(
-  sourceCode: SourceCode,
-  key: TSESTree.Node,
-  finiteTypes: ReadonlySet<string>,
-  rateLimiting: boolean,
-  depth = 0,
-): boolean {
+export function openEndedKey(sourceCode: SourceCode, key: TSESTree.Node, finiteTypes: ReadonlySet<string>, rateLimiting: boolean, depth = 0): boolean {
   if (isFixedKey(key, finiteTypes) || hasFiniteDeclaredType(sourceCode, key, finiteTypes)) return false;
   if (rateLimiting) return true;
   // `const key = \`${user.email}:${size}\`; cache.set(key, ...)`: the key is what it was built from.
@@ -126,8 +122,7 @@ export function openEndedKey(
     if (open) return;
     if (node.type === AST_NODE_TYPES.Identifier) {
       const parent = node.parent;
-      const isObjectOfRequestPart =
-        parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && REQUEST_OBJECTS.test(node.name);
+      const isObjectOfRequestPart = parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node && REQUEST_OBJECTS.test(node.name);
       if (isObjectOfRequestPart || ID_NAME.test(node.name) || OPEN_NAME.test(node.name)) open = true;
     } else if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed) {
       const name = staticMemberName(node);

@@ -85,10 +85,7 @@ export function isBestEffort(call: TSESTree.CallExpression): boolean {
  * judged; `'opaque'` when the argument is a Request object the file does not build (a parameter
  * named `request`/`req` or typed `Request`), whose options are unknown; `undefined` otherwise.
  */
-export function requestObjectOf(
-  sourceCode: SourceCode,
-  argument: TSESTree.Node | undefined,
-): TSESTree.NewExpression | 'opaque' | undefined {
+export function requestObjectOf(sourceCode: SourceCode, argument: TSESTree.Node | undefined): TSESTree.NewExpression | 'opaque' | undefined {
   if (!argument) return undefined;
   const value = skipTypeWrappers(argument);
   if (value.type !== AST_NODE_TYPES.Identifier) return undefined;

@@ -8,15 +8,7 @@
  * a local binding that shadows `fetch` is not the network `fetch`.
  */
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import {
-  findProperty,
-  hasSpread,
-  referenceKey,
-  skipTypeWrappers,
-  staticMemberName,
-  staticStringValue,
-  walk,
-} from './ast.js';
+import { findProperty, hasSpread, referenceKey, skipTypeWrappers, staticMemberName, staticStringValue, walk } from './ast.js';
 import { mentions, mentionsAny } from './source-text.js';
 
 export type NetworkClient = 'fetch' | 'axios' | 'got';
@@ -47,17 +39,13 @@ export interface NetworkCall {
   readonly instance: AxiosInstance | undefined;
 }
 
-const AXIOS_METHODS: ReadonlySet<string> = new Set([
-  'request', 'get', 'delete', 'head', 'options', 'post', 'put', 'patch',
-]);
+const AXIOS_METHODS: ReadonlySet<string> = new Set(['request', 'get', 'delete', 'head', 'options', 'post', 'put', 'patch']);
 /** axios methods whose signature is `(url, data, config)`; the others are `(url, config)`. */
 const AXIOS_METHODS_WITH_BODY: ReadonlySet<string> = new Set(['post', 'put', 'patch']);
 const GOT_METHODS: ReadonlySet<string> = new Set(['get', 'post', 'put', 'patch', 'head', 'delete']);
 /** Every method name a network call can be made with. */
 const NETWORK_METHODS: ReadonlySet<string> = new Set(['fetch', ...AXIOS_METHODS, ...GOT_METHODS]);
-const FETCH_MODULES: ReadonlySet<string> = new Set([
-  'node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch', 'make-fetch-happen',
-]);
+const FETCH_MODULES: ReadonlySet<string> = new Set(['node-fetch', 'undici', 'cross-fetch', 'isomorphic-fetch', 'make-fetch-happen']);
 const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['globalThis', 'window', 'self', 'global']);
 
 interface FileClients {
@@ -85,10 +73,7 @@ export function mayContainNetworkCalls(sourceCode: Readonly<TSESLint.SourceCode>
 }
 
 /** The network call `node` makes, or `undefined` when it is not one. */
-export function getNetworkCall(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  node: TSESTree.CallExpression,
-): NetworkCall | undefined {
+export function getNetworkCall(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.CallExpression): NetworkCall | undefined {
   const callee = skipTypeWrappers(node.callee);
   if (callee.type === AST_NODE_TYPES.Identifier) {
     if (callee.name === 'fetch') {
@@ -119,29 +104,18 @@ export function getNetworkCall(
       if (instance) return axiosCall(node, method, instance);
     }
   }
-  if (
-    GOT_METHODS.has(method) &&
-    receiver.type === AST_NODE_TYPES.Identifier &&
-    clients.gotNames.has(receiver.name)
-  ) {
+  if (GOT_METHODS.has(method) && receiver.type === AST_NODE_TYPES.Identifier && clients.gotNames.has(receiver.name)) {
     return gotCall(node, method);
   }
   return undefined;
 }
 
-function isNetworkFetch(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  node: TSESTree.CallExpression,
-  callee: TSESTree.Identifier,
-): boolean {
+function isNetworkFetch(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.CallExpression, callee: TSESTree.Identifier): boolean {
   const variable = ASTUtils.findVariable(sourceCode.getScope(node), callee);
   // Unresolved, or a configured global with no declaration in the file: the platform fetch.
   if (!variable || variable.defs.length === 0) return true;
   return variable.defs.some(
-    (def) =>
-      def.type === 'ImportBinding' &&
-      def.parent.type === AST_NODE_TYPES.ImportDeclaration &&
-      FETCH_MODULES.has(def.parent.source.value),
+    (def) => def.type === 'ImportBinding' && def.parent.type === AST_NODE_TYPES.ImportDeclaration && FETCH_MODULES.has(def.parent.source.value),
   );
 }
 
@@ -156,11 +130,7 @@ function fetchCall(node: TSESTree.CallExpression): NetworkCall {
   return { kind: 'fetch', call: node, method, options: init, optionsIndex: 1, instance: undefined };
 }
 
-function axiosCall(
-  node: TSESTree.CallExpression,
-  method: string,
-  instance: AxiosInstance | undefined,
-): NetworkCall {
+function axiosCall(node: TSESTree.CallExpression, method: string, instance: AxiosInstance | undefined): NetworkCall {
   const args = node.arguments;
   if (method === 'request-or-url' || method === 'request') {
     // axios(config), axios(url, config), instance.request(config)
@@ -229,9 +199,7 @@ function methodFromOptions(options: TSESTree.CallExpressionArgument): string | u
 function axiosInstanceOf(receiver: TSESTree.Node, clients: FileClients): AxiosInstance | undefined {
   if (receiver.type === AST_NODE_TYPES.CallExpression) {
     // axios.create({...}).get(url)
-    return isAxiosCreate(receiver, clients.axiosNames)
-      ? { key: '', createCall: receiver, config: receiver.arguments[0] }
-      : undefined;
+    return isAxiosCreate(receiver, clients.axiosNames) ? { key: '', createCall: receiver, config: receiver.arguments[0] } : undefined;
   }
   const key = referenceKey(receiver);
   return key === undefined ? undefined : clients.axiosInstances.get(key);
@@ -292,10 +260,7 @@ function instanceBinding(node: TSESTree.Node): [string | undefined, TSESTree.Nod
       return node.operator === '=' ? [referenceKey(node.left), node.right] : undefined;
     case AST_NODE_TYPES.PropertyDefinition:
       if (node.computed || node.static) return undefined;
-      return [
-        node.key.type === AST_NODE_TYPES.Identifier ? `this.${node.key.name}` : undefined,
-        node.value,
-      ];
+      return [node.key.type === AST_NODE_TYPES.Identifier ? `this.${node.key.name}` : undefined, node.value];
     default:
       return undefined;
   }
@@ -307,19 +272,13 @@ function* importedBindings(program: TSESTree.Program): Generator<[string, string
     if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
       for (const specifier of statement.specifiers) {
         const imported =
-          specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.imported.type === AST_NODE_TYPES.Identifier
-            ? specifier.imported.name
-            : 'default';
+          specifier.type === AST_NODE_TYPES.ImportSpecifier && specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : 'default';
         if (imported === 'default') yield [specifier.local.name, statement.source.value];
       }
     } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
       for (const declarator of statement.declarations) {
         const init = declarator.init && skipTypeWrappers(declarator.init);
-        if (
-          declarator.id.type === AST_NODE_TYPES.Identifier &&
-          init?.type === AST_NODE_TYPES.CallExpression &&
-          isNamed(init.callee, 'require')
-        ) {
+        if (declarator.id.type === AST_NODE_TYPES.Identifier && init?.type === AST_NODE_TYPES.CallExpression && isNamed(init.callee, 'require')) {
           const source = staticStringValue(init.arguments[0]);
           if (source !== undefined) yield [declarator.id.name, source];
         }

@@ -32,11 +32,7 @@ export function endOfLineAfter(sourceCode: SourceCode, token: TSESTree.Token | T
   return end;
 }
 
-export function addObjectProperty(
-  sourceCode: SourceCode,
-  object: TSESTree.ObjectExpression,
-  property: string,
-): TSESLint.ReportFixFunction {
+export function addObjectProperty(sourceCode: SourceCode, object: TSESTree.ObjectExpression, property: string): TSESLint.ReportFixFunction {
   const last = object.properties.at(-1);
   const open = sourceCode.getFirstToken(object)!;
   const close = sourceCode.getLastToken(object)!;

@@ -43,5 +43,10 @@ export function endsStatement(sourceCode: SourceCode, statement: TSESTree.Node):
 
 /** `x = {}` or `f(() => {})` written without a semicolon ends with `}` but is still open to ASI hazards. */
 function isExpressionEndingInBrace(statement: TSESTree.Node): boolean {
-  return statement.type === 'ExpressionStatement' || statement.type === 'VariableDeclaration' || statement.type === 'ReturnStatement' || statement.type === 'ThrowStatement';
+  return (
+    statement.type === 'ExpressionStatement' ||
+    statement.type === 'VariableDeclaration' ||
+    statement.type === 'ReturnStatement' ||
+    statement.type === 'ThrowStatement'
+  );
 }

@@ -65,13 +65,17 @@ function streamsResponse(object: TSESTree.ObjectExpression): boolean {
   const responseType = findProperty(object, 'responseType');
   if (responseType && staticStringValue(responseType.value) === 'stream') return true;
   let found = false;
-  walk(object, { Property: ['key', 'value'], ObjectExpression: ['properties'], CallExpression: ['arguments'], NewExpression: ['arguments'] } as never, (node) => {
-    if (found || node.type !== AST_NODE_TYPES.Property) return;
-    const key = propertyKeyName(node)?.toLowerCase();
-    const value = skipTypeWrappers(node.value);
-    if (key === 'stream' && value.type === AST_NODE_TYPES.Literal && value.value === true) found = true;
-    if (key === 'accept' && STREAM_MEDIA_TYPE.test(staticStringValue(value) ?? '')) found = true;
-  });
+  walk(
+    object,
+    { Property: ['key', 'value'], ObjectExpression: ['properties'], CallExpression: ['arguments'], NewExpression: ['arguments'] } as never,
+    (node) => {
+      if (found || node.type !== AST_NODE_TYPES.Property) return;
+      const key = propertyKeyName(node)?.toLowerCase();
+      const value = skipTypeWrappers(node.value);
+      if (key === 'stream' && value.type === AST_NODE_TYPES.Literal && value.value === true) found = true;
+      if (key === 'accept' && STREAM_MEDIA_TYPE.test(staticStringValue(value) ?? '')) found = true;
+    },
+  );
   return found;
 }
 
@@ -103,20 +107,12 @@ function readsBodyAsStream(sourceCode: SourceCode, call: TSESTree.CallExpression
   return false;
 }
 
-function variableReadsBody(
-  _sourceCode: SourceCode,
-  variables: readonly TSESLint.Scope.Variable[],
-  name: string,
-): boolean {
+function variableReadsBody(_sourceCode: SourceCode, variables: readonly TSESLint.Scope.Variable[], name: string): boolean {
   const variable = variables.find((candidate) => candidate.name === name);
   if (!variable) return false;
   return variable.references.some((reference) => {
     const parent = reference.identifier.parent;
-    return (
-      parent?.type === AST_NODE_TYPES.MemberExpression &&
-      parent.object === reference.identifier &&
-      staticMemberName(parent) === 'body'
-    );
+    return parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === reference.identifier && staticMemberName(parent) === 'body';
   });
 }
 

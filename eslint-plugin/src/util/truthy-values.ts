@@ -34,8 +34,10 @@ export function cannotBeFalsy(sourceCode: Readonly<TSESLint.SourceCode>, node: T
       return cannotBeFalsy(sourceCode, value.consequent, depth + 1) && cannotBeFalsy(sourceCode, value.alternate, depth + 1);
     case AST_NODE_TYPES.LogicalExpression:
       // `a || {}` and `a ?? {}` end with the right side when the left is falsy or nullish.
-      return (value.operator === '||' && cannotBeFalsy(sourceCode, value.right, depth + 1)) ||
-        (value.operator !== '||' && cannotBeFalsy(sourceCode, value.left, depth + 1) && cannotBeFalsy(sourceCode, value.right, depth + 1));
+      return (
+        (value.operator === '||' && cannotBeFalsy(sourceCode, value.right, depth + 1)) ||
+        (value.operator !== '||' && cannotBeFalsy(sourceCode, value.left, depth + 1) && cannotBeFalsy(sourceCode, value.right, depth + 1))
+      );
     case AST_NODE_TYPES.Identifier:
       return isConstBoundToTruthy(sourceCode, value, depth);
     default:

@@ -28,7 +28,10 @@ runRuleTestsCompiled('no-error-details-in-response', rule, {
     `app.use(async (ctx, next) => { try { await next(); } catch (err) { ctx.status = err.status ?? 500; if (err.expose) ctx.body = { message: err.message }; } });`,
     `fastify.setErrorHandler((error, request, reply) => { reply.code(500).send({ message: 'Internal error', code: error.code }); });`,
     `try { await run(); } catch (error) { res.status(500).json({ message: error instanceof AppError ? error.message : 'Internal error' }); }`,
-    { code: `try { run(); } catch (e) { if (e instanceof ValidationError) res.status(400).json({ error: e.message }); }`, options: [{ safeErrorClasses: ['ValidationError'] }] },
+    {
+      code: `try { run(); } catch (e) { if (e instanceof ValidationError) res.status(400).json({ error: e.message }); }`,
+      options: [{ safeErrorClasses: ['ValidationError'] }],
+    },
     // the error goes to a log, not to the client
     `try { await run(); } catch (error) { logger.error(error.stack); res.sendStatus(500); }`,
     `try { await run(); } catch (error) { socket.send(error.message); }`,
@@ -81,8 +84,15 @@ export async function action() { try { return await run(); } catch (e) { throw r
       errors: [{ ...message, line: 5 }],
     },
     { code: `export const action = async () => { try { await run(); } catch (e) { return { ok: false, trace: e.stack }; } };`, errors: [stack] },
-    { code: `fastify.get('/', async (request, reply) => { try { await load(); } catch (err) { reply.code(500).send({ error: err.message }); } });`, errors: [message] },
-    { name: 'a stack is never for the client, whatever the status', code: `try { run(); } catch (e) { res.status(400).json({ error: e.message, stack: e.stack }); }`, errors: [stack] },
+    {
+      code: `fastify.get('/', async (request, reply) => { try { await load(); } catch (err) { reply.code(500).send({ error: err.message }); } });`,
+      errors: [message],
+    },
+    {
+      name: 'a stack is never for the client, whatever the status',
+      code: `try { run(); } catch (e) { res.status(400).json({ error: e.message, stack: e.stack }); }`,
+      errors: [stack],
+    },
     { code: `fastify.setErrorHandler((error, request, reply) => { reply.status(503).send({ error: error.message }); });`, errors: [message] },
     {
       name: 'catalogue defect: error handlers that put the message in a 500 body',
@@ -111,7 +121,10 @@ export async function action() { try { return await run(); } catch (e) { throw r
     { code: `app.onError((err, c) => c.json({ message: err.message }, 500));`, errors: [message] },
     { code: `app.onError((err, c) => c.text(err.stack ?? '', 500));`, errors: [stack] },
     { code: `fastify.setErrorHandler((error, request, reply) => { reply.status(500).send({ message: error.message }); });`, errors: [message] },
-    { code: `app.use(async (ctx, next) => { try { await next(); } catch (err) { ctx.status = 500; ctx.body = { error: err.message }; } });`, errors: [message] },
+    {
+      code: `app.use(async (ctx, next) => { try { await next(); } catch (err) { ctx.status = 500; ctx.body = { error: err.message }; } });`,
+      errors: [message],
+    },
     { code: `getUser(id).then((user) => res.json(user)).catch((err) => res.status(500).json({ error: [err.message] }));`, errors: [message] },
     {
       name: 'a guard on a different error does not make this one safe',

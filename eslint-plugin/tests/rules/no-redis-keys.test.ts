@@ -95,6 +95,10 @@ class SessionStore {
       errors: [{ messageId: 'noKeys' }],
     },
     { code: `const conn = createClient({ url }); export const list = (match) => conn.keys(match);`, errors: [{ messageId: 'noKeys' }] },
-    { code: `export async function purge(conn: Redis.Cluster, match: string) { return conn.keys(match); }`, filename: 'file.ts', errors: [{ messageId: 'noKeys' }] },
+    {
+      code: `export async function purge(conn: Redis.Cluster, match: string) { return conn.keys(match); }`,
+      filename: 'file.ts',
+      errors: [{ messageId: 'noKeys' }],
+    },
   ],
 });

@@ -304,7 +304,11 @@ if (bytes.length > 0) writer.write(bytes).catch(() => {});`,
         {
           ...catchBlock,
           suggestions: [
-            { messageId: 'logError', data: { logger: 'console' }, output: `try { run(); } catch (e) { console.error(e); queue.push(() => { throw new Error('later'); }); }` },
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `try { run(); } catch (e) { console.error(e); queue.push(() => { throw new Error('later'); }); }`,
+            },
             { messageId: 'rethrow', output: `try { run(); } catch (e) { queue.push(() => { throw new Error('later'); }); throw e; }` },
           ],
         },
@@ -317,7 +321,11 @@ if (bytes.length > 0) writer.write(bytes).catch(() => {});`,
         {
           ...catchBlock,
           suggestions: [
-            { messageId: 'logError', data: { logger: 'console' }, output: `try { const body = JSON.parse(text); await save(body); } catch (error) { console.error(error); respond(400); }` },
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `try { const body = JSON.parse(text); await save(body); } catch (error) { console.error(error); respond(400); }`,
+            },
             { messageId: 'rethrow', output: `try { const body = JSON.parse(text); await save(body); } catch (error) { respond(400); throw error; }` },
           ],
         },
@@ -368,11 +376,21 @@ fetchData().catch((error) => { console.error(error); return null; });`,
     {
       name: 'fire-and-forget: a rethrow would be an unhandled rejection, so the error is logged instead (issue 11)',
       code: `fetchData().catch(() => {});`,
-      errors: [{ ...catchHandler, suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `fetchData().catch((error) => { console.error(error); });` }] }],
+      errors: [
+        {
+          ...catchHandler,
+          suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `fetchData().catch((error) => { console.error(error); });` }],
+        },
+      ],
     },
     {
       code: `fetchData().catch(function (e) { return null; });`,
-      errors: [{ ...catchHandler, suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `fetchData().catch(function (e) { console.error(e); return null; });` }] }],
+      errors: [
+        {
+          ...catchHandler,
+          suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `fetchData().catch(function (e) { console.error(e); return null; });` }],
+        },
+      ],
     },
     {
       code: `fetchData().catch(async (): Promise<void> => { await cleanup(); });`,
@@ -380,7 +398,11 @@ fetchData().catch((error) => { console.error(error); return null; });`,
         {
           ...catchHandler,
           suggestions: [
-            { messageId: 'logError', data: { logger: 'console' }, output: `fetchData().catch(async (error): Promise<void> => { console.error(error); await cleanup(); });` },
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `fetchData().catch(async (error): Promise<void> => { console.error(error); await cleanup(); });`,
+            },
           ],
         },
       ],
@@ -408,7 +430,9 @@ fetchData().catch((error) => { console.error(error); return null; });`,
       errors: [
         {
           ...catchHandler,
-          suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `void refresh().catch((error) => { console.error(error); return ({}); });` }],
+          suggestions: [
+            { messageId: 'logError', data: { logger: 'console' }, output: `void refresh().catch((error) => { console.error(error); return ({}); });` },
+          ],
         },
       ],
     },
@@ -418,7 +442,13 @@ fetchData().catch((error) => { console.error(error); return null; });`,
       errors: [
         {
           ...catchHandler,
-          suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `setTimeout(() => flush().catch((error) => { console.error(error); return undefined; }), 1000);` }],
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `setTimeout(() => flush().catch((error) => { console.error(error); return undefined; }), 1000);`,
+            },
+          ],
         },
       ],
     },
@@ -470,7 +500,13 @@ fetchData().catch((error) => { console.error(error); return null; });`,
       errors: [
         {
           ...catchBlock,
-          suggestions: [{ messageId: 'logError', data: { logger: 'console' }, output: `setInterval(() => { try { tick(); } catch (error) { console.error(error); } }, 1000);` }],
+          suggestions: [
+            {
+              messageId: 'logError',
+              data: { logger: 'console' },
+              output: `setInterval(() => { try { tick(); } catch (error) { console.error(error); } }, 1000);`,
+            },
+          ],
         },
       ],
     },
@@ -572,7 +608,8 @@ export async function sync() { try { await pull(); } catch (error) { throw error
             {
               messageId: 'logError',
               data: { logger: 'console' },
-              output: 'async function sync() {\r\n\ttry {\r\n\t\tawait pull();\r\n\t} catch (error) {\r\n\t\tconsole.error(error);\r\n\t\tcleanup()\r\n\t}\r\n}',
+              output:
+                'async function sync() {\r\n\ttry {\r\n\t\tawait pull();\r\n\t} catch (error) {\r\n\t\tconsole.error(error);\r\n\t\tcleanup()\r\n\t}\r\n}',
             },
             {
               messageId: 'rethrow',
@@ -589,7 +626,11 @@ export async function sync() { try { await pull(); } catch (error) { throw error
         {
           ...loggedCatch,
           suggestions: [
-            { messageId: 'passErrorToLog', data: { call: 'log.warn' }, output: `try { await pull(); } catch (error) { log.warn({ err: error, job: id }, 'pull failed'); }` },
+            {
+              messageId: 'passErrorToLog',
+              data: { call: 'log.warn' },
+              output: `try { await pull(); } catch (error) { log.warn({ err: error, job: id }, 'pull failed'); }`,
+            },
             { messageId: 'rethrow', output: `try { await pull(); } catch (error) { log.warn({ job: id }, 'pull failed'); throw error; }` },
           ],
         },

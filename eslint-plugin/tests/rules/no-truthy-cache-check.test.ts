@@ -243,9 +243,7 @@ runRuleTestsCompiled('no-truthy-cache-check', rule, {
       errors: [
         {
           messageId: 'truthyCheck',
-          suggestions: [
-            { messageId: 'useNullish', output: fallbackInChain.replace('value || other', '(value ?? other)') },
-          ],
+          suggestions: [{ messageId: 'useNullish', output: fallbackInChain.replace('value || other', '(value ?? other)') }],
         },
       ],
     },
@@ -335,7 +333,10 @@ runRuleTestsCompiled('no-truthy-cache-check', rule, {
         {
           messageId: 'truthyCheck',
           data: { name: 'count', cache: 'this.cache' },
-          suggestions: [{ messageId: 'compareWithUndefined', output: typed.replace('if (count)', 'if (count !== undefined)') }, ...compare(typed, 'if (count)', 'if (count != null)')],
+          suggestions: [
+            { messageId: 'compareWithUndefined', output: typed.replace('if (count)', 'if (count !== undefined)') },
+            ...compare(typed, 'if (count)', 'if (count != null)'),
+          ],
         },
       ],
     },

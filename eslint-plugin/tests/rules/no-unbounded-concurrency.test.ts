@@ -125,8 +125,14 @@ for (const extra of more) urls.push(extra);
 await Promise.all(urls.map((url) => fetch(url)));`,
       errors: [{ messageId: 'unbounded', line: 3 }],
     },
-    { code: `let hosts = ['a', 'b'];\nhosts = await discover();\nawait Promise.all(hosts.map((h) => fetch(h)));`, errors: [{ messageId: 'unbounded', line: 3 }] },
-    { code: `const users = await db.users.findMany();\nawait Promise.all(users.map((u) => fetch(\`https://crm.example.com/sync/\${u.id}\`, { method: 'POST' })));`, errors: [{ messageId: 'unbounded', line: 2 }] },
+    {
+      code: `let hosts = ['a', 'b'];\nhosts = await discover();\nawait Promise.all(hosts.map((h) => fetch(h)));`,
+      errors: [{ messageId: 'unbounded', line: 3 }],
+    },
+    {
+      code: `const users = await db.users.findMany();\nawait Promise.all(users.map((u) => fetch(\`https://crm.example.com/sync/\${u.id}\`, { method: 'POST' })));`,
+      errors: [{ messageId: 'unbounded', line: 2 }],
+    },
     { code: `await Promise.all(Object.keys(req.body).map((key) => fetch(\`https://api.example.com/\${key}\`)));`, errors: [{ messageId: 'unbounded' }] },
   ],
 });

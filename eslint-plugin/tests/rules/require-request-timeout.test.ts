@@ -142,11 +142,21 @@ await fetch(request);`,
     },
     {
       code: `await fetch(url, {});`,
-      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000) });` }] }],
+      errors: [
+        {
+          ...fetchError,
+          suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000) });` }],
+        },
+      ],
     },
     {
       code: `await fetch(url,);`,
-      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000) },);` }] }],
+      errors: [
+        {
+          ...fetchError,
+          suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000) },);` }],
+        },
+      ],
     },
     {
       code: `await globalThis.fetch(new URL('/health', base));`,
@@ -154,7 +164,11 @@ await fetch(request);`,
         {
           ...fetchError,
           suggestions: [
-            { messageId: 'addSignal', data: { ms: '10000' }, output: `await globalThis.fetch(new URL('/health', base), { signal: AbortSignal.timeout(10000) });` },
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `await globalThis.fetch(new URL('/health', base), { signal: AbortSignal.timeout(10000) });`,
+            },
           ],
         },
       ],
@@ -165,7 +179,11 @@ await fetch(request);`,
         {
           ...fetchError,
           suggestions: [
-            { messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(new Request(url, { method: 'GET' }), { signal: AbortSignal.timeout(10000) });` },
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `await fetch(new Request(url, { method: 'GET' }), { signal: AbortSignal.timeout(10000) });`,
+            },
           ],
         },
       ],
@@ -176,7 +194,11 @@ await fetch(request);`,
         {
           ...fetchError,
           suggestions: [
-            { messageId: 'addSignal', data: { ms: '10000' }, output: `import fetch from 'node-fetch'; await fetch(url, { signal: AbortSignal.timeout(10000) });` },
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `import fetch from 'node-fetch'; await fetch(url, { signal: AbortSignal.timeout(10000) });`,
+            },
           ],
         },
       ],
@@ -187,7 +209,11 @@ await fetch(request);`,
         {
           ...fetchError,
           suggestions: [
-            { messageId: 'addSignal', data: { ms: '10000' }, output: `const res = await fetch(url, { headers, signal: AbortSignal.timeout(10000) } as RequestInit);` },
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `const res = await fetch(url, { headers, signal: AbortSignal.timeout(10000) } as RequestInit);`,
+            },
           ],
         },
       ],
@@ -198,15 +224,24 @@ await fetch(request);`,
     },
     {
       code: `await axios.post(url);`,
-      errors: [{ ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios.post(url, undefined, { timeout: 10000 });` }] }],
+      errors: [
+        { ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios.post(url, undefined, { timeout: 10000 });` }] },
+      ],
     },
     {
       code: `await axios.put(url, body, { headers });`,
-      errors: [{ ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios.put(url, body, { headers, timeout: 10000 });` }] }],
+      errors: [
+        {
+          ...axiosError,
+          suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios.put(url, body, { headers, timeout: 10000 });` }],
+        },
+      ],
     },
     {
       code: `await axios({ url, method: 'delete' });`,
-      errors: [{ ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios({ url, method: 'delete', timeout: 10000 });` }] }],
+      errors: [
+        { ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios({ url, method: 'delete', timeout: 10000 });` }] },
+      ],
     },
     {
       code: `await axios('/users');`,
@@ -214,7 +249,12 @@ await fetch(request);`,
     },
     {
       code: `import http from 'axios'; await http.head(url);`,
-      errors: [{ ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `import http from 'axios'; await http.head(url, { timeout: 10000 });` }] }],
+      errors: [
+        {
+          ...axiosError,
+          suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `import http from 'axios'; await http.head(url, { timeout: 10000 });` }],
+        },
+      ],
     },
     {
       name: 'an axios instance without a timeout is fixed where it is created',
@@ -226,18 +266,26 @@ await api.delete('/b');`,
           ...axiosError,
           line: 2,
           suggestions: [
-            { messageId: 'addTimeout', data: { ms: '10000' }, output: `const api = axios.create({ baseURL, timeout: 10000 });
+            {
+              messageId: 'addTimeout',
+              data: { ms: '10000' },
+              output: `const api = axios.create({ baseURL, timeout: 10000 });
 await api.get('/a');
-await api.delete('/b');` },
+await api.delete('/b');`,
+            },
           ],
         },
         {
           ...axiosError,
           line: 3,
           suggestions: [
-            { messageId: 'addTimeout', data: { ms: '10000' }, output: `const api = axios.create({ baseURL, timeout: 10000 });
+            {
+              messageId: 'addTimeout',
+              data: { ms: '10000' },
+              output: `const api = axios.create({ baseURL, timeout: 10000 });
 await api.get('/a');
-await api.delete('/b');` },
+await api.delete('/b');`,
+            },
           ],
         },
       ],
@@ -248,18 +296,29 @@ await api.delete('/b');` },
         {
           ...axiosError,
           suggestions: [
-            { messageId: 'addTimeout', data: { ms: '10000' }, output: `class Client { load() { return this.http.get('/x'); } http = axios.create({ timeout: 10000 }); }` },
+            {
+              messageId: 'addTimeout',
+              data: { ms: '10000' },
+              output: `class Client { load() { return this.http.get('/x'); } http = axios.create({ timeout: 10000 }); }`,
+            },
           ],
         },
       ],
     },
     {
       code: `await got(url);`,
-      errors: [{ ...gotError, suggestions: [{ messageId: 'addGotTimeout', data: { ms: '10000' }, output: `await got(url, { timeout: { request: 10000 } });` }] }],
+      errors: [
+        { ...gotError, suggestions: [{ messageId: 'addGotTimeout', data: { ms: '10000' }, output: `await got(url, { timeout: { request: 10000 } });` }] },
+      ],
     },
     {
       code: `await got.post(url, { json: body });`,
-      errors: [{ ...gotError, suggestions: [{ messageId: 'addGotTimeout', data: { ms: '10000' }, output: `await got.post(url, { json: body, timeout: { request: 10000 } });` }] }],
+      errors: [
+        {
+          ...gotError,
+          suggestions: [{ messageId: 'addGotTimeout', data: { ms: '10000' }, output: `await got.post(url, { json: body, timeout: { request: 10000 } });` }],
+        },
+      ],
     },
     {
       code: `const data = await fetch(\`\${base}/users/\${id}\`).then((r) => r.json());`,
@@ -268,7 +327,11 @@ await api.delete('/b');` },
         {
           ...fetchError,
           suggestions: [
-            { messageId: 'addSignal', data: { ms: '10000' }, output: `const data = await fetch(\`\${base}/users/\${id}\`, { signal: AbortSignal.timeout(10000) }).then((r) => r.json());` },
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `const data = await fetch(\`\${base}/users/\${id}\`, { signal: AbortSignal.timeout(10000) }).then((r) => r.json());`,
+            },
           ],
         },
       ],
@@ -280,7 +343,11 @@ await api.delete('/b');` },
         {
           ...fetchError,
           suggestions: [
-            { messageId: 'addSignal', data: { ms: '10000' }, output: `const fetchUsers = () => fetch('/api/users', { signal: AbortSignal.timeout(10000) });\nmodule.exports = { fetchUsers };` },
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `const fetchUsers = () => fetch('/api/users', { signal: AbortSignal.timeout(10000) });\nmodule.exports = { fetchUsers };`,
+            },
           ],
         },
       ],
@@ -289,7 +356,18 @@ await api.delete('/b');` },
     // a relative URL in server code is still reported (and cannot run on Node: it is a bug either way)
     {
       code: `import { db } from './db.js';\nexport const load = () => fetch('/internal/health');`,
-      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `import { db } from './db.js';\nexport const load = () => fetch('/internal/health', { signal: AbortSignal.timeout(10000) });` }] }],
+      errors: [
+        {
+          ...fetchError,
+          suggestions: [
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `import { db } from './db.js';\nexport const load = () => fetch('/internal/health', { signal: AbortSignal.timeout(10000) });`,
+            },
+          ],
+        },
+      ],
     },
     // --- issue 11: a fixed whole-request deadline would abort a legitimate long transfer
     {
@@ -326,12 +404,30 @@ await api.delete('/b');` },
     {
       name: "axios's Node adapter applies `timeout` to socket inactivity: still offered for a stream",
       code: `const res = await axios.get(url, { responseType: 'stream' });`,
-      errors: [{ ...transferError('axios', remedyStream), suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `const res = await axios.get(url, { responseType: 'stream', timeout: 10000 });` }] }],
+      errors: [
+        {
+          ...transferError('axios', remedyStream),
+          suggestions: [
+            { messageId: 'addTimeout', data: { ms: '10000' }, output: `const res = await axios.get(url, { responseType: 'stream', timeout: 10000 });` },
+          ],
+        },
+      ],
     },
     {
       name: 'got uploads get an idle (socket) timeout',
       code: `await got.post(url, { body: createReadStream(path) });`,
-      errors: [{ ...transferError('got', remedyUpload), suggestions: [{ messageId: 'addGotIdleTimeout', data: { ms: '10000' }, output: `await got.post(url, { body: createReadStream(path), timeout: { socket: 10000 } });` }] }],
+      errors: [
+        {
+          ...transferError('got', remedyUpload),
+          suggestions: [
+            {
+              messageId: 'addGotIdleTimeout',
+              data: { ms: '10000' },
+              output: `await got.post(url, { body: createReadStream(path), timeout: { socket: 10000 } });`,
+            },
+          ],
+        },
+      ],
     },
     // --- issue 11: the new property on its own line, in the file's style
     {
@@ -368,37 +464,93 @@ await api.delete('/b');` },
     },
     {
       code: `await axios.get(url, {\n\tparams,\n});`,
-      errors: [{ ...axiosError, suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios.get(url, {\n\tparams,\n\ttimeout: 10000,\n});` }] }],
+      errors: [
+        {
+          ...axiosError,
+          suggestions: [{ messageId: 'addTimeout', data: { ms: '10000' }, output: `await axios.get(url, {\n\tparams,\n\ttimeout: 10000,\n});` }],
+        },
+      ],
     },
     {
       name: 'an empty init holding a comment keeps it',
       code: `await fetch(url, { /* defaults */ });`,
-      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000), /* defaults */ });` }] }],
+      errors: [
+        {
+          ...fetchError,
+          suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await fetch(url, { signal: AbortSignal.timeout(10000), /* defaults */ });` }],
+        },
+      ],
     },
 
     {
       name: 'a Request built in the file without a signal',
       code: `const request = new Request(url, { headers });\nawait fetch(request);`,
-      errors: [{ ...fetchError, line: 2, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `const request = new Request(url, { headers });\nawait fetch(request, { signal: AbortSignal.timeout(10000) });` }] }],
+      errors: [
+        {
+          ...fetchError,
+          line: 2,
+          suggestions: [
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `const request = new Request(url, { headers });\nawait fetch(request, { signal: AbortSignal.timeout(10000) });`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'Promise.all is no bound',
       code: `await Promise.all([fetch(a, {}), fetch(b, {})]);`,
       errors: [
-        { ...fetchError, column: 20, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, { signal: AbortSignal.timeout(10000) }), fetch(b, {})]);` }] },
-        { ...fetchError, column: 34, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, {}), fetch(b, { signal: AbortSignal.timeout(10000) })]);` }] },
+        {
+          ...fetchError,
+          column: 20,
+          suggestions: [
+            { messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, { signal: AbortSignal.timeout(10000) }), fetch(b, {})]);` },
+          ],
+        },
+        {
+          ...fetchError,
+          column: 34,
+          suggestions: [
+            { messageId: 'addSignal', data: { ms: '10000' }, output: `await Promise.all([fetch(a, {}), fetch(b, { signal: AbortSignal.timeout(10000) })]);` },
+          ],
+        },
       ],
     },
 
     {
       name: 'browser code calling another origin is still reported',
       code: `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app');`,
-      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app', { signal: AbortSignal.timeout(10000) });` }] }],
+      errors: [
+        {
+          ...fetchError,
+          suggestions: [
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `'use client';\nexport const loadRepo = () => fetch('https://api.github.com/repos/acme/app', { signal: AbortSignal.timeout(10000) });`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'credentials in server code prove nothing',
       code: `export const load = () => fetch(apiUrl('/me'), { credentials: 'include' });`,
-      errors: [{ ...fetchError, suggestions: [{ messageId: 'addSignal', data: { ms: '10000' }, output: `export const load = () => fetch(apiUrl('/me'), { credentials: 'include', signal: AbortSignal.timeout(10000) });` }] }],
+      errors: [
+        {
+          ...fetchError,
+          suggestions: [
+            {
+              messageId: 'addSignal',
+              data: { ms: '10000' },
+              output: `export const load = () => fetch(apiUrl('/me'), { credentials: 'include', signal: AbortSignal.timeout(10000) });`,
+            },
+          ],
+        },
+      ],
     },
   ],
 });

@@ -176,7 +176,11 @@ export async function getUser(id) {
         {
           ...error('GET'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(), output: `import { retry } from "./lib/retry.js";\nawait retry(() => axios.get(url, { timeout: 1000 }));` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(),
+              output: `import { retry } from "./lib/retry.js";\nawait retry(() => axios.get(url, { timeout: 1000 }));`,
+            },
           ],
         },
       ],
@@ -189,13 +193,21 @@ export async function getUser(id) {
         {
           ...error('GET'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(" and import it from '@/patterns/retry'"), output: `import { retry } from '@/patterns/retry';\nawait retry(() => fetch(a));\nawait fetch(b, { method: 'DELETE' });` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from '@/patterns/retry'"),
+              output: `import { retry } from '@/patterns/retry';\nawait retry(() => fetch(a));\nawait fetch(b, { method: 'DELETE' });`,
+            },
           ],
         },
         {
           ...error('DELETE'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(" and import it from '@/patterns/retry'"), output: `import { retry } from '@/patterns/retry';\nawait fetch(a);\nawait retry(() => fetch(b, { method: 'DELETE' }));` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from '@/patterns/retry'"),
+              output: `import { retry } from '@/patterns/retry';\nawait fetch(a);\nawait retry(() => fetch(b, { method: 'DELETE' }));`,
+            },
           ],
         },
       ],
@@ -207,7 +219,11 @@ export async function getUser(id) {
         {
           ...error('HEAD'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: withImport, output: `'use server';\nimport { retry } from './retry.js';\nexport const head = () => retry(() => axios.head(url));` },
+            {
+              messageId: 'wrapInRetry',
+              data: withImport,
+              output: `'use server';\nimport { retry } from './retry.js';\nexport const head = () => retry(() => axios.head(url));`,
+            },
           ],
         },
       ],
@@ -219,7 +235,11 @@ export async function getUser(id) {
         {
           ...error('POST'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(), output: `const retry = makeRetry();\nawait retry(() => fetch(url, { method: 'post', body, headers: { 'Idempotency-Key': key } }));` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(),
+              output: `const retry = makeRetry();\nawait retry(() => fetch(url, { method: 'post', body, headers: { 'Idempotency-Key': key } }));`,
+            },
           ],
         },
       ],
@@ -230,7 +250,11 @@ export async function getUser(id) {
         {
           ...error('PATCH'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(), output: `const retry = makeRetry();\nawait retry(() => axios.patch(url, body, { headers: new Headers({ 'idempotency-key': key }) }));` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(),
+              output: `const retry = makeRetry();\nawait retry(() => axios.patch(url, body, { headers: new Headers({ 'idempotency-key': key }) }));`,
+            },
           ],
         },
       ],
@@ -242,7 +266,11 @@ export async function getUser(id) {
         {
           ...error('PUT'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(), output: `const retry = makeRetry();\nconst api = axios.create(); axiosRetry(other); retry(() => api.put('/a', body));` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(),
+              output: `const retry = makeRetry();\nconst api = axios.create(); axiosRetry(other); retry(() => api.put('/a', body));`,
+            },
           ],
         },
       ],
@@ -311,12 +339,34 @@ export async function getUser(id) {
     // a loop that is not a retry (walks a list, no delay, no attempt counter) retries nothing
     {
       code: `for (const id of ids) { const res = await fetch(\`https://api.example.com/items/\${id}\`); out.push(await res.json()); }`,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `for (const id of ids) { const res = await retry(() => fetch(\`https://api.example.com/items/\${id}\`)); out.push(await res.json()); }` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(noPattern),
+              output: `for (const id of ids) { const res = await retry(() => fetch(\`https://api.example.com/items/\${id}\`)); out.push(await res.json()); }`,
+            },
+          ],
+        },
+      ],
     },
     // a relative URL outside browser code is still reported (a server-side base URL helper, a test double)
     {
       code: `import { db } from './db.js';\nexport const load = () => axios.get('/internal/health');`,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `import { db } from './db.js';\nexport const load = () => retry(() => axios.get('/internal/health'));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(noPattern),
+              output: `import { db } from './db.js';\nexport const load = () => retry(() => axios.get('/internal/health'));`,
+            },
+          ],
+        },
+      ],
     },
     // --- issue 11: an awaited argument needs an async arrow (else TS1308, and a syntax error in JS)
     {
@@ -343,7 +393,11 @@ export async function getUser(id) {
         {
           ...error('PUT'),
           suggestions: [
-            { messageId: 'wrapInRetry', data: wrap(noPattern, 'retry', true), output: `await retry(async () => fetch(url, { headers: { get auth() { return 'x'; } }, body: await Promise.resolve(undefined), method: 'PUT' }));` },
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(noPattern, 'retry', true),
+              output: `await retry(async () => fetch(url, { headers: { get auth() { return 'x'; } }, body: await Promise.resolve(undefined), method: 'PUT' }));`,
+            },
           ],
         },
       ],
@@ -410,12 +464,28 @@ export async function getUser(id) {
       name: 'a default import from p-retry named retry is a retry function: reused, nothing imported',
       code: `import retry from 'p-retry';\nexport const load = () => fetch(url);`,
       options: importLocal,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(), output: `import retry from 'p-retry';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [{ messageId: 'wrapInRetry', data: wrap(), output: `import retry from 'p-retry';\nexport const load = () => retry(() => fetch(url));` }],
+        },
+      ],
     },
     {
       name: 'the pattern already imported under another name: reused',
       code: `import { retry as withBackoff } from '../patterns/retry.js';\nexport const load = () => fetch(url);`,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap('', 'withBackoff'), output: `import { retry as withBackoff } from '../patterns/retry.js';\nexport const load = () => withBackoff(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap('', 'withBackoff'),
+              output: `import { retry as withBackoff } from '../patterns/retry.js';\nexport const load = () => withBackoff(() => fetch(url));`,
+            },
+          ],
+        },
+      ],
     },
     // --- issue 11: the import lands where the file keeps its imports, in the file's style
     {
@@ -457,25 +527,60 @@ export async function getUser(id) {
       name: 'pattern found through package.json and its provenance line: relative import',
       code: `export const load = () => fetch(url);`,
       filename: join(plain, 'src/api/users.ts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry'"), output: `import { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from '../patterns/retry'"),
+              output: `import { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'bulwark.json patternsDir, pattern found by its header: a relative import whatever the importStyle alias',
       code: `import { db } from './db.js';\nexport const load = () => fetch(url);`,
       filename: join(aliased, 'src/routes/users.ts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../../lib/bulwark/retry.js'"), output: `import { db } from './db.js';\nimport { retry } from '../../lib/bulwark/retry.js';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from '../../lib/bulwark/retry.js'"),
+              output: `import { db } from './db.js';\nimport { retry } from '../../lib/bulwark/retry.js';\nexport const load = () => retry(() => fetch(url));`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'an ESM package with no relative import to learn from: .js extension',
       code: `export const load = () => fetch(url);`,
       filename: join(esm, 'src/users.ts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from './patterns/retry.js'"), output: `import { retry } from './patterns/retry.js';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from './patterns/retry.js'"),
+              output: `import { retry } from './patterns/retry.js';\nexport const load = () => retry(() => fetch(url));`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'a retry.ts without our provenance is not our pattern: only the wrap',
       code: `export const load = () => fetch(url);`,
       filename: join(notOurs, 'src/users.ts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        { ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const load = () => retry(() => fetch(url));` }] },
+      ],
     },
 
     {
@@ -487,38 +592,104 @@ export async function getUser(id) {
     {
       name: 'a caught failure that is handled, not dropped, is still reported',
       code: `try { const res = await fetch(url); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }`,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `try { const res = await retry(() => fetch(url)); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(noPattern),
+              output: `try { const res = await retry(() => fetch(url)); return await res.json(); } catch (error) { throw new AppError('upstream', { cause: error }); }`,
+            },
+          ],
+        },
+      ],
     },
 
     {
-      name: 'no imports: the file\'s quotes and semicolons',
+      name: "no imports: the file's quotes and semicolons",
       code: `const base = "https://api.example.com"\nexport const load = () => fetch(base + "/users")\n`,
       options: importLocal,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: withImport, output: `import { retry } from "./retry.js"\nconst base = "https://api.example.com"\nexport const load = () => retry(() => fetch(base + "/users"))\n` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: withImport,
+              output: `import { retry } from "./retry.js"\nconst base = "https://api.example.com"\nexport const load = () => retry(() => fetch(base + "/users"))\n`,
+            },
+          ],
+        },
+      ],
     },
 
     {
       name: 'isomorphic code (typeof window) is not browser code',
       code: `export const load = () => typeof window === 'undefined' ? fetch('https://api.example.com/a') : cached;`,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const load = () => typeof window === 'undefined' ? retry(() => fetch('https://api.example.com/a')) : cached;` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(noPattern),
+              output: `export const load = () => typeof window === 'undefined' ? retry(() => fetch('https://api.example.com/a')) : cached;`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'reading window is not enough to silence every request of the file',
       code: `export const width = () => window.innerWidth;\nexport const load = () => fetch('https://api.example.com/a');`,
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(noPattern), output: `export const width = () => window.innerWidth;\nexport const load = () => retry(() => fetch('https://api.example.com/a'));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(noPattern),
+              output: `export const width = () => window.innerWidth;\nexport const load = () => retry(() => fetch('https://api.example.com/a'));`,
+            },
+          ],
+        },
+      ],
     },
 
     {
       name: 'an .mts file imports with .js whatever the package says',
       code: `export const load = () => fetch(url);`,
       filename: join(plain, 'src/api/users.mts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry.js'"), output: `import { retry } from '../patterns/retry.js';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from '../patterns/retry.js'"),
+              output: `import { retry } from '../patterns/retry.js';\nexport const load = () => retry(() => fetch(url));`,
+            },
+          ],
+        },
+      ],
     },
     {
       name: 'relative imports without extensions in an ESM package: none added',
       code: `import { db } from '../db';\nexport const load = () => fetch(url);`,
       filename: join(esm, 'src/api/users.ts'),
-      errors: [{ ...error('GET'), suggestions: [{ messageId: 'wrapInRetry', data: wrap(" and import it from '../patterns/retry'"), output: `import { db } from '../db';\nimport { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));` }] }],
+      errors: [
+        {
+          ...error('GET'),
+          suggestions: [
+            {
+              messageId: 'wrapInRetry',
+              data: wrap(" and import it from '../patterns/retry'"),
+              output: `import { db } from '../db';\nimport { retry } from '../patterns/retry';\nexport const load = () => retry(() => fetch(url));`,
+            },
+          ],
+        },
+      ],
     },
   ],
 });

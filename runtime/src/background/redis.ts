@@ -7,7 +7,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { BackgroundTask, MAX_RETRY_DELAY_MS, MAX_TIMER_DELAY, delay, type BackgroundTaskOptions, type Queue, type QueueMessage, type TaskContext } from '../background.js';
+import {
+  BackgroundTask,
+  MAX_RETRY_DELAY_MS,
+  MAX_TIMER_DELAY,
+  delay,
+  type BackgroundTaskOptions,
+  type Queue,
+  type QueueMessage,
+  type TaskContext,
+} from '../background.js';
 import { logger } from '../log.js';
 
 export interface RedisQueueOptions {
@@ -272,7 +281,10 @@ export class RedisQueue<T> implements Queue<T> {
     const destination = target ?? this.#keys.delayed;
     const removed = Number(await this.#redis.eval(SETTLE_SCRIPT, 3, this.#keys.processing, this.#keys.leases, destination, raw, mode, next, score));
     if (removed === 0) {
-      logger.warn({ queue: this.name, messageId: message.id }, 'settled a message no longer in processing (recovered meanwhile, or Redis lost it); it may be handled twice');
+      logger.warn(
+        { queue: this.name, messageId: message.id },
+        'settled a message no longer in processing (recovered meanwhile, or Redis lost it); it may be handled twice',
+      );
     }
   }
 
@@ -338,7 +350,12 @@ function parse<T>(raw: string): QueueMessage<T> | undefined {
     const value = JSON.parse(raw) as Partial<QueueMessage<T>>;
     if (typeof value !== 'object' || value === null || typeof value.id !== 'string') return undefined;
     if (!Number.isInteger(value.attempts) || (value.attempts as number) < 0) return undefined;
-    return { id: value.id, body: value.body as T, attempts: value.attempts as number, ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}) };
+    return {
+      id: value.id,
+      body: value.body as T,
+      attempts: value.attempts as number,
+      ...(typeof value.lastError === 'string' ? { lastError: value.lastError } : {}),
+    };
   } catch {
     // Not JSON: the caller dead-letters the raw entry, so nothing is lost.
     return undefined;

@@ -132,7 +132,8 @@ function toTagged(value: unknown, path: string, ancestors: object[]): unknown {
   const inner = [...ancestors, value];
   if (value instanceof Date) return { [TAG]: 'date', v: Number.isNaN(value.getTime()) ? null : value.toISOString() };
   if (Array.isArray(value)) return Array.from(value, (item, i) => toTagged(item, `${path}[${i}]`, inner));
-  if (value instanceof Map) return { [TAG]: 'map', v: Array.from(value, ([k, v], i) => [toTagged(k, `${path}.<key ${i}>`, inner), toTagged(v, `${path}.<value ${i}>`, inner)]) };
+  if (value instanceof Map)
+    return { [TAG]: 'map', v: Array.from(value, ([k, v], i) => [toTagged(k, `${path}.<key ${i}>`, inner), toTagged(v, `${path}.<value ${i}>`, inner)]) };
   if (value instanceof Set) return { [TAG]: 'set', v: Array.from(value, (item, i) => toTagged(item, `${path}.<item ${i}>`, inner)) };
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') return toTagged(toJSON.call(value), path, inner);

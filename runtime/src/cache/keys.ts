@@ -37,7 +37,7 @@ export function keyBody<A extends unknown[]>(args: A, pickKey?: (...args: A) => 
 
 /** The key body of a call whose `key` option picked `picked`; the same as `keyBody([picked])` when that does not throw. */
 export function pickedKeyBody(picked: unknown): string {
-  return digest(`[${keyMaterial(picked, 'the key option\'s result', [])}]`);
+  return digest(`[${keyMaterial(picked, "the key option's result", [])}]`);
 }
 
 // Always an array, so every key body starts with "[" (or "#" once hashed): EVERY_KEY_BODY relies on it.
@@ -88,7 +88,9 @@ function keyMaterial(value: unknown, path: string, ancestors: object[]): string 
   if (typeof value === 'symbol') {
     const name = Symbol.keyFor(value);
     if (name !== undefined) return `Symbol.for(${quote(name)})`;
-    throw new TypeError(`cached: ${path} is a symbol not made by Symbol.for() and cannot be part of a cache key; pass a \`key\` option that picks the identifying arguments`);
+    throw new TypeError(
+      `cached: ${path} is a symbol not made by Symbol.for() and cannot be part of a cache key; pass a \`key\` option that picks the identifying arguments`,
+    );
   }
   if (typeof value === 'function') {
     throw new TypeError(`cached: ${path} is a function and cannot be part of a cache key; pass a \`key\` option that picks the identifying arguments`);

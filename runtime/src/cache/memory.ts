@@ -116,7 +116,8 @@ export class MemoryStore implements LocalCacheStore {
 
   #write(key: string, value: unknown, encoded: boolean, ttl: number): void {
     // NaN would never expire (every comparison with it is false); Infinity is not a lifetime Redis accepts either.
-    if (!(ttl > 0 && ttl <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`MemoryStore: ttl must be a number of ms > 0 and at most 2^53-1, got ${String(ttl)}`);
+    if (!(ttl > 0 && ttl <= Number.MAX_SAFE_INTEGER))
+      throw new RangeError(`MemoryStore: ttl must be a number of ms > 0 and at most 2^53-1, got ${String(ttl)}`);
     this.#entries.delete(key);
     this.#entries.set(key, { value, encoded, expiresAt: performance.now() + ttl, used: false });
     for (let probe = 1; this.#entries.size > this.#maxEntries; probe++) {

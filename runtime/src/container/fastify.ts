@@ -16,11 +16,7 @@ export interface RequestScopeOptions {
 const scopes = new WeakMap<FastifyRequest, Scope>();
 
 /** `await app.register(requestScope, { container })` before your routes; applies app-wide (not encapsulated). */
-export const requestScope: FastifyPluginCallback<RequestScopeOptions> = (
-  app: FastifyInstance,
-  options: RequestScopeOptions,
-  done: (error?: Error) => void,
-) => {
+export const requestScope: FastifyPluginCallback<RequestScopeOptions> = (app: FastifyInstance, options: RequestScopeOptions, done: (error?: Error) => void) => {
   const container = options?.container;
   if (!container || typeof container.createScope !== 'function') {
     done(new TypeError('requestScope needs { container }: app.register(requestScope, { container })'));

@@ -47,7 +47,10 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
     } catch {
       // errorResponse() never throws and has logged the error: only the reply itself failed here.
       try {
-        return reply.status(500).type('application/json; charset=utf-8').send(fallbackErrorBody(requestId || 'unknown'));
+        return reply
+          .status(500)
+          .type('application/json; charset=utf-8')
+          .send(fallbackErrorBody(requestId || 'unknown'));
       } catch {
         // Not even the fallback could be sent; a closed connection tells the client the response is incomplete.
         reply.raw.destroy();
@@ -82,7 +85,10 @@ interface ValidationIssue {
 function fromFastifyError(error: unknown): AppError | undefined {
   if (error === null || typeof error !== 'object') return undefined;
   const { code, statusCode, validation, validationContext } = error as {
-    code?: unknown; statusCode?: unknown; validation?: unknown; validationContext?: unknown;
+    code?: unknown;
+    statusCode?: unknown;
+    validation?: unknown;
+    validationContext?: unknown;
   };
   if (Array.isArray(validation)) {
     const where = typeof validationContext === 'string' ? validationContext : 'request';
@@ -94,8 +100,7 @@ function fromFastifyError(error: unknown): AppError | undefined {
   }
   if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return undefined;
   if (statusCode < 400 || statusCode > 599) return undefined;
-  const message = code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-    ? 'Malformed JSON body'
-    : code === 'FST_ERR_BAD_URL' ? 'Malformed percent-encoding in the URL' : undefined;
+  const message =
+    code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Malformed JSON body' : code === 'FST_ERR_BAD_URL' ? 'Malformed percent-encoding in the URL' : undefined;
   return errorForStatus(statusCode, message, { cause: error });
 }

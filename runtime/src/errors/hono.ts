@@ -130,7 +130,10 @@ async function isBodyReadFailure(error: unknown, c: Context): Promise<boolean> {
   try {
     for (const [kind, pending] of Object.entries(c.req.bodyCache as Record<string, unknown>)) {
       if (!(pending instanceof Promise)) continue;
-      const outcome = await pending.then((value: unknown) => ({ value }), (reason: unknown) => ({ reason }));
+      const outcome = await pending.then(
+        (value: unknown) => ({ value }),
+        (reason: unknown) => ({ reason }),
+      );
       if ('reason' in outcome) {
         if (outcome.reason === error) return true;
       } else if (kind === 'text' && error instanceof SyntaxError && typeof outcome.value === 'string') {

@@ -15,10 +15,7 @@ import { withLogContext } from '../log.js';
  */
 export function requestObservability(options: RequestObservabilityOptions = {}): RequestHandler {
   return (req, res, next) => {
-    const tracker = startRequest(
-      { method: req.method, url: req.originalUrl, incomingRequestId: req.get(options.requestIdHeader ?? 'X-Request-ID') },
-      options,
-    );
+    const tracker = startRequest({ method: req.method, url: req.originalUrl, incomingRequestId: req.get(options.requestIdHeader ?? 'X-Request-ID') }, options);
     res.setHeader(tracker.requestIdHeader, tracker.requestId);
     setTimingHeadersOnWriteHead(res, tracker);
     res.once('finish', () => tracker.finish(res.statusCode));

@@ -18,10 +18,7 @@ import { withLogContext } from '../log.js';
  */
 export function requestObservability(options: RequestObservabilityOptions = {}): MiddlewareHandler {
   return async (c, next) => {
-    const tracker = startRequest(
-      { method: c.req.method, url: c.req.url, incomingRequestId: c.req.header(options.requestIdHeader ?? 'X-Request-ID') },
-      options,
-    );
+    const tracker = startRequest({ method: c.req.method, url: c.req.url, incomingRequestId: c.req.header(options.requestIdHeader ?? 'X-Request-ID') }, options);
     // The runtime aborts the request's signal when the client disconnects before the response is done.
     const signal = c.req.raw.signal;
     const onAbort = () => tracker.abort();

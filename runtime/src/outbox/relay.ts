@@ -6,15 +6,7 @@
  * Packages used: none
  */
 import { randomUUID } from 'node:crypto';
-import {
-  BackgroundTask,
-  MAX_TIMER_DELAY,
-  delay,
-  exponentialBackoff,
-  type BackgroundTaskOptions,
-  type Queue,
-  type TaskContext,
-} from '../background.js';
+import { BackgroundTask, MAX_TIMER_DELAY, delay, exponentialBackoff, type BackgroundTaskOptions, type Queue, type TaskContext } from '../background.js';
 import { logger } from '../log.js';
 import type { OutboxMessage } from '../outbox.js';
 import { quoteIdentifier, type Queryable } from '../repository/sql.js';
@@ -214,7 +206,11 @@ export class OutboxRelay<T> extends BackgroundTask {
       const reason = failure === undefined ? 'released unpublished (stop, or the lease running out)' : describe(failure);
       // Only while the claim is still ours: if our lease ran out and another relay claimed the
       // message, clearing its lease would let a third relay publish it concurrently.
-      await this.#db.query(`UPDATE ${this.#table} SET locked_until = NULL, last_error = $2 WHERE id = ANY($1::uuid[]) AND sent_at IS NULL AND claim = $3`, [unsent, reason, claim]);
+      await this.#db.query(`UPDATE ${this.#table} SET locked_until = NULL, last_error = $2 WHERE id = ANY($1::uuid[]) AND sent_at IS NULL AND claim = $3`, [
+        unsent,
+        reason,
+        claim,
+      ]);
       this.#stats.released += unsent.length;
     }
   }

@@ -109,8 +109,7 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
       value: (row as Record<string, SortValue>)[list.orderBy] ?? null,
       id: (row as Record<string, SortValue>)[idField] ?? null,
     });
-    const order = (a: CursorPosition, b: CursorPosition) =>
-      sign * (compareSortValues(a.value, b.value) || compareSortValues(a.id, b.id));
+    const order = (a: CursorPosition, b: CursorPosition) => sign * (compareSortValues(a.value, b.value) || compareSortValues(a.id, b.id));
     let rows = [...this.#rows.values()].sort((a, b) => order(position(a), position(b)));
     if (list.after) {
       const after = list.after;

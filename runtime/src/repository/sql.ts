@@ -144,9 +144,10 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
       columns.push(column);
       params.push(value);
     }
-    const text = columns.length === 0
-      ? `INSERT INTO ${this.table} DEFAULT VALUES RETURNING ${this.selectList}`
-      : `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${this.selectList}`;
+    const text =
+      columns.length === 0
+        ? `INSERT INTO ${this.table} DEFAULT VALUES RETURNING ${this.selectList}`
+        : `INSERT INTO ${this.table} (${columns.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${this.selectList}`;
     const [row] = await this.run(text, params);
     if (row === undefined) throw new Error(`${this.entity}: INSERT returned no row`);
     return row;
@@ -190,9 +191,10 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
     const sortColumn = list.orderBy === this.#idField ? undefined : this.#columns.get(list.orderBy);
     // NULLS LAST ascending / NULLS FIRST descending is PostgreSQL's default, spelled out because the
     // cursor conditions below depend on it.
-    const orderBy = sortColumn === undefined
-      ? `${id} ${asc ? 'ASC' : 'DESC'}`
-      : `${sortColumn} ${asc ? 'ASC NULLS LAST' : 'DESC NULLS FIRST'}, ${id} ${asc ? 'ASC' : 'DESC'}`;
+    const orderBy =
+      sortColumn === undefined
+        ? `${id} ${asc ? 'ASC' : 'DESC'}`
+        : `${sortColumn} ${asc ? 'ASC NULLS LAST' : 'DESC NULLS FIRST'}, ${id} ${asc ? 'ASC' : 'DESC'}`;
     let where = '';
     if (list.after) {
       const { value, id: lastId } = list.after;
@@ -200,15 +202,11 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
       if (sortColumn === undefined) {
         where = `WHERE ${id} ${beyond} ${cursorParam(lastId)}`;
       } else if (value === null) {
-        where = asc
-          ? `WHERE ${sortColumn} IS NULL AND ${id} > ${cursorParam(lastId)}`
-          : `WHERE (${sortColumn} IS NOT NULL OR ${id} < ${cursorParam(lastId)})`;
+        where = asc ? `WHERE ${sortColumn} IS NULL AND ${id} > ${cursorParam(lastId)}` : `WHERE (${sortColumn} IS NOT NULL OR ${id} < ${cursorParam(lastId)})`;
       } else {
         const v = cursorParam(value);
         const tie = `(${sortColumn} = ${v} AND ${id} ${beyond} ${cursorParam(lastId)})`;
-        where = asc
-          ? `WHERE (${sortColumn} > ${v} OR ${tie} OR ${sortColumn} IS NULL)`
-          : `WHERE (${sortColumn} < ${v} OR ${tie})`;
+        where = asc ? `WHERE (${sortColumn} > ${v} OR ${tie} OR ${sortColumn} IS NULL)` : `WHERE (${sortColumn} < ${v} OR ${tie})`;
       }
     }
     const rows = await this.run(
