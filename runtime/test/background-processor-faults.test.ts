@@ -101,7 +101,8 @@ describe('background/redis QueueProcessor under faults (property, real redis-ser
             };
             if (fault === 'none') {
               await waitFor(idle, 'the final worker to drain the queue');
-              await processor.stop();
+              // Bounded, so a stop that never finishes fails here with a reason instead of at mocha's timeout.
+              assert.equal(await processor.stop({ timeoutMs: 10_000 }), 'drained', 'the final worker stops without aborting anything');
               return;
             }
             await waitFor(async () => calls >= after || (await idle()) || (await stuck()), 'the fault point');
