@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 import * as espree from 'espree';
 import plugin from '../dist/index.js';
 import { corpusRoot, pluginRoot } from './corpus-files.mjs';
@@ -94,13 +94,14 @@ async function main() {
       // Oxlint has no sourceType setting: it parses a .ts or .js file without import/export as a script,
       // where top-level `await x` is a call of a function named `await` and top-level `for await` a syntax
       // error. The module extensions (.mts, .mjs) are how Oxlint is told "module", so those are used.
-      const filename = test.filename ?? 'file.mts';
+      // An absolute filename (fixtures in a temp project) keeps its last path parts under the case's folder.
+      const filename = test.filename ? (isAbsolute(test.filename) ? test.filename.split(sep).slice(-3).join('/') : test.filename) : 'file.mts';
       const variants = [['typescript', filename]];
       if (!test.languageOptions?.parser && parsesAsJavaScript(test.code, jsFilename(filename))) variants.push(['javascript', jsFilename(filename)]);
       for (const [variant, name] of variants) {
         const caseDir = `${rule}/${String(++index).padStart(4, '0')}`;
         const path = `${caseDir}/${name}`;
-        mkdirSync(join(dir, caseDir), { recursive: true });
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
         writeFileSync(join(dir, path), test.code);
         files.set(path, { rule, test, valid: isValid, variant, path });
         if (test.options?.length || test.settings) {

@@ -1,4 +1,5 @@
-// Module resolve hook of rule-test-cases.mjs: `../setup.js` imported from tests/rules/ resolves to the recorder.
+// Module resolve hook of rule-test-cases.mjs: tests/setup imported from anywhere under tests/ (the rule
+// suites, or the helpers that wrap runRuleTests) resolves to the recorder.
 let recorderUrl;
 let rulesTestsUrl;
 
@@ -7,8 +8,10 @@ export function initialize(data) {
 }
 
 export async function resolve(specifier, context, nextResolve) {
-  if (context.parentURL?.startsWith(rulesTestsUrl) && /^\.\.\/setup(\.js|\.ts)?$/.test(specifier)) {
-    return { url: recorderUrl, shortCircuit: true };
+  const testsUrl = new URL('../', rulesTestsUrl).href;
+  if (context.parentURL?.startsWith(testsUrl) && /^\.{1,2}\/setup(\.js|\.ts)?$/.test(specifier)) {
+    const setupUrl = new URL(specifier.replace(/(\.js)?$/, '.ts'), context.parentURL).href;
+    if (setupUrl === new URL('setup.ts', testsUrl).href) return { url: recorderUrl, shortCircuit: true };
   }
   return nextResolve(specifier, context);
 }

@@ -8,3 +8,9 @@ globalThis.it ??= () => undefined;
 export function runRuleTests(name, _rule, tests) {
   recorded.push({ name, tests });
 }
+
+// Helpers that wrap runRuleTests (tests/typescript-grammar.ts) also import lintWith; it only runs
+// inside their own mocha tests, which the stand-in `it` above never calls.
+export function lintWith() {
+  throw new Error('lintWith is not available while recording rule-test cases');
+}
