@@ -142,7 +142,9 @@ function longTimeout(until: number): AbortSignal {
   const arm = () => {
     const left = until - performance.now();
     if (left <= 0) return controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-    setTimeout(arm, Math.min(Math.ceil(left), MAX_TIMER_DELAY)).unref?.();
+    // Typed for the Web too (there setTimeout returns a number): unref where the runtime has it.
+    const timer: unknown = setTimeout(arm, Math.min(Math.ceil(left), MAX_TIMER_DELAY));
+    (timer as { unref?: () => void }).unref?.();
   };
   arm();
   return controller.signal;
