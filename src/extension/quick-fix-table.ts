@@ -125,7 +125,7 @@ export const QUICK_FIXES: { readonly [Rule in BulwarkRuleName]?: QuickFixes } = 
   'require-retry': wrapInRetry,
   'require-request-timeout': fromSuggestion('Add a timeout', /timeout|signal/i),
   'no-swallowed-error': fromSuggestion('Rethrow the error', /rethrow|throw/i),
-  'no-truthy-cache-check': fromSuggestion('Compare with undefined', /undefined/i),
+  'no-truthy-cache-check': fromSuggestion('Compare with null/undefined', /undefined|null/i),
   'no-unbounded-concurrency': limitConcurrency,
   'no-hand-rolled-retry': insertPattern('Insert the retry pattern', 'retry'),
   'no-redis-keys': insertPattern('Insert the cache pattern', 'cache/redis'),

@@ -112,14 +112,15 @@ describe('quick fixes', function () {
   it('no-swallowed-error: "Rethrow the error"', async () => {
     const { document } = await fix(
       'src/qf-swallow.ts',
-      'export function load(read: () => string): string | undefined {\n  try {\n    return read();\n  } catch (error) {\n    return undefined;\n  }\n}\n',
+      // A catch that logs without the error (a fallback value is not reported any more).
+      "export function save(write: () => void): void {\n  try {\n    write();\n  } catch (error) {\n    console.log('save failed');\n  }\n}\n",
       'no-swallowed-error',
       'Rethrow the error',
     );
     assert.match(document.getText(), /throw error;/);
   });
 
-  it('no-truthy-cache-check: "Compare with undefined"', async () => {
+  it('no-truthy-cache-check: "Compare with null/undefined"', async () => {
     const { document } = await fix(
       'src/qf-truthy.ts',
       [
@@ -134,9 +135,10 @@ describe('quick fixes', function () {
         '',
       ].join('\n'),
       'no-truthy-cache-check',
-      'Compare with undefined',
+      'Compare with null/undefined',
     );
-    assert.match(document.getText(), /if \(hit !== undefined\) return hit;/);
+    // Without type information `hit` may be null (a Redis miss), so the fix keeps both out.
+    assert.match(document.getText(), /if \(hit != null\) return hit;/);
   });
 
   it('no-hand-rolled-retry: "Insert the retry pattern" writes it and opens it beside', async () => {
