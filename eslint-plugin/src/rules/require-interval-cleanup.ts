@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { propertyKeyName, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
+import { isTypeWrapperOf, propertyKeyName, skipTypeWrappers, staticMemberName, walk } from '../util/ast.js';
 import { createRule } from '../util/create-rule.js';
 import { mentionsAny } from '../util/source-text.js';
 
@@ -197,7 +197,7 @@ function isDiscarded(call: TSESTree.CallExpression): boolean {
 /** `x.unref()`, `x.ref()`, `x.hasRef()`, `x.refresh()`: uses that neither clear nor hand on the timer. */
 function isHandleMethodReceiver(node: TSESTree.Node): boolean {
   let current = node;
-  while (current.parent && isWrapperOf(current.parent, current)) current = current.parent;
+  while (current.parent && isTypeWrapperOf(current.parent, current)) current = current.parent;
   const member = current.parent;
   if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== current) return false;
   const method = staticMemberName(member);
@@ -205,19 +205,6 @@ function isHandleMethodReceiver(node: TSESTree.Node): boolean {
 }
 
 const HANDLE_METHODS = new Set(['unref', 'ref', 'hasRef', 'refresh']);
-
-function isWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
-  switch (parent.type) {
-    case AST_NODE_TYPES.TSAsExpression:
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSSatisfiesExpression:
-    case AST_NODE_TYPES.TSTypeAssertion:
-    case AST_NODE_TYPES.ChainExpression:
-      return parent.expression === child;
-    default:
-      return false;
-  }
-}
 
 /** `this.timer = …` (a write that reads nothing), not `this.timer ??= …` or `this.timer.x = …`. */
 function isPlainWrite(member: TSESTree.MemberExpression): boolean {
@@ -241,7 +228,7 @@ function keptIn(call: TSESTree.CallExpression): TSESTree.Identifier | TSESTree.M
   for (;;) {
     const parent: TSESTree.Node | undefined = current.parent;
     if (!parent) return undefined;
-    if (isWrapperOf(parent, current)) {
+    if (isTypeWrapperOf(parent, current)) {
       current = parent;
       continue;
     }

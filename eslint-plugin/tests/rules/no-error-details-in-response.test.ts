@@ -1,12 +1,12 @@
 import rule from '../../src/rules/no-error-details-in-response.js';
-import { runRuleTestsCompiled } from '../suggestion-syntax.js';
+import { runRuleTestsWithTypeScriptCheck } from '../typescript-grammar.js';
 
 const safeClasses = 'AppError, HttpError, HTTPException, HttpException';
 const message = { messageId: 'messageInResponse' as const, data: { safeClasses } };
 const stack = { messageId: 'stackInResponse' as const };
 const whole = { messageId: 'errorInResponse' as const };
 
-runRuleTestsCompiled('no-error-details-in-response', rule, {
+runRuleTestsWithTypeScriptCheck('no-error-details-in-response', rule, {
   valid: [
     // the runtime's shape: one handler, generic 5xx body with the request id, error logged
     `app.use((err, req, res, next) => {

@@ -1,7 +1,7 @@
 import rule from '../../src/rules/no-redis-keys.js';
-import { runRuleTestsCompiled } from '../suggestion-syntax.js';
+import { runRuleTestsWithTypeScriptCheck } from '../typescript-grammar.js';
 
-runRuleTestsCompiled('no-redis-keys', rule, {
+runRuleTestsWithTypeScriptCheck('no-redis-keys', rule, {
   valid: [
     // runtime/src/cache: invalidation iterates with SCAN and deletes in batches
     `async function invalidatePattern(redis, pattern) {

@@ -1,13 +1,13 @@
 import rule from '../../src/rules/no-swallowed-error.js';
 import assert from 'node:assert/strict';
-import { runRuleTestsCompiled, tsGrammarErrors } from '../suggestion-syntax.js';
+import { runRuleTestsWithTypeScriptCheck, typeScriptGrammarErrors } from '../typescript-grammar.js';
 
 const catchBlock = { messageId: 'swallowedError' as const, data: { handler: '`catch` block' } };
 const catchHandler = { messageId: 'swallowedError' as const, data: { handler: '`.catch()` handler' } };
 const loggedCatch = { messageId: 'loggedWithoutError' as const, data: { handler: '`catch` block' } };
 const loggedHandler = { messageId: 'loggedWithoutError' as const, data: { handler: '`.catch()` handler' } };
 
-runRuleTestsCompiled('no-swallowed-error', rule, {
+runRuleTestsWithTypeScriptCheck('no-swallowed-error', rule, {
   valid: [
     // the runtime's shape: the error is logged with its cause, or rethrown
     `try { await task(); } catch (error) { logger.error({ err: error }, 'background task failed'); }`,
@@ -641,8 +641,8 @@ export async function sync() { try { await pull(); } catch (error) { throw error
 
 describe('no-swallowed-error: the compile check catches the outputs issue 11 reported', () => {
   it('flags the broken rethrows of the old suggestion', () => {
-    assert.notDeepEqual(tsGrammarErrors(`p.catch((error) => ({ throw error; }));`, 'file.ts'), []);
-    assert.notDeepEqual(tsGrammarErrors(`try { a() } catch (error) { h() throw error; }`, 'file.ts'), []);
-    assert.deepEqual(tsGrammarErrors(`try { a() } catch (error) { h(); throw error; }`, 'file.ts'), []);
+    assert.notDeepEqual(typeScriptGrammarErrors(`p.catch((error) => ({ throw error; }));`, 'file.ts'), []);
+    assert.notDeepEqual(typeScriptGrammarErrors(`try { a() } catch (error) { h() throw error; }`, 'file.ts'), []);
+    assert.deepEqual(typeScriptGrammarErrors(`try { a() } catch (error) { h(); throw error; }`, 'file.ts'), []);
   });
 });

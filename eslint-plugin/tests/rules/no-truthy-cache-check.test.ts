@@ -1,7 +1,7 @@
 import rule from '../../src/rules/no-truthy-cache-check.js';
 import { Linter } from 'eslint';
 import assert from 'node:assert/strict';
-import { runRuleTestsCompiled } from '../suggestion-syntax.js';
+import { runRuleTestsWithTypeScriptCheck } from '../typescript-grammar.js';
 
 /** The `== null` suggestion for a case whose only change is `from` → `nullishForm`. */
 function compare(code: string, from: string, nullishForm: string) {
@@ -128,7 +128,7 @@ const redisTyped = `class Quotes {
   }
 }`;
 
-runRuleTestsCompiled('no-truthy-cache-check', rule, {
+runRuleTestsWithTypeScriptCheck('no-truthy-cache-check', rule, {
   valid: [
     // runtime cache shape: hits and misses are told apart explicitly
     `async function getOrLoad(key, load) {

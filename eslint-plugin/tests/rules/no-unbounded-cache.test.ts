@@ -1,9 +1,9 @@
 import rule from '../../src/rules/no-unbounded-cache.js';
 import { Linter } from 'eslint';
 import assert from 'node:assert/strict';
-import { runRuleTestsCompiled } from '../suggestion-syntax.js';
+import { runRuleTestsWithTypeScriptCheck } from '../typescript-grammar.js';
 
-runRuleTestsCompiled('no-unbounded-cache', rule, {
+runRuleTestsWithTypeScriptCheck('no-unbounded-cache', rule, {
   valid: [
     // runtime rate-limit shape: idle buckets are evicted, so memory stays bounded
     `class TokenBucketLimiter {
