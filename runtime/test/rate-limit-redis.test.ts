@@ -6,10 +6,38 @@ import { once } from 'node:events';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { GcraLimiter, SlidingWindowLimiter, type RedisLimiterOptions } from '../src/rate-limit/redis.js';
+import type { RateLimiter } from '../src/rate-limit.js';
 import { captureLogs } from './fixtures/logs.js';
 import { redisServer, startRedisServer, type RedisServer } from './fixtures/redis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Burst arbitrary of the property tests: groups of concurrent callers, started about 40 ms apart. */
+const burstsArb = fc.array(fc.record({ callers: fc.integer({ min: 1, max: 12 }), pauseMs: fc.integer({ min: 0, max: 120 }) }), { minLength: 2, maxLength: 8 });
+
+/**
+ * Runs the bursts against `limiter` on key 'k' and returns each admission's time range: it happened
+ * somewhere between the call's start and the reply (both on this machine's clock).
+ */
+async function admittedDuring(
+  limiter: RateLimiter,
+  bursts: ReadonlyArray<{ callers: number; pauseMs: number }>,
+): Promise<Array<{ start: number; end: number }>> {
+  const admitted: Array<{ start: number; end: number }> = [];
+  await Promise.all(
+    bursts.map(async ({ callers, pauseMs }, index) => {
+      await sleep(index * 40 + pauseMs);
+      await Promise.all(
+        Array.from({ length: callers }, async () => {
+          const start = Date.now();
+          const decision = await limiter.take('k');
+          if (decision.allowed) admitted.push({ start, end: Date.now() });
+        }),
+      );
+    }),
+  );
+  return admitted;
+}
 
 // What holds for both limiters is tested once per kind.
 const kinds = [
@@ -180,37 +208,19 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
 
   it('property: never more than `limit` admissions in any window, with concurrent callers', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 80, max: 250 }),
-        fc.array(fc.record({ callers: fc.integer({ min: 1, max: 12 }), pauseMs: fc.integer({ min: 0, max: 120 }) }), { minLength: 2, maxLength: 8 }),
-        async (limit, windowMs, bursts) => {
-          const rl = new SlidingWindowLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
-          // Each admission happened somewhere between the call's start and the reply (both on this machine's clock).
-          const admitted: Array<{ start: number; end: number }> = [];
-          await Promise.all(
-            bursts.map(async ({ callers, pauseMs }, index) => {
-              await sleep(index * 40 + pauseMs);
-              await Promise.all(
-                Array.from({ length: callers }, async () => {
-                  const start = Date.now();
-                  const decision = await rl.take('k');
-                  if (decision.allowed) admitted.push({ start, end: Date.now() });
-                }),
-              );
-            }),
-          );
-          assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
-          // Sound check (never flags a correct run): limit+1 admissions whose time ranges all fit inside a span
-          // shorter than the window are a certain violation, however the calls were scheduled.
-          admitted.sort((a, b) => a.start - b.start);
-          for (let i = 0; i + limit < admitted.length; i++) {
-            const group = admitted.slice(i, i + limit + 1);
-            const span = Math.max(...group.map((a) => a.end)) - Math.min(...group.map((a) => a.start));
-            assert.ok(span >= windowMs, `${limit + 1} admissions within ${span} ms, window ${windowMs} ms`);
-          }
-        },
-      ),
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 80, max: 250 }), burstsArb, async (limit, windowMs, bursts) => {
+        const rl = new SlidingWindowLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
+        const admitted = await admittedDuring(rl, bursts);
+        assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
+        // Sound check (never flags a correct run): limit+1 admissions whose time ranges all fit inside a span
+        // shorter than the window are a certain violation, however the calls were scheduled.
+        admitted.sort((a, b) => a.start - b.start);
+        for (let i = 0; i + limit < admitted.length; i++) {
+          const group = admitted.slice(i, i + limit + 1);
+          const span = Math.max(...group.map((a) => a.end)) - Math.min(...group.map((a) => a.start));
+          assert.ok(span >= windowMs, `${limit + 1} admissions within ${span} ms, window ${windowMs} ms`);
+        }
+      }),
       { numRuns: 12 },
     );
   });
@@ -299,40 +309,23 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
 
   it('property: admissions over any span never exceed the token-bucket bound, with concurrent callers', async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 1, max: 6 }),
-        fc.integer({ min: 80, max: 250 }),
-        fc.array(fc.record({ callers: fc.integer({ min: 1, max: 12 }), pauseMs: fc.integer({ min: 0, max: 120 }) }), { minLength: 2, maxLength: 8 }),
-        async (limit, windowMs, bursts) => {
-          const rl = new GcraLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
-          const admitted: Array<{ start: number; end: number }> = [];
-          await Promise.all(
-            bursts.map(async ({ callers, pauseMs }, index) => {
-              await sleep(index * 40 + pauseMs);
-              await Promise.all(
-                Array.from({ length: callers }, async () => {
-                  const start = Date.now();
-                  const decision = await rl.take('k');
-                  if (decision.allowed) admitted.push({ start, end: Date.now() });
-                }),
-              );
-            }),
-          );
-          assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
-          // Sound check: admissions that all happened within a span s can number at most a full bucket plus
-          // what refilled during s. (Sorted by start, a run i..j happened inside [start_i, max end].)
-          admitted.sort((a, b) => a.start - b.start);
-          for (let i = 0; i < admitted.length; i++) {
-            let end = 0;
-            for (let j = i; j < admitted.length; j++) {
-              end = Math.max(end, admitted[j]!.end);
-              const span = end - admitted[i]!.start;
-              const bound = limit + Math.floor((span * limit) / windowMs);
-              assert.ok(j - i + 1 <= bound, `${j - i + 1} admissions within ${span} ms; a bucket of ${limit} per ${windowMs} ms allows ${bound}`);
-            }
+      fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 80, max: 250 }), burstsArb, async (limit, windowMs, bursts) => {
+        const rl = new GcraLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
+        const admitted = await admittedDuring(rl, bursts);
+        assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
+        // Sound check: admissions that all happened within a span s can number at most a full bucket plus
+        // what refilled during s. (Sorted by start, a run i..j happened inside [start_i, max end].)
+        admitted.sort((a, b) => a.start - b.start);
+        for (let i = 0; i < admitted.length; i++) {
+          let end = 0;
+          for (let j = i; j < admitted.length; j++) {
+            end = Math.max(end, admitted[j]!.end);
+            const span = end - admitted[i]!.start;
+            const bound = limit + Math.floor((span * limit) / windowMs);
+            assert.ok(j - i + 1 <= bound, `${j - i + 1} admissions within ${span} ms; a bucket of ${limit} per ${windowMs} ms allows ${bound}`);
           }
-        },
-      ),
+        }
+      }),
       { numRuns: 12 },
     );
   });
