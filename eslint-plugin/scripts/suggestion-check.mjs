@@ -1,37 +1,9 @@
 // Whether a rule's fix or suggestion leaves a file that still compiles: applied alone to the file,
 // the output must re-parse with the file's own parser (espree for JavaScript, the TypeScript parser
-// otherwise) and, for TypeScript, add no TypeScript syntax or grammar error. typescript-estree
-// accepts some code that tsc rejects (`() => fetch(await url())` is TS1308 only in tsc's checker),
-// so the check asks TypeScript itself, keeping only the grammar codes (below 2000): a one-file
-// program without its libraries cannot say anything true about types.
-import ts from 'typescript';
+// otherwise) and, for TypeScript, add no error TypeScript's own syntax and grammar check reports
+// (typescript-grammar.mjs).
 import { isTypeScript } from './npm-corpus.mjs';
-
-const GRAMMAR_CODES_BELOW = 2000;
-
-const compilerOptions = {
-  noLib: true,
-  noResolve: true,
-  noEmit: true,
-  target: ts.ScriptTarget.ESNext,
-  module: ts.ModuleKind.ESNext,
-  jsx: ts.JsxEmit.Preserve,
-  types: [],
-};
-
-/** TypeScript's syntax and grammar diagnostics of `code` as the file `fileName`, as `TSnnnn: text` lines. */
-export function typeScriptGrammarErrors(code, fileName) {
-  const sourceFile = ts.createSourceFile(fileName, code, ts.ScriptTarget.ESNext, true);
-  const host = ts.createCompilerHost(compilerOptions);
-  host.getSourceFile = (name) => (name === fileName ? sourceFile : undefined);
-  host.fileExists = (name) => name === fileName;
-  host.readFile = (name) => (name === fileName ? code : undefined);
-  const program = ts.createProgram({ rootNames: [fileName], options: compilerOptions, host });
-  const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
-  return diagnostics
-    .filter((diagnostic) => diagnostic.code < GRAMMAR_CODES_BELOW)
-    .map((diagnostic) => `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')}`);
-}
+import { typeScriptGrammarErrors } from './typescript-grammar.mjs';
 
 /** The fix and every suggestion of `message`, with a label that says which one. */
 export function fixesOf(message) {

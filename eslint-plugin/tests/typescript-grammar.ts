@@ -8,46 +8,17 @@
  */
 import type { RunTests } from '@typescript-eslint/rule-tester';
 import type { TSESLint } from '@typescript-eslint/utils';
-import ts from 'typescript';
 import assert from 'node:assert/strict';
+import { typeScriptGrammarErrors as grammarErrorsOf } from '../scripts/typescript-grammar.mjs';
 import { lintWith, runRuleTests } from './setup.js';
 
 type AnyRule = TSESLint.RuleModule<string, readonly unknown[]>;
 
-/** Semantic errors a careless splice causes without any lib: duplicate and conflicting declarations. */
-const INTRODUCED_BY_SPLICES = new Set([2300, 2440, 2451]);
-
-/** Syntax and grammar errors TypeScript reports for `code` as the file `filename`. */
+/** Syntax and grammar errors TypeScript reports for a rule test's `code` as the file `filename`. */
 export function typeScriptGrammarErrors(code: string, filename: string): string[] {
+  // A JavaScript case is checked as TypeScript: the rules' outputs must be valid in both.
   const name = /\.[cm]?[jt]sx?$/.test(filename) ? filename.replace(/\.([cm]?)js(x?)$/, '.$1ts$2') : `${filename}.ts`;
-  const options: ts.CompilerOptions = {
-    noLib: true,
-    noResolve: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ESNext,
-    module: ts.ModuleKind.ESNext,
-    jsx: ts.JsxEmit.Preserve,
-    types: [],
-    // The cases are modules (top-level await is fine), as the RuleTester parses them.
-    moduleDetection: ts.ModuleDetectionKind.Force,
-  };
-  const source = ts.createSourceFile(name, code, ts.ScriptTarget.ESNext, true);
-  const host: ts.CompilerHost = {
-    getSourceFile: (file) => (file === name ? source : undefined),
-    getDefaultLibFileName: () => 'lib.d.ts',
-    writeFile: () => {},
-    getCurrentDirectory: () => '/',
-    getCanonicalFileName: (file) => file,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => '\n',
-    fileExists: (file) => file === name,
-    readFile: () => undefined,
-  };
-  const program = ts.createProgram([name], options, host);
-  const diagnostics = [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)];
-  return diagnostics
-    .filter((diagnostic) => diagnostic.code < 2000 || INTRODUCED_BY_SPLICES.has(diagnostic.code))
-    .map((diagnostic) => `TS${diagnostic.code}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+  return grammarErrorsOf(code, name, { forceModule: true });
 }
 
 export function runRuleTestsWithTypeScriptCheck<MessageIds extends string, Options extends readonly unknown[]>(

@@ -18,9 +18,10 @@ export const PATTERN_FILES: Readonly<Record<string, string>> = {
   'src/patterns/log.ts': LOG_STAND_IN,
 };
 
-/** Ambient declarations the test documents may use (a p-retry stand-in, a users fixture). */
+/** Ambient declarations the test documents may use (a p-retry stand-in, another retry library, JSX for .tsx documents). */
 const AMBIENT = `declare module 'p-retry' { export default function pRetry<T>(fn: () => Promise<T>, options?: { retries?: number }): Promise<T>; }
 declare module 'other-retry' { export function retry<T>(fn: () => T): T; export type Options = { tries: number }; }
+declare namespace JSX { interface Element {} interface IntrinsicElements { [name: string]: Record<string, unknown> } }
 `;
 
 const libCache = new Map<string, ts.SourceFile | undefined>();
@@ -35,6 +36,8 @@ function options(resolution: Resolution): ts.CompilerOptions {
     skipLibCheck: true,
     noUnusedLocals: false,
     allowJs: false,
+    // .tsx documents: JSX is kept as written; the ambient JSX namespace types its elements.
+    jsx: ts.JsxEmit.Preserve,
     ...(resolution === 'nodenext'
       ? { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext }
       : { module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler }),

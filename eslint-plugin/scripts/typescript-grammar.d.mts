@@ -1,0 +1,1 @@
+export function typeScriptGrammarErrors(code: string, fileName: string, options?: { forceModule?: boolean }): string[];
