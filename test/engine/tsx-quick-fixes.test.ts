@@ -16,7 +16,7 @@ interface TsxCase {
   readonly at: string;
 }
 
-const CASES: readonly TsxCase[] = [
+const [RELOAD, SAVE, SIZES] = [
   {
     name: 'wrap in retry(): a component whose JSX text holds quotes and the word retry',
     fix: 'retry',
@@ -62,7 +62,8 @@ const CASES: readonly TsxCase[] = [
       '',
     ].join('\n'),
   },
-];
+] as const satisfies readonly TsxCase[];
+const CASES: readonly TsxCase[] = [RELOAD, SAVE, SIZES];
 
 const RENDER = 'export function render(element: JSX.Element): JSX.Element {\n  return element;\n}\n';
 
@@ -120,13 +121,13 @@ describe('engine: quick fixes in .tsx documents (each output type-checked, JSX p
   }
 
   it('the JSX text that says retry makes the import take another name', () => {
-    const output = applied(CASES[0], 'src/cases/t0.tsx', 'bundler');
+    const output = applied(RELOAD, 'src/cases/t0.tsx', 'bundler');
     assert.match(output, /import \{ retry as bulwarkRetry \} from '\.\.\/patterns\/retry\.js';/);
     assert.match(output, /bulwarkRetry\(\(\) => fetch\(url\)\)/);
   });
 
   it("the import lands after 'use client', not above it", () => {
-    const output = applied(CASES[1], 'src/cases/t1.tsx', 'nodenext');
+    const output = applied(SAVE, 'src/cases/t1.tsx', 'nodenext');
     assert.ok(output.startsWith("'use client';\r\n"), JSON.stringify(output.slice(0, 80)));
     assert.match(output, /async \(\) => fetch\(await pick\(\)/);
   });
