@@ -48,12 +48,7 @@ function config(fileName: string, chosen: ReturnType<typeof chosenConfig>): Lint
         parser: tsParser as Linter.Parser,
         ecmaVersion: 'latest',
         sourceType: /\.cjs$|\.cts$/.test(fileName) ? 'commonjs' : 'module',
-        parserOptions: {
-          ecmaFeatures: { jsx: /\.[jt]sx$/.test(fileName) },
-          // The maps between TypeScript's nodes and ESTree's serve type-aware rules; without a
-          // project there are no types, and building them was a tenth of each lint.
-          preserveNodeMaps: false,
-        },
+        parserOptions: { ecmaFeatures: { jsx: /\.[jt]sx$/.test(fileName) } },
       },
       plugins: { bulwark: plugin as unknown as NonNullable<Linter.Config['plugins']>[string] },
       rules: chosen.rules,
