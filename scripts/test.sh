@@ -63,6 +63,11 @@ step "eslint-plugin-bulwark under Oxlint (JS plugins)"
 step "eslint-plugin-bulwark on a real-world corpus: no crash, every suggestion compiles"
 npm --workspace eslint-plugin run --silent corpus
 
+# The editor's fast paths (prefilter, parser options) against the plain ESLint path on the same
+# corpus: every message identical, in both rule sets.
+step "in-editor linter: the same results as plain ESLint on every corpus file"
+node scripts/linter-equivalence.mjs
+
 step "engine, CLI, snippets, README, both front-ends on the shared drift table, VSIX"
 npx mocha
 

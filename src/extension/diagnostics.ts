@@ -134,7 +134,12 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   messages(document: vscode.TextDocument): Promise<LintMessage[]> {
     const key = document.uri.toString();
     const configuration = vscode.workspace.getConfiguration('bulwark', document.uri);
-    const lintSettings = { timeoutMs: configuration.get<number>('timeoutMs', 10_000), ruleSet: configuration.get<RuleSet>('ruleSet', 'recommended') };
+    const lintSettings = {
+      timeoutMs: configuration.get<number>('timeoutMs', 10_000),
+      ruleSet: configuration.get<RuleSet>('ruleSet', 'recommended'),
+      // Diagnostics and quick fixes use only bulwark/* messages: files no rule can report on go unparsed.
+      rulesOnly: true,
+    };
     const settings = JSON.stringify(lintSettings);
     const cached = this.results.get(key);
     if (cached && cached.version === document.version && cached.settings === settings) return cached.messages;

@@ -15,8 +15,12 @@ import { updatePatternsCommand, type UpdatePatternsArgs } from './update-pattern
 
 export function activate(context: vscode.ExtensionContext): void {
   const catalog = new CatalogLoader(context.extensionUri);
-  // The linter thread starts on the first lint, not here.
-  const linter = new LinterClient(path.join(context.extensionPath, 'dist', 'linter-worker.js'));
+  // The linter thread starts on the first lint, not here. It keeps V8's compiled code of the linter
+  // in global storage, so later sessions' first lint skips compiling it.
+  const storage = context.globalStorageUri;
+  const linter = new LinterClient(path.join(context.extensionPath, 'dist', 'linter-worker.js'), {
+    ...(storage.scheme === 'file' ? { codeCacheDir: path.join(storage.fsPath, 'code-cache') } : {}),
+  });
   const proposed = new ProposedContent();
   const failures = new LintFailures();
   const diagnostics = new BulwarkDiagnostics(linter, failures);

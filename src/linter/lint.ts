@@ -4,6 +4,7 @@
 import * as tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint/universal';
 import plugin from 'eslint-plugin-bulwark';
+import { mayReport } from './rule-prefilter';
 
 export type RuleSet = 'recommended' | 'all';
 
@@ -12,19 +13,34 @@ export interface LintSettings {
   readonly timeoutMs?: number;
   /** Which of the plugin's configs to lint with. Default `recommended`: the rules measured precise on real code. */
   readonly ruleSet?: RuleSet;
+  /**
+   * Only the bulwark/* messages are wanted (diagnostics): a file no enabled rule can report on, judged
+   * from its text (rule-prefilter.ts), is not parsed, and parse errors are not reported.
+   */
+  readonly rulesOnly?: boolean;
 }
 
 export type LintMessage = Linter.LintMessage;
 
-const linter = new Linter({ configType: 'flat' });
+// ESLint's default, made explicit because the prefilter hands rules the same `context.cwd`.
+const cwd = process.cwd();
+const linter = new Linter({ configType: 'flat', cwd });
 
-function config(fileName: string, settings: LintSettings): Linter.Config[] {
+const ruleModules = Object.fromEntries(Object.entries(plugin.rules).map(([name, rule]) => [`bulwark/${name}`, rule])) as unknown as Parameters<
+  typeof mayReport
+>[0]['ruleModules'];
+
+function chosenConfig(settings: LintSettings) {
   const chosen = plugin.configs[settings.ruleSet === 'all' ? 'all' : 'recommended'];
   const rules: Linter.RulesRecord = { ...(chosen.rules as Linter.RulesRecord) };
   if (settings.timeoutMs !== undefined) {
     const severity = rules['bulwark/require-request-timeout'] ?? 'error';
     rules['bulwark/require-request-timeout'] = [Array.isArray(severity) ? severity[0] : severity, { timeoutMs: settings.timeoutMs }];
   }
+  return { rules, settings: (chosen.settings ?? {}) as Record<string, unknown> };
+}
+
+function config(fileName: string, chosen: ReturnType<typeof chosenConfig>): Linter.Config[] {
   return [
     {
       files: ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'],
@@ -35,18 +51,30 @@ function config(fileName: string, settings: LintSettings): Linter.Config[] {
         parserOptions: { ecmaFeatures: { jsx: /\.[jt]sx$/.test(fileName) } },
       },
       plugins: { bulwark: plugin as unknown as NonNullable<Linter.Config['plugins']>[string] },
-      rules,
-      ...(chosen.settings ? { settings: chosen.settings as Linter.Config['settings'] } : {}),
+      rules: chosen.rules,
+      settings: chosen.settings,
       linterOptions: { reportUnusedDisableDirectives: 'off' },
     },
   ];
 }
 
+/** Only the name matters to the rules; ESLint ignores absolute paths outside its cwd. */
+function lintName(fileName: string): string {
+  return fileName.split(/[\\/]/).at(-1) || 'file.ts';
+}
+
+/** Whether the prefilter lets `text` be parsed and linted under `settings` (false: no rule can report on it). */
+export function needsLint(text: string, fileName: string, settings: LintSettings = {}): boolean {
+  const chosen = chosenConfig(settings);
+  return mayReport({ text, fileName: lintName(fileName), cwd, rules: chosen.rules, settings: chosen.settings, ruleModules });
+}
+
 /** Lints one file's text; parse errors come back as a message with `fatal: true`, never a throw. */
 export function lintText(text: string, fileName: string, settings: LintSettings = {}): LintMessage[] {
-  // Only the name matters to the rules; ESLint ignores absolute paths outside its cwd.
-  const name = fileName.split(/[\\/]/).at(-1) || 'file.ts';
-  return linter.verify(text, config(name, settings), { filename: name });
+  if (settings.rulesOnly && !needsLint(text, fileName, settings)) return [];
+  const name = lintName(fileName);
+  const messages = linter.verify(text, config(name, chosenConfig(settings)), { filename: name });
+  return settings.rulesOnly ? messages.filter((message) => message.ruleId?.startsWith('bulwark/')) : messages;
 }
 
 /** The docs URL of each bulwark rule, for diagnostics' `code.target`. */

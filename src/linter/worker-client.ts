@@ -2,7 +2,7 @@
 // at activation), matches replies to requests, and replaces a thread that crashed or got stuck.
 // Knows nothing of VS Code, so the tests and benchmarks drive it from plain Node.
 import { Worker } from 'node:worker_threads';
-import type { LinterArgs, LinterMethod, LinterReply, LinterRequest, LinterResult } from './worker-protocol';
+import type { LinterArgs, LinterMethod, LinterReply, LinterRequest, LinterResult, LinterWorkerData } from './worker-protocol';
 
 export interface LinterClientOptions {
   /**
@@ -12,6 +12,8 @@ export interface LinterClientOptions {
   readonly callTimeoutMs?: number;
   /** Threads in a row that die before answering anything, after which calls fail at once instead of starting another. Default 3. */
   readonly maxFailedStarts?: number;
+  /** Folder the thread keeps V8's code cache of dist/linter.js in (code-cache.ts); none: no cache. */
+  readonly codeCacheDir?: string;
 }
 
 interface Pending {
@@ -31,17 +33,19 @@ export class LinterClient {
   private readonly pending = new Map<number, Pending>();
   private readonly callTimeoutMs: number;
   private readonly maxFailedStarts: number;
+  private readonly workerData: LinterWorkerData;
 
   /** `workerFile`: the path of dist/linter-worker.js. */
   constructor(
     private readonly workerFile: string,
     options: LinterClientOptions = {},
   ) {
-    const { callTimeoutMs = 30_000, maxFailedStarts = 3 } = options;
+    const { callTimeoutMs = 30_000, maxFailedStarts = 3, codeCacheDir } = options;
     if (!(Number.isFinite(callTimeoutMs) && callTimeoutMs > 0)) throw new RangeError(`callTimeoutMs must be a finite number > 0, got ${callTimeoutMs}`);
     if (!(Number.isInteger(maxFailedStarts) && maxFailedStarts >= 1)) throw new RangeError(`maxFailedStarts must be an integer >= 1, got ${maxFailedStarts}`);
     this.callTimeoutMs = callTimeoutMs;
     this.maxFailedStarts = maxFailedStarts;
+    this.workerData = codeCacheDir === undefined ? {} : { codeCacheDir };
   }
 
   get started(): boolean {
@@ -81,7 +85,7 @@ export class LinterClient {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.workerFile);
+    const worker = new Worker(this.workerFile, { workerData: this.workerData });
     this.answered = false;
     worker.on('message', (reply: LinterReply) => {
       this.answered = true;

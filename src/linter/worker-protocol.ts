@@ -1,4 +1,5 @@
 // Messages between the extension host thread (LinterClient) and the linter thread (worker.ts).
+import type { CodeCacheState } from './code-cache';
 import type { callAt, fanOutAt, lintText, ruleDocs } from './lint';
 
 interface Methods {
@@ -6,6 +7,14 @@ interface Methods {
   callAt: typeof callAt;
   fanOutAt: typeof fanOutAt;
   ruleDocs: typeof ruleDocs;
+  /** How the thread compiled dist/linter.js (code-cache.ts): for tests and the benchmark. */
+  codeCacheState: () => CodeCacheState;
+}
+
+/** What the thread is started with. */
+export interface LinterWorkerData {
+  /** Folder for V8's code cache of dist/linter.js (the extension's global storage); none: no cache. */
+  readonly codeCacheDir?: string;
 }
 
 export type LinterMethod = keyof Methods;
