@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LintMessage, RuleSet } from '../linter/lint';
 import type { LinterClient } from '../linter/worker-client';
 import type { LintFailures } from './lint-failures';
+import { isQuickFixSample } from './try-quick-fix';
 
 export const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
 const DEBOUNCE_MS = 250;
@@ -136,7 +137,7 @@ export class BulwarkDiagnostics implements vscode.Disposable {
     const configuration = vscode.workspace.getConfiguration('bulwark', document.uri);
     const lintSettings = {
       timeoutMs: configuration.get<number>('timeoutMs', 10_000),
-      ruleSet: configuration.get<RuleSet>('ruleSet', 'recommended'),
+      ruleSet: isQuickFixSample(document.uri) ? 'all' : configuration.get<RuleSet>('ruleSet', 'recommended'),
       // Diagnostics and quick fixes use only bulwark/* messages: files no rule can report on go unparsed.
       rulesOnly: true,
     };

@@ -48,9 +48,19 @@ function waitForDiagnostic(uri: vscode.Uri, timeoutMs: number): Promise<vscode.D
   });
 }
 
+// A named untitled document: the `.ts` name makes it TypeScript for the editor and the linter.
+const SAMPLE_URI = vscode.Uri.from({ scheme: 'untitled', path: 'bulwark-quick-fix.ts' });
+
+/**
+ * Whether `uri` is this command's sample. The sample demonstrates require-request-timeout, which
+ * `recommended` leaves off, so diagnostics lint it with every rule whatever bulwark.ruleSet says.
+ */
+export function isQuickFixSample(uri: vscode.Uri): boolean {
+  return uri.toString() === SAMPLE_URI.toString();
+}
+
 export async function tryQuickFixCommand(): Promise<TryQuickFixResult> {
-  // A named untitled document: the `.ts` name makes it TypeScript for the editor and the linter.
-  const uri = vscode.Uri.from({ scheme: 'untitled', path: 'bulwark-quick-fix.ts' });
+  const uri = SAMPLE_URI;
   const document = await vscode.workspace.openTextDocument(uri);
   if (document.getText() !== SAMPLE) {
     const edit = new vscode.WorkspaceEdit();

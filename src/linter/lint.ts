@@ -33,9 +33,12 @@ const ruleModules = Object.fromEntries(Object.entries(plugin.rules).map(([name, 
 function chosenConfig(settings: LintSettings) {
   const chosen = plugin.configs[settings.ruleSet === 'all' ? 'all' : 'recommended'];
   const rules: Linter.RulesRecord = { ...(chosen.rules as Linter.RulesRecord) };
-  if (settings.timeoutMs !== undefined) {
-    const severity = rules['bulwark/require-request-timeout'] ?? 'error';
-    rules['bulwark/require-request-timeout'] = [Array.isArray(severity) ? severity[0] : severity, { timeoutMs: settings.timeoutMs }];
+  // `timeoutMs` configures the rule's suggestion; it never switches on a rule the chosen set leaves
+  // off (under `recommended`, require-request-timeout stays off: its measured precision is too low).
+  const timeoutRule = rules['bulwark/require-request-timeout'];
+  const severity = Array.isArray(timeoutRule) ? timeoutRule[0] : timeoutRule;
+  if (settings.timeoutMs !== undefined && severity !== undefined && severity !== 'off' && severity !== 0) {
+    rules['bulwark/require-request-timeout'] = [severity, { timeoutMs: settings.timeoutMs }];
   }
   return { rules, settings: (chosen.settings ?? {}) as Record<string, unknown> };
 }

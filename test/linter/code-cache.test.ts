@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { LinterClient } from '../../src/linter/worker-client';
 
 const workerFile = path.resolve(__dirname, '..', '..', 'dist', 'linter-worker.js');
-const SAMPLE = "export const load = () => fetch('https://api.example.com/users');\n";
+// Flagged under the default rule set (no-redis-keys), so there are findings to compare.
+const SAMPLE = "import { Redis } from 'ioredis';\nconst redis = new Redis();\nexport const sessions = () => redis.keys('session:*');\n";
 
 /** Waits (the thread writes the cache once idle after a lint) until `written` holds for the folder's cache files. */
 async function cacheFiles(folder: string, written: (files: string[]) => boolean): Promise<string[]> {

@@ -20,6 +20,18 @@ describe('linter rule set (bulwark.ruleSet)', () => {
     assert.deepEqual(rulesReported(REDIS_KEYS, 'sessions.ts'), ['bulwark/no-redis-keys']);
   });
 
+  it("the editor's timeoutMs setting configures require-request-timeout but never switches it on", () => {
+    assert.deepEqual(rulesReported(NO_TIMEOUT, 'users.ts', { timeoutMs: 2500 }), []);
+    const suggestions = linter
+      .lintText(NO_TIMEOUT, 'users.ts', { timeoutMs: 2500, ruleSet: 'all' })
+      .flatMap((message) => message.suggestions ?? [])
+      .map((suggestion) => suggestion.fix.text);
+    assert.ok(
+      suggestions.some((text) => text.includes('2500') || text.includes('2_500')),
+      JSON.stringify(suggestions),
+    );
+  });
+
   it('lints with every rule when ruleSet is all', () => {
     assert.ok(rulesReported(NO_TIMEOUT, 'users.ts', { ruleSet: 'all' }).includes('bulwark/require-request-timeout'));
   });

@@ -82,31 +82,39 @@ describe('walkthrough', () => {
     afterEach(closeSample);
     after(() => setMode('auto'));
 
-    it('opens an unsaved TypeScript sample that Bulwark flags, with "Add a timeout" at the cursor', async () => {
+    it('opens an unsaved TypeScript sample that Bulwark flags, with "Add a timeout" at the cursor (under the default rule set too)', async () => {
       await setMode('auto');
-      const result = await vscode.commands.executeCommand<{ uri: string; menuOpened: boolean }>('bulwark.tryQuickFix');
-      assert.equal(result?.menuOpened, true);
-      const editor = vscode.window.activeTextEditor;
-      assert.ok(editor);
-      assert.equal(editor.document.uri.toString(), result.uri);
-      assert.equal(editor.document.uri.scheme, 'untitled');
-      assert.equal(editor.document.languageId, 'typescript');
-      const diagnostic = vscode.languages
-        .getDiagnostics(editor.document.uri)
-        .find((candidate) => typeof candidate.code === 'object' && candidate.code.value === 'bulwark/require-request-timeout');
-      assert.ok(diagnostic, 'no bulwark/require-request-timeout diagnostic on the sample');
-      assert.ok(diagnostic.range.contains(editor.selection.active), 'the cursor is not on the flagged call');
+      // The sandbox lints with every rule; a user has `recommended`, which leaves the sample's rule off.
+      const bulwark = vscode.workspace.getConfiguration('bulwark');
+      const ruleSet = bulwark.inspect('ruleSet')?.globalValue;
+      await bulwark.update('ruleSet', 'recommended', vscode.ConfigurationTarget.Global);
+      try {
+        const result = await vscode.commands.executeCommand<{ uri: string; menuOpened: boolean }>('bulwark.tryQuickFix');
+        assert.equal(result?.menuOpened, true);
+        const editor = vscode.window.activeTextEditor;
+        assert.ok(editor);
+        assert.equal(editor.document.uri.toString(), result.uri);
+        assert.equal(editor.document.uri.scheme, 'untitled');
+        assert.equal(editor.document.languageId, 'typescript');
+        const diagnostic = vscode.languages
+          .getDiagnostics(editor.document.uri)
+          .find((candidate) => typeof candidate.code === 'object' && candidate.code.value === 'bulwark/require-request-timeout');
+        assert.ok(diagnostic, 'no bulwark/require-request-timeout diagnostic on the sample');
+        assert.ok(diagnostic.range.contains(editor.selection.active), 'the cursor is not on the flagged call');
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-        'vscode.executeCodeActionProvider',
-        editor.document.uri,
-        diagnostic.range,
-        vscode.CodeActionKind.QuickFix.value,
-      );
-      const timeout = actions.find((action) => action.title === 'Add a timeout');
-      assert.ok(timeout?.edit, `no "Add a timeout"; got ${actions.map((action) => action.title).join(' | ')}`);
-      assert.ok(await vscode.workspace.applyEdit(timeout.edit));
-      assert.match(editor.document.getText(), /fetch\(`https:\/\/api\.example\.com\/users\/\$\{id\}`, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          editor.document.uri,
+          diagnostic.range,
+          vscode.CodeActionKind.QuickFix.value,
+        );
+        const timeout = actions.find((action) => action.title === 'Add a timeout');
+        assert.ok(timeout?.edit, `no "Add a timeout"; got ${actions.map((action) => action.title).join(' | ')}`);
+        assert.ok(await vscode.workspace.applyEdit(timeout.edit));
+        assert.match(editor.document.getText(), /fetch\(`https:\/\/api\.example\.com\/users\/\$\{id\}`, \{ signal: AbortSignal\.timeout\(10000\) \}\)/);
+      } finally {
+        await bulwark.update('ruleSet', ruleSet, vscode.ConfigurationTarget.Global);
+      }
     });
 
     it('says so, and opens no menu, when Bulwark diagnostics are off', async () => {
