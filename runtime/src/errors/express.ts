@@ -80,9 +80,13 @@ function send(res: Response, status: number, headers: Readonly<Record<string, st
 function sendFallback(req: Request, res: Response, requestId: string): void {
   try {
     if (res.headersSent) throw new Error('headers already sent');
+    const body = fallbackErrorBody(requestId || 'unknown');
     res.statusCode = 500;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(req.method === 'HEAD' ? undefined : fallbackErrorBody(requestId || 'unknown'));
+    // res.send() may have set the Content-Length of the body it failed to send: a stale one truncates this
+    // body, or leaves the client waiting for bytes that never come.
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(req.method === 'HEAD' ? undefined : body);
   } catch {
     // Headers went out or the socket is gone; a closed connection tells the client the response is incomplete.
     res.destroy();
