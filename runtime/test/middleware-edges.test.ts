@@ -90,7 +90,14 @@ describe('middleware/hono: edges', () => {
     );
   });
 
-  it('a thrown non-Error value (turned into a 500 by errorBoundary) still gets its one log line, at error', async () => {
+  it('exposes the id to handlers as c.var.requestId, as Hono’s own requestId middleware does', async () => {
+    const app = new Hono<{ Variables: { requestId: string } }>();
+    app.use(honoObservability());
+    app.get('/x', (c) => c.text(c.var.requestId));
+    assert.equal(await (await app.request('/x', { headers: { 'x-request-id': 'var-1' } })).text(), 'var-1');
+  });
+
+  it('a thrown non-Error value (turned into a 500 by errorBoundary) gets its one log line, at error, and the body its id', async () => {
     const app = new Hono();
     app.use(honoErrors.errorBoundary());
     app.use(honoObservability());
@@ -100,6 +107,8 @@ describe('middleware/hono: edges', () => {
     app.onError(honoErrors.errorHandler());
     const response = await app.request('/x', { headers: { 'x-request-id': 'str-1' } });
     assert.equal(response.status, 500);
+    assert.equal(((await response.json()) as { requestId?: string }).requestId, 'str-1', 'the body quotes the id of the log lines');
+    assert.equal(response.headers.get('x-request-id'), 'str-1');
     assert.deepEqual(
       requestLines().map((line) => [line.requestId, line.status, line.level]),
       [['str-1', 500, 50]],

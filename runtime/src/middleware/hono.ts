@@ -24,6 +24,9 @@ export function requestObservability(options: RequestObservabilityOptions = {}):
     const signal = c.req.raw.signal;
     if (signal.aborted) tracker.abort();
     else signal.addEventListener('abort', () => tracker.abort());
+    // Where Hono's own requestId middleware keeps it: handlers read c.var.requestId, and errors/hono finds it
+    // even when the error reaches onError outside this middleware (errorBoundary() mounted first).
+    (c.set as (key: string, value: unknown) => void)('requestId', tracker.requestId);
     try {
       await withLogContext({ requestId: tracker.requestId }, () => next());
     } catch (thrown) {
