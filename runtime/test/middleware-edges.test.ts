@@ -64,6 +64,54 @@ describe('middleware/fastify: edges', () => {
     }
   });
 
+  it('a request answered by an earlier onRequest hook (it never reached this plugin’s) is answered untouched', async () => {
+    const fastifyErrorLines: string[] = [];
+    const stream = { write: (line: string) => void fastifyErrorLines.push(line) };
+    const app = Fastify({ logger: { level: 'error', stream } });
+    app.addHook('onRequest', async (_request, reply) => reply.code(429).send({ limited: true }));
+    await app.register(fastifyObservability);
+    app.get('/x', async () => 'ok');
+    try {
+      const response = await app.inject('/x');
+      assert.deepEqual({ status: response.statusCode, body: response.json() }, { status: 429, body: { limited: true } });
+      assert.equal(response.headers['server-timing'], undefined);
+      assert.deepEqual(fastifyErrorLines, [], 'none of its hooks failed on the missing tracker');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a client leaving during an earlier onRequest hook (before this plugin’s) fails none of its hooks', async () => {
+    const fastifyErrorLines: string[] = [];
+    const stream = { write: (line: string) => void fastifyErrorLines.push(line) };
+    const app = Fastify({ logger: { level: 'error', stream } });
+    let entered!: () => void;
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    let aborted!: () => void;
+    const abortSeen = new Promise<void>((resolve) => (aborted = resolve));
+    app.addHook('onRequest', async () => {
+      entered();
+      await abortSeen;
+    });
+    app.addHook('onRequestAbort', async (_request) => aborted());
+    await app.register(fastifyObservability);
+    app.get('/x', async () => 'ok');
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const controller = new AbortController();
+      const pending = fetch(`${base}/x`, { signal: controller.signal }).catch(() => undefined);
+      await inHook;
+      controller.abort();
+      await pending;
+      await abortSeen;
+      // Fastify runs the remaining onRequestAbort hooks (this plugin's) after the one above.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(fastifyErrorLines, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('registers under its own name (Fastify names the plugin chain in warnings and `pluginName`)', async () => {
     const app = Fastify({ logger: false });
     await app.register(fastifyObservability);
