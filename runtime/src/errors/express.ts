@@ -63,9 +63,10 @@ export function notFoundHandler(): RequestHandler {
   return (_req, _res, next) => next(notFound('Route'));
 }
 
+// The header always repeats the body's id, also one taken from the log context that no header carried yet.
 function ensureRequestId(res: Response, header: string): { requestId: string } {
-  const { requestId, generated } = errorRequestId(res.getHeader(header));
-  if (generated && !res.headersSent) res.setHeader(header, requestId);
+  const { requestId } = errorRequestId(res.getHeader(header));
+  if (!res.headersSent) res.setHeader(header, requestId);
   return { requestId };
 }
 

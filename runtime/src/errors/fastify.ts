@@ -39,9 +39,9 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
         errorResponse(error, { method: request.method, url: request.url, requestId: errorRequestId(reply.getHeader(header)).requestId }, fromFastifyError);
         return undefined;
       }
-      const resolved = errorRequestId(reply.getHeader(header));
-      requestId = resolved.requestId;
-      if (resolved.generated) reply.header(header, requestId);
+      requestId = errorRequestId(reply.getHeader(header)).requestId;
+      // The header always repeats the body's id, also one taken from the log context that no header carried yet.
+      reply.header(header, requestId);
       const response = errorResponse(error, { method: request.method, url: request.url, requestId }, fromFastifyError);
       return reply.status(response.status).headers(response.headers).type('application/json; charset=utf-8').send(JSON.stringify(response.body));
     } catch {

@@ -64,7 +64,7 @@ export function notFoundHandler(options: ErrorHandlerOptions = {}): NotFoundHand
 export function guardStream<T>(c: Context, body: ReadableStream<T>, options: ErrorHandlerOptions = {}): ReadableStream<T> {
   const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
   // The stream is read after the handler returned, outside the request's log context: capture the id now.
-  const requestId = requestIdOf(c, header).requestId;
+  const requestId = requestIdOf(c, header);
   const path = c.req.path;
   const reader = body.getReader();
   return new ReadableStream<T>({
@@ -97,28 +97,27 @@ export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: E
   return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
 }
 
-function requestIdOf(c: Context, header: string): { requestId: string; generated: boolean } {
+function requestIdOf(c: Context, header: string): string {
   // Hono's own requestId middleware keeps the id in c.var; a response header may carry it too.
   const fromVar = (c.var as Record<string, unknown>).requestId;
-  return errorRequestId(typeof fromVar === 'string' ? fromVar : c.res.headers.get(header));
+  return errorRequestId(typeof fromVar === 'string' ? fromVar : c.res.headers.get(header)).requestId;
 }
 
 function respond(error: unknown, c: Context, header: string, bodyReadFailed: boolean): Response {
   let requestId = '';
   try {
-    const resolved = requestIdOf(c, header);
-    requestId = resolved.requestId;
+    requestId = requestIdOf(c, header);
     const recognise = (thrown: unknown) => (bodyReadFailed ? malformedBody(thrown) : fromHttpException(thrown));
     const response = errorResponse(error, { method: c.req.method, url: c.req.path, requestId }, recognise);
+    // The header always repeats the body's id, whichever source it came from; set through c.header(), since
+    // a header set earlier that way wins over c.body()'s.
+    c.header(header, requestId);
     const headers: Record<string, string> = { ...response.headers, 'content-type': 'application/json; charset=utf-8' };
-    if (resolved.generated || !c.res.headers.has(header)) headers[header] = requestId;
     return c.body(JSON.stringify(response.body), response.status as ContentfulStatusCode, headers);
   } catch {
-    // Never throw from onError: Hono would rethrow it to the server, which answers without our body.
-    return new Response(fallbackErrorBody(requestId || 'unknown'), {
-      status: 500,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...(requestId ? { [header]: requestId } : {}) },
-    });
+    // Never throw from onError: Hono would rethrow it to the server, which answers without our body. A
+    // request id header name that fetch refuses fails here, so the fallback sets no such header.
+    return new Response(fallbackErrorBody(requestId || 'unknown'), { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
   }
 }
 
