@@ -34,11 +34,6 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
   return (error, request, reply) => {
     let requestId = '';
     try {
-      if (reply.sent) {
-        // Too late for a clean response: log it, and let Fastify close the stream it already started.
-        errorResponse(error, { method: request.method, url: request.url, requestId: errorRequestId(reply.getHeader(header)).requestId }, fromFastifyError);
-        return undefined;
-      }
       requestId = errorRequestId(reply.getHeader(header)).requestId;
       // The header always repeats the body's id, also one taken from the log context that no header carried yet.
       reply.header(header, requestId);
