@@ -294,7 +294,21 @@ describe('errors/hono adapter', () => {
     assert.equal(prepared.status, 403);
     assert.equal(prepared.headers.get('x-hint'), 'kept');
     assert.equal(prepared.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.notEqual(prepared.headers.get('content-length'), '15', 'the replaced body’s length is not kept');
     assert.equal(prepared.body.code, 'FORBIDDEN');
+  });
+
+  it('errorBoundary: a thrown non-Error value is a generic 500, and the log says what was thrown', async () => {
+    const hono = app((h) => {
+      h.use(honoErrors.errorBoundary());
+      h.get('/string', () => {
+        throw 'raw string thrown';
+      });
+    });
+    const response = await json(await hono.request('/string'));
+    assert.deepEqual({ status: response.status, code: response.body.code }, { status: 500, code: 'INTERNAL' });
+    const line = logs.lines.find((l) => l.msg === 'unhandled error');
+    assert.equal((line?.err as { message?: string }).message, 'A non-Error value was thrown: string: raw string thrown');
   });
 
   it('a body that could not be read is a 400; JSON parsed from text already read is "Malformed JSON body"', async () => {

@@ -43,7 +43,8 @@ export function errorBoundary(): MiddlewareHandler {
     try {
       await next();
     } catch (thrown) {
-      throw isError(thrown) ? thrown : new Error('A non-Error value was thrown', { cause: thrown });
+      // The log serializer drops a cause that is not an Error: the message carries its description.
+      throw isError(thrown) ? thrown : new Error(`A non-Error value was thrown: ${describeThrown(thrown)}`, { cause: thrown });
     }
   };
 }
