@@ -314,6 +314,10 @@ describe('errors/hono adapter', () => {
   it('a body that could not be read is a 400; JSON parsed from text already read is "Malformed JSON body"', async () => {
     const hono = app((h) => {
       h.post('/form', async (c) => c.json(Object.fromEntries(await c.req.formData())));
+      h.post('/text-then-server-parse', async (c) => {
+        await c.req.text();
+        return c.json(JSON.parse('{corrupt cache entry'));
+      });
       h.post('/text-then-json', async (c) => {
         await c.req.text();
         return c.json(await c.req.json());
@@ -329,6 +333,8 @@ describe('errors/hono adapter', () => {
     const text = await json(await hono.request('/text-then-json', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' }));
     assert.deepEqual({ status: text.status, message: text.body.message }, { status: 400, message: 'Malformed JSON body' });
     assert.ok(!logs.lines.some((line) => Number(line.level) >= 50), 'client input is not logged as an error');
+    const serverBug = await hono.request('/text-then-server-parse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+    assert.equal(serverBug.status, 500, 'a server-side parse failure stays a 500, even when the client’s body is malformed too');
   });
 
   it("takes the request id from Hono's requestId middleware, else the log context, and sets the configured header", async () => {

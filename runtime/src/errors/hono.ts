@@ -122,25 +122,25 @@ function respond(error: unknown, c: Context, header: string, bodyReadFailed: boo
   }
 }
 
-// Hono caches each body read per request (c.req.bodyCache). A read that failed rejects with exactly the
-// error the handler saw; c.req.json() parses the cached text afterwards, so its SyntaxError is recognised
-// by parsing that text again and getting the same message (V8's messages quote the input). Either way a
-// JSON.parse bug in server code, on other data, stays a 500.
+// Hono caches each body read per request (c.req.bodyCache, promises). A read that failed rejects with
+// exactly the error the handler saw; c.req.json() parses the cached text afterwards, so its SyntaxError is
+// recognised by parsing that text again and getting the same message (V8's messages quote the input; only
+// the text read is a string). Either way a JSON.parse bug in server code, on other data, stays a 500.
 async function isBodyReadFailure(error: unknown, c: Context): Promise<boolean> {
   try {
-    for (const [kind, pending] of Object.entries(c.req.bodyCache as Record<string, unknown>)) {
-      if (!(pending instanceof Promise)) continue;
-      const outcome = await pending.then(
+    for (const pending of Object.values(c.req.bodyCache as Record<string, unknown>)) {
+      const outcome = await Promise.resolve(pending).then(
         (value: unknown) => ({ value }),
         (reason: unknown) => ({ reason }),
       );
       if ('reason' in outcome) {
         if (outcome.reason === error) return true;
-      } else if (kind === 'text' && error instanceof SyntaxError && typeof outcome.value === 'string') {
+      } else if (error instanceof SyntaxError && typeof outcome.value === 'string') {
         try {
           JSON.parse(outcome.value);
         } catch (reparsed) {
-          if (reparsed instanceof SyntaxError && reparsed.message === error.message) return true;
+          // JSON.parse of a string throws nothing but SyntaxErrors.
+          if ((reparsed as SyntaxError).message === error.message) return true;
         }
       }
     }
