@@ -384,6 +384,36 @@ describe('errors/hono adapter', () => {
       assert.equal(cancelled, 'client left');
     });
 
+    it('logs an Error as `err`, and a value whose inspection throws as a description', async () => {
+      const failing = (reason: unknown) =>
+        new ReadableStream({
+          pull() {
+            throw reason;
+          },
+        });
+      const hostile = new Proxy(
+        {},
+        {
+          getPrototypeOf() {
+            throw new Error('trap');
+          },
+        },
+      );
+      const hono = app((h) => {
+        h.get('/error', (c) => c.body(honoErrors.guardStream(c, failing(new Error('EIO: disk gone')))));
+        h.get('/hostile', (c) => c.body(honoErrors.guardStream(c, failing(hostile))));
+      });
+      for (const path of ['/error', '/hostile']) await (await hono.request(path)).text().catch(() => undefined);
+      const lines = logs.lines.filter((l) => l.msg === 'response stream failed');
+      assert.deepEqual(
+        lines.map((l) => [l.path, (l.err as { message?: string } | undefined)?.message, l.thrown]),
+        [
+          ['/error', 'EIO: disk gone', undefined],
+          ['/hostile', undefined, 'an uninspectable object'],
+        ],
+      );
+    });
+
     it('logs a failure that is not an Error as a description, with the request id, and sends only the generic error', async () => {
       const hono = app((h) => {
         h.use((_c, next) => withLogContext({ requestId: 'stream-1' }, next));

@@ -58,6 +58,15 @@ describe('errors: clientErrorResponseText', () => {
     assert.notEqual(first.body.requestId, second.body.requestId);
   });
 
+  it('logs the refused request at debug, with the id the client got and no method or path to tell', () => {
+    const response = parse(clientErrorResponseText(withCode('HPE_INVALID_METHOD')) ?? '');
+    const line = logs.lines.find((l) => l.msg === 'request failed');
+    assert.deepEqual(
+      { level: line?.level, requestId: line?.requestId, method: line?.method, path: line?.path, status: line?.status },
+      { level: 20, requestId: response.body.requestId, method: '-', path: '-', status: 400 },
+    );
+  });
+
   it('writes nothing for a connection the client reset', () => {
     assert.equal(clientErrorResponseText(withCode('ECONNRESET')), undefined);
   });

@@ -86,7 +86,8 @@ describe('errors: errorResponse', () => {
   it('headers that are not an object are ignored', () => {
     const stringHeaders = Object.defineProperty(new AppError('CONFLICT', 'x'), 'headers', { value: 'Retry-After' });
     assert.deepEqual(errorResponse(stringHeaders, request).headers, {});
-    assert.deepEqual(errorResponse(Object.assign(rateLimited(1), { headers: null }), request).headers, {});
+    const nullHeaders = errorResponse(Object.assign(rateLimited(1), { headers: null }), request);
+    assert.deepEqual({ status: nullHeaders.status, headers: nullHeaders.headers }, { status: 429, headers: {} });
   });
 
   it("uses the adapter's recogniser first, toAppError when it declines, and a 500 when it throws", () => {
@@ -121,6 +122,25 @@ describe('errors: errorResponse', () => {
       { level: line?.level, unserializable: line?.unserializable, thrown: line?.thrown, requestId: line?.requestId },
       { level: 50, unserializable: true, thrown: 'Error: disk full', requestId: 'req-9' },
     );
+  });
+
+  it('when inspecting the error fails midway, answers the generic 500 and logs why, with the request', () => {
+    const exposeThrows = Object.defineProperty(notFound(), 'expose', {
+      get() {
+        throw new Error('expose getter');
+      },
+    });
+    assert.deepEqual(errorResponse(exposeThrows, request), {
+      status: 500,
+      headers: {},
+      body: { code: 'INTERNAL', message: 'Internal server error', requestId: 'req-9' },
+    });
+    const [line] = linesWith('error handler failed on a thrown value');
+    assert.deepEqual(
+      { level: line?.level, requestId: line?.requestId, method: line?.method, path: line?.path, status: line?.status },
+      { level: 50, requestId: 'req-9', method: 'POST', path: '/orders/7', status: 500 },
+    );
+    assert.equal((line?.err as { message?: string }).message, 'expose getter');
   });
 
   it('a thrown value that is not an Error is logged as `thrown`, not `err`', () => {
@@ -170,6 +190,7 @@ describe('errors: errorRequestId, fallbackErrorBody and describeThrown', () => {
       ),
       'an uninspectable object',
     );
+    assert.equal(describeThrown('x'.repeat(600)), `string: ${'x'.repeat(600)}`.slice(0, 500));
     fc.assert(
       fc.property(fc.string({ minLength: 0, maxLength: 2000 }), (text) => {
         assert.equal(describeThrown(text), `string: ${text}`.slice(0, 500));

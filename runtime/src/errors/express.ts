@@ -43,7 +43,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
       send(res, response.status, response.headers, JSON.stringify(response.body));
     } catch {
       // Only the socket or a hostile app setting can get here; the error was already logged.
-      sendFallback(req, res, requestId);
+      sendFallback(res, requestId);
     }
   };
 }
@@ -78,16 +78,16 @@ function send(res: Response, status: number, headers: Readonly<Record<string, st
   res.send(text);
 }
 
-function sendFallback(req: Request, res: Response, requestId: string): void {
+function sendFallback(res: Response, requestId: string): void {
   try {
-    if (res.headersSent) throw new Error('headers already sent');
     const body = fallbackErrorBody(requestId || 'unknown');
+    // Once the headers went out, setHeader() throws: the catch below closes the connection.
     res.statusCode = 500;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     // res.send() may have set the Content-Length of the body it failed to send: a stale one truncates this
-    // body, or leaves the client waiting for bytes that never come.
+    // body, or leaves the client waiting for bytes that never come. Node itself leaves out the body of a HEAD.
     res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(body);
   } catch {
     // Headers went out or the socket is gone; a closed connection tells the client the response is incomplete.
     res.destroy();
@@ -98,7 +98,7 @@ function sendFallback(req: Request, res: Response, requestId: string): void {
 // that carries status 400 but not http-errors' `expose`; it is the client's input, not a server fault.
 function fromExpressError(error: unknown): AppError | undefined {
   if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
-    return errorForStatus(400, 'Malformed percent-encoding in the URL', { cause: error });
+    return errorForStatus(400, 'Malformed percent-encoding in the URL');
   }
   return undefined;
 }

@@ -91,11 +91,11 @@ function fromFastifyError(error: unknown): AppError | undefined {
       path: `${where}${issue.instancePath ?? ''}`,
       message: issue.message ?? 'is invalid',
     }));
-    return new AppError('VALIDATION', 'Request validation failed', { details: { issues }, cause: error });
+    return new AppError('VALIDATION', 'Request validation failed', { details: { issues } });
   }
   if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return undefined;
-  if (statusCode < 400 || statusCode > 599) return undefined;
   const message =
     code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Malformed JSON body' : code === 'FST_ERR_BAD_URL' ? 'Malformed percent-encoding in the URL' : undefined;
-  return errorForStatus(statusCode, message, { cause: error });
+  // A statusCode outside 400..599 makes errorForStatus throw, which errorResponse answers with a plain 500.
+  return errorForStatus(statusCode, message);
 }

@@ -36,15 +36,15 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorHandler {
 /**
  * Hono passes only `Error` instances to `onError`; anything else thrown (`throw 'oops'`) escapes the app
  * and the server answers with its own body. Mount this first: it wraps such values in an Error (the
- * original kept as `cause` for the log) so `onError` handles them.
+ * log message describes the original) so `onError` handles them.
  */
 export function errorBoundary(): MiddlewareHandler {
   return async (_c, next) => {
     try {
       await next();
     } catch (thrown) {
-      // The log serializer drops a cause that is not an Error: the message carries its description.
-      throw isError(thrown) ? thrown : new Error(`A non-Error value was thrown: ${describeThrown(thrown)}`, { cause: thrown });
+      // The log serializer would drop a cause that is not an Error: the message carries its description.
+      throw isError(thrown) ? thrown : new Error(`A non-Error value was thrown: ${describeThrown(thrown)}`);
     }
   };
 }
@@ -151,7 +151,7 @@ async function isBodyReadFailure(error: unknown, c: Context): Promise<boolean> {
 }
 
 function malformedBody(error: unknown): AppError {
-  return errorForStatus(400, error instanceof SyntaxError ? 'Malformed JSON body' : 'Malformed request body', { cause: error });
+  return errorForStatus(400, error instanceof SyntaxError ? 'Malformed JSON body' : 'Malformed request body');
 }
 
 // HTTPException is Hono's (and its middleware's) way to fail a request with a status; its message is
@@ -160,11 +160,13 @@ function malformedBody(error: unknown): AppError {
 function fromHttpException(error: unknown): AppError | undefined {
   if (!(error instanceof HTTPException)) return undefined;
   const headers: Record<string, string> = {};
+  // The error body replaces the prepared one, whose length would cut it (its content-type is overwritten).
   error.res?.headers.forEach((value, name) => {
-    if (name !== 'content-type' && name !== 'content-length') headers[name] = value;
+    if (name !== 'content-length') headers[name] = value;
   });
-  const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
-  return errorForStatus(status, status < 500 && error.message ? error.message : undefined, { headers, cause: error });
+  // A status outside 400..599 makes errorForStatus throw, which errorResponse answers with a plain 500; a
+  // 5xx message is never sent.
+  return errorForStatus(error.status, error.message || undefined, { headers });
 }
 
 function isError(value: unknown): value is Error {
