@@ -84,6 +84,10 @@ describe('errors/hono adapter', () => {
   it('a body that could not be read is a 400; JSON parsed from text already read is "Malformed JSON body"', async () => {
     const hono = app((h) => {
       h.post('/form', async (c) => c.json(Object.fromEntries(await c.req.formData())));
+      h.post('/form-handled-then-crash', async (c) => {
+        const form = await c.req.formData().catch(() => undefined);
+        throw new Error(`db down while saving ${String(form)}`);
+      });
       h.post('/text-then-server-parse', async (c) => {
         await c.req.text();
         return c.json(JSON.parse('{corrupt cache entry'));
@@ -105,6 +109,12 @@ describe('errors/hono adapter', () => {
     assert.ok(!logs.lines.some((line) => Number(line.level) >= 50), 'client input is not logged as an error');
     const serverBug = await hono.request('/text-then-server-parse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
     assert.equal(serverBug.status, 500, 'a server-side parse failure stays a 500, even when the client’s body is malformed too');
+    const handled = await hono.request('/form-handled-then-crash', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: 'not multipart',
+    });
+    assert.equal(handled.status, 500, 'a body read the handler failed and handled does not make a later server error a 400');
   });
 
   it("takes the request id from Hono's requestId middleware, else the log context, and sets the configured header", async () => {

@@ -36,10 +36,7 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     try {
       ({ requestId } = ensureRequestId(res, header));
       const response = errorResponse(error, { method: req.method, url: req.originalUrl, requestId }, fromExpressError);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
+      // Once the headers went out, send() and then sendFallback() throw on setHeader(): the connection is closed.
       send(res, response.status, response.headers, JSON.stringify(response.body));
     } catch {
       // Only the socket or a hostile app setting can get here; the error was already logged.

@@ -174,6 +174,6 @@ function isError(value: unknown): value is Error {
     return value instanceof Error;
   } catch {
     // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
-    return false;
   }
+  return false;
 }
