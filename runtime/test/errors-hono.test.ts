@@ -132,6 +132,7 @@ describe('errors/hono adapter', () => {
   it('answers the generic 500 in JSON when the request id header cannot even be read', async () => {
     const response = await json(await app(() => {}, { requestIdHeader: 'Bad Header' }).request('/nowhere'));
     assert.deepEqual({ status: response.status, body: response.body }, { status: 500, body: { ...GENERIC_500, requestId: 'unknown' } });
+    assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
   });
 
   describe('guardStream', () => {
