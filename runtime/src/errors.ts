@@ -169,9 +169,8 @@ function genericMessage(status: number): string {
 
 /** An AppError for a bare HTTP status (framework errors), with the code and generic message of that status. */
 export function errorForStatus(status: number, message = genericMessage(status), options: Omit<AppErrorOptions, 'status'> = {}): AppError {
-  const code = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).find(
-    (candidate) => STATUS_BY_CODE[candidate] === status && candidate !== 'VALIDATION' && candidate !== 'CLIENT_ERROR',
-  );
+  // A status's first code is its generic one: BAD_REQUEST comes before VALIDATION and CLIENT_ERROR.
+  const code = (Object.keys(STATUS_BY_CODE) as ErrorCode[]).find((candidate) => STATUS_BY_CODE[candidate] === status);
   return new AppError(code ?? (status >= 500 ? 'INTERNAL' : 'CLIENT_ERROR'), message, { ...options, status });
 }
 
@@ -225,7 +224,7 @@ export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAUL
   if (code === 'ECONNRESET') return undefined;
   const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const requestId = randomUUID();
-  const response = errorResponse(errorForStatus(status, undefined, { cause: error }), { method: '-', url: '-', requestId });
+  const response = errorResponse(errorForStatus(status), { method: '-', url: '-', requestId });
   const text = JSON.stringify(response.body);
   return (
     `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n` +
@@ -282,7 +281,7 @@ export function errorResponse(error: unknown, request: FailedRequest, recognise?
     try {
       appError = recognise?.(error) ?? toAppError(error);
     } catch {
-      appError = undefined; // the thrown value cannot even be inspected: certainly not a client error
+      // The thrown value cannot even be inspected: certainly not a client error, so appError stays undefined.
     }
     const status = appError?.status ?? 500;
     const headers = appError === undefined ? {} : safeHeaders(appError.headers, request);
@@ -349,23 +348,15 @@ function safeHeaders(headers: unknown, request: FailedRequest): Record<string, s
  */
 function safeLog(level: 'debug' | 'error', fields: Record<string, unknown>, message: string, error?: unknown): void {
   try {
-    if (arguments.length < 4) logger[level](fields, message);
-    else logger[level]({ ...(isError(error) ? { err: error } : { thrown: error }), ...fields }, message);
+    // Without an error, `thrown: undefined` is left out of the line. A Proxy whose getPrototypeOf trap throws
+    // fails `instanceof` and is described below, like a value the serializer cannot read.
+    logger[level]({ ...(error instanceof Error ? { err: error } : { thrown: error }), ...fields }, message);
   } catch {
     try {
       logger[level]({ ...fields, thrown: describeThrown(error), unserializable: true }, message);
     } catch {
       // The logger itself is broken; nothing left to report to.
     }
-  }
-}
-
-function isError(value: unknown): value is Error {
-  try {
-    return value instanceof Error;
-  } catch {
-    // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
-    return false;
   }
 }
 

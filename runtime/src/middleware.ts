@@ -70,7 +70,7 @@ export function pathWithoutQuery(url: string): string {
     try {
       return new URL(target).pathname;
     } catch {
-      return target;
+      // Not a URL after all: logged as it came, like any other target.
     }
   }
   return target;

@@ -36,14 +36,11 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
     try {
       ({ requestId } = ensureRequestId(res, header));
       const response = errorResponse(error, { method: req.method, url: req.originalUrl, requestId }, fromExpressError);
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
+      // Once the headers went out, send() and then sendFallback() throw on setHeader(): the connection is closed.
       send(res, response.status, response.headers, JSON.stringify(response.body));
     } catch {
       // Only the socket or a hostile app setting can get here; the error was already logged.
-      sendFallback(req, res, requestId);
+      sendFallback(res, requestId);
     }
   };
 }
@@ -63,9 +60,10 @@ export function notFoundHandler(): RequestHandler {
   return (_req, _res, next) => next(notFound('Route'));
 }
 
+// The header always repeats the body's id, also one taken from the log context that no header carried yet.
 function ensureRequestId(res: Response, header: string): { requestId: string } {
-  const { requestId, generated } = errorRequestId(res.getHeader(header));
-  if (generated && !res.headersSent) res.setHeader(header, requestId);
+  const { requestId } = errorRequestId(res.getHeader(header));
+  if (!res.headersSent) res.setHeader(header, requestId);
   return { requestId };
 }
 
@@ -77,12 +75,16 @@ function send(res: Response, status: number, headers: Readonly<Record<string, st
   res.send(text);
 }
 
-function sendFallback(req: Request, res: Response, requestId: string): void {
+function sendFallback(res: Response, requestId: string): void {
   try {
-    if (res.headersSent) throw new Error('headers already sent');
+    const body = fallbackErrorBody(requestId || 'unknown');
+    // Once the headers went out, setHeader() throws: the catch below closes the connection.
     res.statusCode = 500;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(req.method === 'HEAD' ? undefined : fallbackErrorBody(requestId || 'unknown'));
+    // res.send() may have set the Content-Length of the body it failed to send: a stale one truncates this
+    // body, or leaves the client waiting for bytes that never come. Node itself leaves out the body of a HEAD.
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
   } catch {
     // Headers went out or the socket is gone; a closed connection tells the client the response is incomplete.
     res.destroy();
@@ -93,7 +95,7 @@ function sendFallback(req: Request, res: Response, requestId: string): void {
 // that carries status 400 but not http-errors' `expose`; it is the client's input, not a server fault.
 function fromExpressError(error: unknown): AppError | undefined {
   if (error instanceof URIError && (error as { status?: unknown }).status === 400) {
-    return errorForStatus(400, 'Malformed percent-encoding in the URL', { cause: error });
+    return errorForStatus(400, 'Malformed percent-encoding in the URL');
   }
   return undefined;
 }

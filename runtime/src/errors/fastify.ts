@@ -34,14 +34,9 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
   return (error, request, reply) => {
     let requestId = '';
     try {
-      if (reply.sent) {
-        // Too late for a clean response: log it, and let Fastify close the stream it already started.
-        errorResponse(error, { method: request.method, url: request.url, requestId: errorRequestId(reply.getHeader(header)).requestId }, fromFastifyError);
-        return undefined;
-      }
-      const resolved = errorRequestId(reply.getHeader(header));
-      requestId = resolved.requestId;
-      if (resolved.generated) reply.header(header, requestId);
+      requestId = errorRequestId(reply.getHeader(header)).requestId;
+      // The header always repeats the body's id, also one taken from the log context that no header carried yet.
+      reply.header(header, requestId);
       const response = errorResponse(error, { method: request.method, url: request.url, requestId }, fromFastifyError);
       return reply.status(response.status).headers(response.headers).type('application/json; charset=utf-8').send(JSON.stringify(response.body));
     } catch {
@@ -96,11 +91,11 @@ function fromFastifyError(error: unknown): AppError | undefined {
       path: `${where}${issue.instancePath ?? ''}`,
       message: issue.message ?? 'is invalid',
     }));
-    return new AppError('VALIDATION', 'Request validation failed', { details: { issues }, cause: error });
+    return new AppError('VALIDATION', 'Request validation failed', { details: { issues } });
   }
   if (typeof code !== 'string' || !code.startsWith('FST_') || typeof statusCode !== 'number') return undefined;
-  if (statusCode < 400 || statusCode > 599) return undefined;
   const message =
     code === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'Malformed JSON body' : code === 'FST_ERR_BAD_URL' ? 'Malformed percent-encoding in the URL' : undefined;
-  return errorForStatus(statusCode, message, { cause: error });
+  // A statusCode outside 400..599 makes errorForStatus throw, which errorResponse answers with a plain 500.
+  return errorForStatus(statusCode, message);
 }

@@ -36,14 +36,15 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorHandler {
 /**
  * Hono passes only `Error` instances to `onError`; anything else thrown (`throw 'oops'`) escapes the app
  * and the server answers with its own body. Mount this first: it wraps such values in an Error (the
- * original kept as `cause` for the log) so `onError` handles them.
+ * log message describes the original) so `onError` handles them.
  */
 export function errorBoundary(): MiddlewareHandler {
   return async (_c, next) => {
     try {
       await next();
     } catch (thrown) {
-      throw isError(thrown) ? thrown : new Error('A non-Error value was thrown', { cause: thrown });
+      // The log serializer would drop a cause that is not an Error: the message carries its description.
+      throw isError(thrown) ? thrown : new Error(`A non-Error value was thrown: ${describeThrown(thrown)}`);
     }
   };
 }
@@ -64,7 +65,7 @@ export function notFoundHandler(options: ErrorHandlerOptions = {}): NotFoundHand
 export function guardStream<T>(c: Context, body: ReadableStream<T>, options: ErrorHandlerOptions = {}): ReadableStream<T> {
   const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
   // The stream is read after the handler returned, outside the request's log context: capture the id now.
-  const requestId = requestIdOf(c, header).requestId;
+  const requestId = requestIdOf(c, header);
   const path = c.req.path;
   const reader = body.getReader();
   return new ReadableStream<T>({
@@ -97,50 +98,49 @@ export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: E
   return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
 }
 
-function requestIdOf(c: Context, header: string): { requestId: string; generated: boolean } {
+function requestIdOf(c: Context, header: string): string {
   // Hono's own requestId middleware keeps the id in c.var; a response header may carry it too.
   const fromVar = (c.var as Record<string, unknown>).requestId;
-  return errorRequestId(typeof fromVar === 'string' ? fromVar : c.res.headers.get(header));
+  return errorRequestId(typeof fromVar === 'string' ? fromVar : c.res.headers.get(header)).requestId;
 }
 
 function respond(error: unknown, c: Context, header: string, bodyReadFailed: boolean): Response {
   let requestId = '';
   try {
-    const resolved = requestIdOf(c, header);
-    requestId = resolved.requestId;
+    requestId = requestIdOf(c, header);
     const recognise = (thrown: unknown) => (bodyReadFailed ? malformedBody(thrown) : fromHttpException(thrown));
     const response = errorResponse(error, { method: c.req.method, url: c.req.path, requestId }, recognise);
+    // The header always repeats the body's id, whichever source it came from; set through c.header(), since
+    // a header set earlier that way wins over c.body()'s.
+    c.header(header, requestId);
     const headers: Record<string, string> = { ...response.headers, 'content-type': 'application/json; charset=utf-8' };
-    if (resolved.generated || !c.res.headers.has(header)) headers[header] = requestId;
     return c.body(JSON.stringify(response.body), response.status as ContentfulStatusCode, headers);
   } catch {
-    // Never throw from onError: Hono would rethrow it to the server, which answers without our body.
-    return new Response(fallbackErrorBody(requestId || 'unknown'), {
-      status: 500,
-      headers: { 'content-type': 'application/json; charset=utf-8', ...(requestId ? { [header]: requestId } : {}) },
-    });
+    // Never throw from onError: Hono would rethrow it to the server, which answers without our body. A
+    // request id header name that fetch refuses fails here, so the fallback sets no such header.
+    return new Response(fallbackErrorBody(requestId || 'unknown'), { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' } });
   }
 }
 
-// Hono caches each body read per request (c.req.bodyCache). A read that failed rejects with exactly the
-// error the handler saw; c.req.json() parses the cached text afterwards, so its SyntaxError is recognised
-// by parsing that text again and getting the same message (V8's messages quote the input). Either way a
-// JSON.parse bug in server code, on other data, stays a 500.
+// Hono caches each body read per request (c.req.bodyCache, promises). A read that failed rejects with
+// exactly the error the handler saw; c.req.json() parses the cached text afterwards, so its SyntaxError is
+// recognised by parsing that text again and getting the same message (V8's messages quote the input; only
+// the text read is a string). Either way a JSON.parse bug in server code, on other data, stays a 500.
 async function isBodyReadFailure(error: unknown, c: Context): Promise<boolean> {
   try {
-    for (const [kind, pending] of Object.entries(c.req.bodyCache as Record<string, unknown>)) {
-      if (!(pending instanceof Promise)) continue;
-      const outcome = await pending.then(
+    for (const pending of Object.values(c.req.bodyCache as Record<string, unknown>)) {
+      const outcome = await Promise.resolve(pending).then(
         (value: unknown) => ({ value }),
         (reason: unknown) => ({ reason }),
       );
       if ('reason' in outcome) {
         if (outcome.reason === error) return true;
-      } else if (kind === 'text' && error instanceof SyntaxError && typeof outcome.value === 'string') {
+      } else if (error instanceof SyntaxError && typeof outcome.value === 'string') {
         try {
           JSON.parse(outcome.value);
         } catch (reparsed) {
-          if (reparsed instanceof SyntaxError && reparsed.message === error.message) return true;
+          // JSON.parse of a string throws nothing but SyntaxErrors.
+          if ((reparsed as SyntaxError).message === error.message) return true;
         }
       }
     }
@@ -151,7 +151,7 @@ async function isBodyReadFailure(error: unknown, c: Context): Promise<boolean> {
 }
 
 function malformedBody(error: unknown): AppError {
-  return errorForStatus(400, error instanceof SyntaxError ? 'Malformed JSON body' : 'Malformed request body', { cause: error });
+  return errorForStatus(400, error instanceof SyntaxError ? 'Malformed JSON body' : 'Malformed request body');
 }
 
 // HTTPException is Hono's (and its middleware's) way to fail a request with a status; its message is
@@ -160,11 +160,13 @@ function malformedBody(error: unknown): AppError {
 function fromHttpException(error: unknown): AppError | undefined {
   if (!(error instanceof HTTPException)) return undefined;
   const headers: Record<string, string> = {};
+  // The error body replaces the prepared one, whose length would cut it (its content-type is overwritten).
   error.res?.headers.forEach((value, name) => {
-    if (name !== 'content-type' && name !== 'content-length') headers[name] = value;
+    if (name !== 'content-length') headers[name] = value;
   });
-  const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
-  return errorForStatus(status, status < 500 && error.message ? error.message : undefined, { headers, cause: error });
+  // A status outside 400..599 makes errorForStatus throw, which errorResponse answers with a plain 500; a
+  // 5xx message is never sent.
+  return errorForStatus(error.status, error.message || undefined, { headers });
 }
 
 function isError(value: unknown): value is Error {
@@ -172,6 +174,6 @@ function isError(value: unknown): value is Error {
     return value instanceof Error;
   } catch {
     // A Proxy whose getPrototypeOf trap throws: whatever it is, it is not an Error to trust.
-    return false;
   }
+  return false;
 }

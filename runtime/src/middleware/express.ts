@@ -19,10 +19,9 @@ export function requestObservability(options: RequestObservabilityOptions = {}):
     res.setHeader(tracker.requestIdHeader, tracker.requestId);
     setTimingHeadersOnWriteHead(res, tracker);
     res.once('finish', () => tracker.finish(res.statusCode));
-    // 'close' without a prior 'finish' means the client went away before the response was complete.
-    res.once('close', () => {
-      if (!res.writableFinished) tracker.abort();
-    });
+    // 'close' without a prior 'finish' means the client went away before the response was complete; after
+    // 'finish' the tracker has logged and ignores the abort.
+    res.once('close', () => tracker.abort());
     withLogContext({ requestId: tracker.requestId }, () => next());
   };
 }

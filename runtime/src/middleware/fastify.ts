@@ -56,6 +56,7 @@ Object.assign(requestObservability, {
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
-  // A repeated header is ambiguous; treat it as absent rather than pick one.
+  // Node joins a repeated header into one string ("a, b"), which the default pattern refuses; only a few
+  // headers (Set-Cookie) arrive as arrays, and no request id is one of them.
   return typeof value === 'string' ? value : undefined;
 }

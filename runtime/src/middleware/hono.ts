@@ -19,15 +19,21 @@ import { withLogContext } from '../log.js';
 export function requestObservability(options: RequestObservabilityOptions = {}): MiddlewareHandler {
   return async (c, next) => {
     const tracker = startRequest({ method: c.req.method, url: c.req.url, incomingRequestId: c.req.header(options.requestIdHeader ?? 'X-Request-ID') }, options);
-    // The runtime aborts the request's signal when the client disconnects before the response is done.
+    // The runtime aborts the request's signal when the client disconnects before the response is done; an
+    // abort after finish() is ignored, so the listener can stay for the signal's (the request's) lifetime.
     const signal = c.req.raw.signal;
-    const onAbort = () => tracker.abort();
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) tracker.abort();
+    else signal.addEventListener('abort', () => tracker.abort());
+    // Where Hono's own requestId middleware keeps it: handlers read c.var.requestId, and errors/hono finds it
+    // even when the error reaches onError outside this middleware (errorBoundary() mounted first).
+    (c.set as (key: string, value: unknown) => void)('requestId', tracker.requestId);
     try {
       await withLogContext({ requestId: tracker.requestId }, () => next());
-    } finally {
-      signal.removeEventListener('abort', onAbort);
+    } catch (thrown) {
+      // Hono's onError only receives Errors: anything else thrown passes through here to an outer
+      // errorBoundary() or the server, and both answer 500.
+      tracker.finish(500);
+      throw thrown;
     }
     c.header(tracker.requestIdHeader, tracker.requestId);
     for (const [name, value] of tracker.timingHeaders()) c.header(name, value);
