@@ -1,11 +1,12 @@
 // Which bucket a request spends from by default, in each adapter and on each runtime Hono runs on.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { TokenBucketLimiter, type RateLimitDecision, type RateLimiter } from '../src/rate-limit.js';
+import { TokenBucketLimiter, clientAddressKey, type RateLimitDecision, type RateLimiter } from '../src/rate-limit.js';
 import { rateLimit as expressRateLimit } from '../src/rate-limit/express.js';
 import { rateLimit as honoRateLimit } from '../src/rate-limit/hono.js';
 import { rateLimit as fastifyRateLimit } from '../src/rate-limit/fastify.js';
@@ -90,6 +91,62 @@ describe('rate-limit adapters: the default key', () => {
       for (const options of [undefined, null, { limiter: { policy: { limit: 1, windowMs: 1000 } } }]) {
         assert.throws(() => build(options), { name: 'TypeError', message: 'rateLimit needs a limiter (TokenBucketLimiter or SlidingWindowLimiter)' });
       }
+    }
+  });
+});
+
+describe('rate-limit: clientAddressKey', () => {
+  const hexGroup = fc.integer({ min: 0, max: 0xffff });
+  /** One group as a client may spell it: any case, up to four digits with leading zeros. */
+  const spell = (group: number, pad: number, upper: boolean) => {
+    const hex = group.toString(16).padStart(Math.min(4, group.toString(16).length + pad), '0');
+    return upper ? hex.toUpperCase() : hex;
+  };
+
+  const eightGroups = fc.array(hexGroup, { minLength: 8, maxLength: 8 });
+  /** IPv4-mapped addresses (::ffff:0:0/96) often, so that their many spellings are exercised too. */
+  const mappedGroups = fc.tuple(hexGroup, hexGroup).map(([high, low]) => [0, 0, 0, 0, 0, 0xffff, high, low]);
+
+  it('property: every spelling of an address (case, leading zeros, ::, an IPv4 tail, a zone) keys to its /64, or to its IPv4 when mapped', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(eightGroups, mappedGroups),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.boolean()), { minLength: 8, maxLength: 8 }),
+        fc.option(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 1, max: 8 })), { nil: undefined }),
+        fc.boolean(),
+        fc.option(fc.constantFrom('eth0', '1', 'en0'), { nil: undefined }),
+        (groups, spellings, zeroRun, ipv4Tail, zone) => {
+          // Only a run of zero groups may be written as `::`.
+          const [from, length] = zeroRun ?? [0, 0];
+          let to = from;
+          while (to < Math.min(8, from + length) && groups[to] === 0) to++;
+          const parts = groups.map((g, i) => spell(g, spellings[i]![0], spellings[i]![1]));
+          const dotted = [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+          if (ipv4Tail) parts.splice(6, 2, dotted);
+          const text = to > from && !(ipv4Tail && to > 6) ? `${parts.slice(0, from).join(':')}::${parts.slice(to).join(':')}` : parts.join(':');
+          const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+          const expected = mapped
+            ? `ip:${dotted}`
+            : `ip:${groups
+                .slice(0, 4)
+                .map((g) => g.toString(16))
+                .join(':')}::/64`;
+          assert.equal(clientAddressKey(zone ? `${text}%${zone}` : text), expected, text);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keys IPv4 and IPv4-mapped IPv6 by the IPv4 address, and anything unparsable by itself', () => {
+    assert.equal(clientAddressKey('::ffff:198.51.100.7'), 'ip:198.51.100.7');
+    assert.equal(clientAddressKey('::FFFF:198.51.100.7%eth0'), 'ip:198.51.100.7');
+    assert.equal(clientAddressKey('0:0:0:0:0:ffff:198.51.100.7'), 'ip:198.51.100.7');
+    assert.equal(clientAddressKey('::ffff:c633:6407'), 'ip:198.51.100.7');
+    assert.equal(clientAddressKey('198.51.100.7'), 'ip:198.51.100.7');
+    assert.equal(clientAddressKey(''), 'ip:unknown');
+    for (const odd of ['1::2::3', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::9', 'unix:socket']) {
+      assert.equal(clientAddressKey(odd), `ip:${odd}`, odd);
     }
   });
 });
