@@ -138,6 +138,92 @@ describe('concurrency: mapWithConcurrency edges', () => {
     assert.equal(aborted.log.returned, 1, 'closed though nothing was read');
   });
 
+  it('closes the source once when several calls in flight fail', async () => {
+    const read = recordingIterable([1, 2, 3, 4, 5]);
+    await assert.rejects(
+      mapWithConcurrency(read.iterable, 3, async (n) => {
+        if (n <= 2) throw new Error(`item ${n} failed`);
+        return n;
+      }),
+      /item 1 failed/,
+    );
+    await settleEventLoop();
+    assert.equal(read.log.returned, 1);
+  });
+
+  it('pulls nothing more from the source when a call still in flight finishes after the failure', async () => {
+    const read = recordingIterable([0, 1, 2, 3]);
+    const gates = [deferred<number>(), deferred<number>()];
+    const mapping = mapWithConcurrency(read.iterable, 2, (n) => gates[n]!.promise);
+    await settleEventLoop();
+    gates[1]!.reject(new Error('item 1 failed'));
+    await assert.rejects(mapping, /item 1 failed/);
+    const pulled = read.log.next;
+    gates[0]!.resolve(0);
+    await settleEventLoop();
+    assert.equal(read.log.next, pulled);
+  });
+
+  it('does not ask the source for more after it said done', async () => {
+    const read = recordingIterable([1, 2, 3]);
+    assert.deepEqual(await mapWithConcurrency(read.iterable, 2, async (n) => n), [1, 2, 3]);
+    assert.equal(read.log.next, 4, 'three items and one done');
+  });
+
+  it('does not close a source whose next() threw: it is finished already', async () => {
+    let returned = 0;
+    const broken: Iterable<number> = {
+      [Symbol.iterator]: () => ({
+        next: () => {
+          throw new Error('cursor lost');
+        },
+        return: () => {
+          returned++;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    await assert.rejects(
+      mapWithConcurrency(broken, 2, (n) => n),
+      /cursor lost/,
+    );
+    assert.equal(returned, 0);
+  });
+
+  it('closes an async generator (runs its finally) when the map fails', async () => {
+    let closed = false;
+    async function* endless() {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        closed = true;
+      }
+    }
+    await assert.rejects(
+      mapWithConcurrency(endless(), 2, async (n) => {
+        if (n === 3) throw new Error('stop at 3');
+        return n;
+      }),
+      /stop at 3/,
+    );
+    await settleEventLoop();
+    assert.equal(closed, true);
+  });
+
+  it('starts nothing with an item an async source delivers after the caller aborted', async () => {
+    const step = deferred<IteratorResult<number>>();
+    const source: AsyncIterable<number> = { [Symbol.asyncIterator]: () => ({ next: () => step.promise }) };
+    const controller = new AbortController();
+    const called: number[] = [];
+    const mapping = mapWithConcurrency(source, 2, (n) => called.push(n), { signal: controller.signal });
+    await settleEventLoop();
+    controller.abort(new Error('caller left'));
+    await assert.rejects(mapping, /caller left/);
+    step.resolve({ done: false, value: 7 });
+    await settleEventLoop();
+    assert.deepEqual(called, []);
+  });
+
   it('rejects with the error that stopped the map even when closing the source throws or rejects', async () => {
     const failure = new Error('item failed');
     const throwing = recordingIterable([1, 2, 3], () => {
