@@ -126,6 +126,7 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     const response = await fetchWithRetry(server.url, {}, { timeout: 1_000, baseDelay: 1, onRetry: (event) => events.push(event) });
     assert.equal(await response.text(), 'second try');
     assert.equal((events[0]?.error as Error).name, 'TimeoutError');
+    assert.equal((events[0]?.error as Error).message, 'fetchWithRetry: no response within 1000 ms');
   });
 
   it('rejects with the caller reason when the caller aborts, without retrying', async () => {
@@ -286,7 +287,32 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     assert.equal(server.requests.length, 1);
   });
 
+  it('retries OPTIONS and DELETE by default, as GET, HEAD and PUT', async () => {
+    for (const method of ['OPTIONS', 'DELETE']) {
+      server = await scriptedServer([status(503), status(204, '')]);
+      assert.equal((await fetchWithRetry(server.url, { method }, { baseDelay: 1 })).status, 204, method);
+      await server.close();
+    }
+    server = undefined;
+  });
+
+  it('does not retry an error of its own making, such as a malformed header', async () => {
+    const events: RetryEvent[] = [];
+    await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', { headers: { 'bad header': 'x' } }, { onRetry: (event) => events.push(event) }), TypeError);
+    assert.deepEqual(events, []);
+  });
+
+  it('aborts a hung attempt at the deadline, well before its own timeout', async () => {
+    server = await scriptedServer([hang]);
+    const started = performance.now();
+    await assert.rejects(fetchWithRetry(server.url, {}, { timeout: 60_000, deadline: 200 }), (error: Error) => error.name === 'TimeoutError');
+    assert.ok(performance.now() - started < 20_000, 'waited for the per-attempt timeout instead');
+  });
+
   it('rejects an invalid timeout with a clear RangeError', async () => {
     await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', {}, { timeout: 0 }), /timeout must be a number in \(0, 2147483647\], got 0/);
+    await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', {}, { timeout: 2 ** 31 }), /timeout must be .*, got 2147483648/);
+    server = await scriptedServer([status(200)]);
+    assert.equal((await fetchWithRetry(server.url, {}, { timeout: 2 ** 31 - 1 })).status, 200, 'the longest timer setTimeout holds');
   });
 });
