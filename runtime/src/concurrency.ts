@@ -56,7 +56,8 @@ export function mapWithConcurrency<T, R>(
     let pulling = false;
 
     const onCallerAbort = () => fail(signal?.reason);
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    // settle() removes it, whichever way the map ends.
+    signal?.addEventListener('abort', onCallerAbort);
 
     function settle(): void {
       settled = true;
@@ -83,7 +84,7 @@ export function mapWithConcurrency<T, R>(
       Promise.resolve()
         .then(() => fn(item, index, controller.signal))
         .then((value) => {
-          if (settled) return;
+          // After a failure this fills an array nobody receives, and pull() starts nothing.
           results[index] = value;
           running--;
           void pull();

@@ -57,7 +57,8 @@ function sleepOnce(ms: number, signal?: AbortSignal): Promise<void> {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // Not removed after it ran: an aborted signal never fires again.
+    signal?.addEventListener('abort', onAbort);
   });
 }
 
@@ -208,10 +209,9 @@ export class TokenBucketLimiter implements RateLimiter {
       for (let left = dueAt - now; left > EPSILON; left = dueAt - this.clock.now()) await this.clock.sleep(left, options.signal);
     } catch (error) {
       // Hand the reservation back so callers behind this one are not held up by a caller that left.
-      if (this.buckets.get(key) === bucket) {
-        this.refill(bucket, this.clock.now());
-        bucket.tokens = Math.min(this.capacity, bucket.tokens + cost);
-      }
+      // (Had the bucket been swept meanwhile, this changes a bucket nothing refers to any more.)
+      this.refill(bucket, this.clock.now());
+      bucket.tokens = Math.min(this.capacity, bucket.tokens + cost);
       throw error;
     }
   }
@@ -335,12 +335,20 @@ export function rateLimitedBody(decision: RateLimitDecision): Record<string, unk
  */
 export function clientAddressKey(address: string | undefined): string {
   if (!address) return 'ip:unknown';
-  const bare = address.replace(/%.*$/, '').toLowerCase();
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(bare);
-  if (mapped?.[1]) return `ip:${mapped[1]}`;
-  if (!bare.includes(':')) return `ip:${bare}`;
+  // The zone ("%eth0") names the local interface, not the client. IPv4 does not expand: it is its own key.
+  const bare = address.split('%', 1)[0]!.toLowerCase();
   const groups = expandIPv6(bare);
-  return groups ? `ip:${groups.slice(0, 4).join(':')}::/64` : `ip:${bare}`;
+  if (!groups) return `ip:${bare}`;
+  // IPv4-mapped (::ffff:0:0/96) is an IPv4 client on a dual-stack socket, however the address is spelt.
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') return `ip:${mappedIPv4(groups.slice(6))}`;
+  return `ip:${groups.slice(0, 4).join(':')}::/64`;
+}
+
+/** The IPv4 address in the last 32 bits: a dotted tail as it is, or two hex groups ("c000:201" is 192.0.2.1). */
+function mappedIPv4(tail: string[]): string {
+  if (tail.length === 1) return tail[0]!;
+  const [high, low] = tail.map((group) => parseInt(group, 16)) as [number, number];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 function expandIPv6(address: string): string[] | undefined {
@@ -349,9 +357,10 @@ function expandIPv6(address: string): string[] | undefined {
   const parse = (part: string | undefined) => (part ? part.split(':') : []);
   const head = parse(halves[0]);
   const tail = parse(halves[1]);
-  // An embedded IPv4 tail ("64:ff9b::1.2.3.4") fills the last two groups; the /64 prefix never needs it.
-  const count = head.length + tail.length + (tail.at(-1)?.includes('.') ? 1 : 0);
-  const missing = halves.length === 2 ? 8 - count : 0;
-  if (missing < 0 || (halves.length === 1 && count !== 8)) return undefined;
-  return [...head, ...Array<string>(missing).fill('0'), ...tail].map((group) => group.replace(/^0+(?=.)/, ''));
+  // An embedded IPv4 tail ("64:ff9b::1.2.3.4", "1:2:3:4:5:6:1.2.3.4") fills the last two groups; the /64 prefix never needs it.
+  const count = head.length + tail.length + (address.includes('.') ? 1 : 0);
+  const missing = 8 - count;
+  // Only `::` stands for missing groups.
+  if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+  return [...head, ...Array<string>(missing).fill('0'), ...tail].map((group) => group.replace(/^0+(?=[0-9a-f])/, ''));
 }

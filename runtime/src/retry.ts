@@ -129,15 +129,13 @@ class RetryRun implements RetryContext {
   private buildSignal(): AbortSignal {
     const { signal: caller, deadline = Infinity } = this.options;
     if (!Number.isFinite(deadline)) return caller ?? new AbortController().signal;
-    const until = this.startedAt + deadline;
-    const remaining = Math.max(0, until - performance.now());
-    const timeout = remaining <= MAX_TIMER_DELAY ? AbortSignal.timeout(Math.ceil(remaining)) : longTimeout(until);
+    const timeout = timeoutAt(this.startedAt + deadline);
     return caller ? AbortSignal.any([caller, timeout]) : timeout;
   }
 }
 
-/** AbortSignal.timeout past 2^31-1 ms (~24.8 days), which it cannot do: chained timers, unref'd like its own. */
-function longTimeout(until: number): AbortSignal {
+/** AbortSignal.timeout that also reaches past 2^31-1 ms (~24.8 days), which it cannot: chained timers, unref'd like its own. */
+function timeoutAt(until: number): AbortSignal {
   const controller = new AbortController();
   const arm = () => {
     const left = until - performance.now();
@@ -303,9 +301,8 @@ export function isTransientError(error: unknown): boolean {
 }
 
 function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
-  for (const status of [candidate.status, candidate.statusCode, candidate.response?.status]) {
+  const candidate = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } } | null | undefined;
+  for (const status of [candidate?.status, candidate?.statusCode, candidate?.response?.status]) {
     if (typeof status === 'number' && Number.isInteger(status) && status >= 100 && status <= 599) return status;
   }
   return undefined;
@@ -326,9 +323,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 function retryAfterOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const candidate = error as { headers?: unknown; response?: { headers?: unknown } };
-  return parseRetryAfter(headerValue(candidate.response?.headers ?? candidate.headers, 'retry-after'));
+  const candidate = error as { headers?: unknown; response?: { headers?: unknown } } | null | undefined;
+  return parseRetryAfter(headerValue(candidate?.response?.headers ?? candidate?.headers, 'retry-after'));
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {
@@ -344,7 +340,7 @@ export interface FetchRetryOptions extends RetryOptions {
   timeout?: number;
   /** Response statuses to retry. Default {@link isRetryableStatus} (408, 429, 5xx). */
   retryOnStatus?: (status: number) => boolean;
-  /** Methods safe to send twice. Default GET, HEAD, OPTIONS, PUT, DELETE, TRACE: a retried POST can create an order twice. */
+  /** Methods safe to send twice. Default GET, HEAD, OPTIONS, PUT, DELETE (fetch refuses TRACE): a retried POST can create an order twice. */
   methods?: readonly string[];
 }
 
@@ -358,7 +354,7 @@ export class ResponseStatusError extends Error {
   }
 }
 
-const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'];
+const IDEMPOTENT_METHODS = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
 
 /**
  * `fetch` with retries on network errors, per-attempt timeouts and retryable statuses. Like fetch,

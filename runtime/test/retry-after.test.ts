@@ -193,6 +193,7 @@ describe('retry: Retry-After and long waits', () => {
       const realTimeout = AbortSignal.timeout;
       globalThis.setTimeout = ((fn: () => void, ms: number) => timers.push({ fn, ms })) as unknown as typeof setTimeout;
       AbortSignal.timeout = (ms: number) => {
+        assert.ok(ms <= MAX_TIMER_DELAY, `AbortSignal.timeout(${ms}) overflows`);
         const controller = new AbortController();
         timers.push({ fn: () => controller.abort(new DOMException('timeout', 'TimeoutError')), ms });
         return controller.signal;
@@ -210,17 +211,18 @@ describe('retry: Retry-After and long waits', () => {
         );
         const outcome = running.then(
           () => 'resolved',
-          (error: Error) => error.name,
+          (error: Error) => `${error.name}: ${error.message}`,
         );
         while (timers.length > 0 && now < deadline) {
           const timer = timers.shift()!;
+          assert.ok(timer.ms <= MAX_TIMER_DELAY, `a ${timer.ms} ms timer overflows`);
           now += timer.ms;
           if (now < deadline) assert.equal(seen?.aborted, false, `aborted after ${now} of ${deadline} ms`);
           timer.fn();
         }
         assert.equal(now, deadline);
         assert.equal(seen?.aborted, true);
-        assert.equal(await outcome, 'TimeoutError');
+        assert.equal(await outcome, 'TimeoutError: The operation was aborted due to timeout', 'the reason AbortSignal.timeout gives');
       } finally {
         globalThis.setTimeout = realSetTimeout;
         performance.now = realNow;

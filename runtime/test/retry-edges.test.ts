@@ -2,7 +2,8 @@
 // boundaries of the default predicate, Retry-After parsing, option validation that names the option.
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { isRetryableStatus, isTransientError, parseRetryAfter, retry, sleep, ResponseStatusError } from '../src/retry.js';
+import { RetryAfterExceededError, isRetryableStatus, isTransientError, parseRetryAfter, retry, sleep, ResponseStatusError } from '../src/retry.js';
+import { captureLogs } from './fixtures/logs.js';
 
 const noWait = async () => {};
 
@@ -150,5 +151,45 @@ describe('retry edges', () => {
     assert.equal(error.name, 'ResponseStatusError');
     assert.equal(error.status, 503);
     assert.equal(new ResponseStatusError(new Response(null, { status: 502 })).message, 'HTTP 502');
+  });
+});
+
+describe('retry: what it logs for operators', () => {
+  it('logs each retry and each Retry-After it will not wait, with the attempt, the wait and the error', async () => {
+    const logs = captureLogs();
+    try {
+      await assert.rejects(
+        retry(
+          ({ attempt }) => {
+            throw Object.assign(new Error(`HTTP 503 on ${attempt}`), { status: 503, headers: attempt === 1 ? {} : { 'retry-after': '120' } });
+          },
+          { attempts: 4, maxDelay: 50, baseDelay: 10, random: () => 0.5, sleep: async () => {} },
+        ),
+        RetryAfterExceededError,
+      );
+    } finally {
+      logs.restore();
+    }
+    const pick = ({ level, msg, attempt, attempts, delayMs, retryAfterMs, err }: Record<string, unknown>) => ({
+      level,
+      msg,
+      attempt,
+      attempts,
+      delayMs,
+      retryAfterMs,
+      error: (err as { message?: string } | undefined)?.message,
+    });
+    assert.deepEqual(logs.lines.map(pick), [
+      { level: 40, msg: 'retry: attempt failed, retrying', attempt: 1, attempts: 4, delayMs: 5, retryAfterMs: undefined, error: 'HTTP 503 on 1' },
+      {
+        level: 40,
+        msg: 'retry: Retry-After exceeds what the caller allows; giving up',
+        attempt: 2,
+        attempts: 4,
+        delayMs: undefined,
+        retryAfterMs: 120_000,
+        error: 'HTTP 503 on 2',
+      },
+    ]);
   });
 });

@@ -126,6 +126,7 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     const response = await fetchWithRetry(server.url, {}, { timeout: 1_000, baseDelay: 1, onRetry: (event) => events.push(event) });
     assert.equal(await response.text(), 'second try');
     assert.equal((events[0]?.error as Error).name, 'TimeoutError');
+    assert.equal((events[0]?.error as Error).message, 'fetchWithRetry: no response within 1000 ms');
   });
 
   it('rejects with the caller reason when the caller aborts, without retrying', async () => {
@@ -196,7 +197,122 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     assert.equal(await response.text(), 'start-end');
   });
 
+  it('compares methods in any case: a lowercase method in init or in methods is the same method', async () => {
+    server = await scriptedServer([status(503), status(201)]);
+    assert.equal((await fetchWithRetry(server.url, { method: 'post', body: 'a' }, { baseDelay: 1, methods: ['POST'] })).status, 201);
+    await server.close();
+    server = await scriptedServer([status(503), status(201)]);
+    assert.equal((await fetchWithRetry(server.url, { method: 'PATCH', body: 'b' }, { baseDelay: 1, methods: ['patch'] })).status, 201);
+    await server.close();
+    // A Request's own method counts when init names none: a POST Request is not retried by default.
+    server = await scriptedServer([status(503), status(201)]);
+    assert.equal((await fetchWithRetry(new Request(server.url, { method: 'POST', body: 'c' }), {}, { baseDelay: 1 })).status, 503);
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('sends a stream body when it will not be replayed: a method not retried, or attempts: 1', async () => {
+    server = await scriptedServer([status(503), status(201)]);
+    const stream = () => Readable.toWeb(Readable.from(['a', 'b'])) as ReadableStream;
+    const post = await fetchWithRetry(server.url, { method: 'POST', body: stream(), duplex: 'half' } as RequestInit, { baseDelay: 1 });
+    assert.equal(post.status, 503);
+    const once = await fetchWithRetry(server.url, { method: 'PUT', body: stream(), duplex: 'half' } as RequestInit, { attempts: 1 });
+    assert.equal(once.status, 201);
+    assert.deepEqual(
+      server.requests.map((r) => r.body),
+      ['ab', 'ab'],
+    );
+  });
+
+  it('refuses an async-iterable body it would have to replay, and accepts bodies that can be sent twice', async () => {
+    async function* chunks() {
+      yield new TextEncoder().encode('x');
+    }
+    await assert.rejects(
+      fetchWithRetry('http://127.0.0.1:1/', { method: 'PUT', body: chunks(), duplex: 'half' } as unknown as RequestInit),
+      /a stream body cannot be sent twice/,
+    );
+    server = await scriptedServer([status(503), status(200)]);
+    for (const body of [null, 'text', new URLSearchParams({ a: '1' }), new Blob(['blob']), new TextEncoder().encode('bytes')]) {
+      const response = await fetchWithRetry(server.url, { method: body === null ? 'GET' : 'PUT', body }, { baseDelay: 1 });
+      assert.equal(response.status, 200, String(body));
+    }
+  });
+
+  it('aborts on the retry options signal as on init.signal', async () => {
+    server = await scriptedServer([hang]);
+    const controller = new AbortController();
+    const reason = new Error('options signal');
+    const fetching = fetchWithRetry(server.url, { signal: new AbortController().signal }, { timeout: 60_000, signal: controller.signal });
+    await within(
+      new Promise<void>((resolve) => {
+        const poll = setInterval(() => server!.requests.length > 0 && (clearInterval(poll), resolve()), 5);
+      }),
+      5_000,
+      'the first request',
+    );
+    controller.abort(reason);
+    await assert.rejects(fetching, (error) => error === reason);
+  });
+
+  it('uses a custom shouldRetry and retryOnStatus', async () => {
+    server = await scriptedServer([status(503), status(200)]);
+    assert.equal((await fetchWithRetry(server.url, {}, { baseDelay: 1, shouldRetry: () => false })).status, 503);
+    await server.close();
+    server = await scriptedServer([status(404), status(200)]);
+    assert.equal((await fetchWithRetry(server.url, {}, { baseDelay: 1, retryOnStatus: (code) => code === 404 })).status, 200);
+  });
+
+  it('retries a HEAD response, which has no body to cancel', async () => {
+    server = await scriptedServer([status(503), status(200)]);
+    const response = await fetchWithRetry(server.url, { method: 'HEAD' }, { baseDelay: 1 });
+    assert.equal(response.status, 200);
+    assert.equal(server.requests.length, 2);
+  });
+
+  it('rejects with RetryAfterExceededError when a custom retryAfter on a network error exceeds maxDelay: there is no response to return', async () => {
+    const url = `http://127.0.0.1:${await freePort()}/nothing-listens-here`;
+    await assert.rejects(fetchWithRetry(url, {}, { maxDelay: 100, retryAfter: () => 10_000 }), (error: Error) => {
+      assert.equal(error.name, 'RetryAfterExceededError');
+      assert.equal((error.cause as Error).message, 'fetch failed');
+      return true;
+    });
+  });
+
+  it('does not send an attempt whose deadline passed during an overlong custom sleep', async () => {
+    server = await scriptedServer([status(503), status(200)]);
+    await assert.rejects(
+      fetchWithRetry(server.url, {}, { deadline: 150, baseDelay: 1, sleep: () => new Promise((resolve) => setTimeout(resolve, 400)) }),
+      (error: Error) => error.name === 'TimeoutError',
+    );
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('retries OPTIONS and DELETE by default, as GET, HEAD and PUT', async () => {
+    for (const method of ['OPTIONS', 'DELETE']) {
+      server = await scriptedServer([status(503), status(204, '')]);
+      assert.equal((await fetchWithRetry(server.url, { method }, { baseDelay: 1 })).status, 204, method);
+      await server.close();
+    }
+    server = undefined;
+  });
+
+  it('does not retry an error of its own making, such as a malformed header', async () => {
+    const events: RetryEvent[] = [];
+    await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', { headers: { 'bad header': 'x' } }, { onRetry: (event) => events.push(event) }), TypeError);
+    assert.deepEqual(events, []);
+  });
+
+  it('aborts a hung attempt at the deadline, well before its own timeout', async () => {
+    server = await scriptedServer([hang]);
+    const started = performance.now();
+    await assert.rejects(fetchWithRetry(server.url, {}, { timeout: 60_000, deadline: 200 }), (error: Error) => error.name === 'TimeoutError');
+    assert.ok(performance.now() - started < 20_000, 'waited for the per-attempt timeout instead');
+  });
+
   it('rejects an invalid timeout with a clear RangeError', async () => {
     await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', {}, { timeout: 0 }), /timeout must be a number in \(0, 2147483647\], got 0/);
+    await assert.rejects(fetchWithRetry('http://127.0.0.1:1/', {}, { timeout: 2 ** 31 }), /timeout must be .*, got 2147483648/);
+    server = await scriptedServer([status(200)]);
+    assert.equal((await fetchWithRetry(server.url, {}, { timeout: 2 ** 31 - 1 })).status, 200, 'the longest timer setTimeout holds');
   });
 });
