@@ -13,7 +13,7 @@ export type SortValue = string | number | bigint | boolean | Date | null;
 export type Patch<T> = { readonly [F in keyof T]?: T[F] | undefined };
 
 export interface ListOptions<T> {
-  /** Page size, 1..`maxLimit` of the implementation. Default 50. */
+  /** Page size, 1..`maxLimit` of the implementation. Default 50, or `maxLimit` when that is lower. */
   readonly limit?: number;
   /** Field to sort by; the id is always appended as the tie-breaker so the order is total. Default: the id field. */
   readonly orderBy?: keyof T & string;
@@ -135,7 +135,8 @@ export interface ResolvedList {
 
 /** Validates list options against the entity's fields and fills in the defaults. */
 export function resolveListOptions(options: ListOptions<any>, fields: ReadonlySet<string>, idField: string, maxLimit: number): ResolvedList {
-  const { limit = DEFAULT_LIMIT, offset = 0, orderBy = idField, direction = 'asc', after } = options;
+  // A lower maxLimit caps the default: a client that names no limit has asked for nothing out of range.
+  const { limit = Math.min(DEFAULT_LIMIT, maxLimit), offset = 0, orderBy = idField, direction = 'asc', after } = options;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxLimit) {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${maxLimit}, got ${String(limit)}`);
   }
