@@ -143,7 +143,7 @@ export function resolveListOptions(options: ListOptions<any>, fields: ReadonlySe
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new InvalidQueryError(`offset must be a non-negative integer, got ${String(offset)}`);
   }
-  if (typeof orderBy !== 'string' || !fields.has(orderBy)) {
+  if (!fields.has(orderBy)) {
     throw new InvalidQueryError(`cannot order by unknown field ${JSON.stringify(orderBy)}`);
   }
   if (direction !== 'asc' && direction !== 'desc') {
@@ -214,7 +214,8 @@ function encodeValue(value: unknown): EncodedValue {
 function decodeValue(encoded: unknown): SortValue {
   if (encoded === null || typeof encoded === 'string' || typeof encoded === 'boolean') return encoded;
   if (typeof encoded === 'number' && Number.isFinite(encoded)) return encoded;
-  if (typeof encoded === 'object' && !Array.isArray(encoded)) {
+  // Also arrays: their keys are indexes, never $date or $bigint.
+  if (typeof encoded === 'object') {
     const tagged = encoded as Record<string, unknown>;
     const keys = Object.keys(tagged);
     if (keys.length === 1 && typeof tagged.$date === 'string') {
@@ -244,13 +245,9 @@ export function decodeCursor(cursor: string, orderBy: string, direction: 'asc' |
   } catch {
     throw new InvalidCursorError('not a cursor issued by this API');
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new InvalidCursorError('not a cursor issued by this API');
-  }
-  const { v, o, d, k, i } = payload as Record<string, unknown>;
-  if (v !== CURSOR_VERSION || !('k' in payload) || i === undefined) {
-    throw new InvalidCursorError('not a cursor issued by this API');
-  }
+  // Any JSON but an object of this version (null, a number, an array) has no v of 1; a missing k or i is refused by decodeValue.
+  const { v, o, d, k, i } = (payload ?? {}) as Record<string, unknown>;
+  if (v !== CURSOR_VERSION) throw new InvalidCursorError('not a cursor issued by this API');
   if (o !== orderBy || d !== direction) {
     // A cursor only means something in the order it was issued for; reusing it elsewhere would skip rows silently.
     throw new InvalidCursorError(`issued for order ${String(o)} ${String(d)}, not ${orderBy} ${direction}`);

@@ -105,7 +105,8 @@ describe('outbox parts', function () {
       '\uD83D\uDE00',
     );
     const text = fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join(''));
-    const storable = (value: string) => !value.includes('\u0000') && value.isWellFormed();
+    // A lone surrogate does not survive a round trip through UTF-8 (it comes back as U+FFFD).
+    const storable = (value: string) => !value.includes('\u0000') && Buffer.from(value, 'utf8').toString('utf8') === value;
 
     it('stores every payload jsonb can hold, exactly, and refuses the rest before the insert (property)', async () => {
       await fc.assert(

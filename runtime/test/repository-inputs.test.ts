@@ -216,7 +216,8 @@ describe('repository inputs', () => {
 
   describe('unstorable text', () => {
     // The oracle: PostgreSQL text cannot hold NUL, and a lone surrogate would not survive UTF-8.
-    const storable = (text: string) => !text.includes('\u0000') && text.isWellFormed();
+    // A lone surrogate does not survive a round trip through UTF-8 (it comes back as U+FFFD).
+    const storable = (text: string) => !text.includes('\u0000') && Buffer.from(text, 'utf8').toString('utf8') === text;
     const unit = fc.constantFrom('a', ' ', '\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uD7FF', '\uE000', '\uD83D\uDE00');
     const text = fc.array(unit, { maxLength: 6 }).map((units) => units.join(''));
 
