@@ -16,9 +16,9 @@ import {
 } from '../src/outbox.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { openOutboxDb, type OutboxDb } from './fixtures/outbox.js';
-import { sqlTargets } from './fixtures/sql.js';
+import { schemaSqlTargets } from './fixtures/sql-schemas.js';
 
-const [pglite] = sqlTargets();
+const [pglite] = schemaSqlTargets();
 
 describe('outbox parts', function () {
   this.timeout(60_000);
@@ -38,7 +38,8 @@ describe('outbox parts', function () {
 
   describe('schema', () => {
     it('creates the outbox, its unsent index and the processed table under the given names, idempotently', async () => {
-      await db.db.query('CREATE SCHEMA IF NOT EXISTS shop');
+      await db.db.query('DROP SCHEMA IF EXISTS shop CASCADE');
+      await db.db.query('CREATE SCHEMA shop');
       for (let i = 0; i < 2; i++) await createOutboxSchema(db.db, { table: 'shop.messages', processedTable: 'shop.handled' });
       const { rows } = await db.db.query(
         "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'shop' UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'shop' ORDER BY 1",

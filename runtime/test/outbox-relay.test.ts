@@ -6,7 +6,7 @@ import { OutboxRelay, enqueueOutbox, type OutboxRelayOptions } from '../src/outb
 import type { Queryable } from '../src/repository/sql.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { RecordingQueue, openOutboxDb, type OutboxDb } from './fixtures/outbox.js';
-import { sqlTargets } from './fixtures/sql.js';
+import { schemaSqlTargets } from './fixtures/sql-schemas.js';
 
 interface Job {
   n: number;
@@ -30,7 +30,7 @@ interface Row {
   last_error: string | null;
 }
 
-const [pglite] = sqlTargets();
+const [pglite] = schemaSqlTargets();
 
 describe('outbox relay rounds', function () {
   this.timeout(60_000);
@@ -428,8 +428,9 @@ describe('outbox relay rounds', function () {
     });
 
     it('relays from the table it is given', async () => {
-      await db.db.query('CREATE SCHEMA IF NOT EXISTS app');
-      await db.db.query('CREATE TABLE IF NOT EXISTS app.events (LIKE outbox INCLUDING ALL)');
+      await db.db.query('DROP SCHEMA IF EXISTS app CASCADE');
+      await db.db.query('CREATE SCHEMA app');
+      await db.db.query('CREATE TABLE app.events (LIKE outbox INCLUDING ALL)');
       await enqueue([9], 'app.events');
       const r = relay(queue, { table: 'app.events' });
       assert.equal(await r.pending(), 1);

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { InvalidQueryError, RecordNotFoundError, UniqueViolationError, decodeCursor, encodeCursor } from '../src/repository.js';
 import { MemoryRepository } from '../src/repository/memory.js';
 import { SqlRepository, quoteIdentifier, type Queryable } from '../src/repository/sql.js';
-import { sqlTargets } from './fixtures/sql.js';
+import { schemaSqlTargets } from './fixtures/sql-schemas.js';
 import { account, accountFields, repositoryContract, type Account } from './repository-contract.js';
 
 // Both real clients satisfy Queryable structurally; this fails to compile if either stops doing so.
@@ -115,7 +115,7 @@ describe('repository', () => {
     });
   });
 
-  for (const target of sqlTargets()) {
+  for (const target of schemaSqlTargets()) {
     describe(`SQL on ${target.name}`, function () {
       this.timeout(60_000);
       let db: Queryable;
