@@ -213,7 +213,7 @@ function encodeValue(value: unknown): EncodedValue {
 
 function decodeValue(encoded: unknown): SortValue {
   if (encoded === null || typeof encoded === 'string' || typeof encoded === 'boolean') return encoded;
-  if (typeof encoded === 'number' && Number.isFinite(encoded)) return encoded;
+  if (Number.isFinite(encoded)) return encoded as number;
   // Also arrays: their keys are indexes, never $date or $bigint.
   if (typeof encoded === 'object') {
     const tagged = encoded as Record<string, unknown>;
@@ -231,7 +231,7 @@ function decodeValue(encoded: unknown): SortValue {
 
 export function encodeCursor(orderBy: string, direction: 'asc' | 'desc', position: { value: unknown; id: unknown }): string {
   const payload = { v: CURSOR_VERSION, o: orderBy, d: direction, k: encodeValue(position.value), i: encodeValue(position.id) };
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
 /** Decodes a cursor made by {@link encodeCursor} for the same order; anything else is an {@link InvalidCursorError}. */
@@ -243,7 +243,7 @@ export function decodeCursor(cursor: string, orderBy: string, direction: 'asc' |
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError('not a cursor issued by this API');
+    // Not JSON: refused below, like any payload without v.
   }
   // Any JSON but an object of this version (null, a number, an array) has no v of 1; a missing k or i is refused by decodeValue.
   const { v, o, d, k, i } = (payload ?? {}) as Record<string, unknown>;

@@ -251,6 +251,8 @@ describe('repository', () => {
             );
             assert.ok(error instanceof InvalidQueryError, String(id));
             assert.equal(error.status, 400);
+            assert.equal(error.message, 'Counter: a value does not fit its column');
+            assert.match(String((error.cause as { code?: string }).code), /^22/, 'the driver error stays in cause, for the logs');
             assert.ok(!/SQLSTATE|integer|syntax|out of range/i.test(error.message), `the database's message stays in cause: ${error.message}`);
           }
           await assert.rejects(counters.create({ id: 1, n: 2n ** 70n }), InvalidQueryError);
@@ -278,7 +280,13 @@ describe('repository', () => {
             );
             assert.ok(error instanceof InvalidQueryError, `${JSON.stringify(k)}: ${String(error)}`);
           }
-          await assert.rejects(flags.update(1, { pinned: 'maybe' as unknown as boolean }), InvalidQueryError);
+          const maybe = await flags.update(1, { pinned: 'maybe' as unknown as boolean }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          assert.ok(maybe instanceof InvalidQueryError, String(maybe));
+          assert.equal(maybe.message, 'Flag: a value does not fit its column');
+          assert.ok(maybe.cause instanceof Error, 'the driver error stays in cause, for the logs');
         });
 
         it('create leaves out undefined values so column DEFAULTs apply, and inserts DEFAULT VALUES for an empty object', async () => {
@@ -337,6 +345,35 @@ describe('repository', () => {
             () => repo.unknownColumn(),
             (error: Error) => error instanceof InvalidQueryError && error.message === 'unknown field "password"',
           );
+        });
+
+        it('only input errors become 400s: a broken statement or a closed database stays the error it was', async () => {
+          const repo = accountRepository(db);
+          // NOT NULL (23502) on a column the caller's code must always fill is a bug, not client input.
+          const notNull = await repo.create(account('a', { name: null as never })).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          assert.ok(!(notNull instanceof InvalidQueryError) && !(notNull instanceof UniqueViolationError), String(notNull));
+          assert.equal((notNull as { code?: string }).code, '23502');
+          const closed = new PGlite();
+          await closed.close();
+          const error = await accountRepository(closed)
+            .get('a')
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          assert.ok(error instanceof Error && error.constructor === Error, String(error));
+          assert.equal(error.message, 'PGlite is closed');
+        });
+
+        it('stores binary values with zero bytes (a NUL is only refused in text)', async () => {
+          await db.query('CREATE TABLE blob (id integer PRIMARY KEY, data bytea NOT NULL)');
+          type Blob = { id: number; data: Uint8Array };
+          const blobs = new SqlRepository<Blob, number>(db, { entity: 'Blob', table: 'blob', idField: 'id', columns: { id: 'id', data: 'data' } });
+          await blobs.create({ id: 1, data: new Uint8Array([0, 1, 0]) });
+          assert.deepEqual([...(await blobs.get(1))!.data], [0, 1, 0]);
         });
 
         it("works inside the caller's transaction", async () => {
