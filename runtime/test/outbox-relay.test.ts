@@ -1,9 +1,12 @@
 // The relay one round at a time on PGlite: what each round claims, publishes, marks and releases,
 // what it records for an operator (attempts, last_error, stats), and when it cleans up. Rounds are
 // driven by hand (no background loop, no poll timers), so every case is deterministic and fast.
+// Waits are bounded (waitFor): under mutation testing an endless polling loop would outlive its
+// test and starve every later run in the same process.
 import assert from 'node:assert/strict';
 import { OutboxRelay, enqueueOutbox, type OutboxRelayOptions } from '../src/outbox.js';
 import type { Queryable } from '../src/repository/sql.js';
+import { waitFor } from './fixtures/background-helpers.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { RecordingQueue, openOutboxDb, type OutboxDb } from './fixtures/outbox.js';
 import { schemaSqlTargets } from './fixtures/sql-schemas.js';
@@ -214,7 +217,7 @@ describe('outbox relay rounds', function () {
     const round = relay(queue, { backoff: () => 600_000 })
       .round({ stopping: stop.signal })
       .then(() => (done = true));
-    while (queue.calls === 0 || (await rows())[0]!.locked) await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(async () => queue.calls > 0 && !(await rows())[0]!.locked, 'the failed publish to be released', 5_000);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(done, false, 'the round did not wait its backoff');
     stop.abort();
@@ -247,7 +250,7 @@ describe('outbox relay rounds', function () {
       const asked: number[] = [];
       const r = relay(queue, { backoff: (n) => (asked.push(n), 600_000) });
       const round = r.round({ signal: abort.signal });
-      while (queue.calls === 0) await new Promise((resolve) => setImmediate(resolve));
+      await waitFor(() => queue.calls > 0, 'the publish', 5_000);
       abort.abort(reason);
       await round;
       assert.deepEqual(
@@ -281,7 +284,7 @@ describe('outbox relay rounds', function () {
     queue.hold = new Promise((_, reject) => (fail = reject));
     queue.hold.catch(() => {}); // awaited by the publish; this only keeps Node from flagging it as unhandled first
     const round = relay(queue).round();
-    while (queue.calls === 0) await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => queue.calls > 0, 'the publish', 5_000);
     // Meanwhile the lease ran out and another relay claimed the message; then this relay's publish fails.
     await db.db.query("UPDATE outbox SET claim = gen_random_uuid(), locked_until = now() + interval '1 hour'");
     fail(new Error('publish failed late'));
