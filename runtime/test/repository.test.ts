@@ -372,7 +372,8 @@ describe('repository', () => {
           await db.query('CREATE TABLE blob (id integer PRIMARY KEY, data bytea NOT NULL)');
           type Blob = { id: number; data: Uint8Array };
           const blobs = new SqlRepository<Blob, number>(db, { entity: 'Blob', table: 'blob', idField: 'id', columns: { id: 'id', data: 'data' } });
-          await blobs.create({ id: 1, data: new Uint8Array([0, 1, 0]) });
+          // A Buffer, as file contents arrive: its String() holds the NULs, so a check on anything but strings would refuse it.
+          await blobs.create({ id: 1, data: Buffer.from([0, 1, 0]) });
           assert.deepEqual([...(await blobs.get(1))!.data], [0, 1, 0]);
         });
 
