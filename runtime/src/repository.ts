@@ -13,7 +13,7 @@ export type SortValue = string | number | bigint | boolean | Date | null;
 export type Patch<T> = { readonly [F in keyof T]?: T[F] | undefined };
 
 export interface ListOptions<T> {
-  /** Page size, 1..`maxLimit` of the implementation. Default 50. */
+  /** Page size, 1..`maxLimit` of the implementation. Default 50, or `maxLimit` when that is lower. */
   readonly limit?: number;
   /** Field to sort by; the id is always appended as the tie-breaker so the order is total. Default: the id field. */
   readonly orderBy?: keyof T & string;
@@ -135,14 +135,15 @@ export interface ResolvedList {
 
 /** Validates list options against the entity's fields and fills in the defaults. */
 export function resolveListOptions(options: ListOptions<any>, fields: ReadonlySet<string>, idField: string, maxLimit: number): ResolvedList {
-  const { limit = DEFAULT_LIMIT, offset = 0, orderBy = idField, direction = 'asc', after } = options;
+  // A lower maxLimit caps the default: a client that names no limit has asked for nothing out of range.
+  const { limit = Math.min(DEFAULT_LIMIT, maxLimit), offset = 0, orderBy = idField, direction = 'asc', after } = options;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxLimit) {
     throw new InvalidQueryError(`limit must be an integer from 1 to ${maxLimit}, got ${String(limit)}`);
   }
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new InvalidQueryError(`offset must be a non-negative integer, got ${String(offset)}`);
   }
-  if (typeof orderBy !== 'string' || !fields.has(orderBy)) {
+  if (!fields.has(orderBy)) {
     throw new InvalidQueryError(`cannot order by unknown field ${JSON.stringify(orderBy)}`);
   }
   if (direction !== 'asc' && direction !== 'desc') {
@@ -212,8 +213,9 @@ function encodeValue(value: unknown): EncodedValue {
 
 function decodeValue(encoded: unknown): SortValue {
   if (encoded === null || typeof encoded === 'string' || typeof encoded === 'boolean') return encoded;
-  if (typeof encoded === 'number' && Number.isFinite(encoded)) return encoded;
-  if (typeof encoded === 'object' && !Array.isArray(encoded)) {
+  if (Number.isFinite(encoded)) return encoded as number;
+  // Also arrays: their keys are indexes, never $date or $bigint.
+  if (typeof encoded === 'object') {
     const tagged = encoded as Record<string, unknown>;
     const keys = Object.keys(tagged);
     if (keys.length === 1 && typeof tagged.$date === 'string') {
@@ -229,7 +231,7 @@ function decodeValue(encoded: unknown): SortValue {
 
 export function encodeCursor(orderBy: string, direction: 'asc' | 'desc', position: { value: unknown; id: unknown }): string {
   const payload = { v: CURSOR_VERSION, o: orderBy, d: direction, k: encodeValue(position.value), i: encodeValue(position.id) };
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
 /** Decodes a cursor made by {@link encodeCursor} for the same order; anything else is an {@link InvalidCursorError}. */
@@ -241,15 +243,11 @@ export function decodeCursor(cursor: string, orderBy: string, direction: 'asc' |
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError('not a cursor issued by this API');
+    // Not JSON: refused below, like any payload without v.
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-    throw new InvalidCursorError('not a cursor issued by this API');
-  }
-  const { v, o, d, k, i } = payload as Record<string, unknown>;
-  if (v !== CURSOR_VERSION || !('k' in payload) || i === undefined) {
-    throw new InvalidCursorError('not a cursor issued by this API');
-  }
+  // Any JSON but an object of this version (null, a number, an array) has no v of 1; a missing k or i is refused by decodeValue.
+  const { v, o, d, k, i } = (payload ?? {}) as Record<string, unknown>;
+  if (v !== CURSOR_VERSION) throw new InvalidCursorError('not a cursor issued by this API');
   if (o !== orderBy || d !== direction) {
     // A cursor only means something in the order it was issued for; reusing it elsewhere would skip rows silently.
     throw new InvalidCursorError(`issued for order ${String(o)} ${String(d)}, not ${orderBy} ${direction}`);

@@ -279,12 +279,17 @@ export function repositoryContract(fresh: () => Promise<AccountRepository>): voi
     it('cursor paging visits every row exactly once, in order (property)', async function () {
       this.timeout(120_000);
       const ids = fc.uniqueArray(fc.integer({ min: 0, max: 999 }), { maxLength: 25 });
-      const row = fc.record({ score: fc.integer({ min: -2, max: 2 }), nickname: fc.option(fc.stringMatching(/^[a-c]{1,3}$/)) });
+      // Few distinct values, so ties (equal dates too) and nulls are common.
+      const row = fc.record({
+        score: fc.integer({ min: -2, max: 2 }),
+        nickname: fc.option(fc.stringMatching(/^[a-c]{1,3}$/)),
+        createdAt: fc.integer({ min: 0, max: 2 }).map((second) => new Date(Date.UTC(2025, 0, 1, 0, 0, second))),
+      });
       await fc.assert(
         fc.asyncProperty(
           ids.chain((keys) => fc.tuple(fc.constant(keys), fc.array(row, { minLength: keys.length, maxLength: keys.length }))),
           fc.integer({ min: 1, max: 7 }),
-          fc.constantFrom('score', 'nickname', 'id'),
+          fc.constantFrom('score', 'nickname', 'createdAt', 'id'),
           fc.constantFrom('asc', 'desc'),
           async ([keys, values], limit, orderBy, direction) => {
             repo = await fresh();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { UniqueViolationError } from '../src/repository.js';
 import { CREATE_USERS_TABLE, UserRepository, listUsers } from '../usage/repository.js';
-import { sqlTargets } from './fixtures/sql.js';
+import { schemaSqlTargets } from './fixtures/sql-schemas.js';
 
-for (const target of sqlTargets()) {
+for (const target of schemaSqlTargets()) {
   describe(`usage/repository on ${target.name}`, function () {
     this.timeout(60_000);
     let db: Awaited<ReturnType<typeof target.open>>;

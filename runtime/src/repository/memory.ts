@@ -47,12 +47,14 @@ export interface MemoryRepositoryOptions<T, Id> {
 export class MemoryRepository<T extends object, Id extends SortValue, New extends object = T> implements Repository<T, Id, New> {
   readonly #rows = new Map<string, T>();
   readonly #fields: ReadonlySet<string>;
+  readonly #unique: ReadonlyArray<string>;
   readonly #options: MemoryRepositoryOptions<T, Id>;
 
   constructor(options: MemoryRepositoryOptions<T, Id>) {
     this.#fields = new Set(options.fields);
     if (!this.#fields.has(options.idField)) throw new TypeError(`idField ${options.idField} is not in fields`);
-    for (const field of options.unique ?? []) {
+    this.#unique = options.unique ?? [];
+    for (const field of this.#unique) {
       if (!this.#fields.has(field)) throw new TypeError(`unique field ${field} is not in fields`);
     }
     this.#options = options;
@@ -60,8 +62,8 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
 
   async get(id: Id): Promise<T | undefined> {
     assertStorable([id], this.#options.entity);
-    const row = this.#rows.get(keyOf(id));
-    return row === undefined ? undefined : structuredClone(row);
+    // structuredClone(undefined) is undefined.
+    return structuredClone(this.#rows.get(keyOf(id)));
   }
 
   async create(values: New): Promise<T> {
@@ -120,9 +122,10 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
   }
 
   #assertUnique(row: Record<string, unknown>, ownKey: string | undefined): void {
-    for (const field of this.#options.unique ?? []) {
-      const value = row[field];
-      if (value === undefined || value === null) continue;
+    for (const field of this.#unique) {
+      // Absent counts as null, and several nulls are allowed.
+      const value = row[field] ?? null;
+      if (value === null) continue;
       for (const [key, other] of this.#rows) {
         if (key !== ownKey && compareSortValues((other as Record<string, SortValue>)[field] ?? null, value as SortValue) === 0) {
           throw new UniqueViolationError(this.#options.entity, field);

@@ -183,11 +183,12 @@ export class SqlRepository<T extends object, Id, New extends object = T> impleme
     const asc = list.direction === 'asc';
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    // Cursor values are client input: a forged cursor may put a number or boolean where the column holds
-    // timestamps. As text PostgreSQL parses them by the column's type and refuses a mismatch (class 22, a
-    // 400); as JS values PGlite's serializers throw plain Errors first (a 500). Dates stay Dates so the
-    // driver keeps its own time-zone handling.
-    const cursorParam = (value: unknown) => param(typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' ? String(value) : value);
+    // Cursor values are client input: a forged cursor may put a number where the column holds timestamps,
+    // which PGlite would serialize as milliseconds since 1970 and page from there. As text PostgreSQL parses
+    // it by the column's type and refuses a mismatch (class 22, a 400). Forged booleans and bigints already
+    // fail that way (or as PGlite's serializer errors, see translate). Dates stay Dates so the driver keeps
+    // its own time-zone handling.
+    const cursorParam = (value: unknown) => param(typeof value === 'number' ? String(value) : value);
     const sortColumn = list.orderBy === this.#idField ? undefined : this.#columns.get(list.orderBy);
     // NULLS LAST ascending / NULLS FIRST descending is PostgreSQL's default, spelled out because the
     // cursor conditions below depend on it.
