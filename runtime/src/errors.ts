@@ -146,6 +146,18 @@ export interface ErrorHandlerOptions {
 
 export const DEFAULT_REQUEST_ID_HEADER = 'X-Request-ID';
 
+/**
+ * The `requestIdHeader` option, checked when a handler is created: a bad name (a space, a CR/LF)
+ * would otherwise surface only when the first error is answered, as a 500 or a dropped connection.
+ */
+export function requestIdHeaderName(option: string | undefined): string {
+  if (option === undefined) return DEFAULT_REQUEST_ID_HEADER;
+  if (typeof option !== 'string' || !HEADER_NAME.test(option)) {
+    throw new TypeError(`requestIdHeader must be an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(option)}`);
+  }
+  return option;
+}
+
 const GENERIC_MESSAGE: Readonly<Record<number, string>> = {
   400: 'Bad request',
   401: 'Authentication required',
@@ -219,7 +231,8 @@ const RAW_STATUS_TEXT: Readonly<Record<number, string>> = { 400: 'Bad Request', 
  * 16 KiB, a malformed request line). Such requests never reach the framework, and Node's own answer has
  * an empty body. `undefined` when nothing should be written (the client reset the connection).
  */
-export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAULT_REQUEST_ID_HEADER): string | undefined {
+export function clientErrorResponseText(error: unknown, requestIdHeader?: string): string | undefined {
+  const header = requestIdHeaderName(requestIdHeader);
   const code = error !== null && typeof error === 'object' ? (error as { code?: unknown }).code : undefined;
   if (code === 'ECONNRESET') return undefined;
   const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
@@ -229,7 +242,7 @@ export function clientErrorResponseText(error: unknown, requestIdHeader = DEFAUL
   return (
     `HTTP/1.1 ${status} ${RAW_STATUS_TEXT[status]}\r\nConnection: close\r\n` +
     `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${new TextEncoder().encode(text).length}\r\n` +
-    `${requestIdHeader}: ${requestId}\r\n\r\n${text}`
+    `${header}: ${requestId}\r\n\r\n${text}`
   );
 }
 
@@ -259,7 +272,8 @@ export interface FailedRequest {
   readonly requestId: string;
 }
 
-// What Node's setHeader and the Fetch API's Headers accept; anything else would make the handler itself throw.
+// What Node's setHeader and the Fetch API's Headers accept (an RFC 9110 token for a name); anything
+// else would make the handler itself throw, or split the raw client-error response.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 

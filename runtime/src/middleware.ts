@@ -78,6 +78,19 @@ export function pathWithoutQuery(url: string): string {
 
 const roundMs = (ms: number): number => Math.round(ms * 10) / 10;
 
+/**
+ * The `requestIdHeader` option, checked when a middleware is created: a bad name (a space, a CR/LF)
+ * would otherwise fail on every request, when the response header is set.
+ */
+export function requestIdHeaderOf(options: RequestObservabilityOptions): string {
+  const name = options.requestIdHeader ?? 'X-Request-ID';
+  // An HTTP header name is an RFC 9110 token.
+  if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
+    throw new TypeError(`requestIdHeader must be an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~), got ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
 /** Starts tracking a request. Adapters call this first, then `finish` or `abort` exactly when the framework knows. */
 export function startRequest(start: RequestStart, options: RequestObservabilityOptions = {}): RequestTracker {
   const now = options.now ?? (() => performance.now());

@@ -8,7 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import {
-  DEFAULT_REQUEST_ID_HEADER,
+  requestIdHeaderName,
   answerClientError,
   errorForStatus,
   errorRequestId,
@@ -29,7 +29,7 @@ import {
  * than one that looks complete.
  */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHandler {
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  const header = requestIdHeaderName(options.requestIdHeader);
   // Express recognises error middleware by its four parameters: keep `next` even where it looks unused.
   return function bulwarkErrorHandler(error, req, res, _next) {
     let requestId = '';
@@ -52,7 +52,8 @@ export function errorHandler(options: ErrorHandlerOptions = {}): ErrorRequestHan
  * JSON shape, with a request id, then closes the connection as Node would.
  */
 export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
-  return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
+  const header = requestIdHeaderName(options.requestIdHeader);
+  return (error, socket) => answerClientError(error, socket, header);
 }
 
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */

@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
-  DEFAULT_REQUEST_ID_HEADER,
+  requestIdHeaderName,
   answerClientError,
   errorForStatus,
   errorRequestId,
@@ -30,7 +30,7 @@ type Handler = (error: unknown, request: FastifyRequest, reply: FastifyReply) =>
  * It never throws: if it did, Fastify would fall back to its own handler, whose body carries the raw message.
  */
 export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  const header = requestIdHeaderName(options.requestIdHeader);
   return (error, request, reply) => {
     let requestId = '';
     try {
@@ -61,7 +61,8 @@ export function errorHandler(options: ErrorHandlerOptions = {}): Handler {
  * shape with a request id, instead of Fastify's `{"error":"Bad Request","message":"Client Error"}`.
  */
 export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
-  return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
+  const header = requestIdHeaderName(options.requestIdHeader);
+  return (error, socket) => answerClientError(error, socket, header);
 }
 
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */

@@ -11,7 +11,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { HTTPException } from 'hono/http-exception';
 import {
   AppError,
-  DEFAULT_REQUEST_ID_HEADER,
+  requestIdHeaderName,
   answerClientError,
   describeThrown,
   errorForStatus,
@@ -29,7 +29,7 @@ import { logger } from '../log.js';
  * `formData()`, `parseBody()`) failed to read or parse is the client's fault: a 400, as in Express and Fastify.
  */
 export function errorHandler(options: ErrorHandlerOptions = {}): ErrorHandler {
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  const header = requestIdHeaderName(options.requestIdHeader);
   return async (error, c) => respond(error, c, header, await isBodyReadFailure(error, c));
 }
 
@@ -51,7 +51,7 @@ export function errorBoundary(): MiddlewareHandler {
 
 /** A JSON 404 for requests no route matched, in the same shape as every other error. */
 export function notFoundHandler(options: ErrorHandlerOptions = {}): NotFoundHandler {
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  const header = requestIdHeaderName(options.requestIdHeader);
   return (c) => respond(notFound('Route'), c, header, false);
 }
 
@@ -63,7 +63,7 @@ export function notFoundHandler(options: ErrorHandlerOptions = {}): NotFoundHand
  * `Error: Internal server error (request <id>)` before the connection closes.
  */
 export function guardStream<T>(c: Context, body: ReadableStream<T>, options: ErrorHandlerOptions = {}): ReadableStream<T> {
-  const header = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
+  const header = requestIdHeaderName(options.requestIdHeader);
   // The stream is read after the handler returned, outside the request's log context: capture the id now.
   const requestId = requestIdOf(c, header);
   const path = c.req.path;
@@ -95,7 +95,8 @@ export function guardStream<T>(c: Context, body: ReadableStream<T>, options: Err
  * body; this answers in the same JSON shape with a request id. Bun, Deno and Workers parse HTTP themselves.
  */
 export function clientErrorHandler(options: ErrorHandlerOptions = {}): (error: Error, socket: Duplex) => void {
-  return (error, socket) => answerClientError(error, socket, options.requestIdHeader);
+  const header = requestIdHeaderName(options.requestIdHeader);
+  return (error, socket) => answerClientError(error, socket, header);
 }
 
 function requestIdOf(c: Context, header: string): string {

@@ -6,7 +6,7 @@
  * Packages used: @types/express (dev)
  */
 import type { RequestHandler, Response } from 'express';
-import { startRequest, type RequestObservabilityOptions, type RequestTracker } from '../middleware.js';
+import { requestIdHeaderOf, startRequest, type RequestObservabilityOptions, type RequestTracker } from '../middleware.js';
 import { withLogContext } from '../log.js';
 
 /**
@@ -14,8 +14,9 @@ import { withLogContext } from '../log.js';
  * request id. Options and defaults: see {@link RequestObservabilityOptions}.
  */
 export function requestObservability(options: RequestObservabilityOptions = {}): RequestHandler {
+  const header = requestIdHeaderOf(options);
   return (req, res, next) => {
-    const tracker = startRequest({ method: req.method, url: req.originalUrl, incomingRequestId: req.get(options.requestIdHeader ?? 'X-Request-ID') }, options);
+    const tracker = startRequest({ method: req.method, url: req.originalUrl, incomingRequestId: req.get(header) }, options);
     res.setHeader(tracker.requestIdHeader, tracker.requestId);
     setTimingHeadersOnWriteHead(res, tracker);
     res.once('finish', () => tracker.finish(res.statusCode));

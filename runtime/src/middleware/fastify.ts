@@ -6,7 +6,7 @@
  * Packages used: fastify
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest } from 'fastify';
-import { startRequest, type RequestObservabilityOptions, type RequestTracker } from '../middleware.js';
+import { requestIdHeaderOf, startRequest, type RequestObservabilityOptions, type RequestTracker } from '../middleware.js';
 import { withLogContext } from '../log.js';
 
 const trackers = new WeakMap<FastifyRequest, RequestTracker>();
@@ -21,11 +21,16 @@ export const requestObservability: FastifyPluginCallback<RequestObservabilityOpt
   options: RequestObservabilityOptions,
   done: (error?: Error) => void,
 ) => {
+  let header: string;
+  try {
+    header = requestIdHeaderOf(options);
+  } catch (error) {
+    // `app.register()` rejects with it, at start-up.
+    done(error as Error);
+    return;
+  }
   app.addHook('onRequest', (request, reply, next) => {
-    const tracker = startRequest(
-      { method: request.method, url: request.url, incomingRequestId: headerValue(request, options.requestIdHeader ?? 'X-Request-ID') },
-      options,
-    );
+    const tracker = startRequest({ method: request.method, url: request.url, incomingRequestId: headerValue(request, header) }, options);
     trackers.set(request, tracker);
     reply.header(tracker.requestIdHeader, tracker.requestId);
     // Fastify runs the following hooks, body parsing and the route handler as continuations of `next()`,

@@ -6,7 +6,7 @@
  * Packages used: hono
  */
 import type { MiddlewareHandler } from 'hono';
-import { startRequest, type RequestObservabilityOptions } from '../middleware.js';
+import { requestIdHeaderOf, startRequest, type RequestObservabilityOptions } from '../middleware.js';
 import { withLogContext } from '../log.js';
 
 /**
@@ -17,8 +17,9 @@ import { withLogContext } from '../log.js';
  * is consumed, and there is no portable "body fully sent" event.
  */
 export function requestObservability(options: RequestObservabilityOptions = {}): MiddlewareHandler {
+  const header = requestIdHeaderOf(options);
   return async (c, next) => {
-    const tracker = startRequest({ method: c.req.method, url: c.req.url, incomingRequestId: c.req.header(options.requestIdHeader ?? 'X-Request-ID') }, options);
+    const tracker = startRequest({ method: c.req.method, url: c.req.url, incomingRequestId: c.req.header(header) }, options);
     // The runtime aborts the request's signal when the client disconnects before the response is done; an
     // abort after finish() is ignored, so the listener can stay for the signal's (the request's) lifetime.
     const signal = c.req.raw.signal;
