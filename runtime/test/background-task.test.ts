@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { BackgroundTask, delay, installSignalHandlers, type TaskContext } from '../src/background.js';
+import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+
+const taskModule = fileURLToPath(new URL('../src/background/task.ts', import.meta.url));
+const runtimeDir = fileURLToPath(new URL('..', import.meta.url));
+
+class ScriptedTask extends BackgroundTask {
+  constructor(private readonly iteration: (context: TaskContext) => Promise<void>) {
+    super({ name: 'scripted', errorDelayMs: 0 });
+  }
+  protected run(context: TaskContext): Promise<void> {
+    return this.iteration(context);
+  }
+}
+
+/** Runs `body` (an ES module importing `task`) in a fresh node; returns once that process has exited on its own. */
+function runToExit(body: string): { status: number | null; error?: Error; stderr: string } {
+  const script = `const task = await import(${JSON.stringify(taskModule)});\n${body}`;
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: runtimeDir,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+}
+
+describe('background/task BackgroundTask and delay', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it('delay() resolves at once on an already aborted signal, and leaves no listener on a long-lived one', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    await delay(2 ** 40, aborted.signal);
+    const stopping = new AbortController().signal;
+    for (let n = 0; n < 3; n += 1) await delay(1, stopping);
+    assert.equal(getEventListeners(stopping, 'abort').length, 0);
+  });
+
+  it('an aborted delay and a drained stop leave no timer that keeps the process alive', function () {
+    this.timeout(60_000); // spawns node + tsx on a shared machine
+    const child = runToExit(`
+      const controller = new AbortController();
+      const waiting = task.delay(600000, controller.signal);
+      controller.abort();
+      await waiting;
+      class Once extends task.BackgroundTask {
+        async run({ stopping }) { await task.delay(600000, stopping); }
+      }
+      const once = new Once();
+      once.start();
+      if ((await once.stop({ timeoutMs: 600000 })) !== 'drained') process.exitCode = 3;
+    `);
+    assert.equal(child.error, undefined, `the process did not exit: ${String(child.error)}`);
+    assert.equal(child.status, 0, child.stderr);
+  });
+
+  it('stopping a task that never started is drained and leaves it stopped', async () => {
+    const task = new ScriptedTask(async () => {});
+    assert.equal(task.state, 'idle');
+    assert.equal(await task.stop(), 'drained');
+    assert.equal(task.state, 'stopped');
+    assert.throws(() => task.start(), /background task "scripted" was stopped; create a new instance to run it again/);
+  });
+
+  it('an iteration that fails because stop aborted it ends the loop without logging a failure', async () => {
+    const task = new ScriptedTask(async ({ signal }) => {
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      throw signal.reason;
+    });
+    task.start();
+    assert.equal(await task.stop({ timeoutMs: 0 }), 'aborted');
+    assert.equal(task.state, 'stopped');
+    assert.deepEqual(
+      logs.lines.filter((line) => line.task === 'scripted').map((line) => line.msg),
+      ['background task started', 'background task did not stop in time; aborting in-flight work', 'background task stopped after abort'],
+    );
+  });
+});
+
+describe('background/task installSignalHandlers defaults', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it('listens to SIGTERM and SIGINT by default, and a stale disposer cannot remove a later installation', () => {
+    const count = () => [process.listenerCount('SIGTERM'), process.listenerCount('SIGINT')];
+    const before = count();
+    const target = { stop: async () => 'drained' as const };
+    const dispose = installSignalHandlers(target, { exit: () => {} });
+    assert.deepEqual(count(), [before[0]! + 1, before[1]! + 1]);
+    dispose();
+    assert.deepEqual(count(), before);
+    const again = installSignalHandlers(target, { exit: () => {} });
+    try {
+      dispose();
+      assert.deepEqual(count(), [before[0]! + 1, before[1]! + 1], 'the first disposer removed the second installation');
+      assert.throws(() => installSignalHandlers(target, { exit: () => {} }), /installSignalHandlers is already installed/);
+    } finally {
+      again();
+    }
+    assert.deepEqual(count(), before);
+  });
+});
