@@ -149,7 +149,7 @@ export class QueueProcessor<T> extends BackgroundTask {
           resolve();
         };
         this.#slotFreed = wake;
-        stopping.addEventListener('abort', wake, { once: true });
+        stopping.addEventListener('abort', wake);
       });
     }
     if (stopping.aborted) return;
