@@ -1,0 +1,157 @@
+// RedisQueue's contract at its edges, on a real redis-server: which stored entries count as
+// messages, the blocking receive (batching and leases), recover()'s bookkeeping, and option bounds.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { MAX_TIMER_DELAY } from '../src/background.js';
+import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
+import { redisServer } from './fixtures/redis.js';
+import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+import { waitFor } from './fixtures/background-helpers.js';
+
+describe('background/redis RedisQueue contract (real redis-server)', () => {
+  let redis: Redis;
+  let logs: CapturedLogs;
+  const queues: Array<RedisQueue<unknown>> = [];
+  const never = () => new AbortController().signal;
+
+  function newQueue<T>(options: { blockTimeoutMs?: number; visibilityTimeoutMs?: number } = {}): RedisQueue<T> {
+    const queue = new RedisQueue<T>({ name: `contract-${randomUUID()}`, redis, ...options });
+    queues.push(queue as RedisQueue<unknown>);
+    return queue;
+  }
+
+  /** Clients currently blocked (flag `b`) in BLMOVE, from CLIENT LIST. */
+  async function blockedInBlmove(): Promise<number> {
+    const clients = String(await redis.client('LIST')).split('\n');
+    return clients.filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove')).length;
+  }
+
+  before(async () => {
+    redis = new Redis((await redisServer()).url);
+  });
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(async () => {
+    logs.restore();
+    await Promise.all(queues.splice(0).map((queue) => queue.close()));
+  });
+  after(() => redis.disconnect());
+
+  it('delivers only well-formed envelopes, parks every other entry unchanged, and drops a non-string lastError', async () => {
+    const queue = newQueue<number>();
+    const malformed = [
+      'null',
+      '"text"',
+      '[1]',
+      '{"id":1,"attempts":0,"body":1}',
+      '{"id":"negative","attempts":-1,"body":1}',
+      '{"id":"fraction","attempts":1.5,"body":1}',
+      '{"id":"missing","body":1}',
+    ];
+    const valid = ['{"id":"zero","attempts":0,"lastError":5,"body":1}', '{"id":"two","attempts":2,"lastError":"Error: x","body":2}'];
+    // LPUSH adds to the head and consumers take from the tail: this order is delivery order.
+    await redis.lpush(`{${queue.name}}:ready`, ...malformed, ...valid);
+    const messages = await queue.receive(20, never());
+    assert.deepEqual(messages, [
+      { id: 'zero', body: 1, attempts: 0 },
+      { id: 'two', body: 2, attempts: 2, lastError: 'Error: x' },
+    ]);
+    assert.deepEqual(await queue.counts(), { ready: 0, processing: 2, delayed: 0, dead: malformed.length });
+    assert.deepEqual(
+      await queue.deadLetters(),
+      [...malformed].reverse().map((raw) => ({ id: 'unparseable', body: raw, attempts: 0, lastError: 'not a queue envelope' })),
+    );
+  });
+
+  it('a blocking receive returns the whole batch that arrived and leases every entry it took', async () => {
+    const queue = newQueue<number>({ blockTimeoutMs: 60_000 });
+    const receiving = queue.receive(3, never());
+    await waitFor(async () => (await blockedInBlmove()) === 1, 'the receive to block');
+    const entries = [1, 2, 3].map((n) => JSON.stringify({ id: `m${n}`, attempts: 0, body: n }));
+    await redis
+      .multi()
+      .lpush(`{${queue.name}}:ready`, ...entries)
+      .exec();
+    const messages = await receiving;
+    assert.deepEqual(
+      messages.map((m) => m.body),
+      [1, 2, 3],
+    );
+    // Leases are stamped when taken: past the visibility age, recover() moves all three, the blocked-for one included.
+    const takenAt = Date.now();
+    await waitFor(() => Date.now() - takenAt > 100, '100 ms to pass');
+    assert.equal(await queue.recover({ olderThanMs: 50 }), 3);
+  });
+
+  it('a receive on an aborted signal takes nothing', async () => {
+    const queue = newQueue<string>();
+    await queue.enqueue('stays');
+    const controller = new AbortController();
+    controller.abort();
+    assert.deepEqual(await queue.receive(1, controller.signal), []);
+    assert.deepEqual(await queue.counts(), { ready: 1, processing: 0, delayed: 0, dead: 0 });
+  });
+
+  it('receives again after close(), on a new blocking connection', async () => {
+    const queue = newQueue<string>({ blockTimeoutMs: 60_000 });
+    const controller = new AbortController();
+    const waiting = queue.receive(1, controller.signal);
+    await waitFor(async () => (await blockedInBlmove()) === 1, 'the receive to block');
+    controller.abort();
+    assert.deepEqual(await waiting, []);
+    await queue.close();
+    const again = queue.receive(1, never());
+    await waitFor(async () => (await blockedInBlmove()) === 1, 'the second receive to block');
+    await queue.enqueue('after close');
+    assert.deepEqual(
+      (await again).map((m) => m.body),
+      ['after close'],
+    );
+  });
+
+  it('recover() logs only when it moved something, and validates olderThanMs', async () => {
+    const queue = newQueue<string>();
+    assert.equal(await queue.recover({ olderThanMs: 0 }), 0);
+    assert.deepEqual(
+      logs.lines.filter((line) => line.queue === queue.name),
+      [],
+    );
+    await queue.enqueue('held');
+    await queue.receive(1, never());
+    assert.equal(await queue.recover({ olderThanMs: 0 }), 1);
+    const line = logs.lines.find((l) => l.msg === 'recovered messages abandoned by crashed consumers');
+    assert.deepEqual([line?.level, line?.queue, line?.moved], [40, queue.name, 1]);
+    for (const olderThanMs of [-1, NaN, Infinity]) {
+      await assert.rejects(queue.recover({ olderThanMs }), { name: 'RangeError', message: `olderThanMs must be a finite number >= 0, got ${olderThanMs}` });
+    }
+  });
+
+  it('reads 100 dead letters by default, newest first', async () => {
+    const queue = newQueue<number>();
+    const entries = Array.from({ length: 101 }, (_, n) => JSON.stringify({ id: `d${n}`, attempts: 1, body: n }));
+    await redis.lpush(`{${queue.name}}:dead`, ...entries);
+    const letters = await queue.deadLetters();
+    assert.equal(letters.length, 100);
+    assert.deepEqual([letters[0]!.body, letters[99]!.body], [100, 1]);
+  });
+
+  it('accepts the boundary values of its options and refuses the ones just past them', () => {
+    const name = `bounds-${randomUUID()}`;
+    assert.doesNotThrow(() => new RedisQueue({ name, redis, blockTimeoutMs: MAX_TIMER_DELAY }));
+    assert.throws(() => new RedisQueue({ name, redis, blockTimeoutMs: MAX_TIMER_DELAY + 1 }), {
+      name: 'RangeError',
+      message: `blockTimeoutMs must be <= ${MAX_TIMER_DELAY}, got ${MAX_TIMER_DELAY + 1}`,
+    });
+    for (const visibilityTimeoutMs of [0, -1, NaN, Infinity]) {
+      assert.throws(() => new RedisQueue({ name, redis, visibilityTimeoutMs }), {
+        name: 'RangeError',
+        message: `visibilityTimeoutMs must be a finite number > 0, got ${visibilityTimeoutMs}`,
+      });
+    }
+    const queue = new RedisQueue({ name, redis });
+    assert.equal(new RedisQueueRecovery(queue, { intervalMs: 1000 }).name, `RedisQueueRecovery(${name})`);
+    assert.throws(() => new RedisQueueRecovery(queue, { intervalMs: 999 }), { name: 'RangeError', message: 'intervalMs must be >= 1000, got 999' });
+  });
+});
