@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
-import { BackgroundTask, delay, installSignalHandlers, type TaskContext } from '../src/background.js';
+import { BackgroundTask, TaskManager, delay, installSignalHandlers, type TaskContext } from '../src/background.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 
 /** Timers that keep the event loop (and so a stopping process) alive. */
@@ -67,6 +67,76 @@ describe('background/task BackgroundTask and delay', () => {
       logs.lines.filter((line) => line.task === 'scripted').map((line) => line.msg),
       ['background task started', 'background task did not stop in time; aborting in-flight work', 'background task stopped after abort'],
     );
+  });
+  it('tells its work why it stops: the stopping reason, then the abort reason with the timeout', async () => {
+    const reasons: string[] = [];
+    const task = new ScriptedTask(async ({ stopping, signal }) => {
+      await new Promise((resolve) => stopping.addEventListener('abort', resolve));
+      reasons.push((stopping.reason as Error).message);
+      await new Promise((resolve) => signal.addEventListener('abort', resolve));
+      reasons.push((signal.reason as Error).message);
+    });
+    task.start();
+    assert.equal(await task.stop({ timeoutMs: 5 }), 'aborted');
+    assert.deepEqual(reasons, ['background task "scripted" is stopping', 'background task "scripted" did not stop within 5 ms']);
+  });
+
+  it('logs a failing drain and still stops, drained', async () => {
+    class FailingDrain extends ScriptedTask {
+      protected override async drain(): Promise<void> {
+        throw new Error('flush failed');
+      }
+    }
+    const task = new FailingDrain(({ stopping }) => delay(600_000, stopping));
+    task.start();
+    assert.equal(await task.stop(), 'drained');
+    const lines = logs.lines.filter((line) => line.task === 'scripted');
+    assert.deepEqual(
+      lines.map((line) => [line.level, line.msg]),
+      [
+        [30, 'background task started'],
+        [50, 'background task drain failed'],
+        [30, 'background task stopped'],
+      ],
+    );
+    assert.equal((lines[1]!.err as { message?: string }).message, 'flush failed');
+  });
+});
+
+describe('background/task TaskManager', () => {
+  let logs: CapturedLogs;
+  beforeEach(() => {
+    logs = captureLogs();
+  });
+  afterEach(() => logs.restore());
+
+  it('lists its tasks as a snapshot, and starts only once', async () => {
+    const manager = new TaskManager();
+    const first = new ScriptedTask(({ stopping }) => delay(600_000, stopping));
+    const second = new ScriptedTask(({ stopping }) => delay(600_000, stopping));
+    manager.add(first).add(second);
+    const listed = manager.tasks;
+    assert.deepEqual(listed, [first, second]);
+    (listed as BackgroundTask[]).pop();
+    assert.equal(manager.tasks.length, 2);
+    manager.start();
+    assert.throws(() => manager.start(), /^Error: cannot start a task manager that is running$/);
+    assert.equal(await manager.stop(), 'drained');
+    assert.throws(() => manager.start(), /^Error: cannot start a task manager that is stopping$/);
+    assert.deepEqual([first.state, second.state], ['stopped', 'stopped']);
+  });
+
+  it('a stop refused for its timeout leaves the manager usable', async () => {
+    const manager = new TaskManager();
+    await assert.rejects(manager.stop({ timeoutMs: Number.NaN }), {
+      name: 'RangeError',
+      message: 'timeoutMs must be a number >= 0 (Infinity allowed), got NaN',
+    });
+    const task = new ScriptedTask(({ stopping }) => delay(600_000, stopping));
+    manager.add(task);
+    manager.start();
+    assert.equal(task.state, 'running');
+    assert.equal(await manager.stop({ timeoutMs: Infinity }), 'drained');
   });
 });
 
