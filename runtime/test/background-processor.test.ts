@@ -157,6 +157,41 @@ describe('background QueueProcessor details', () => {
     assert.equal(errors.get(String(lengths[1])), `Error: ${'x'.repeat(lengths[1]! - 1)}…`);
   });
 
+  it('describes and logs what a handler threw, even a value without a string form', async () => {
+    const thrown: Record<string, unknown> = {
+      bare: Object.create(null),
+      hostile: {
+        toString: () => {
+          throw new Error('no');
+        },
+      },
+      symbolName: Object.assign(new Error('x'), { name: Symbol('odd') }),
+      text: 'plain string',
+    };
+    const queue = new InMemoryQueue<string>();
+    const processor = new QueueProcessor({
+      queue,
+      maxAttempts: 1,
+      handler: async (body) => {
+        throw thrown[body];
+      },
+    });
+    for (const key of Object.keys(thrown)) await queue.enqueue(key);
+    processor.start();
+    await waitFor(() => queue.counts().dead === 4, 'every message dead-lettered');
+    await processor.stop();
+    assert.deepEqual(Object.fromEntries(queue.deadLetters().map((m) => [m.body, m.lastError])), {
+      bare: '[object Object]',
+      hostile: '[object Object]',
+      symbolName: 'Symbol(odd): x',
+      text: 'plain string',
+    });
+    const logged = logs.lines.filter((line) => line.msg === 'message failed its last attempt; dead-lettering');
+    assert.equal(logged.length, 4, 'a failure whose thrown value could not be serialised was not logged');
+    // pino cannot serialise an Error with a Symbol name: that one is logged with its description instead.
+    assert.ok(logged.some((line) => line.err === 'Symbol(odd): x'));
+  });
+
   it('leaves no abort listener on its stopping signal however often all its slots fill up', async () => {
     let stopping: AbortSignal | undefined;
     class WatchedQueue extends InMemoryQueue<number> {
