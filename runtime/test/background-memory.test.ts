@@ -29,7 +29,7 @@ describe('background/memory InMemoryQueue contract', () => {
       await waitFor(() => getEventListeners(stopping, 'abort').length === 1, 'the receive to wait');
       await queue.enqueue(n);
       const [message] = await waiting;
-      await queue.ack(message);
+      await queue.ack(message!);
     }
     assert.equal(getEventListeners(stopping, 'abort').length, 0);
   });
@@ -39,12 +39,12 @@ describe('background/memory InMemoryQueue contract', () => {
     await queue.enqueue('now');
     await queue.enqueue('later');
     const [now, later] = await queue.receive(2, never());
-    await queue.retry(now, 0, 'zero');
+    await queue.retry(now!, 0, 'zero');
     assert.deepEqual(queue.counts(), { ready: 1, inFlight: 1, delayed: 0, dead: 0 });
     const [again] = await queue.receive(1, never());
-    await queue.retry(again, -5, 'negative');
+    await queue.retry(again!, -5, 'negative');
     assert.deepEqual(queue.counts(), { ready: 1, inFlight: 1, delayed: 0, dead: 0 });
-    await queue.retry(later, 30, 'soon');
+    await queue.retry(later!, 30, 'soon');
     assert.deepEqual(queue.counts(), { ready: 1, inFlight: 0, delayed: 1, dead: 0 });
     await waitFor(() => queue.counts().ready === 2, 'the delayed retry to come due');
     assert.deepEqual(queue.counts(), { ready: 2, inFlight: 0, delayed: 0, dead: 0 });
@@ -62,7 +62,7 @@ describe('background/memory InMemoryQueue contract', () => {
     const queue = new InMemoryQueue<string>();
     await queue.enqueue('parked');
     const [message] = await queue.receive(1, never());
-    await queue.retry(message, MAX_RETRY_DELAY_MS, 'far away');
+    await queue.retry(message!, MAX_RETRY_DELAY_MS, 'far away');
     // A delay past what setTimeout holds would fire after 1 ms.
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.deepEqual(queue.counts(), { ready: 0, inFlight: 0, delayed: 1, dead: 0 });
@@ -73,11 +73,11 @@ describe('background/memory InMemoryQueue contract', () => {
     await queue.enqueue('first');
     const [first] = await queue.receive(1, never());
     const waiting = queue.receive(1, never());
-    await queue.release(first);
+    await queue.release(first!);
     const [again] = await waiting;
-    assert.deepEqual([again.body, again.attempts], ['first', 0]);
+    assert.deepEqual([again!.body, again!.attempts], ['first', 0]);
     await queue.enqueue('second');
-    await queue.release(again);
+    await queue.release(again!);
     assert.deepEqual(
       (await queue.receive(2, never())).map((m) => m.body),
       ['first', 'second'],
@@ -88,11 +88,11 @@ describe('background/memory InMemoryQueue contract', () => {
     const queue = new InMemoryQueue<string>();
     await queue.enqueue('poison');
     const [message] = await queue.receive(1, never());
-    await queue.deadLetter(message, 'Error: bad');
+    await queue.deadLetter(message!, 'Error: bad');
     const letters = queue.deadLetters();
     assert.deepEqual(
       letters.map((m) => [m.id, m.body, m.attempts, m.lastError]),
-      [[message.id, 'poison', 1, 'Error: bad']],
+      [[message!.id, 'poison', 1, 'Error: bad']],
     );
     (letters as unknown as unknown[]).length = 0;
     assert.equal(queue.deadLetters().length, 1);
