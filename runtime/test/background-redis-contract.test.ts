@@ -2,6 +2,7 @@
 // messages, the blocking receive (batching and leases), recover()'s bookkeeping, and option bounds.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import { MAX_TIMER_DELAY } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
@@ -109,6 +110,45 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
       (await again).map((m) => m.body),
       ['after close'],
     );
+  });
+
+  it('a receive waiting on an empty ready list returns when a retry comes due, not after blockTimeoutMs', async () => {
+    const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
+    await queue.enqueue('job');
+    const [first] = await queue.receive(1, never());
+    await queue.retry(first!, 200, 'Error: soon');
+    const guard = AbortSignal.timeout(5_000); // a hang guard far above the 200 ms delay, far below the block timeout
+    // The wait ends empty-handed at the due time, so the caller's next receive promotes the retry.
+    assert.deepEqual(await queue.receive(1, guard), []);
+    assert.equal(guard.aborted, false, 'the receive waited past the due time of the retry');
+    const [again] = await queue.receive(1, guard);
+    assert.deepEqual([again?.id, again?.attempts, again?.lastError], [first!.id, 1, 'Error: soon']);
+  });
+
+  it('cancels a blocked receive with CLIENT UNBLOCK, keeping its blocking connection, and leaves no listener behind', async () => {
+    const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
+    const blockedIds = async () =>
+      String(await redis.client('LIST'))
+        .split('\n')
+        .filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove'))
+        .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+    const stopping = never();
+    const ids: unknown[] = [];
+    for (let n = 0; n < 2; n += 1) {
+      const controller = new AbortController();
+      const waiting = queue.receive(1, AbortSignal.any([stopping, controller.signal]));
+      await waitFor(async () => (await blockedIds()).length === 1, 'the receive to block');
+      ids.push(...(await blockedIds()));
+      controller.abort();
+      assert.deepEqual(await waiting, []);
+    }
+    assert.equal(ids[0], ids[1], 'the blocking connection was dropped instead of unblocked');
+    assert.equal(getEventListeners(stopping, 'abort').length, 0);
+  });
+
+  it('rejects a fractional receive count', async () => {
+    const queue = newQueue<string>();
+    await assert.rejects(queue.receive(1.5, never()), { name: 'RangeError', message: 'max must be an integer >= 1, got 1.5' });
   });
 
   it('recover() logs only when it moved something, and validates olderThanMs', async () => {
