@@ -75,6 +75,36 @@ describe('background QueueProcessor details', () => {
     );
   });
 
+  it('retries with the default backoff when backoff returns a value that cannot even be turned into text', async () => {
+    const queue = new InMemoryQueue<string>();
+    const hostile = {
+      toString: () => {
+        throw new Error('no text form');
+      },
+    };
+    const deliveries: number[] = [];
+    const processor = new QueueProcessor({
+      queue,
+      backoff: () => hostile as unknown as number,
+      handler: async (_body, { message }) => {
+        deliveries.push(message.attempts);
+        if (message.attempts === 0) throw new Error('first try fails');
+      },
+    });
+    await queue.enqueue('job');
+    processor.start();
+    // The default backoff waits up to 1 s before the second attempt.
+    await waitFor(() => processor.stats.succeeded === 1, 'the retried message to succeed');
+    await processor.stop();
+    assert.deepEqual(deliveries, [0, 1]);
+    assert.deepEqual(queue.counts(), { ready: 0, inFlight: 0, delayed: 0, dead: 0 });
+    const line = logs.lines.find((l) => String(l.msg).startsWith('backoff returned'));
+    assert.deepEqual(
+      [line?.level, line?.backoffResult, line?.msg],
+      [50, '[object Object]', 'backoff returned [object Object] for attempt 1; using the default backoff'],
+    );
+  });
+
   it('dead-letters a message delivered at or past its attempts without running the handler, keeping its last error', async () => {
     const queue = new InMemoryQueue<string>();
     await messageWithAttempts(queue, 3, 'Error: earlier failure');
