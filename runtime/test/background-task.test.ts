@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { BackgroundTask, TaskManager, delay, installSignalHandlers, type TaskContext } from '../src/background.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+import { waitFor } from './fixtures/background-helpers.js';
 
 /** Timers that keep the event loop (and so a stopping process) alive. */
 const activeTimers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
@@ -164,5 +165,51 @@ describe('background/task installSignalHandlers defaults', () => {
       again();
     }
     assert.deepEqual(count(), before);
+  });
+
+  it('passes its timeout to the target, exits 1 after an aborted stop, and logs each step of the shutdown', async () => {
+    const stops: unknown[] = [];
+    const exits: number[] = [];
+    const target = {
+      stop: async (options?: { timeoutMs?: number }) => {
+        stops.push(options);
+        return 'aborted' as const;
+      },
+    };
+    const dispose = installSignalHandlers(target, { signals: ['SIGUSR2'], exit: (code) => void exits.push(code) });
+    try {
+      process.kill(process.pid, 'SIGUSR2');
+      await waitFor(() => exits.length === 1, 'the exit after the aborted stop');
+      process.kill(process.pid, 'SIGUSR2');
+      await waitFor(() => exits.length === 2, 'the exit on the second signal');
+    } finally {
+      dispose();
+    }
+    assert.deepEqual(stops, [{ timeoutMs: 30_000 }]);
+    assert.deepEqual(exits, [1, 1]);
+    const shutdown = logs.lines.filter((line) => 'signal' in line || 'outcome' in line);
+    assert.deepEqual(
+      shutdown.map(({ level, msg, signal, timeoutMs, outcome }) => ({ level, msg, signal, timeoutMs, outcome })),
+      [
+        { level: 30, msg: 'shutdown signal received; draining in-flight work', signal: 'SIGUSR2', timeoutMs: 30_000, outcome: undefined },
+        { level: 30, msg: 'shutdown complete', signal: undefined, timeoutMs: undefined, outcome: 'aborted' },
+        { level: 40, msg: 'second shutdown signal; exiting without waiting', signal: 'SIGUSR2', timeoutMs: undefined, outcome: undefined },
+      ],
+    );
+  });
+
+  it('logs a stop that rejects as a failed shutdown, with its error, and exits 1', async () => {
+    const exits: number[] = [];
+    const target = { stop: async (): Promise<'drained'> => Promise.reject(new Error('database pool would not close')) };
+    const dispose = installSignalHandlers(target, { signals: ['SIGUSR2'], timeoutMs: 5, exit: (code) => void exits.push(code) });
+    try {
+      process.kill(process.pid, 'SIGUSR2');
+      await waitFor(() => exits.length === 1, 'the exit');
+    } finally {
+      dispose();
+    }
+    assert.deepEqual(exits, [1]);
+    const failed = logs.lines.find((line) => line.msg === 'shutdown failed');
+    assert.deepEqual([failed?.level, (failed?.err as { message?: string })?.message], [50, 'database pool would not close']);
   });
 });
