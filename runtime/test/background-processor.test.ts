@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { InMemoryQueue, MAX_RETRY_DELAY_MS, QueueProcessor, exponentialBackoff, type QueueMessage } from '../src/background.js';
+import { logger, setLogger, type Logger } from '../src/log.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { gate, waitFor } from './fixtures/background-helpers.js';
 
@@ -220,6 +221,39 @@ describe('background QueueProcessor details', () => {
     assert.equal(logged.length, 4, 'a failure whose thrown value could not be serialised was not logged');
     // pino cannot serialise an Error with a Symbol name: that one is logged with its description instead.
     assert.ok(logged.some((line) => line.err === 'Symbol(odd): x'));
+  });
+
+  it('a log call that throws while a message is handled leaves the message unsettled and is logged, not a crash', async () => {
+    const capturing = logger;
+    // Only the warning the abort path logs before it releases the message throws.
+    const throwingWarn = Object.create(capturing) as Logger;
+    throwingWarn.warn = ((...args: Parameters<Logger['warn']>) => {
+      if (args.includes('message interrupted by shutdown; releasing it')) throw new Error('log transport down');
+      capturing.warn(...args);
+    }) as Logger['warn'];
+    setLogger(throwingWarn);
+    try {
+      const queue = new InMemoryQueue<string>();
+      const processor = new QueueProcessor({
+        queue,
+        handler: async (_body, { signal }) => {
+          await new Promise((resolve) => signal.addEventListener('abort', resolve));
+          throw signal.reason;
+        },
+      });
+      const id = await queue.enqueue('job');
+      processor.start();
+      await waitFor(() => processor.inFlight === 1, 'the message in flight');
+      assert.equal(await processor.stop({ timeoutMs: 0 }), 'aborted');
+      assert.deepEqual(queue.counts(), { ready: 0, inFlight: 1, delayed: 0, dead: 0 });
+      const line = logs.lines.find((l) => l.msg === 'unexpected failure handling a message; it stays unsettled until the queue redelivers it');
+      assert.deepEqual(
+        [line?.level, line?.task, line?.messageId, (line?.err as { message?: string })?.message],
+        [50, 'QueueProcessor', id, 'log transport down'],
+      );
+    } finally {
+      setLogger(capturing);
+    }
   });
 
   it('leaves no abort listener on its stopping signal however often all its slots fill up', async () => {
