@@ -66,6 +66,28 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     );
   });
 
+  it('logs a malformed entry with its queue and at most 200 characters of it', async () => {
+    const queue = newQueue<string>();
+    const raw = `not json ${'x'.repeat(300)}`;
+    await redis.lpush(`{${queue.name}}:ready`, raw);
+    assert.deepEqual(await queue.receive(1, never()), []);
+    const line = logs.lines.find((l) => l.msg === 'malformed queue entry; moving it to the dead-letter list');
+    assert.deepEqual([line?.level, line?.queue, line?.raw], [50, queue.name, raw.slice(0, 200)]);
+  });
+
+  it('warns, naming the queue and message, when a settle finds its message no longer in processing', async () => {
+    const queue = newQueue<string>();
+    const id = await queue.enqueue('once');
+    const [message] = await queue.receive(1, never());
+    await queue.ack(message!);
+    await queue.ack(message!);
+    const warnings = logs.lines.filter((l) => String(l.msg).startsWith('settled a message no longer in processing'));
+    assert.deepEqual(
+      warnings.map((l) => [l.level, l.queue, l.messageId, l.msg]),
+      [[40, queue.name, id, 'settled a message no longer in processing (recovered meanwhile, or Redis lost it); it may be handled twice']],
+    );
+  });
+
   it('a blocking receive returns the whole batch that arrived and leases every entry it took', async () => {
     const queue = newQueue<number>({ blockTimeoutMs: 60_000 });
     const receiving = queue.receive(3, never());
