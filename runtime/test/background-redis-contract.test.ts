@@ -11,6 +11,7 @@ import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { waitFor } from './fixtures/background-helpers.js';
 
 describe('background/redis RedisQueue contract (real redis-server)', () => {
+  let url: string;
   let redis: Redis;
   let logs: CapturedLogs;
   const queues: Array<RedisQueue<unknown>> = [];
@@ -28,8 +29,17 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     return clients.filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove')).length;
   }
 
+  /** Ids of the clients blocked in BLMOVE. */
+  async function blockedIds(): Promise<string[]> {
+    return String(await redis.client('LIST'))
+      .split('\n')
+      .filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove'))
+      .map((line) => /\bid=(\d+)/.exec(line)?.[1] ?? '?');
+  }
+
   before(async () => {
-    redis = new Redis((await redisServer()).url);
+    url = (await redisServer()).url;
+    redis = new Redis(url);
   });
   beforeEach(() => {
     logs = captureLogs();
@@ -92,7 +102,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = newQueue<number>({ blockTimeoutMs: 60_000 });
     const receiving = queue.receive(3, never());
     await waitFor(async () => (await blockedInBlmove()) === 1, 'the receive to block');
-    const entries = [1, 2, 3].map((n) => JSON.stringify({ id: `m${n}`, attempts: 0, body: n }));
+    const entries = [1, 2, 3, 4].map((n) => JSON.stringify({ id: `m${n}`, attempts: 0, body: n }));
     await redis
       .multi()
       .lpush(`{${queue.name}}:ready`, ...entries)
@@ -102,6 +112,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
       messages.map((m) => m.body),
       [1, 2, 3],
     );
+    assert.equal((await queue.counts()).ready, 1, 'took more than max');
     // Leases are stamped when taken: past the visibility age, recover() moves all three, the blocked-for one included.
     const takenAt = Date.now();
     await waitFor(() => Date.now() - takenAt > 100, '100 ms to pass');
@@ -117,16 +128,18 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     assert.deepEqual(await queue.counts(), { ready: 1, processing: 0, delayed: 0, dead: 0 });
   });
 
-  it('receives again after close(), on a new blocking connection', async () => {
+  it('close() drops the blocking connection, and a later receive opens a new one', async () => {
     const queue = newQueue<string>({ blockTimeoutMs: 60_000 });
     const controller = new AbortController();
     const waiting = queue.receive(1, controller.signal);
     await waitFor(async () => (await blockedInBlmove()) === 1, 'the receive to block');
+    const before = await blockedIds();
     controller.abort();
     assert.deepEqual(await waiting, []);
     await queue.close();
     const again = queue.receive(1, never());
     await waitFor(async () => (await blockedInBlmove()) === 1, 'the second receive to block');
+    assert.notDeepEqual(await blockedIds(), before, 'close() left the blocking connection open');
     await queue.enqueue('after close');
     assert.deepEqual(
       (await again).map((m) => m.body),
@@ -149,13 +162,8 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
 
   it('cancels a blocked receive with CLIENT UNBLOCK, keeping its blocking connection, and leaves no listener behind', async () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
-    const blockedIds = async () =>
-      String(await redis.client('LIST'))
-        .split('\n')
-        .filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove'))
-        .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
     const stopping = never();
-    const ids: unknown[] = [];
+    const ids: string[] = [];
     for (let n = 0; n < 2; n += 1) {
       const controller = new AbortController();
       const waiting = queue.receive(1, AbortSignal.any([stopping, controller.signal]));
@@ -166,6 +174,71 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     }
     assert.equal(ids[0], ids[1], 'the blocking connection was dropped instead of unblocked');
     assert.equal(getEventListeners(stopping, 'abort').length, 0);
+  });
+
+  it('a receive whose signal aborts while it takes from the ready list does not go on to block', async () => {
+    const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
+    await queue.receive(1, AbortSignal.timeout(50)); // from here on the blocking connection and its id are known
+    const controller = new AbortController();
+    const evalOriginal = redis.eval.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+    (redis as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = async (...args: unknown[]) => {
+      const result = await evalOriginal(...args);
+      if (String(args[0]).includes('LMOVE')) controller.abort(); // stop() arrives while the take is in flight
+      return result;
+    };
+    try {
+      assert.deepEqual(await queue.receive(1, controller.signal), []);
+    } finally {
+      delete (redis as unknown as { eval?: unknown }).eval;
+    }
+    assert.deepEqual(await blockedIds(), []);
+  });
+
+  describe('with a Redis user that may not run every command (ACL)', () => {
+    const users: string[] = [];
+    const connections: Redis[] = [];
+    async function restrictedQueue(rules: string[], options: { blockTimeoutMs?: number } = {}): Promise<RedisQueue<string>> {
+      const username = `restricted-${randomUUID()}`;
+      users.push(username);
+      await redis.acl('SETUSER', username, 'on', 'nopass', '~*', '&*', '+@all', ...rules);
+      const connection = new Redis(url, { username });
+      connection.on('error', () => {});
+      connections.push(connection);
+      const queue = new RedisQueue<string>({ name: `contract-${randomUUID()}`, redis: connection, ...options });
+      queues.push(queue as RedisQueue<unknown>);
+      return queue;
+    }
+    afterEach(async () => {
+      await Promise.all(queues.splice(0).map((queue) => queue.close()));
+      for (const connection of connections.splice(0)) connection.disconnect();
+      for (const username of users.splice(0)) await redis.acl('DELUSER', username);
+    });
+
+    it('a receive whose BLMOVE Redis refuses rejects with that error instead of reporting an empty queue', async () => {
+      const queue = await restrictedQueue(['-blmove']);
+      await assert.rejects(queue.receive(1, never()), /NOPERM/);
+    });
+
+    it('when CLIENT UNBLOCK is refused, an aborted receive drops its blocking connection, logs why, and the next receive opens a new one', async () => {
+      const queue = await restrictedQueue(['-client|unblock'], { blockTimeoutMs: 600_000 });
+      const controller = new AbortController();
+      const waiting = queue.receive(1, controller.signal);
+      await waitFor(async () => (await blockedIds()).length === 1, 'the receive to block');
+      const [dropped] = await blockedIds();
+      controller.abort();
+      assert.deepEqual(await waiting, []);
+      const line = logs.lines.find((l) => l.msg === 'CLIENT UNBLOCK failed; closing the blocking connection instead');
+      assert.deepEqual([line?.level, line?.queue], [20, queue.name]);
+      assert.match(String((line?.err as { message?: string })?.message), /NOPERM/);
+      const again = queue.receive(1, never());
+      await waitFor(async () => (await blockedIds()).length === 1, 'the next receive to block');
+      assert.notEqual((await blockedIds())[0], dropped);
+      await queue.enqueue('after the fallback');
+      assert.deepEqual(
+        (await again).map((m) => m.body),
+        ['after the fallback'],
+      );
+    });
   });
 
   it('rejects a fractional receive count', async () => {
@@ -215,5 +288,6 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = new RedisQueue({ name, redis });
     assert.equal(new RedisQueueRecovery(queue, { intervalMs: 1000 }).name, `RedisQueueRecovery(${name})`);
     assert.throws(() => new RedisQueueRecovery(queue, { intervalMs: 999 }), { name: 'RangeError', message: 'intervalMs must be >= 1000, got 999' });
+    assert.throws(() => new RedisQueueRecovery(queue, { intervalMs: 0 }), { name: 'RangeError', message: 'intervalMs must be a finite number > 0, got 0' });
   });
 });
