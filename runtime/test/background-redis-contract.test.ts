@@ -176,6 +176,24 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     assert.equal(getEventListeners(stopping, 'abort').length, 0);
   });
 
+  it('after its blocking connection reconnects, an aborted receive is still unblocked on that connection', async () => {
+    const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
+    const blockThenAbort = async () => {
+      const controller = new AbortController();
+      const waiting = queue.receive(1, controller.signal);
+      await waitFor(async () => (await blockedIds()).length === 1, 'the receive to block');
+      const [id] = await blockedIds();
+      controller.abort();
+      assert.deepEqual(await waiting, []);
+      return id;
+    };
+    const killed = await blockThenAbort();
+    await redis.client('KILL', 'ID', killed!); // a network drop: ioredis reconnects under a new client id
+    const reconnected = await blockThenAbort();
+    assert.notEqual(reconnected, killed);
+    assert.equal(await blockThenAbort(), reconnected, 'the abort after the reconnect used a stale id and dropped the connection');
+  });
+
   it('a receive whose signal aborts while it takes from the ready list does not go on to block', async () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
     await queue.receive(1, AbortSignal.timeout(50)); // from here on the blocking connection and its id are known
