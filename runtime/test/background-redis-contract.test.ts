@@ -194,6 +194,38 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     assert.equal(await blockThenAbort(), reconnected, 'the abort after the reconnect used a stale id and dropped the connection');
   });
 
+  it('logs an error on its blocking connection at debug level and keeps receiving', async () => {
+    const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
+    const duplicates: Redis[] = [];
+    const duplicate = redis.duplicate.bind(redis);
+    redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+      const connection = duplicate(...args);
+      duplicates.push(connection);
+      return connection;
+    };
+    try {
+      const waiting = queue.receive(1, never());
+      await waitFor(async () => (await blockedIds()).length === 1, 'the receive to block');
+      duplicates[0]!.stream.destroy(new Error('connection reset by peer'));
+      await waitFor(() => logs.lines.some((l) => l.msg === 'blocking connection error'), 'the error to be logged');
+      const line = logs.lines.find((l) => l.msg === 'blocking connection error');
+      assert.deepEqual([line?.level, line?.queue, (line?.err as { message?: string })?.message], [20, queue.name, 'connection reset by peer']);
+      await queue.enqueue('after the error');
+      // The interrupted receive either resends its BLMOVE after the reconnect or fails; then a new receive gets the message.
+      const received =
+        (await waiting.then(
+          (messages) => messages,
+          () => undefined,
+        )) ?? (await queue.receive(1, never()));
+      assert.deepEqual(
+        received.map((m) => m.body),
+        ['after the error'],
+      );
+    } finally {
+      delete (redis as unknown as { duplicate?: unknown }).duplicate;
+    }
+  });
+
   it('a receive whose signal aborts while it takes from the ready list does not go on to block', async () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
     await queue.receive(1, AbortSignal.timeout(50)); // from here on the blocking connection and its id are known
