@@ -41,9 +41,8 @@ describe('background QueueProcessor details', () => {
     assert.deepEqual(half(exponentialBackoff(), [0, 1, 2, 3, 7, 8, 30]), [500, 500, 1000, 2000, 30_000, 30_000, 30_000]);
     assert.deepEqual(half(exponentialBackoff({ baseMs: 10, maxMs: 100 }), [-3, 1, 2, 4, 5]), [5, 5, 10, 40, 50]);
     assert.deepEqual(half(exponentialBackoff({ baseMs: 0 }), [1, 10]), [0, 0]);
-    for (const options of [{ baseMs: Infinity }, { maxMs: Infinity }, { baseMs: -1 }]) {
-      assert.throws(() => exponentialBackoff(options), /must be a finite number >= 0/);
-    }
+    assert.throws(() => exponentialBackoff({ baseMs: Infinity }), { name: 'RangeError', message: 'baseMs must be a finite number >= 0, got Infinity' });
+    assert.throws(() => exponentialBackoff({ maxMs: -1 }), { name: 'RangeError', message: 'maxMs must be a finite number >= 0, got -1' });
   });
 
   it('sends each backoff result to the queue as the retry delay: negative is now, above the cap is the cap', async () => {
@@ -254,6 +253,77 @@ describe('background QueueProcessor details', () => {
     } finally {
       setLogger(capturing);
     }
+  });
+
+  it('refills only its free slots, takes nothing once stopping, and reports nothing amiss', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const queue = new InMemoryQueue<number>();
+      const gates = Array.from({ length: 6 }, gate);
+      let running = 0;
+      let peak = 0;
+      const processor = new QueueProcessor({
+        queue,
+        concurrency: 2,
+        handler: async (n) => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await gates[n]!.opened;
+          running -= 1;
+        },
+      });
+      for (let n = 0; n < gates.length; n += 1) await queue.enqueue(n);
+      processor.start();
+      await waitFor(() => running === 2, 'both slots busy');
+      gates[0]!.open(); // one slot frees while the other stays busy
+      await waitFor(() => processor.stats.succeeded === 1 && running === 2, 'the free slot refilled');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(peak, 2, 'more handlers ran than concurrency allows');
+      const stopping = processor.stop({ timeoutMs: 60_000 });
+      gates.forEach((g) => g.open());
+      assert.equal(await stopping, 'drained');
+      assert.equal(processor.stats.succeeded, 3, 'a message was taken after stop began');
+      assert.equal(queue.counts().ready, 3);
+      assert.deepEqual(
+        logs.lines.filter((line) => line.msg === 'background task iteration failed'),
+        [],
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.deepEqual(rejections, []);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('logs a throwing backoff and a failed settle with what an operator needs', async () => {
+    class RetryFails extends InMemoryQueue<string> {
+      override async retry(): Promise<void> {
+        throw new Error('broker unreachable');
+      }
+    }
+    const queue = new RetryFails();
+    const processor = new QueueProcessor({
+      queue,
+      backoff: () => {
+        throw new Error('backoff bug');
+      },
+      handler: async () => {
+        throw new Error('handler failed');
+      },
+    });
+    const id = await queue.enqueue('job');
+    processor.start();
+    await waitFor(() => processor.stats.settleFailures === 1, 'the failed settle');
+    await processor.stop({ timeoutMs: 0 });
+    const threw = logs.lines.find((l) => l.msg === 'backoff threw for attempt 1; using the default backoff');
+    assert.deepEqual([threw?.level, threw?.messageId, (threw?.err as { message?: string })?.message], [50, id, 'backoff bug']);
+    const unsettled = logs.lines.find((l) => l.msg === 'could not settle message; the queue will redeliver it');
+    assert.deepEqual(
+      [unsettled?.level, unsettled?.task, unsettled?.messageId, unsettled?.outcome, (unsettled?.err as { message?: string })?.message],
+      [50, 'QueueProcessor', id, 'retried', 'broker unreachable'],
+    );
   });
 
   it('leaves no abort listener on its stopping signal however often all its slots fill up', async () => {
