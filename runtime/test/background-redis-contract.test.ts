@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { Redis } from 'ioredis';
-import { MAX_TIMER_DELAY } from '../src/background.js';
+import { MAX_TIMER_DELAY, QueueProcessor } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
 import { redisServer } from './fixtures/redis.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
@@ -117,6 +117,18 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const takenAt = Date.now();
     await waitFor(() => Date.now() - takenAt > 100, '100 ms to pass');
     assert.equal(await queue.recover({ olderThanMs: 50 }), 3);
+  });
+
+  it('QueueProcessor dead-letters an entry whose crashed consumers used up its attempts, saying so when it has no last error', async () => {
+    const queue = newQueue<number>();
+    await redis.lpush(`{${queue.name}}:ready`, JSON.stringify({ id: 'crashed', attempts: 3, body: 1 }));
+    let handled = 0;
+    const processor = new QueueProcessor({ queue, maxAttempts: 3, handler: async () => void (handled += 1) });
+    processor.start();
+    await waitFor(async () => (await queue.counts()).dead === 1, 'the dead letter');
+    await processor.stop();
+    assert.equal(handled, 0);
+    assert.deepEqual(await queue.deadLetters(), [{ id: 'crashed', body: 1, attempts: 4, lastError: 'attempts exhausted by crashed consumers' }]);
   });
 
   it('a receive on an aborted signal takes nothing', async () => {
