@@ -149,7 +149,7 @@ export class QueueProcessor<T> extends BackgroundTask {
           resolve();
         };
         this.#slotFreed = wake;
-        stopping.addEventListener('abort', wake, { once: true });
+        stopping.addEventListener('abort', wake);
       });
     }
     if (stopping.aborted) return;
@@ -217,7 +217,9 @@ export class QueueProcessor<T> extends BackgroundTask {
       return defaultBackoff(attempt);
     }
     if (typeof value !== 'number' || Number.isNaN(value)) {
-      logger.error({ ...log, backoffResult: String(value) }, `backoff returned ${String(value)} for attempt ${attempt}; using the default backoff`);
+      // describe(), not String(): a result whose toString throws would otherwise leave the message unsettled.
+      const text = describe(value);
+      logger.error({ ...log, backoffResult: text }, `backoff returned ${text} for attempt ${attempt}; using the default backoff`);
       return defaultBackoff(attempt);
     }
     if (value > MAX_RETRY_DELAY_MS) {
@@ -242,7 +244,7 @@ export class QueueProcessor<T> extends BackgroundTask {
 
 const defaultBackoff = exponentialBackoff();
 
-// Handlers throw anything: an object without a prototype, a Symbol name or a throwing getter must not derail the retry.
+// Handlers throw anything and backoffs return anything: an object without a prototype, a Symbol name or a throwing getter must not derail the retry.
 function describe(error: unknown): string {
   let text: string;
   try {

@@ -38,7 +38,7 @@ export class InMemoryQueue<T> implements Queue<T> {
           resolve();
         };
         this.#wakeups.add(wake);
-        signal.addEventListener('abort', wake, { once: true });
+        signal.addEventListener('abort', wake);
       });
     }
     return this.#ready.splice(0, max).map((stored) => {

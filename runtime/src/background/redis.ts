@@ -238,7 +238,7 @@ export class RedisQueue<T> implements Queue<T> {
     const blocking = this.#blockingConnection();
     // A blocked connection cannot carry the command that would cancel it; the abort goes through the other one.
     const onAbort = () => void this.#unblock(blocking);
-    signal.addEventListener('abort', onAbort, { once: true });
+    signal.addEventListener('abort', onAbort);
     try {
       // Read the id before blocking: once BLMOVE is outstanding this connection answers nothing else.
       this.#blockingId ??= Number(await blocking.client('ID'));

@@ -234,7 +234,7 @@ export function delay(ms: number, signal: AbortSignal): Promise<void> {
       if (left <= 0) return done();
       timer = setTimeout(arm, Math.min(left, MAX_TIMER_DELAY));
     };
-    signal.addEventListener('abort', done, { once: true });
+    signal.addEventListener('abort', done);
     arm();
   });
 }
