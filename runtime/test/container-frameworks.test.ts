@@ -23,9 +23,15 @@ function fixture() {
   const RequestCtx = token<RequestContext>('requestContext');
   const Shared = token<{ createdAt: number }>('shared');
   const disposed: number[] = [];
+  const disposal = { fails: false };
   let created = 0;
   const container = new Container()
-    .scoped(RequestCtx, () => ({ n: ++created }), { dispose: (ctx) => void disposed.push(ctx.n) })
+    .scoped(RequestCtx, () => ({ n: ++created }), {
+      dispose: (ctx) => {
+        disposed.push(ctx.n);
+        if (disposal.fails) throw new Error(`disposing request ${ctx.n} failed`);
+      },
+    })
     .singleton(Shared, () => ({ createdAt: Date.now() }));
   const slowEntered = gate();
   const slowRelease = gate();
@@ -40,7 +46,7 @@ function fixture() {
     await slowRelease.opened;
     return { n: ctx.n };
   };
-  return { container, disposed, whoami, slow, slowEntered, slowRelease };
+  return { container, disposed, disposal, whoami, slow, slowEntered, slowRelease };
 }
 
 type Fixture = ReturnType<typeof fixture>;
@@ -145,20 +151,40 @@ describe('container request scopes', () => {
         assert.equal(((await request) as Error).name, 'AbortError');
       });
 
+      it('logs a scope whose disposal fails as an error, and the response is unaffected', async () => {
+        f.disposal.fails = true;
+        const response = await fetch(`${running.baseUrl}/whoami`);
+        assert.equal(response.status, 200);
+        await waitFor(() => logs.lines.some((line) => line.msg === 'request scope disposal failed'), 'the disposal failure to be logged');
+        const line = logs.lines.find((l) => l.msg === 'request scope disposal failed')!;
+        assert.equal(line.level, 50);
+        assert.match(String((line.err as { message?: unknown }).message), /disposer\(s\) of the scope failed/);
+      });
+
       it('explains a missing requestScope instead of failing obscurely', () => {
         assert.throws(() => framework.scopeOfNothing(), /no request scope on this request: .*requestScope/);
       });
     });
   }
 
-  it('fastify: refuses to register without a container', async () => {
+  it('fastify: refuses to register without a container, or with something else', async () => {
+    for (const options of [{}, { container: {} }, { container: { createScope: 'no' } }]) {
+      const app = Fastify();
+      await assert.rejects(
+        (async () => {
+          await app.register(fastifyScope.requestScope, options as fastifyScope.RequestScopeOptions);
+        })(),
+        /requestScope needs \{ container \}/,
+        JSON.stringify(options),
+      );
+      await app.close().catch(() => {});
+    }
+  });
+
+  it('fastify: the plugin names itself in the app-wide plugin chain, as fastify-plugin would', async () => {
     const app = Fastify();
-    await assert.rejects(
-      (async () => {
-        await app.register(fastifyScope.requestScope, {} as fastifyScope.RequestScopeOptions);
-      })(),
-      /requestScope needs \{ container \}/,
-    );
-    await app.close().catch(() => {});
+    await app.register(fastifyScope.requestScope, { container: new Container() });
+    assert.match(app.pluginName, /-> bulwark-request-scope$/);
+    await app.close();
   });
 });
