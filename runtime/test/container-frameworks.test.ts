@@ -40,13 +40,15 @@ function fixture() {
     const [a, b, shared] = await Promise.all([scope.resolve(RequestCtx), scope.resolve(RequestCtx), scope.resolve(Shared)]);
     return { n: a.n, sameWithinRequest: a === b, sharedCreatedAt: shared.createdAt };
   };
+  const slowReturned = gate();
   const slow = async (scope: Scope) => {
     const ctx = await scope.resolve(RequestCtx);
     slowEntered.open();
     await slowRelease.opened;
+    slowReturned.open();
     return { n: ctx.n };
   };
-  return { container, disposed, disposal, whoami, slow, slowEntered, slowRelease };
+  return { container, disposed, disposal, whoami, slow, slowEntered, slowRelease, slowReturned };
 }
 
 type Fixture = ReturnType<typeof fixture>;
@@ -161,6 +163,20 @@ describe('container request scopes', () => {
         assert.match(String((line.err as { message?: unknown }).message), /disposer\(s\) of the scope failed/);
       });
 
+      it('logs a failed disposal once when the client aborts, though the handler goes on to answer', async () => {
+        f.disposal.fails = true;
+        const client = new AbortController();
+        const request = fetch(`${running.baseUrl}/slow`, { signal: client.signal }).catch((error: unknown) => error);
+        await f.slowEntered.opened;
+        client.abort();
+        await request;
+        await waitFor(() => logs.lines.some((line) => line.msg === 'request scope disposal failed'), 'the aborted request scope disposal');
+        f.slowRelease.open();
+        await f.slowReturned.opened;
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(logs.lines.filter((line) => line.msg === 'request scope disposal failed').length, 1);
+      });
+
       it('explains a missing requestScope instead of failing obscurely', () => {
         assert.throws(() => framework.scopeOfNothing(), /no request scope on this request: .*requestScope/);
       });
@@ -178,6 +194,34 @@ describe('container request scopes', () => {
         JSON.stringify(options),
       );
       await app.close().catch(() => {});
+    }
+  });
+
+  it('hono: a client leaving while the body still streams, after the handler returned, does not dispose the scope again', async () => {
+    const f = fixture();
+    f.disposal.fails = true; // a second disposal would log its failure a second time
+    const clientLeft = gate();
+    const app = new Hono();
+    app.use(honoScope.requestScope(f.container));
+    app.get('/stream', async (c) => {
+      await f.whoami(honoScope.scopeOf(c));
+      c.req.raw.signal.addEventListener('abort', () => clientLeft.open());
+      return c.body(new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('first chunk')) }));
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    try {
+      const client = new AbortController();
+      const response = await fetch(`${await listening(server)}/stream`, { signal: client.signal });
+      await response.body!.getReader().read();
+      await waitFor(() => logs.lines.some((line) => line.msg === 'request scope disposal failed'), 'the disposal when the handler returned');
+      client.abort();
+      await clientLeft.opened;
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(logs.lines.filter((line) => line.msg === 'request scope disposal failed').length, 1);
+      assert.deepEqual(f.disposed, [1]);
+    } finally {
+      await closeServer(server);
+      await f.container.dispose();
     }
   });
 
