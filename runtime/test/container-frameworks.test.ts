@@ -225,6 +225,38 @@ describe('container request scopes', () => {
     }
   });
 
+  it('fastify: a request answered by an earlier onRequest hook (no scope made) logs nothing when it ends', async () => {
+    const app = Fastify();
+    app.addHook('onRequest', async (_request, reply) => reply.code(401).send({ error: 'unauthorized' }));
+    await app.register(fastifyScope.requestScope, { container: new Container() });
+    const ended = gate();
+    app.addHook('onResponse', async () => ended.open());
+    app.get('/whoami', async () => 'unreachable');
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      assert.equal((await fetch(`${baseUrl}/whoami`)).status, 401);
+      await ended.opened;
+      assert.deepEqual(
+        logs.lines.filter((line) => line.level >= 50),
+        [],
+      );
+    } finally {
+      app.server.closeAllConnections();
+      await app.close();
+    }
+  });
+
+  it('fastify: registered without options, it explains that it needs a container', async () => {
+    const app = Fastify();
+    await assert.rejects(
+      (async () => {
+        await app.register(fastifyScope.requestScope as never);
+      })(),
+      /requestScope needs \{ container \}/,
+    );
+    await app.close().catch(() => {});
+  });
+
   it('fastify: the plugin names itself in the app-wide plugin chain, as fastify-plugin would', async () => {
     const app = Fastify();
     await app.register(fastifyScope.requestScope, { container: new Container() });
