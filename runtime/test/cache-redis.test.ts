@@ -122,8 +122,32 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
     }
   });
 
-  it('rejects an invalid scanCount with a clear RangeError', () => {
-    assert.throws(() => new RedisStore(admin, { scanCount: 0 }), /scanCount must be a positive integer, got 0/);
+  it('createRedisCacheClient logs nothing on its first connect, then warns and reports recovery once per outage', async () => {
+    const logs = captureLogs();
+    const client = createRedisCacheClient((await redisServer()).url);
+    try {
+      await untilReady(client);
+      for (let outage = 1; outage <= 2; outage++) {
+        // Redis drops the connection (as a failover or a restart would); the client reconnects by itself.
+        await admin.client('KILL', 'ID', String(await client.client('ID')));
+        await once(client, 'ready');
+        assert.equal(messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects').length, outage);
+        assert.equal(messages(logs, 'cache/redis: reconnected').length, outage);
+      }
+    } finally {
+      client.disconnect();
+      logs.restore();
+    }
+  });
+
+  it('rejects an invalid scanCount with a clear RangeError; 1 is the smallest it takes', async () => {
+    for (const scanCount of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => new RedisStore(admin, { scanCount }), /scanCount must be a positive integer, got/);
+    }
+    const store = new RedisStore(admin, { scanCount: 1 });
+    const ns = uniquePrefix('scan-one');
+    for (const id of [1, 2, 3]) await store.set(`${ns}:${id}`, 'x', 60_000);
+    assert.equal(await store.deleteMatching(`${ns}:*`), 3);
   });
 
   it('refuses a ttl Redis would reject ("1e+300" is not an integer) before sending it; a fraction rounds up', async () => {
