@@ -61,6 +61,20 @@ describe('cache: store failures', () => {
     ]);
   });
 
+  it('names the store call that timed out in the error it logs', async () => {
+    const hang = () => new Promise<never>(() => undefined);
+    const store: CacheStore = { get: hang, set: hang, delete: hang, deleteMatching: hang };
+    const lookup = cached(async () => 'loaded', { prefix: 'hung', store, storeTimeout: 5 });
+    assert.equal(await lookup(), 'loaded');
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the write's own 5 ms timeout
+    await lookup.invalidate();
+    const errors = logs.lines.filter((line) => line.prefix === 'hung' && line.operation).map((line) => (line.err as { message: string }).message);
+    assert.deepEqual(
+      errors,
+      ['get', 'set', 'delete'].map((name) => `cache: store ${name} took longer than 5 ms`),
+    );
+  });
+
   it('names peek and put for an in-process store', async () => {
     const memory = new MemoryStore();
     const broken = () => {
