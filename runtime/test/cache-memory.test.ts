@@ -34,10 +34,11 @@ describe('cache/memory: MemoryStore on a fake clock', () => {
     const store = new MemoryStore();
     store.put('hot', 1, 100);
     // Read until the coarse clock takes a fresh reading: from there, every read is counted.
-    for (let reads = clockReads; clockReads === reads;) store.peek('hot');
+    // Bounded loops here and below: a broken clock fails the test at once instead of hanging it.
+    for (let reads = clockReads, n = 0; clockReads === reads && n < 1_000; n++) store.peek('hot');
     now += 100; // expired from now on
     let reads = 0;
-    while (store.peek('hot') !== undefined) reads++;
+    while (store.peek('hot') !== undefined && reads < 1_000) reads++;
     assert.equal(reads, 63, 'served from the last reading 63 more times, then read the clock');
   });
 
