@@ -391,7 +391,7 @@ function withTimeout<T>(start: () => PromiseLike<T> | T, ms: number, name: strin
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`cache: store ${name} took longer than ${ms} ms`)), ms);
   });
-  operation.catch(() => undefined); // a late failure after the timeout has nobody left to report to
+  // race() handles the operation's rejection even when it comes after the timeout: no unhandled rejection.
   return Promise.race([operation, timeout]).finally(() => clearTimeout(timer));
 }
 

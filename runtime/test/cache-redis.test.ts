@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { cached } from '../src/cache.js';
-import { RedisStore } from '../src/cache/redis.js';
+import { RedisStore, createRedisCacheClient } from '../src/cache/redis.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
 import { readyRedisClient, uniquePrefix } from './fixtures/cache-targets.js';
-import { redisServer } from './fixtures/redis.js';
+import { freePort, redisServer } from './fixtures/redis.js';
 
 function countingLoader<A extends unknown[], R>(answer: (...args: A) => R) {
   const calls: A[] = [];
@@ -14,6 +14,11 @@ function countingLoader<A extends unknown[], R>(answer: (...args: A) => R) {
 }
 
 const messages = (logs: CapturedLogs, msg: string) => logs.lines.filter((line) => line.msg === msg);
+
+/** Polls `condition` on every turn of the event loop (no timer): ioredis's own reconnect timer drives progress. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
 
 async function untilReady(client: Redis): Promise<void> {
   if (client.status !== 'ready') await once(client, 'ready');
@@ -75,8 +80,74 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
     }
   });
 
-  it('rejects an invalid scanCount with a clear RangeError', () => {
-    assert.throws(() => new RedisStore(admin, { scanCount: 0 }), /scanCount must be a positive integer, got 0/);
+  it('createRedisCacheClient fails fast by default: no offline queue, one retry, 250 ms per command, backoff to 2 s; each overridable', async () => {
+    const url = (await redisServer()).url;
+    const client = createRedisCacheClient(url, { lazyConnect: true });
+    const tuned = createRedisCacheClient(url, { lazyConnect: true, commandTimeout: 1_000, enableOfflineQueue: true });
+    try {
+      // Not connected yet: a cache client must fail the command now rather than queue it.
+      await assert.rejects(client.get('k'), /enableOfflineQueue/);
+      const { maxRetriesPerRequest, commandTimeout, connectTimeout, retryStrategy } = client.options;
+      assert.deepEqual({ maxRetriesPerRequest, commandTimeout, connectTimeout }, { maxRetriesPerRequest: 1, commandTimeout: 250, connectTimeout: 2_000 });
+      assert.deepEqual(
+        [1, 5, 19, 20, 21, 1_000].map((times) => retryStrategy!(times)),
+        [100, 500, 1_900, 2_000, 2_000, 2_000],
+      );
+      assert.equal(tuned.options.commandTimeout, 1_000);
+      assert.equal(tuned.options.enableOfflineQueue, true);
+    } finally {
+      client.disconnect();
+      tuned.disconnect();
+    }
+  });
+
+  it('createRedisCacheClient warns once, naming the error, while it cannot connect; each failed attempt is logged at debug', async () => {
+    const logs = captureLogs();
+    const client = createRedisCacheClient(`redis://127.0.0.1:${await freePort()}`, { retryStrategy: () => 10 });
+    let errors = 0;
+    client.on('error', () => errors++);
+    try {
+      await waitUntil(() => errors >= 3);
+      const lost = messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects');
+      assert.equal(lost.length, 1);
+      assert.match(String((lost[0]?.err as { message?: unknown } | undefined)?.message), /ECONNREFUSED/);
+      const failures = messages(logs, 'cache/redis: connection error');
+      assert.ok(
+        failures.length >= 3 && failures.every((line) => line.level === 20 && /ECONNREFUSED/.test(String((line.err as { message?: unknown }).message))),
+      );
+      assert.equal(messages(logs, 'cache/redis: reconnected').length, 0);
+    } finally {
+      client.disconnect();
+      logs.restore();
+    }
+  });
+
+  it('createRedisCacheClient logs nothing on its first connect, then warns and reports recovery once per outage', async () => {
+    const logs = captureLogs();
+    const client = createRedisCacheClient((await redisServer()).url);
+    try {
+      await untilReady(client);
+      for (let outage = 1; outage <= 2; outage++) {
+        // Redis drops the connection (as a failover or a restart would); the client reconnects by itself.
+        await admin.client('KILL', 'ID', String(await client.client('ID')));
+        await once(client, 'ready');
+        assert.equal(messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects').length, outage);
+        assert.equal(messages(logs, 'cache/redis: reconnected').length, outage);
+      }
+    } finally {
+      client.disconnect();
+      logs.restore();
+    }
+  });
+
+  it('rejects an invalid scanCount with a clear RangeError; 1 is the smallest it takes', async () => {
+    for (const scanCount of [0, -1, 1.5, Number.NaN]) {
+      assert.throws(() => new RedisStore(admin, { scanCount }), /scanCount must be a positive integer, got/);
+    }
+    const store = new RedisStore(admin, { scanCount: 1 });
+    const ns = uniquePrefix('scan-one');
+    for (const id of [1, 2, 3]) await store.set(`${ns}:${id}`, 'x', 60_000);
+    assert.equal(await store.deleteMatching(`${ns}:*`), 3);
   });
 
   it('refuses a ttl Redis would reject ("1e+300" is not an integer) before sending it; a fraction rounds up', async () => {
@@ -134,7 +205,9 @@ describe('cache/redis: RedisStore on a real redis-server', () => {
         assert.equal(await lookup(1), 'user-1');
         assert.equal(calls.length, 7, 'cached again after the restart');
         assert.equal(messages(logs, 'cache: store available again').length, 1);
-        assert.equal(messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects').length, 1);
+        const lost = messages(logs, 'cache/redis: connection lost, the cache is bypassed until it reconnects');
+        assert.equal(lost.length, 1);
+        assert.equal(lost[0]?.level, 40);
         assert.equal(messages(logs, 'cache/redis: reconnected').length, 1);
       } finally {
         client.disconnect();

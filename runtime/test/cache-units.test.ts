@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { MemoryStore, cached, type CacheStore } from '../src/cache.js';
 import { copyValue, decodeValue, encodeValue, frozenCopy } from '../src/cache/codec.js';
-import { globToRegExp } from '../src/cache/glob.js';
+import { globMatcher } from '../src/cache/glob.js';
 import { captureLogs } from './fixtures/logs.js';
 
 describe('cache: MemoryStore bounds', () => {
@@ -313,9 +313,16 @@ describe('cache: options and globs', () => {
     assert.throws(() => cached(load, { prefix: 'p', storeTimeout: 3e9 }), /storeTimeout must be a number of ms > 0 and at most 2147483647, got 3000000000/);
     assert.doesNotThrow(() => cached(load, { prefix: 'p', ttl: 0.5, negativeTtl: 0, storeTimeout: 2 ** 31 - 1 }));
     assert.throws(() => cached('nope' as never, { prefix: 'p' }), /load must be a function, got "nope"/);
+    assert.throws(() => cached(load, { prefix: (() => 'p') as never }), /prefix must be a non-empty string, got a function$/);
+    assert.throws(() => cached(load, { prefix: 'p', negativeTtl: '5' as never }), /negativeTtl must be a number of ms from 0 to 9007199254740991, got "5"$/);
+    for (const maxPendingInvalidations of [-1, 1.5, Number.NaN, '10' as never]) {
+      assert.throws(() => cached(load, { prefix: 'p', maxPendingInvalidations }), /^RangeError: cached: maxPendingInvalidations must be an integer >= 0, got/);
+    }
+    // The largest values each option takes.
+    assert.doesNotThrow(() => cached(load, { prefix: 'p', ttl: Number.MAX_SAFE_INTEGER, negativeTtl: Number.MAX_SAFE_INTEGER, maxPendingInvalidations: 0 }));
   });
 
-  it('globToRegExp matches like Redis, treating regex characters literally', () => {
+  it('globMatcher matches like Redis, treating regex characters literally', () => {
     const cases: Array<[string, string, boolean]> = [
       ['user:*', 'user:', true],
       ['user:*', 'users:1', false],
@@ -330,6 +337,6 @@ describe('cache: options and globs', () => {
       ['(a|b)+', '(a|b)+', true],
       ['multi*line', 'multi\nline', true],
     ];
-    for (const [glob, key, expected] of cases) assert.equal(globToRegExp(glob).test(key), expected, `${glob} vs ${JSON.stringify(key)}`);
+    for (const [glob, key, expected] of cases) assert.equal(globMatcher(glob)(key), expected, `${glob} vs ${JSON.stringify(key)}`);
   });
 });

@@ -23,9 +23,15 @@ function fixture() {
   const RequestCtx = token<RequestContext>('requestContext');
   const Shared = token<{ createdAt: number }>('shared');
   const disposed: number[] = [];
+  const disposal = { fails: false };
   let created = 0;
   const container = new Container()
-    .scoped(RequestCtx, () => ({ n: ++created }), { dispose: (ctx) => void disposed.push(ctx.n) })
+    .scoped(RequestCtx, () => ({ n: ++created }), {
+      dispose: (ctx) => {
+        disposed.push(ctx.n);
+        if (disposal.fails) throw new Error(`disposing request ${ctx.n} failed`);
+      },
+    })
     .singleton(Shared, () => ({ createdAt: Date.now() }));
   const slowEntered = gate();
   const slowRelease = gate();
@@ -34,13 +40,15 @@ function fixture() {
     const [a, b, shared] = await Promise.all([scope.resolve(RequestCtx), scope.resolve(RequestCtx), scope.resolve(Shared)]);
     return { n: a.n, sameWithinRequest: a === b, sharedCreatedAt: shared.createdAt };
   };
+  const slowReturned = gate();
   const slow = async (scope: Scope) => {
     const ctx = await scope.resolve(RequestCtx);
     slowEntered.open();
     await slowRelease.opened;
+    slowReturned.open();
     return { n: ctx.n };
   };
-  return { container, disposed, whoami, slow, slowEntered, slowRelease };
+  return { container, disposed, disposal, whoami, slow, slowEntered, slowRelease, slowReturned };
 }
 
 type Fixture = ReturnType<typeof fixture>;
@@ -145,20 +153,114 @@ describe('container request scopes', () => {
         assert.equal(((await request) as Error).name, 'AbortError');
       });
 
+      it('logs a scope whose disposal fails as an error, and the response is unaffected', async () => {
+        f.disposal.fails = true;
+        const response = await fetch(`${running.baseUrl}/whoami`);
+        assert.equal(response.status, 200);
+        await waitFor(() => logs.lines.some((line) => line.msg === 'request scope disposal failed'), 'the disposal failure to be logged');
+        const line = logs.lines.find((l) => l.msg === 'request scope disposal failed')!;
+        assert.equal(line.level, 50);
+        assert.match(String((line.err as { message?: unknown }).message), /disposer\(s\) of the scope failed/);
+      });
+
+      it('logs a failed disposal once when the client aborts, though the handler goes on to answer', async () => {
+        f.disposal.fails = true;
+        const client = new AbortController();
+        const request = fetch(`${running.baseUrl}/slow`, { signal: client.signal }).catch((error: unknown) => error);
+        await f.slowEntered.opened;
+        client.abort();
+        await request;
+        await waitFor(() => logs.lines.some((line) => line.msg === 'request scope disposal failed'), 'the aborted request scope disposal');
+        f.slowRelease.open();
+        await f.slowReturned.opened;
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        assert.equal(logs.lines.filter((line) => line.msg === 'request scope disposal failed').length, 1);
+      });
+
       it('explains a missing requestScope instead of failing obscurely', () => {
         assert.throws(() => framework.scopeOfNothing(), /no request scope on this request: .*requestScope/);
       });
     });
   }
 
-  it('fastify: refuses to register without a container', async () => {
+  it('fastify: refuses to register without a container, or with something else', async () => {
+    for (const options of [{}, { container: {} }, { container: { createScope: 'no' } }]) {
+      const app = Fastify();
+      await assert.rejects(
+        (async () => {
+          await app.register(fastifyScope.requestScope, options as fastifyScope.RequestScopeOptions);
+        })(),
+        /requestScope needs \{ container \}/,
+        JSON.stringify(options),
+      );
+      await app.close().catch(() => {});
+    }
+  });
+
+  it('hono: a client leaving while the body still streams, after the handler returned, does not dispose the scope again', async () => {
+    const f = fixture();
+    f.disposal.fails = true; // a second disposal would log its failure a second time
+    const clientLeft = gate();
+    const app = new Hono();
+    app.use(honoScope.requestScope(f.container));
+    app.get('/stream', async (c) => {
+      await f.whoami(honoScope.scopeOf(c));
+      c.req.raw.signal.addEventListener('abort', () => clientLeft.open());
+      return c.body(new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('first chunk')) }));
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+    try {
+      const client = new AbortController();
+      const response = await fetch(`${await listening(server)}/stream`, { signal: client.signal });
+      await response.body!.getReader().read();
+      await waitFor(() => logs.lines.some((line) => line.msg === 'request scope disposal failed'), 'the disposal when the handler returned');
+      client.abort();
+      await clientLeft.opened;
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(logs.lines.filter((line) => line.msg === 'request scope disposal failed').length, 1);
+      assert.deepEqual(f.disposed, [1]);
+    } finally {
+      await closeServer(server);
+      await f.container.dispose();
+    }
+  });
+
+  it('fastify: a request answered by an earlier onRequest hook (no scope made) logs nothing when it ends', async () => {
+    const app = Fastify();
+    app.addHook('onRequest', async (_request, reply) => reply.code(401).send({ error: 'unauthorized' }));
+    await app.register(fastifyScope.requestScope, { container: new Container() });
+    const ended = gate();
+    app.addHook('onResponse', async () => ended.open());
+    app.get('/whoami', async () => 'unreachable');
+    const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      assert.equal((await fetch(`${baseUrl}/whoami`)).status, 401);
+      await ended.opened;
+      assert.deepEqual(
+        logs.lines.filter((line) => line.level >= 50),
+        [],
+      );
+    } finally {
+      app.server.closeAllConnections();
+      await app.close();
+    }
+  });
+
+  it('fastify: registered without options, it explains that it needs a container', async () => {
     const app = Fastify();
     await assert.rejects(
       (async () => {
-        await app.register(fastifyScope.requestScope, {} as fastifyScope.RequestScopeOptions);
+        await app.register(fastifyScope.requestScope as never);
       })(),
       /requestScope needs \{ container \}/,
     );
     await app.close().catch(() => {});
+  });
+
+  it('fastify: the plugin names itself in the app-wide plugin chain, as fastify-plugin would', async () => {
+    const app = Fastify();
+    await app.register(fastifyScope.requestScope, { container: new Container() });
+    assert.match(app.pluginName, /-> bulwark-request-scope$/);
+    await app.close();
   });
 });

@@ -60,7 +60,7 @@ const MUTATORS = {
  * are shadowed by own, non-enumerable methods that throw (deepStrictEqual and structuredClone ignore them).
  */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Object.isFrozen(value)) return value; // so are null and every primitive
   let mutators: readonly string[] = [];
   if (value instanceof Date) mutators = MUTATORS.date;
   else if (value instanceof Map) {
@@ -72,7 +72,7 @@ export function deepFreeze<T>(value: T): T {
   } else if (value instanceof Set) {
     mutators = MUTATORS.set;
     for (const item of value) deepFreeze(item);
-  } else for (const item of Object.values(value)) deepFreeze(item);
+  } else for (const item of Object.values(value as object)) deepFreeze(item);
   for (const name of mutators) Object.defineProperty(value, name, { value: refuseMutation });
   return Object.freeze(value);
 }
@@ -152,20 +152,18 @@ function fromTagged(node: unknown): unknown {
     case 'undefined':
       return undefined;
     case 'number':
-      return v === '-0' ? -0 : Number(v);
+      return Number(v); // '-0' included
     case 'bigint':
       return BigInt(String(v));
     case 'date':
-      return new Date(v === null ? Number.NaN : String(v));
+      return new Date(String(v)); // null, for an Invalid Date, parses as 'null': another one
     case 'map':
       return new Map((v as Array<[unknown, unknown]>).map(([k, item]) => [fromTagged(k), fromTagged(item)]));
     case 'set':
       return new Set((v as unknown[]).map(fromTagged));
     case 'object':
       return Object.fromEntries((v as Array<[string, unknown]>).map(([k, item]) => [k, fromTagged(item)]));
-    default: {
-      const tag = record[TAG];
-      throw new TypeError(`cache: unknown tag ${typeof tag === 'string' ? JSON.stringify(tag) : String(tag)} in a cached value`);
-    }
+    default:
+      throw new TypeError(`cache: unknown tag ${JSON.stringify(record[TAG])} in a cached value`);
   }
 }

@@ -7,7 +7,7 @@
  */
 import type { LocalCacheStore, LocalEntry } from '../cache.js';
 import { encodeValue } from './codec.js';
-import { globToRegExp } from './glob.js';
+import { globMatcher } from './glob.js';
 
 export interface MemoryStoreOptions {
   /** Entries kept before the least recently used (approximately: see MemoryStore) is evicted. Default 1_000. */
@@ -103,11 +103,11 @@ export class MemoryStore implements LocalCacheStore {
 
   async deleteMatching(pattern: string, signal?: AbortSignal): Promise<number> {
     signal?.throwIfAborted();
-    const matches = globToRegExp(pattern);
+    const matches = globMatcher(pattern);
     const now = performance.now();
     let removed = 0;
     for (const [key, entry] of this.#entries) {
-      if (!matches.test(key)) continue;
+      if (!matches(key)) continue;
       this.#entries.delete(key);
       if (entry.expiresAt > now) removed++;
     }

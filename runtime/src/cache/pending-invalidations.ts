@@ -103,7 +103,7 @@ export function pendingInvalidations({ prefix, maxKeys, deleteKey, deleteAll }: 
     },
     /** The store just answered a call: a good moment to deliver, whenever the last try was. */
     storeAnswered(): void {
-      if (active()) nextTryAt = 0;
+      nextTryAt = 0; // while nothing is pending this is moot: the next failure sets it again
       this.retrySoon();
     },
     /** Starts a delivery unless one is running, nothing is pending, or the last one failed under a second ago. */

@@ -17,7 +17,7 @@ const scopes = new WeakMap<FastifyRequest, Scope>();
 
 /** `await app.register(requestScope, { container })` before your routes; applies app-wide (not encapsulated). */
 export const requestScope: FastifyPluginCallback<RequestScopeOptions> = (app: FastifyInstance, options: RequestScopeOptions, done: (error?: Error) => void) => {
-  const container = options?.container;
+  const container = options.container;
   if (!container || typeof container.createScope !== 'function') {
     done(new TypeError('requestScope needs { container }: app.register(requestScope, { container })'));
     return;

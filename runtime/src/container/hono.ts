@@ -19,13 +19,14 @@ export function requestScope(container: Container): MiddlewareHandler {
   return async (c, next) => {
     const scope = container.createScope();
     scopes.set(c, scope);
-    const dispose = () => scope.dispose().catch((error: unknown) => logger.error({ err: error }, 'request scope disposal failed'));
-    const signal = c.req.raw.signal;
-    signal.addEventListener('abort', dispose, { once: true });
+    // Shared by the abort listener and the finally below, so a failed disposal is logged once per request.
+    let disposal: Promise<void> | undefined;
+    const dispose = () => (disposal ??= scope.dispose().catch((error: unknown) => logger.error({ err: error }, 'request scope disposal failed')));
+    // Left attached: an abort after the handler returned (a streamed body) finds the disposal already made.
+    c.req.raw.signal.addEventListener('abort', dispose);
     try {
       await next();
     } finally {
-      signal.removeEventListener('abort', dispose);
       await dispose();
     }
   };
