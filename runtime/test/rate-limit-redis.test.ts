@@ -289,22 +289,61 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
   it('a denied request writes nothing, so a client that keeps retrying is not locked out', async () => {
     const rl = limiter(1, 300);
     await rl.take('eager');
-    const stored = await redis.get(`${prefix}eager`);
+    const stored = await redis.pttl(`${prefix}eager`);
     for (let i = 0; i < 5; i++) assert.equal((await rl.take('eager')).allowed, false);
-    assert.equal(await redis.get(`${prefix}eager`), stored, 'denials did not move the theoretical arrival time');
+    assert.ok((await redis.pttl(`${prefix}eager`)) <= stored, 'denials did not move the theoretical arrival time (the expiry)');
     await sleep(330);
     assert.equal((await rl.take('eager')).allowed, true);
   });
 
-  it('stores one integer timestamp per client, expiring when the bucket would be whole again', async () => {
+  it('keeps the TAT in the key expiry: empty value, expiring exactly when the bucket is whole again', async () => {
     const rl = limiter(9, 54_000); // one token per 6 s
     for (let i = 0; i < 3; i++) await rl.take('mem');
-    await new GcraLimiter({ redis, limit: 3, windowMs: 1000, prefix }).take('fractional');
-    assert.match(String(await redis.get(`${prefix}fractional`)), /^\d{16,}$/, 'a 333,333.3 µs interval is still stored as whole microseconds');
     const [type, value, ttl] = await Promise.all([redis.type(`${prefix}mem`), redis.get(`${prefix}mem`), redis.pttl(`${prefix}mem`)]);
     assert.equal(type, 'string');
-    assert.match(String(value), /^\d{16,}$/);
-    assert.ok(ttl > 17_000 && ttl <= 18_000, `three tokens take 18 s to come back; PTTL ${ttl}`);
+    assert.equal(value, '', 'a whole-millisecond interval needs nothing beside the expiry');
+    assert.ok(ttl > 17_900 && ttl <= 18_000, `three tokens take 18 s to come back; PTTL ${ttl}`);
+  });
+
+  it('keeps a fractional interval exact: the value holds the expiry overshoot in 1/limit ms (3 per second)', async () => {
+    const rl = limiter(3, 1000); // one token per 333⅓ ms: ticks of ⅓ ms
+    const first = await rl.take('thirds');
+    assert.equal(first.resetMs, 334, '333⅓ ms rounded up');
+    assert.equal(await redis.get(`${prefix}thirds`), '2', 'expiry 334 ms overshoots the TAT by ⅔ ms = 2 ticks');
+    await rl.take('thirds');
+    assert.equal(await redis.get(`${prefix}thirds`), '1', 'TAT 666⅔ ms: expiry 667 ms overshoots it by 1 tick');
+    const third = await rl.take('thirds');
+    assert.equal(third.remaining, 0);
+    assert.equal(await redis.get(`${prefix}thirds`), '0', 'TAT exactly 1000 ms');
+    assert.ok((await redis.pttl(`${prefix}thirds`)) > 980);
+  });
+
+  it('decides with PTTL and PEXPIRE only: no TIME, no GET, nothing written on denial', async () => {
+    const rl = limiter(2, 60_000);
+    await rl.take('warm');
+    const before = await redis.info('commandstats');
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push((await rl.take('calls')).allowed);
+    const after = await redis.info('commandstats');
+    const delta = (command: string) => {
+      const calls = (info: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+      return calls(after) - calls(before);
+    };
+    assert.deepEqual(decisions, [true, true, false, false]);
+    assert.deepEqual(
+      ['pttl', 'set', 'pexpire', 'time', 'get'].map((command) => [command, delta(command)]),
+      [
+        ['pttl', 4],
+        ['set', 1],
+        ['pexpire', 1],
+        ['time', 0],
+        ['get', 0],
+      ],
+    );
+  });
+
+  it('rejects a policy whose ticks would not be exact integers', () => {
+    assert.throws(() => limiter(10_000_000, 1_000_000_000), /must stay below 2\^53/);
   });
 
   it('property: admissions over any span never exceed the token-bucket bound, with concurrent callers', async () => {
