@@ -302,7 +302,7 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
     const [type, value, ttl] = await Promise.all([redis.type(`${prefix}mem`), redis.get(`${prefix}mem`), redis.pttl(`${prefix}mem`)]);
     assert.equal(type, 'string');
     assert.equal(value, '', 'a whole-millisecond interval needs nothing beside the expiry');
-    assert.ok(ttl > 17_900 && ttl <= 18_000, `three tokens take 18 s to come back; PTTL ${ttl}`);
+    assert.ok(ttl > 12_000 && ttl <= 18_000, `three tokens take 18 s to come back, more than two intervals; PTTL ${ttl}`);
   });
 
   it('keeps a fractional interval exact: the value holds the expiry overshoot in 1/limit ms (3 per second)', async () => {
@@ -315,7 +315,8 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
     const third = await rl.take('thirds');
     assert.equal(third.remaining, 0);
     assert.equal(await redis.get(`${prefix}thirds`), '0', 'TAT exactly 1000 ms');
-    assert.ok((await redis.pttl(`${prefix}thirds`)) > 980);
+    const ttl = await redis.pttl(`${prefix}thirds`);
+    assert.ok(ttl > 667 && ttl <= 1000, `three tokens take 1000 ms to come back, more than two intervals; PTTL ${ttl}`);
   });
 
   it('decides with PTTL and PEXPIRE only: no TIME, no GET, nothing written on denial', async () => {
