@@ -110,6 +110,20 @@ for (const kind of kinds)
       );
     });
 
+    it('sends the decisions started in one tick in one socket write, each still its own EVALSHA', async () => {
+      const rl = kind.create({ redis, limit: 1000, windowMs: 60_000, prefix });
+      await rl.take('warm');
+      // Redis counts the socket reads it processes; the second INFO's own read is one of them.
+      const reads = async () => Number(/total_reads_processed:(\d+)/.exec(await redis.info('stats'))?.[1]);
+      const [readsBefore, evalshaBefore] = [await reads(), await commandCalls(redis, 'evalsha')];
+      const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => rl.take(`k${i}`)));
+      const [readsAfter, evalshaAfter] = [await reads(), await commandCalls(redis, 'evalsha')];
+      assert.ok(decisions.every((d) => d.allowed && d.remaining === 999));
+      assert.equal(evalshaAfter - evalshaBefore, 50);
+      // commandCalls' INFO and the second reads() each add one read
+      assert.ok(readsAfter - readsBefore <= 4, `50 decisions took ${readsAfter - readsBefore - 2} reads on the server`);
+    });
+
     it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {
       const own = await startRedisServer().catch(() => undefined);
       if (!own?.controllable) this.skip();
