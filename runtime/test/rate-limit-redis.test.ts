@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { GcraLimiter, SlidingWindowLimiter, type RedisLimiterOptions } from '../src/rate-limit/redis.js';
 import type { RateLimiter } from '../src/rate-limit.js';
 import { captureLogs } from './fixtures/logs.js';
@@ -122,6 +122,21 @@ for (const kind of kinds)
       assert.equal(evalshaAfter - evalshaBefore, 50);
       // commandCalls' INFO and the second reads() each add one read
       assert.ok(readsAfter - readsBefore <= 4, `50 decisions took ${readsAfter - readsBefore - 2} reads on the server`);
+    });
+
+    it('leaves a Cluster client uncorked (it has no single stream): its decisions still reach the failure policy', async () => {
+      // A standalone redis-server refuses CLUSTER SLOTS, so this cluster never becomes ready.
+      const cluster = new Cluster([{ host: '127.0.0.1', port: server.port }], { lazyConnect: true, clusterRetryStrategy: () => null });
+      cluster.on('error', () => {});
+      const logs = captureLogs(); // the policy's warning is expected here
+      try {
+        const rl = kind.create({ redis: cluster, limit: 5, windowMs: 1000, prefix, failOpen: false, timeoutMs: 200 });
+        const decision = await rl.take('k');
+        assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
+      } finally {
+        logs.restore();
+        cluster.disconnect();
+      }
     });
 
     it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {

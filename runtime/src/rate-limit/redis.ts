@@ -21,7 +21,7 @@ import type { RateLimitDecision, RateLimitPolicy, RateLimiter } from '../rate-li
  *   or from two processes, stay two entries. The nonce is short: every member is stored, compared and
  *   copied by Redis for a whole window.
  * - The only key is KEYS[1], so it works on Redis Cluster.
- * - Each redis.call and each reply element costs Redis CPU on every decision (measured: docs/benchmarks.md),
+ * - Each redis.call and each reply element costs Redis CPU on every decision (measured: docs/redis-rate-limit-scripts.md),
  *   so an admission returns one integer, `remaining`: its window empties a full window from now, which the
  *   caller knows. Only a denial reads the log's ends and returns { µs until the newest entry leaves the
  *   window, µs until the oldest does }.
@@ -155,8 +155,8 @@ abstract class RedisScriptLimiter implements RateLimiter {
   /** The script's ARGV for one decision. */
   protected abstract scriptArguments(): readonly string[];
 
-  /** The decision a script reply stands for, or undefined when the reply is not one this script gives. */
-  protected abstract decide(reply: unknown): RateLimitDecision | undefined;
+  /** The decision a reply of this limiter's script stands for. */
+  protected abstract decide(reply: unknown): RateLimitDecision;
 
   /**
    * Decides and records one request for `key`. Never rejects for Redis trouble: the failure policy answers.
@@ -168,7 +168,7 @@ abstract class RedisScriptLimiter implements RateLimiter {
     // While the client is between reconnect attempts, decide at once: a queued command would only run
     // after recovery, recording a request the policy already answered.
     if (UNAVAILABLE.has(this.redis.status)) return Promise.resolve(this.decideWithoutRedis(new Error(`Redis connection is ${this.redis.status}`)));
-    return new Promise<RateLimitDecision>((resolve, reject) => {
+    return new Promise<RateLimitDecision>((resolve) => {
       const id = this.nextWaitingId++;
       this.waiting.set(id, { deadline: Date.now() + this.timeoutMs, resolve });
       this.timer ??= setTimeout(this.decideOverdue, this.timeoutMs);
@@ -178,7 +178,6 @@ abstract class RedisScriptLimiter implements RateLimiter {
       const onReply = (reply: unknown): void => {
         if (!this.waiting.delete(id)) return; // the failure policy already answered (timeout)
         const decision = this.decide(reply);
-        if (decision === undefined) return reject(new Error(`unexpected reply from the rate-limit script: ${JSON.stringify(reply)}`));
         if (this.policyDecisions > 0) {
           logger.info({ policyDecisions: this.policyDecisions }, 'rate limiter: Redis answers again');
           this.policyDecisions = 0;
@@ -206,7 +205,7 @@ abstract class RedisScriptLimiter implements RateLimiter {
   private corkedStream: Redis['stream'] | undefined;
 
   private batchWrites(): void {
-    if (this.corkedStream !== undefined || this.redis.status !== 'ready') return;
+    if (this.corkedStream !== undefined) return;
     const stream = (this.redis as Partial<Redis>).stream;
     if (typeof stream?.cork !== 'function') return;
     stream.cork();
@@ -279,11 +278,11 @@ export class SlidingWindowLimiter extends RedisScriptLimiter {
     return [limit, windowUs, this.nonce + (this.requests++).toString(36), expiryMs];
   }
 
-  protected decide(reply: unknown): RateLimitDecision | undefined {
+  protected decide(reply: unknown): RateLimitDecision {
     const { limit, windowMs } = this.policy;
     if (typeof reply === 'number') return { allowed: true, limit, remaining: reply, resetMs: windowMs, retryAfterMs: 0 };
-    if (!(Array.isArray(reply) && reply.length === 2 && typeof reply[0] === 'number' && typeof reply[1] === 'number')) return undefined;
-    return { allowed: false, limit, remaining: 0, resetMs: Math.ceil(reply[0] / 1000), retryAfterMs: Math.ceil(reply[1] / 1000) };
+    const [newestLeavesUs, oldestLeavesUs] = reply as [number, number];
+    return { allowed: false, limit, remaining: 0, resetMs: Math.ceil(newestLeavesUs / 1000), retryAfterMs: Math.ceil(oldestLeavesUs / 1000) };
   }
 }
 
@@ -308,13 +307,13 @@ export class GcraLimiter extends RedisScriptLimiter {
   }
 
   /** `reply` is in ticks of 1/limit ms (see GCRA_SCRIPT): one interval is `windowMs` ticks. */
-  protected decide(reply: unknown): RateLimitDecision | undefined {
-    if (typeof reply !== 'number' || reply === 0) return undefined;
+  protected decide(reply: unknown): RateLimitDecision {
     const { limit, windowMs } = this.policy;
-    if (reply > 0) {
-      return { allowed: true, limit, remaining: Math.floor((windowMs * limit - reply) / windowMs), resetMs: Math.ceil(reply / limit), retryAfterMs: 0 };
+    const ticks = reply as number;
+    if (ticks > 0) {
+      return { allowed: true, limit, remaining: Math.floor((windowMs * limit - ticks) / windowMs), resetMs: Math.ceil(ticks / limit), retryAfterMs: 0 };
     }
-    const ticksToTat = -reply;
+    const ticksToTat = -ticks;
     const retryAfterMs = Math.ceil((ticksToTat + windowMs - windowMs * limit) / limit);
     return { allowed: false, limit, remaining: 0, resetMs: Math.ceil(ticksToTat / limit), retryAfterMs };
   }
