@@ -161,7 +161,7 @@ abstract class RedisScriptLimiter implements RateLimiter {
   /**
    * Decides and records one request for `key`. Never rejects for Redis trouble: the failure policy answers.
    * (One promise per decision besides ioredis's own, settled from the reply: no async wrappers, no per-call
-   * timer. On a busy server these layers cost as much Node.js CPU as the Redis round trip's own work.)
+   * timer; this runs on every request.)
    */
   take(key: string): Promise<RateLimitDecision> {
     if (typeof key !== 'string') return Promise.reject(new TypeError(`rate limit key must be a string, got ${typeof key}`));
