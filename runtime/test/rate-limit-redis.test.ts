@@ -166,6 +166,36 @@ for (const kind of kinds)
       assert.throws(() => kind.create({ redis, limit: 1, windowMs: -1 }), /windowMs must be an integer >= 1/);
       assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, timeoutMs: 0 }), /timeoutMs must be/);
       assert.throws(() => kind.create({ redis: {} as Redis, limit: 1, windowMs: 1 }), /ioredis client/);
+      assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, prefix: 5 as unknown as string }), /prefix must be a string/);
+    });
+
+    it('rejects a key that is not a string, without sending anything', async () => {
+      const rl = kind.create({ redis, limit: 1, windowMs: 1000, prefix });
+      await assert.rejects(rl.take(5 as unknown as string), /rate limit key must be a string, got number/);
+    });
+
+    it("stores under 'rate-limit:' by default", async () => {
+      const key = `default-prefix-${randomUUID()}`;
+      await kind.create({ redis, limit: 3, windowMs: 60_000 }).take(key);
+      assert.equal(await redis.exists(`rate-limit:${key}`), 1);
+    });
+
+    it('lets the failure policy answer an error reply, without reloading the script', async () => {
+      // A hash with an expiry where the limiter keeps its state: its script fails with WRONGTYPE.
+      await redis.hset(`${prefix}k`, 'field', 'value');
+      await redis.pexpire(`${prefix}k`, 60_000);
+      const evalBefore = await commandCalls(redis, 'eval');
+      const logs = captureLogs();
+      try {
+        const closed = kind.create({ redis, limit: 3, windowMs: 1000, prefix, failOpen: false });
+        const open = kind.create({ redis, limit: 3, windowMs: 1000, prefix });
+        const [denied, admitted] = [await closed.take('k'), await open.take('k')];
+        assert.deepEqual([denied.allowed, denied.degraded, admitted.allowed, admitted.degraded], [false, true, true, true]);
+        assert.match(String((logs.lines[0]?.err as { message?: string } | undefined)?.message), /WRONGTYPE/);
+      } finally {
+        logs.restore();
+      }
+      assert.equal(await commandCalls(redis, 'eval'), evalBefore, 'only NOSCRIPT leads to EVAL');
     });
   });
 
@@ -439,6 +469,8 @@ for (const kind of kinds)
       const open = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix });
       const closed = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix, failOpen: false });
       assert.equal((await open.take('k')).remaining, 1);
+      const answersAgain = () => logs.lines.filter((l) => l.msg === 'rate limiter: Redis answers again').length;
+      assert.equal(answersAgain(), 0, 'no recovery to report before any trouble');
 
       await server.stop();
       await until(() => client.status === 'reconnecting', 'the client to notice the outage');
@@ -450,6 +482,7 @@ for (const kind of kinds)
       assert.deepEqual(denied, { allowed: false, limit: 2, remaining: 0, resetMs: 1000, retryAfterMs: 1000, degraded: true });
       const warnings = logs.lines.filter((l) => String(l.msg).includes('Redis unavailable'));
       assert.equal(warnings.length, 2, 'one warning per limiter, not one per request');
+      assert.match(String((warnings[0]!.err as { message?: string }).message), /Redis connection is reconnecting/);
       assert.deepEqual(
         warnings.map((l) => [l.level, l.failOpen]),
         [
@@ -468,6 +501,8 @@ for (const kind of kinds)
       assert.equal(await commandCalls(client, 'eval'), 1);
       assert.ok(logs.lines.some((l) => l.msg === 'rate limiter: Redis answers again' && l.policyDecisions === 3));
       assert.deepEqual([(await closed.take('k')).allowed, await commandCalls(client, 'eval')], [true, 1], 'the next decision is one EVALSHA again');
+      await open.take('k');
+      assert.equal(answersAgain(), 2, 'one line per limiter when its trouble ends, none for later decisions');
     });
 
     it('lets the failure policy answer when a connected Redis does not reply in time', async () => {
@@ -481,6 +516,12 @@ for (const kind of kinds)
         assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
         const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
         assert.match(String((warning?.err as { message?: string } | undefined)?.message), /did not answer within 100 ms/);
+        // A decision started later keeps its own full timeout when the timer fires for an earlier one.
+        const first = closed.take('k');
+        await sleep(60);
+        const started = Date.now();
+        await Promise.all([first, closed.take('k')]);
+        assert.ok(Date.now() - started >= 90, `the later decision waited ${Date.now() - started} ms of its 100`);
       } finally {
         await pauser.call('CLIENT', 'UNPAUSE');
         pauser.disconnect();
