@@ -505,11 +505,49 @@ for (const kind of kinds)
       assert.equal(answersAgain(), 2, 'one line per limiter when its trouble ends, none for later decisions');
     });
 
+    it('decides at once on a client that was disconnected for good', async () => {
+      const gone = client.duplicate();
+      gone.on('error', () => {});
+      await gone.connect();
+      const ended = once(gone, 'end');
+      gone.disconnect();
+      await ended;
+      const decision = await kind.create({ redis: gone, limit: 5, windowMs: 1000, failOpen: false }).take('k');
+      assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
+      const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
+      assert.match(String((warning?.err as { message?: string } | undefined)?.message), /Redis connection is end/);
+    });
+
+    it('takes no late reply for a recovery: only a decision Redis made in time ends the trouble', async () => {
+      const prefix = `late:${randomUUID()}:`;
+      await client.hset(`${prefix}bad`, 'field', 'value');
+      await client.pexpire(`${prefix}bad`, 60_000);
+      const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
+      const pauser = client.duplicate();
+      await pauser.call('CLIENT', 'PAUSE', '400', 'ALL');
+      pauser.disconnect();
+      // Both time out; their replies (a WRONGTYPE error, an admission) arrive after the pause.
+      const timedOut = await Promise.all([closed.take('bad'), closed.take('good')]);
+      assert.ok(timedOut.every((d) => d.degraded === true));
+      await sleep(500);
+      const answersAgain = () => logs.lines.filter((l) => l.msg === 'rate limiter: Redis answers again');
+      assert.equal(answersAgain().length, 0, 'a late reply is not a recovery');
+      assert.equal((await closed.take('good')).degraded, undefined);
+      assert.deepEqual(
+        answersAgain().map((l) => l.policyDecisions),
+        [2],
+        'the two timed-out decisions, counted once each',
+      );
+    });
+
     it('lets the failure policy answer when a connected Redis does not reply in time', async () => {
       const prefix = `slow:${randomUUID()}:`;
       const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
       assert.equal((await closed.take('k')).allowed, true);
       const pauser = client.duplicate();
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
       await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');
       try {
         const decision = await closed.take('k');
@@ -522,7 +560,9 @@ for (const kind of kinds)
         const started = Date.now();
         await Promise.all([first, closed.take('k')]);
         assert.ok(Date.now() - started >= 90, `the later decision waited ${Date.now() - started} ms of its 100`);
+        assert.deepEqual(warnings, [], 'the timer is set for the next deadline, not an overflowing delay');
       } finally {
+        process.off('warning', onWarning);
         await pauser.call('CLIENT', 'UNPAUSE');
         pauser.disconnect();
       }
