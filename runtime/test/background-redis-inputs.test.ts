@@ -65,7 +65,7 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
     processor.start();
     await waitFor(() => processor.stats.retried === 1, 'the retry');
     await processor.stop();
-    const [, score] = await redis.zrange(keys(queue).delayed, 0, 0, 'WITHSCORES');
+    const [, score] = await redis.zrange(keys(queue).delayed, '0', '0', 'WITHSCORES');
     const due = Number(score);
     assert.ok(Number.isFinite(due), `due time ${score}`);
     assert.ok(due >= before + MAX_RETRY_DELAY_MS && due <= Date.now() + MAX_RETRY_DELAY_MS, `due time ${score}`);

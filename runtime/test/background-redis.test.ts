@@ -92,7 +92,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 1, dead: 0 });
     assert.deepEqual(await queue.receive(1, AbortSignal.timeout(50)), [], 'a retry due in a minute was delivered early');
 
-    const [retried] = await redis.zrange(`{${queue.name}}:delayed`, 0, 0);
+    const [retried] = await redis.zrange(`{${queue.name}}:delayed`, '0', '0'); // ioredis 6 types ZRANGE's stop as a string
     await redis.zadd(`{${queue.name}}:delayed`, 0, retried!); // make it due now
     const [second] = await queue.receive(1, signal);
     assert.equal(second?.id, first.id);

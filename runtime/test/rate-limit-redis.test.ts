@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import fc from 'fast-check';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { GcraLimiter, SlidingWindowLimiter, type RedisLimiterOptions } from '../src/rate-limit/redis.js';
 import type { RateLimiter } from '../src/rate-limit.js';
 import { captureLogs } from './fixtures/logs.js';
@@ -110,6 +110,35 @@ for (const kind of kinds)
       );
     });
 
+    it('sends the decisions started in one tick in one socket write, each still its own EVALSHA', async () => {
+      const rl = kind.create({ redis, limit: 1000, windowMs: 60_000, prefix });
+      await rl.take('warm');
+      // Redis counts the socket reads it processes; the second INFO's own read is one of them.
+      const reads = async () => Number(/total_reads_processed:(\d+)/.exec(await redis.info('stats'))?.[1]);
+      const [readsBefore, evalshaBefore] = [await reads(), await commandCalls(redis, 'evalsha')];
+      const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => rl.take(`k${i}`)));
+      const [readsAfter, evalshaAfter] = [await reads(), await commandCalls(redis, 'evalsha')];
+      assert.ok(decisions.every((d) => d.allowed && d.remaining === 999));
+      assert.equal(evalshaAfter - evalshaBefore, 50);
+      // commandCalls' INFO and the second reads() each add one read
+      assert.ok(readsAfter - readsBefore <= 4, `50 decisions took ${readsAfter - readsBefore - 2} reads on the server`);
+    });
+
+    it('leaves a Cluster client uncorked (it has no single stream): its decisions still reach the failure policy', async () => {
+      // A standalone redis-server refuses CLUSTER SLOTS, so this cluster never becomes ready.
+      const cluster = new Cluster([{ host: '127.0.0.1', port: server.port }], { lazyConnect: true, clusterRetryStrategy: () => null });
+      cluster.on('error', () => {});
+      const logs = captureLogs(); // the policy's warning is expected here
+      try {
+        const rl = kind.create({ redis: cluster, limit: 5, windowMs: 1000, prefix, failOpen: false, timeoutMs: 200 });
+        const decision = await rl.take('k');
+        assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
+      } finally {
+        logs.restore();
+        cluster.disconnect();
+      }
+    });
+
     it('reloads the script after SCRIPT FLUSH (NOSCRIPT) instead of failing', async function () {
       const own = await startRedisServer().catch(() => undefined);
       if (!own?.controllable) this.skip();
@@ -137,6 +166,36 @@ for (const kind of kinds)
       assert.throws(() => kind.create({ redis, limit: 1, windowMs: -1 }), /windowMs must be an integer >= 1/);
       assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, timeoutMs: 0 }), /timeoutMs must be/);
       assert.throws(() => kind.create({ redis: {} as Redis, limit: 1, windowMs: 1 }), /ioredis client/);
+      assert.throws(() => kind.create({ redis, limit: 1, windowMs: 1, prefix: 5 as unknown as string }), /prefix must be a string/);
+    });
+
+    it('rejects a key that is not a string, without sending anything', async () => {
+      const rl = kind.create({ redis, limit: 1, windowMs: 1000, prefix });
+      await assert.rejects(rl.take(5 as unknown as string), /rate limit key must be a string, got number/);
+    });
+
+    it("stores under 'rate-limit:' by default", async () => {
+      const key = `default-prefix-${randomUUID()}`;
+      await kind.create({ redis, limit: 3, windowMs: 60_000 }).take(key);
+      assert.equal(await redis.exists(`rate-limit:${key}`), 1);
+    });
+
+    it('lets the failure policy answer an error reply, without reloading the script', async () => {
+      // A hash with an expiry where the limiter keeps its state: its script fails with WRONGTYPE.
+      await redis.hset(`${prefix}k`, 'field', 'value');
+      await redis.pexpire(`${prefix}k`, 60_000);
+      const evalBefore = await commandCalls(redis, 'eval');
+      const logs = captureLogs();
+      try {
+        const closed = kind.create({ redis, limit: 3, windowMs: 1000, prefix, failOpen: false });
+        const open = kind.create({ redis, limit: 3, windowMs: 1000, prefix });
+        const [denied, admitted] = [await closed.take('k'), await open.take('k')];
+        assert.deepEqual([denied.allowed, denied.degraded, admitted.allowed, admitted.degraded], [false, true, true, true]);
+        assert.match(String((logs.lines[0]?.err as { message?: string } | undefined)?.message), /WRONGTYPE/);
+      } finally {
+        logs.restore();
+      }
+      assert.equal(await commandCalls(redis, 'eval'), evalBefore, 'only NOSCRIPT leads to EVAL');
     });
   });
 
@@ -289,22 +348,62 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
   it('a denied request writes nothing, so a client that keeps retrying is not locked out', async () => {
     const rl = limiter(1, 300);
     await rl.take('eager');
-    const stored = await redis.get(`${prefix}eager`);
+    const stored = await redis.pttl(`${prefix}eager`);
     for (let i = 0; i < 5; i++) assert.equal((await rl.take('eager')).allowed, false);
-    assert.equal(await redis.get(`${prefix}eager`), stored, 'denials did not move the theoretical arrival time');
+    assert.ok((await redis.pttl(`${prefix}eager`)) <= stored, 'denials did not move the theoretical arrival time (the expiry)');
     await sleep(330);
     assert.equal((await rl.take('eager')).allowed, true);
   });
 
-  it('stores one integer timestamp per client, expiring when the bucket would be whole again', async () => {
+  it('keeps the TAT in the key expiry: empty value, expiring exactly when the bucket is whole again', async () => {
     const rl = limiter(9, 54_000); // one token per 6 s
     for (let i = 0; i < 3; i++) await rl.take('mem');
-    await new GcraLimiter({ redis, limit: 3, windowMs: 1000, prefix }).take('fractional');
-    assert.match(String(await redis.get(`${prefix}fractional`)), /^\d{16,}$/, 'a 333,333.3 µs interval is still stored as whole microseconds');
     const [type, value, ttl] = await Promise.all([redis.type(`${prefix}mem`), redis.get(`${prefix}mem`), redis.pttl(`${prefix}mem`)]);
     assert.equal(type, 'string');
-    assert.match(String(value), /^\d{16,}$/);
-    assert.ok(ttl > 17_000 && ttl <= 18_000, `three tokens take 18 s to come back; PTTL ${ttl}`);
+    assert.equal(value, '', 'a whole-millisecond interval needs nothing beside the expiry');
+    assert.ok(ttl > 12_000 && ttl <= 18_000, `three tokens take 18 s to come back, more than two intervals; PTTL ${ttl}`);
+  });
+
+  it('keeps a fractional interval exact: the value holds the expiry overshoot in 1/limit ms (3 per second)', async () => {
+    const rl = limiter(3, 1000); // one token per 333⅓ ms: ticks of ⅓ ms
+    const first = await rl.take('thirds');
+    assert.equal(first.resetMs, 334, '333⅓ ms rounded up');
+    assert.equal(await redis.get(`${prefix}thirds`), '2', 'expiry 334 ms overshoots the TAT by ⅔ ms = 2 ticks');
+    await rl.take('thirds');
+    assert.equal(await redis.get(`${prefix}thirds`), '1', 'TAT 666⅔ ms: expiry 667 ms overshoots it by 1 tick');
+    const third = await rl.take('thirds');
+    assert.equal(third.remaining, 0);
+    assert.equal(await redis.get(`${prefix}thirds`), '0', 'TAT exactly 1000 ms');
+    const ttl = await redis.pttl(`${prefix}thirds`);
+    assert.ok(ttl > 667 && ttl <= 1000, `three tokens take 1000 ms to come back, more than two intervals; PTTL ${ttl}`);
+  });
+
+  it('decides with PTTL and PEXPIRE only: no TIME, no GET, nothing written on denial', async () => {
+    const rl = limiter(2, 60_000);
+    await rl.take('warm');
+    const before = await redis.info('commandstats');
+    const decisions = [];
+    for (let i = 0; i < 4; i++) decisions.push((await rl.take('calls')).allowed);
+    const after = await redis.info('commandstats');
+    const delta = (command: string) => {
+      const calls = (info: string) => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+      return calls(after) - calls(before);
+    };
+    assert.deepEqual(decisions, [true, true, false, false]);
+    assert.deepEqual(
+      ['pttl', 'set', 'pexpire', 'time', 'get'].map((command) => [command, delta(command)]),
+      [
+        ['pttl', 4],
+        ['set', 1],
+        ['pexpire', 1],
+        ['time', 0],
+        ['get', 0],
+      ],
+    );
+  });
+
+  it('rejects a policy whose ticks would not be exact integers', () => {
+    assert.throws(() => limiter(10_000_000, 1_000_000_000), /must stay below 2\^53/);
   });
 
   it('property: admissions over any span never exceed the token-bucket bound, with concurrent callers', async () => {
@@ -370,6 +469,8 @@ for (const kind of kinds)
       const open = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix });
       const closed = kind.create({ redis: client, limit: 2, windowMs: 60_000, prefix, failOpen: false });
       assert.equal((await open.take('k')).remaining, 1);
+      const answersAgain = () => logs.lines.filter((l) => l.msg === 'rate limiter: Redis answers again').length;
+      assert.equal(answersAgain(), 0, 'no recovery to report before any trouble');
 
       await server.stop();
       await until(() => client.status === 'reconnecting', 'the client to notice the outage');
@@ -381,6 +482,7 @@ for (const kind of kinds)
       assert.deepEqual(denied, { allowed: false, limit: 2, remaining: 0, resetMs: 1000, retryAfterMs: 1000, degraded: true });
       const warnings = logs.lines.filter((l) => String(l.msg).includes('Redis unavailable'));
       assert.equal(warnings.length, 2, 'one warning per limiter, not one per request');
+      assert.match(String((warnings[0]!.err as { message?: string }).message), /Redis connection is reconnecting/);
       assert.deepEqual(
         warnings.map((l) => [l.level, l.failOpen]),
         [
@@ -399,6 +501,43 @@ for (const kind of kinds)
       assert.equal(await commandCalls(client, 'eval'), 1);
       assert.ok(logs.lines.some((l) => l.msg === 'rate limiter: Redis answers again' && l.policyDecisions === 3));
       assert.deepEqual([(await closed.take('k')).allowed, await commandCalls(client, 'eval')], [true, 1], 'the next decision is one EVALSHA again');
+      await open.take('k');
+      assert.equal(answersAgain(), 2, 'one line per limiter when its trouble ends, none for later decisions');
+    });
+
+    it('decides at once on a client that was disconnected for good', async () => {
+      const gone = client.duplicate();
+      gone.on('error', () => {});
+      await gone.connect();
+      const ended = once(gone, 'end');
+      gone.disconnect();
+      await ended;
+      const decision = await kind.create({ redis: gone, limit: 5, windowMs: 1000, failOpen: false }).take('k');
+      assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
+      const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
+      assert.match(String((warning?.err as { message?: string } | undefined)?.message), /Redis connection is end/);
+    });
+
+    it('takes no late reply for a recovery: only a decision Redis made in time ends the trouble', async () => {
+      const prefix = `late:${randomUUID()}:`;
+      await client.hset(`${prefix}bad`, 'field', 'value');
+      await client.pexpire(`${prefix}bad`, 60_000);
+      const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
+      const pauser = client.duplicate();
+      await pauser.call('CLIENT', 'PAUSE', '400', 'ALL');
+      pauser.disconnect();
+      // Both time out; their replies (a WRONGTYPE error, an admission) arrive after the pause.
+      const timedOut = await Promise.all([closed.take('bad'), closed.take('good')]);
+      assert.ok(timedOut.every((d) => d.degraded === true));
+      await sleep(500);
+      const answersAgain = () => logs.lines.filter((l) => l.msg === 'rate limiter: Redis answers again');
+      assert.equal(answersAgain().length, 0, 'a late reply is not a recovery');
+      assert.equal((await closed.take('good')).degraded, undefined);
+      assert.deepEqual(
+        answersAgain().map((l) => l.policyDecisions),
+        [2],
+        'the two timed-out decisions, counted once each',
+      );
     });
 
     it('lets the failure policy answer when a connected Redis does not reply in time', async () => {
@@ -406,13 +545,24 @@ for (const kind of kinds)
       const closed = kind.create({ redis: client, limit: 5, windowMs: 60_000, prefix, failOpen: false, timeoutMs: 100 });
       assert.equal((await closed.take('k')).allowed, true);
       const pauser = client.duplicate();
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => warnings.push(warning);
+      process.on('warning', onWarning);
       await pauser.call('CLIENT', 'PAUSE', '1500', 'ALL');
       try {
         const decision = await closed.take('k');
         assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
         const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
         assert.match(String((warning?.err as { message?: string } | undefined)?.message), /did not answer within 100 ms/);
+        // A decision started later keeps its own full timeout when the timer fires for an earlier one.
+        const first = closed.take('k');
+        await sleep(60);
+        const started = Date.now();
+        await Promise.all([first, closed.take('k')]);
+        assert.ok(Date.now() - started >= 90, `the later decision waited ${Date.now() - started} ms of its 100`);
+        assert.deepEqual(warnings, [], 'the timer is set for the next deadline, not an overflowing delay');
       } finally {
+        process.off('warning', onWarning);
         await pauser.call('CLIENT', 'UNPAUSE');
         pauser.disconnect();
       }
