@@ -144,7 +144,7 @@ describe('cache: flights and stores', () => {
     const lookup = cached(async () => 'loaded', { prefix: 'quiet-miss', store });
     assert.equal(await lookup(), 'loaded');
     assert.deepEqual(
-      logs.lines.filter((line) => line.level >= 40),
+      logs.lines.filter((line) => (line.level as number) >= 40),
       [],
     );
     entries.set(lookup.keyFor(), 'not json');

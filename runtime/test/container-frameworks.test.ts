@@ -188,7 +188,7 @@ describe('container request scopes', () => {
       const app = Fastify();
       await assert.rejects(
         (async () => {
-          await app.register(fastifyScope.requestScope, options as fastifyScope.RequestScopeOptions);
+          await app.register(fastifyScope.requestScope, options as unknown as fastifyScope.RequestScopeOptions);
         })(),
         /requestScope needs \{ container \}/,
         JSON.stringify(options),
@@ -237,7 +237,7 @@ describe('container request scopes', () => {
       assert.equal((await fetch(`${baseUrl}/whoami`)).status, 401);
       await ended.opened;
       assert.deepEqual(
-        logs.lines.filter((line) => line.level >= 50),
+        logs.lines.filter((line) => (line.level as number) >= 50),
         [],
       );
     } finally {
