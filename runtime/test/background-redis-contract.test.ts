@@ -8,7 +8,7 @@ import { MAX_TIMER_DELAY, QueueProcessor } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
 import { redisServer } from './fixtures/redis.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
-import { waitFor } from './fixtures/background-helpers.js';
+import { blockedInBlmove, waitFor } from './fixtures/background-helpers.js';
 
 describe('background/redis RedisQueue contract (real redis-server)', () => {
   let url: string;
@@ -21,12 +21,6 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = new RedisQueue<T>({ name: `contract-${randomUUID()}`, redis, ...options });
     queues.push(queue as RedisQueue<unknown>);
     return queue;
-  }
-
-  /** Clients currently blocked (flag `b`) in BLMOVE, from CLIENT LIST. */
-  async function blockedInBlmove(): Promise<number> {
-    const clients = String(await redis.client('LIST')).split('\n');
-    return clients.filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove')).length;
   }
 
   /** Ids of the clients blocked in BLMOVE. */
@@ -101,7 +95,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
   it('a blocking receive returns the whole batch that arrived and leases every entry it took', async () => {
     const queue = newQueue<number>({ blockTimeoutMs: 60_000 });
     const receiving = queue.receive(3, never());
-    await waitFor(async () => (await blockedInBlmove()) === 1, 'the receive to block');
+    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'the receive to block');
     const entries = [1, 2, 3, 4].map((n) => JSON.stringify({ id: `m${n}`, attempts: 0, body: n }));
     await redis
       .multi()
@@ -144,13 +138,13 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = newQueue<string>({ blockTimeoutMs: 60_000 });
     const controller = new AbortController();
     const waiting = queue.receive(1, controller.signal);
-    await waitFor(async () => (await blockedInBlmove()) === 1, 'the receive to block');
+    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'the receive to block');
     const before = await blockedIds();
     controller.abort();
     assert.deepEqual(await waiting, []);
     await queue.close();
     const again = queue.receive(1, never());
-    await waitFor(async () => (await blockedInBlmove()) === 1, 'the second receive to block');
+    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'the second receive to block');
     assert.notDeepEqual(await blockedIds(), before, 'close() left the blocking connection open');
     await queue.enqueue('after close');
     assert.deepEqual(

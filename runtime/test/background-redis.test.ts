@@ -5,7 +5,7 @@ import { QueueProcessor, TaskManager } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
 import { redisServer, type RedisServer } from './fixtures/redis.js';
 import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
-import { gate, waitFor } from './fixtures/background-helpers.js';
+import { blockedInBlmove, gate, waitFor } from './fixtures/background-helpers.js';
 
 describe('background/redis RedisQueue (real redis-server)', () => {
   let server: RedisServer;
@@ -17,12 +17,6 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     const queue = new RedisQueue<T>({ name: `test-${randomUUID()}`, redis, ...options });
     queues.push(queue as RedisQueue<unknown>);
     return queue;
-  }
-
-  /** Clients currently blocked (flag `b`) in BLMOVE, from CLIENT LIST. */
-  async function blockedInBlmove(): Promise<number> {
-    const clients = String(await redis.client('LIST')).split('\n');
-    return clients.filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove')).length;
   }
 
   before(async () => {
@@ -256,11 +250,11 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
     const processor = new QueueProcessor({ queue, handler: async () => {} });
     processor.start();
-    await waitFor(async () => (await blockedInBlmove()) === 1, 'a client blocked in BLMOVE');
+    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'a client blocked in BLMOVE');
     // The shared commands connection stays usable while the other one is blocked.
     assert.equal(await redis.ping(), 'PONG');
     assert.equal(await processor.stop({ timeoutMs: 60_000 }), 'drained');
-    assert.equal(await blockedInBlmove(), 0);
+    assert.equal(await blockedInBlmove(redis), 0);
   });
 
   it('loses no message across a Redis outage in the middle of processing', async function () {
