@@ -82,6 +82,10 @@ function service(n, flawed) {
       '    if (name) return name;',
       '    return undefined;',
       '  }',
+      '',
+      '  async names(): Promise<string[]> {',
+      `    return this.redis.keys(\`name:${n}:*\`);`,
+      '  }',
     );
   }
   lines.push('}', '');
@@ -113,6 +117,7 @@ const PRELUDE = [
   '  get(key: string): Promise<string | null>;',
   "  set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;",
   '  del(key: string): Promise<number>;',
+  '  keys(pattern: string): Promise<string[]>;',
   '}',
   '',
   'export interface Database {',
