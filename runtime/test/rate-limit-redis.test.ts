@@ -39,6 +39,11 @@ async function admittedDuring(
   return admitted;
 }
 
+// The exactness tests must never reach the failure policy: on a loaded machine a reply can take
+// longer than the default 500 ms timeout, and failing open then admits every caller (a stop's
+// Stryker dry run saw 300 of 300 admitted). Closed, with a long timeout, a slow Redis only slows them.
+const EXACTNESS = { failOpen: false, timeoutMs: 30_000 } as const;
+
 // What holds for both limiters is tested once per kind.
 const kinds = [
   { name: 'sliding log', create: (options: RedisLimiterOptions) => new SlidingWindowLimiter(options) },
@@ -75,7 +80,7 @@ for (const kind of kinds)
         }),
       );
       try {
-        const limiters = clients.map((client) => kind.create({ redis: client, limit: 25, windowMs: 60_000, prefix }));
+        const limiters = clients.map((client) => kind.create({ redis: client, limit: 25, windowMs: 60_000, prefix, ...EXACTNESS }));
         const decisions = await Promise.all(Array.from({ length: 300 }, (_, i) => limiters[i % limiters.length]!.take('shared')));
         assert.equal(decisions.filter((d) => d.allowed).length, 25);
         assert.equal((await limiters[0]!.take('shared')).allowed, false, 'the admissions were recorded');
@@ -268,7 +273,7 @@ describe('rate-limit/redis: sliding log (real Redis)', function () {
   it('property: never more than `limit` admissions in any window, with concurrent callers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 80, max: 250 }), burstsArb, async (limit, windowMs, bursts) => {
-        const rl = new SlidingWindowLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
+        const rl = new SlidingWindowLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:`, ...EXACTNESS });
         const admitted = await admittedDuring(rl, bursts);
         assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
         // Sound check (never flags a correct run): limit+1 admissions whose time ranges all fit inside a span
@@ -409,7 +414,7 @@ describe('rate-limit/redis: GCRA token bucket (real Redis)', function () {
   it('property: admissions over any span never exceed the token-bucket bound, with concurrent callers', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 80, max: 250 }), burstsArb, async (limit, windowMs, bursts) => {
-        const rl = new GcraLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:` });
+        const rl = new GcraLimiter({ redis, limit, windowMs, prefix: `${prefix}${randomUUID()}:`, ...EXACTNESS });
         const admitted = await admittedDuring(rl, bursts);
         assert.ok(admitted.length >= Math.min(limit, bursts[0]!.callers), 'the first burst is admitted up to the limit');
         // Sound check: admissions that all happened within a span s can number at most a full bucket plus
