@@ -5,15 +5,15 @@
 //      each scenario (best of the rounds); a rule's cost is its time minus the no-rule time;
 //   3. per rule as `TIMING=all` measures it (Linter `stats`).
 // Writes ../docs/lint-bench.md. Usage: node scripts/bench-lint.mjs [--rounds N]
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import * as tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import globals from 'globals';
 import plugin from '../dist/index.js';
 import { corpusFiles, ensureCorpus, isTypeScript, pluginRoot, sourceTypeOf } from './corpus-files.mjs';
+import { normalized } from './corpus-lint.mjs';
 
 const roundsArg = process.argv.indexOf('--rounds');
 const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
@@ -26,19 +26,6 @@ const ruleCount = Object.keys(bulwarkRules).length;
 const linter = new Linter({ configType: 'flat' });
 // Inline `/* eslint ... */` comments in the corpus would switch on rules that are not being measured.
 const linterOptions = { noInlineConfig: true, reportUnusedDisableDirectives: 'off' };
-
-// `Linter#verify` re-normalizes (and re-validates) a plain config array on every call, a per-file
-// cost the CLI pays once per run. Like the CLI, normalize once: Linter accepts any array with
-// `getConfig()`, and ESLint's own FlatConfigArray is reached by path (it is not exported).
-const require = createRequire(import.meta.url);
-const flatConfigArrayPath = join(dirname(require.resolve('eslint')), 'config', 'flat-config-array.js');
-const { FlatConfigArray } = existsSync(flatConfigArrayPath) ? require(flatConfigArrayPath) : {};
-function normalized(configArray) {
-  if (!FlatConfigArray) return configArray;
-  const array = new FlatConfigArray(configArray, { basePath: pluginRoot });
-  array.normalizeSync();
-  return array;
-}
 
 // Control: a rule with no listeners measures what ESLint charges any rule per file
 // (context creation, option handling), the floor under each of the twelve.

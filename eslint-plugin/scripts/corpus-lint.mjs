@@ -15,7 +15,8 @@ const require = createRequire(import.meta.url);
 const flatConfigArrayPath = join(dirname(require.resolve('eslint')), 'config', 'flat-config-array.js');
 const { FlatConfigArray } = existsSync(flatConfigArrayPath) ? require(flatConfigArrayPath) : {};
 
-function normalized(configArray) {
+/** `configArray` normalized once, as the CLI does (a plain array where ESLint's FlatConfigArray cannot be reached). */
+export function normalized(configArray) {
   if (!FlatConfigArray) return configArray;
   const array = new FlatConfigArray(configArray, { basePath: pluginRoot });
   array.normalizeSync();
