@@ -2,7 +2,7 @@
 // linter's own thread, so the quick fixes work with no ESLint set up. Setting `bulwark.diagnostics`:
 // `auto` (default) stands aside where the ESLint extension already reports bulwark/* rules.
 import * as vscode from 'vscode';
-import type { LintMessage, RuleSet } from '../linter/lint';
+import type { LintMessage, LintSettings, RuleSet } from '../linter/lint';
 import type { LinterClient } from '../linter/worker-client';
 import type { LintFailures } from './lint-failures';
 import { isQuickFixSample } from './try-quick-fix';
@@ -34,6 +34,17 @@ export function toRange(document: vscode.TextDocument, message: LintMessage): vs
   const start = new vscode.Position(Math.max(0, message.line - 1), Math.max(0, message.column - 1));
   const end = message.endLine !== undefined ? new vscode.Position(message.endLine - 1, (message.endColumn ?? message.column) - 1) : start;
   return document.validateRange(new vscode.Range(start, end));
+}
+
+/** What the diagnostics ask the linter for, for a document at `uri` (none: the workspace's settings). */
+export function diagnosticsLintSettings(uri?: vscode.Uri): LintSettings {
+  const configuration = vscode.workspace.getConfiguration('bulwark', uri);
+  return {
+    timeoutMs: configuration.get<number>('timeoutMs', 10_000),
+    ruleSet: uri && isQuickFixSample(uri) ? 'all' : configuration.get<RuleSet>('ruleSet', 'recommended'),
+    // Diagnostics and quick fixes use only bulwark/* messages: files no rule can report on go unparsed.
+    rulesOnly: true,
+  };
 }
 
 export class BulwarkDiagnostics implements vscode.Disposable {
@@ -134,13 +145,7 @@ export class BulwarkDiagnostics implements vscode.Disposable {
   /** The lint messages of this document version, linting only when the cache is stale. */
   messages(document: vscode.TextDocument): Promise<LintMessage[]> {
     const key = document.uri.toString();
-    const configuration = vscode.workspace.getConfiguration('bulwark', document.uri);
-    const lintSettings = {
-      timeoutMs: configuration.get<number>('timeoutMs', 10_000),
-      ruleSet: isQuickFixSample(document.uri) ? 'all' : configuration.get<RuleSet>('ruleSet', 'recommended'),
-      // Diagnostics and quick fixes use only bulwark/* messages: files no rule can report on go unparsed.
-      rulesOnly: true,
-    };
+    const lintSettings = diagnosticsLintSettings(document.uri);
     const settings = JSON.stringify(lintSettings);
     const cached = this.results.get(key);
     if (cached && cached.version === document.version && cached.settings === settings) return cached.messages;

@@ -88,3 +88,4 @@ export function ruleDocs(): Record<string, string> {
 }
 
 export { callAt, fanOutAt, type FanOut } from './ast-queries';
+export { warmUp } from './warm-up';

@@ -1,5 +1,6 @@
-// The extension host's side of the linter thread: starts dist/linter-worker.js on first use (never
-// at activation), matches replies to requests, and replaces a thread that crashed or got stuck.
+// The extension host's side of the linter thread: starts dist/linter-worker.js on the first call (a
+// lint, or the warm-up at activation in a JS/TS project), matches replies to requests, and replaces
+// a thread that crashed or got stuck.
 // Knows nothing of VS Code, so the tests and benchmarks drive it from plain Node.
 import { Worker } from 'node:worker_threads';
 import type { LinterArgs, LinterMethod, LinterReply, LinterRequest, LinterResult, LinterWorkerData } from './worker-protocol';

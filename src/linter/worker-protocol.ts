@@ -1,12 +1,13 @@
 // Messages between the extension host thread (LinterClient) and the linter thread (worker.ts).
 import type { CodeCacheState } from './code-cache';
-import type { callAt, fanOutAt, lintText, ruleDocs } from './lint';
+import type { callAt, fanOutAt, lintText, ruleDocs, warmUp } from './lint';
 
 interface Methods {
   lintText: typeof lintText;
   callAt: typeof callAt;
   fanOutAt: typeof fanOutAt;
   ruleDocs: typeof ruleDocs;
+  warmUp: typeof warmUp;
   /** How the thread compiled dist/linter.js (code-cache.ts): for tests and the benchmark. */
   codeCacheState: () => CodeCacheState;
 }

@@ -17,6 +17,7 @@ const methods: { [M in LinterRequest['method']]: (...args: never[]) => unknown }
   callAt: linter.callAt,
   fanOutAt: linter.fanOutAt,
   ruleDocs: linter.ruleDocs,
+  warmUp: linter.warmUp,
   codeCacheState: () => loaded.state,
 };
 
@@ -33,9 +34,9 @@ port.on('message', ({ id, method, args }: LinterRequest) => {
     reply = { id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
   port.postMessage(reply);
-  // After the first lint the functions a lint runs are compiled: caching them now spares the next
+  // After the first lint (or the warm-up's) the functions a lint runs are compiled: caching them now spares the next
   // session's first lint their compilation. Done after replying, so no answer waits for it.
-  if (!cacheSaved && method === 'lintText' && reply.error === undefined) {
+  if (!cacheSaved && (method === 'lintText' || method === 'warmUp') && reply.error === undefined) {
     cacheSaved = true;
     setImmediate(() => loaded.save());
   }
