@@ -1,5 +1,6 @@
 // Redis helpers of the benchmarks: a real redis-server (the tests' fixture: a free loopback port,
 // no persistence), `INFO commandstats` deltas, and clients that count their own round trips.
+import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../runtime/test/fixtures/redis.js';
 
@@ -68,4 +69,20 @@ export function countingRedis(url: string, options: RedisOptions = {}): Counting
   }) as Redis['sendCommand'];
   client.on('error', () => undefined); // connection errors surface as rejected commands
   return client;
+}
+
+/**
+ * The redis-server main thread's CPU time in ns (Linux `/proc/<pid>/task/<pid>/schedstat`): all the
+ * server's work for a command, reading the request and writing the reply included, which
+ * `commandstats` leaves out. Undefined when the server's process cannot be read (not on this machine).
+ */
+export async function serverCpuClock(observer: Redis): Promise<(() => number) | undefined> {
+  const pid = Number((await observer.info('server')).match(/^process_id:(\d+)/m)?.[1]);
+  const file = `/proc/${pid}/task/${pid}/schedstat`;
+  const read = () => Number(readFileSync(file, 'utf8').split(' ')[0]);
+  try {
+    return Number.isFinite(read()) ? read : undefined;
+  } catch {
+    return undefined;
+  }
 }

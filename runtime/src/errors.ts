@@ -117,7 +117,7 @@ export function internal(message = 'Internal error', cause?: unknown): AppError 
 
 function retryAfter(seconds: number | undefined): AppErrorOptions {
   if (seconds === undefined) return {};
-  if (!Number.isFinite(seconds) || seconds < 0) throw new TypeError(`retryAfterSeconds must be a non-negative number, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new TypeError(`retryAfterSeconds must be a non-negative number, got ${String(seconds)}`);
   const whole = Math.ceil(seconds);
   return { headers: { 'Retry-After': String(whole) }, details: { retryAfterSeconds: whole } };
 }

@@ -190,6 +190,6 @@ export function idempotentHandler<T>(options: IdempotentHandlerOptions<T>): Mess
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
   return value;
 }

@@ -115,7 +115,7 @@ for (const kind of kinds)
       );
     });
 
-    it('sends the decisions started in one tick in one socket write, each still its own EVALSHA', async () => {
+    it('sends the decisions started in one tick in a few socket writes, each still its own EVALSHA', async () => {
       const rl = kind.create({ redis, limit: 1000, windowMs: 60_000, prefix });
       await rl.take('warm');
       // Redis counts the socket reads it processes; the second INFO's own read is one of them.
@@ -125,8 +125,29 @@ for (const kind of kinds)
       const [readsAfter, evalshaAfter] = [await reads(), await commandCalls(redis, 'evalsha')];
       assert.ok(decisions.every((d) => d.allowed && d.remaining === 999));
       assert.equal(evalshaAfter - evalshaBefore, 50);
-      // commandCalls' INFO and the second reads() each add one read
-      assert.ok(readsAfter - readsBefore <= 4, `50 decisions took ${readsAfter - readsBefore - 2} reads on the server`);
+      // commandCalls' INFO and the second reads() each add one read; 50 decisions are 5 writes (1, then up to 16 each)
+      assert.ok(readsAfter - readsBefore <= 7, `50 decisions took ${readsAfter - readsBefore - 2} reads on the server`);
+    });
+
+    it('sends a lone decision at once and caps a write at 16 decisions, so Redis starts on one batch while the next is sent', async () => {
+      const client = new Redis(server.url);
+      const rl = kind.create({ redis: client, limit: 1000, windowMs: 60_000, prefix });
+      try {
+        await rl.take('warm');
+        // What the socket hands the kernel: one entry per writev (corked) or write call, with its chunk count.
+        const stream = client.stream as unknown as { _writev: (chunks: unknown[], callback: () => void) => void; _write: (...args: unknown[]) => void };
+        const writes: number[] = [];
+        const writev = stream._writev.bind(stream);
+        const write = stream._write.bind(stream);
+        stream._writev = (chunks, callback) => (writes.push(chunks.length), writev(chunks, callback));
+        stream._write = (...args) => (writes.push(1), write(...args));
+        const decisions = await Promise.all(Array.from({ length: 50 }, (_, i) => rl.take(`cap${i}`)));
+        assert.ok(decisions.every((d) => d.allowed));
+        // The first goes out alone (nothing else was waiting); the rest in writes of 16.
+        assert.deepEqual(writes, [1, 16, 16, 16, 1]);
+      } finally {
+        client.disconnect();
+      }
     });
 
     it('leaves a Cluster client uncorked (it has no single stream): its decisions still reach the failure policy', async () => {

@@ -89,7 +89,7 @@ export class InMemoryQueue<T> implements Queue<T> {
     const entry = this.#inFlight.get(message.id);
     // Identity, not id: a copy or a forged message with a live id must not settle someone else's delivery.
     if (entry?.delivered !== message) {
-      throw new Error(`message ${message.id} is not in flight: it was already settled, or never received from this queue`);
+      throw new Error(`message ${String(message.id)} is not in flight: it was already settled, or never received from this queue`);
     }
     this.#inFlight.delete(message.id);
     return entry.stored;
@@ -122,6 +122,6 @@ function retryDelay(value: number): number {
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
   return value;
 }

@@ -121,7 +121,10 @@ export class RedisQueue<T> implements Queue<T> {
   #blockingId: number | undefined;
 
   constructor(options: RedisQueueOptions) {
-    if (!options.name || /[{}]/.test(options.name)) throw new TypeError(`queue name must be non-empty and free of braces, got "${options.name}"`);
+    if (typeof options.name !== 'string' || !options.name || /[{}]/.test(options.name)) {
+      const got = typeof options.name === 'string' ? `"${options.name}"` : typeof options.name;
+      throw new TypeError(`queue name must be a non-empty string free of braces, got ${got}`);
+    }
     this.name = options.name;
     this.#redis = options.redis;
     const tag = `{${options.name}}`;
@@ -139,7 +142,7 @@ export class RedisQueue<T> implements Queue<T> {
   }
 
   async receive(max: number, signal: AbortSignal): Promise<QueueMessage<T>[]> {
-    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be an integer >= 1, got ${max}`);
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be an integer >= 1, got ${String(max)}`);
     if (signal.aborted) return [];
     const nextRetryAt = (await this.#redis.eval(PROMOTE, 2, this.#keys.delayed, this.#keys.ready, Date.now())) as string | null;
     let raws = await this.#take(max);
@@ -196,7 +199,7 @@ export class RedisQueue<T> implements Queue<T> {
    */
   async recover(options: { olderThanMs?: number } = {}): Promise<number> {
     const olderThanMs = options.olderThanMs ?? this.#visibilityTimeoutMs;
-    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new RangeError(`olderThanMs must be a finite number >= 0, got ${olderThanMs}`);
+    if (!Number.isFinite(olderThanMs) || olderThanMs < 0) throw new RangeError(`olderThanMs must be a finite number >= 0, got ${String(olderThanMs)}`);
     const now = Date.now();
     const moved = Number(await this.#redis.eval(RECOVER, 3, this.#keys.processing, this.#keys.leases, this.#keys.ready, now, now - olderThanMs));
     if (moved > 0) logger.warn({ queue: this.name, moved }, 'recovered messages abandoned by crashed consumers');
@@ -363,6 +366,6 @@ function parse<T>(raw: string): QueueMessage<T> | undefined {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a finite number > 0, got ${value}`);
+  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`${name} must be a finite number > 0, got ${String(value)}`);
   return value;
 }

@@ -55,7 +55,10 @@ export abstract class BackgroundTask implements Stoppable {
   #stopped: Promise<StopOutcome> | undefined;
 
   constructor(options: BackgroundTaskOptions = {}) {
-    this.name = options.name ?? this.constructor.name;
+    const name: unknown = options.name ?? this.constructor.name;
+    // It goes into every log line and error message: a Symbol or an object would break those later, far from here.
+    if (typeof name !== 'string') throw new TypeError(`background task name must be a string, got ${typeof name}`);
+    this.name = name;
     this.#errorDelayMs = nonNegative('errorDelayMs', options.errorDelayMs ?? 1000, false);
   }
 

@@ -257,16 +257,16 @@ function describe(error: unknown): string {
 }
 
 function nonNegative(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a finite number >= 0, got ${String(value)}`);
   return value;
 }
 
 function timerDelay(name: string, value: number): number {
-  if (nonNegative(name, value) > MAX_TIMER_DELAY) throw new RangeError(`${name} must be <= ${MAX_TIMER_DELAY} (MAX_TIMER_DELAY), got ${value}`);
+  if (nonNegative(name, value) > MAX_TIMER_DELAY) throw new RangeError(`${name} must be <= ${MAX_TIMER_DELAY} (MAX_TIMER_DELAY), got ${String(value)}`);
   return value;
 }
 
 function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${String(value)}`);
   return value;
 }

@@ -52,10 +52,10 @@ export class MemoryRepository<T extends object, Id extends SortValue, New extend
 
   constructor(options: MemoryRepositoryOptions<T, Id>) {
     this.#fields = new Set(options.fields);
-    if (!this.#fields.has(options.idField)) throw new TypeError(`idField ${options.idField} is not in fields`);
+    if (!this.#fields.has(options.idField)) throw new TypeError(`idField ${String(options.idField)} is not in fields`);
     this.#unique = options.unique ?? [];
     for (const field of this.#unique) {
-      if (!this.#fields.has(field)) throw new TypeError(`unique field ${field} is not in fields`);
+      if (!this.#fields.has(field)) throw new TypeError(`unique field ${String(field)} is not in fields`);
     }
     this.#options = options;
   }
