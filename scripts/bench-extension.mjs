@@ -164,7 +164,8 @@ function activationRuns(count, scenario) {
           env: { ...process.env, BULWARK_BENCH_ACTIVATION_OUT: out, BULWARK_BENCH_SCENARIO: scenario },
         },
       );
-      if (result.status !== 0 || !existsSync(out)) throw new Error(`activation probe (${scenario}) failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+      if (result.status !== 0 || !existsSync(out))
+        throw new Error(`activation probe (${scenario}) failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
       const probe = JSON.parse(readFileSync(out, 'utf8'));
       probes.push(probe);
       log(

@@ -7,7 +7,11 @@ describe('cache/memory: MemoryStore on a fake clock', () => {
   const realNow = performance.now;
   let now = 0;
   let clockReads = 0;
-  beforeEach(() => {
+  // The store's coarse clock keeps one reading until a 1 ms timer of real time drops it. Waiting 2 ms
+  // here lets that timer fire, so a reading taken by an earlier test (or file) never answers in this one:
+  // on a loaded machine it had not fired yet, and "expired exactly now" read the previous test's time.
+  beforeEach(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 2));
     now = 1_000;
     clockReads = 0;
     performance.now = () => (clockReads++, now);

@@ -44,7 +44,11 @@ describe('Symbol inputs get the pattern’s own error', () => {
   it('background: task name, processor counts, backoff bounds, in-memory receive', async () => {
     refused(() => new IdleTask({ name: SYMBOL as unknown as string }), TypeError, /name must be a string, got symbol/);
     const queue = new InMemoryQueue<string>();
-    refused(() => new QueueProcessor({ queue, handler: async () => {}, concurrency: SYMBOL }), RangeError, /concurrency must be an integer >= 1, got Symbol\(hostile\)/);
+    refused(
+      () => new QueueProcessor({ queue, handler: async () => {}, concurrency: SYMBOL }),
+      RangeError,
+      /concurrency must be an integer >= 1, got Symbol\(hostile\)/,
+    );
     refused(() => new QueueProcessor({ queue, handler: async () => {}, maxAttempts: SYMBOL }), RangeError, /maxAttempts/);
     refused(() => exponentialBackoff({ baseMs: SYMBOL }), RangeError, /baseMs/);
     await refusedAsync(() => queue.receive(SYMBOL, new AbortController().signal), RangeError, /max must be an integer >= 1, got Symbol\(hostile\)/);
@@ -52,12 +56,20 @@ describe('Symbol inputs get the pattern’s own error', () => {
 
   it('background on Redis: queue name, timeouts, receive and recover counts, recovery interval', async () => {
     refused(() => new RedisQueue({ name: SYMBOL as unknown as string, redis }), TypeError, /queue name must be a non-empty string free of braces, got symbol/);
-    refused(() => new RedisQueue({ name: 'jobs', redis, blockTimeoutMs: SYMBOL }), RangeError, /blockTimeoutMs must be a finite number > 0, got Symbol\(hostile\)/);
+    refused(
+      () => new RedisQueue({ name: 'jobs', redis, blockTimeoutMs: SYMBOL }),
+      RangeError,
+      /blockTimeoutMs must be a finite number > 0, got Symbol\(hostile\)/,
+    );
     refused(() => new RedisQueue({ name: 'jobs', redis, visibilityTimeoutMs: SYMBOL }), RangeError, /visibilityTimeoutMs/);
     const queue = new RedisQueue<string>({ name: 'jobs', redis });
     await refusedAsync(() => queue.receive(SYMBOL, new AbortController().signal), RangeError, /max must be an integer >= 1, got Symbol\(hostile\)/);
     await refusedAsync(() => queue.recover({ olderThanMs: SYMBOL }), RangeError, /olderThanMs must be a finite number >= 0, got Symbol\(hostile\)/);
-    refused(() => new RedisQueueRecovery(queue as RedisQueue<unknown>, { intervalMs: SYMBOL }), RangeError, /intervalMs must be a finite number > 0, got Symbol\(hostile\)/);
+    refused(
+      () => new RedisQueueRecovery(queue as RedisQueue<unknown>, { intervalMs: SYMBOL }),
+      RangeError,
+      /intervalMs must be a finite number > 0, got Symbol\(hostile\)/,
+    );
   });
 
   it('outbox: relay options and the processed-messages cleanup age', async () => {
@@ -66,7 +78,11 @@ describe('Symbol inputs get the pattern’s own error', () => {
     for (const option of ['batchSize', 'pollIntervalMs', 'leaseMs', 'publishTimeoutMs', 'retentionMs', 'cleanupIntervalMs']) {
       refused(() => new OutboxRelay({ db: db as never, queue, [option]: SYMBOL }), RangeError, new RegExp(`${option} must be .*got Symbol\\(hostile\\)`));
     }
-    await refusedAsync(() => new ProcessedMessages({ consumer: 'mailer' }).cleanup(db as never, SYMBOL), RangeError, /olderThanMs must be a finite number >= 0, got Symbol\(hostile\)/);
+    await refusedAsync(
+      () => new ProcessedMessages({ consumer: 'mailer' }).cleanup(db as never, SYMBOL),
+      RangeError,
+      /olderThanMs must be a finite number >= 0, got Symbol\(hostile\)/,
+    );
   });
 
   it('errors: Retry-After seconds', () => {
@@ -76,7 +92,11 @@ describe('Symbol inputs get the pattern’s own error', () => {
 
   it('repository: a Symbol idField or unique field not among the fields', () => {
     const id = Symbol('id') as unknown as 'id';
-    refused(() => new MemoryRepository<{ id: number }, number>({ entity: 'user', fields: ['id'], idField: id }), TypeError, /idField Symbol\(id\) is not in fields/);
+    refused(
+      () => new MemoryRepository<{ id: number }, number>({ entity: 'user', fields: ['id'], idField: id }),
+      TypeError,
+      /idField Symbol\(id\) is not in fields/,
+    );
     refused(
       () => new MemoryRepository<{ id: number }, number>({ entity: 'user', fields: ['id'], idField: 'id', unique: [id] }),
       TypeError,
