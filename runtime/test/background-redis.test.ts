@@ -295,7 +295,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
   });
 
   it('rejects a bad name, bad options and foreign messages clearly', async () => {
-    assert.throws(() => new RedisQueue({ name: '', redis }), /queue name must be non-empty/);
+    assert.throws(() => new RedisQueue({ name: '', redis }), /queue name must be a non-empty string/);
     assert.throws(() => new RedisQueue({ name: 'a{b}', redis }), /free of braces/);
     assert.throws(() => new RedisQueue({ name: 'q', redis, blockTimeoutMs: 0 }), /blockTimeoutMs must be a finite number > 0, got 0/);
     const queue = newQueue<unknown>();
