@@ -40,9 +40,10 @@ async function openSample() {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, sampleSource());
   const opened = performance.now();
+  const openedAt = Date.now();
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const diagnostics = await bulwarkDiagnostics(document.uri, 60_000);
-  return { document, diagnostics, firstDiagnosticsMs: performance.now() - opened };
+  return { document, diagnostics, firstDiagnosticsMs: performance.now() - opened, openedAt };
 }
 
 async function codeActionRequestMs(document, diagnostics) {
@@ -107,6 +108,14 @@ exports.run = async function run() {
       activationMs: loadMs + activateCallMs,
       vscodeVersion: vscode.version,
       firstDiagnosticsMs: editor.firstDiagnosticsMs,
+      // Cold: when, after the sample opened, the extension host started and finished activating Bulwark
+      // (its marks are wall-clock times); the rest of the wait is the linter thread and the host's queue.
+      ...(scenario === 'cold'
+        ? {
+            activationStartedAfterOpenMs: markTime(marks, `code/extHost/willActivateExtension/${id}`) - editor.openedAt,
+            activatedAfterOpenMs: markTime(marks, `code/extHost/didActivateExtension/${id}`) - editor.openedAt,
+          }
+        : {}),
       diagnosticsOnOpen: editor.diagnostics.length,
       ...(editor.codeActionRequestMs === undefined ? {} : { codeActionRequestMs: editor.codeActionRequestMs }),
     }),
