@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import fc from 'fast-check';
 import { Cluster, Redis } from 'ioredis';
 import { GcraLimiter, SlidingWindowLimiter, type RedisLimiterOptions } from '../src/rate-limit/redis.js';
-import type { RateLimiter } from '../src/rate-limit.js';
+import type { RateLimitDecision, RateLimiter } from '../src/rate-limit.js';
 import { captureLogs } from './fixtures/logs.js';
 import { redisServer, startRedisServer, type RedisServer } from './fixtures/redis.js';
 
@@ -542,6 +542,34 @@ for (const kind of kinds)
       assert.deepEqual([decision.allowed, decision.degraded], [false, true]);
       const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
       assert.match(String((warning?.err as { message?: string } | undefined)?.message), /Redis connection is end/);
+    });
+
+    it('decides at once while the connection is closing (status close: ioredis is asking retryStrategy about a reconnect)', async () => {
+      // ioredis sets `close`, asks retryStrategy, then sets `reconnecting` in the same turn (its events come
+      // a tick later): code running inside retryStrategy is what sees `close`.
+      let limiter: ReturnType<typeof kind.create> | undefined;
+      let seen: { status: string; decision: Promise<RateLimitDecision> } | undefined;
+      const closing: Redis = new Redis(own!.url, {
+        retryStrategy: () => {
+          if (limiter && !seen) seen = { status: closing.status, decision: limiter.take('k') };
+          return 50;
+        },
+      });
+      closing.on('error', () => {});
+      try {
+        await closing.ping();
+        limiter = kind.create({ redis: closing, limit: 5, windowMs: 1000, failOpen: false, timeoutMs: 30_000 });
+        await client.call('CLIENT', 'KILL', 'ID', String(await closing.call('CLIENT', 'ID')));
+        const deadline = Date.now() + 10_000;
+        while (!seen && Date.now() < deadline) await sleep(10);
+        assert.equal(seen?.status, 'close');
+        const decided = await seen.decision;
+        assert.deepEqual([decided.allowed, decided.degraded], [false, true], 'the failure policy answered, not a queued command');
+        const warning = logs.lines.find((l) => String(l.msg).includes('Redis unavailable'));
+        assert.match(String((warning?.err as { message?: string } | undefined)?.message), /Redis connection is close/);
+      } finally {
+        closing.disconnect();
+      }
     });
 
     it('takes no late reply for a recovery: only a decision Redis made in time ends the trouble', async () => {
