@@ -200,13 +200,14 @@ abstract class RedisScriptLimiter implements RateLimiter {
 
   /**
    * Decisions started in the same tick while others are in flight leave in socket writes of up to
-   * WRITE_BATCH commands: the connection is corked until the batch is full or the tick ends, so N write syscalls become N / WRITE_BATCH writevs
-   * (with 64 decisions in flight the per-command write was the largest single cost in Node.js). The batch
-   * is capped so Redis can start on one batch while Node.js is still sending the next: one write for a whole
-   * tick made them take turns, and 64 decisions in flight went no faster than uncorked (measured:
-   * docs/redis-rate-limit-scripts.md). Each decision is still its own EVALSHA with its own reply; other
-   * commands sent on this connection in the same tick join the write, none is held past the tick. A Cluster
-   * has a connection per node, not one stream: its commands go out as they come.
+   * WRITE_BATCH commands: the connection is corked until the batch is full or the tick ends, so N write
+   * syscalls become N / WRITE_BATCH writevs (with 64 decisions in flight the per-command write was the
+   * largest single cost in Node.js). The batch is capped so Redis can start on one batch while Node.js
+   * is still sending the next: one write for a whole tick made them take turns, and 64 decisions in
+   * flight went no faster than uncorked (measured: docs/redis-rate-limit-scripts.md). Each decision is
+   * still its own EVALSHA with its own reply; other commands sent on this connection in the same tick
+   * join the write, none is held past the tick. A Cluster has a connection per node, not one stream: its
+   * commands go out as they come.
    */
   private corkedStream: Redis['stream'] | undefined;
   private corkedWrites = 0;
