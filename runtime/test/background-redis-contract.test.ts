@@ -6,43 +6,21 @@ import { getEventListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import { MAX_TIMER_DELAY, QueueProcessor } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
-import { redisServer } from './fixtures/redis.js';
-import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+import { useRedisQueues } from './fixtures/redis-queues.js';
 import { blockedInBlmove, waitFor } from './fixtures/background-helpers.js';
 
 describe('background/redis RedisQueue contract (real redis-server)', () => {
-  let url: string;
-  let redis: Redis;
-  let logs: CapturedLogs;
-  const queues: Array<RedisQueue<unknown>> = [];
+  const suite = useRedisQueues('contract');
+  const { newQueue } = suite;
   const never = () => new AbortController().signal;
-
-  function newQueue<T>(options: { blockTimeoutMs?: number; visibilityTimeoutMs?: number } = {}): RedisQueue<T> {
-    const queue = new RedisQueue<T>({ name: `contract-${randomUUID()}`, redis, ...options });
-    queues.push(queue as RedisQueue<unknown>);
-    return queue;
-  }
 
   /** Ids of the clients blocked in BLMOVE. */
   async function blockedIds(): Promise<string[]> {
-    return String(await redis.client('LIST'))
+    return String(await suite.redis.client('LIST'))
       .split('\n')
       .filter((line) => /\bflags=\w*b/.test(line) && line.includes('cmd=blmove'))
       .map((line) => /\bid=(\d+)/.exec(line)?.[1] ?? '?');
   }
-
-  before(async () => {
-    url = (await redisServer()).url;
-    redis = new Redis(url);
-  });
-  beforeEach(() => {
-    logs = captureLogs();
-  });
-  afterEach(async () => {
-    logs.restore();
-    await Promise.all(queues.splice(0).map((queue) => queue.close()));
-  });
-  after(() => redis.disconnect());
 
   it('delivers only well-formed envelopes, parks every other entry unchanged, and drops a non-string lastError', async () => {
     const queue = newQueue<number>();
@@ -57,7 +35,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     ];
     const valid = ['{"id":"zero","attempts":0,"lastError":5,"body":1}', '{"id":"two","attempts":2,"lastError":"Error: x","body":2}'];
     // LPUSH adds to the head and consumers take from the tail: this order is delivery order.
-    await redis.lpush(`{${queue.name}}:ready`, ...malformed, ...valid);
+    await suite.redis.lpush(`{${queue.name}}:ready`, ...malformed, ...valid);
     const messages = await queue.receive(20, never());
     assert.deepEqual(messages, [
       { id: 'zero', body: 1, attempts: 0 },
@@ -73,9 +51,9 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
   it('logs a malformed entry with its queue and at most 200 characters of it', async () => {
     const queue = newQueue<string>();
     const raw = `not json ${'x'.repeat(300)}`;
-    await redis.lpush(`{${queue.name}}:ready`, raw);
+    await suite.redis.lpush(`{${queue.name}}:ready`, raw);
     assert.deepEqual(await queue.receive(1, never()), []);
-    const line = logs.lines.find((l) => l.msg === 'malformed queue entry; moving it to the dead-letter list');
+    const line = suite.logs.lines.find((l) => l.msg === 'malformed queue entry; moving it to the dead-letter list');
     assert.deepEqual([line?.level, line?.queue, line?.raw], [50, queue.name, raw.slice(0, 200)]);
   });
 
@@ -85,7 +63,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const [message] = await queue.receive(1, never());
     await queue.ack(message!);
     await queue.ack(message!);
-    const warnings = logs.lines.filter((l) => String(l.msg).startsWith('settled a message no longer in processing'));
+    const warnings = suite.logs.lines.filter((l) => String(l.msg).startsWith('settled a message no longer in processing'));
     assert.deepEqual(
       warnings.map((l) => [l.level, l.queue, l.messageId, l.msg]),
       [[40, queue.name, id, 'settled a message no longer in processing (recovered meanwhile, or Redis lost it); it may be handled twice']],
@@ -95,9 +73,9 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
   it('a blocking receive returns the whole batch that arrived and leases every entry it took', async () => {
     const queue = newQueue<number>({ blockTimeoutMs: 60_000 });
     const receiving = queue.receive(3, never());
-    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'the receive to block');
+    await waitFor(async () => (await blockedInBlmove(suite.redis)) === 1, 'the receive to block');
     const entries = [1, 2, 3, 4].map((n) => JSON.stringify({ id: `m${n}`, attempts: 0, body: n }));
-    await redis
+    await suite.redis
       .multi()
       .lpush(`{${queue.name}}:ready`, ...entries)
       .exec();
@@ -115,7 +93,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
 
   it('QueueProcessor dead-letters an entry whose crashed consumers used up its attempts, saying so when it has no last error', async () => {
     const queue = newQueue<number>();
-    await redis.lpush(`{${queue.name}}:ready`, JSON.stringify({ id: 'crashed', attempts: 3, body: 1 }));
+    await suite.redis.lpush(`{${queue.name}}:ready`, JSON.stringify({ id: 'crashed', attempts: 3, body: 1 }));
     let handled = 0;
     const processor = new QueueProcessor({ queue, maxAttempts: 3, handler: async () => void (handled += 1) });
     processor.start();
@@ -138,13 +116,13 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = newQueue<string>({ blockTimeoutMs: 60_000 });
     const controller = new AbortController();
     const waiting = queue.receive(1, controller.signal);
-    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'the receive to block');
+    await waitFor(async () => (await blockedInBlmove(suite.redis)) === 1, 'the receive to block');
     const before = await blockedIds();
     controller.abort();
     assert.deepEqual(await waiting, []);
     await queue.close();
     const again = queue.receive(1, never());
-    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'the second receive to block');
+    await waitFor(async () => (await blockedInBlmove(suite.redis)) === 1, 'the second receive to block');
     assert.notDeepEqual(await blockedIds(), before, 'close() left the blocking connection open');
     await queue.enqueue('after close');
     assert.deepEqual(
@@ -194,7 +172,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
       return id;
     };
     const killed = await blockThenAbort();
-    await redis.client('KILL', 'ID', killed!); // a network drop: ioredis reconnects under a new client id
+    await suite.redis.client('KILL', 'ID', killed!); // a network drop: ioredis reconnects under a new client id
     const reconnected = await blockThenAbort();
     assert.notEqual(reconnected, killed);
     assert.equal(await blockThenAbort(), reconnected, 'the abort after the reconnect used a stale id and dropped the connection');
@@ -203,8 +181,8 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
   it('logs an error on its blocking connection at debug level and keeps receiving', async () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
     const duplicates: Redis[] = [];
-    const duplicate = redis.duplicate.bind(redis);
-    redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    const duplicate = suite.redis.duplicate.bind(suite.redis);
+    suite.redis.duplicate = (...args: Parameters<Redis['duplicate']>) => {
       const connection = duplicate(...args);
       duplicates.push(connection);
       return connection;
@@ -213,8 +191,8 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
       const waiting = queue.receive(1, never());
       await waitFor(async () => (await blockedIds()).length === 1, 'the receive to block');
       duplicates[0]!.stream.destroy(new Error('connection reset by peer'));
-      await waitFor(() => logs.lines.some((l) => l.msg === 'blocking connection error'), 'the error to be logged');
-      const line = logs.lines.find((l) => l.msg === 'blocking connection error');
+      await waitFor(() => suite.logs.lines.some((l) => l.msg === 'blocking connection error'), 'the error to be logged');
+      const line = suite.logs.lines.find((l) => l.msg === 'blocking connection error');
       assert.deepEqual([line?.level, line?.queue, (line?.err as { message?: string })?.message], [20, queue.name, 'connection reset by peer']);
       await queue.enqueue('after the error');
       // The interrupted receive either resends its BLMOVE after the reconnect or fails; then a new receive gets the message.
@@ -228,7 +206,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
         ['after the error'],
       );
     } finally {
-      delete (redis as unknown as { duplicate?: unknown }).duplicate;
+      delete (suite.redis as unknown as { duplicate?: unknown }).duplicate;
     }
   });
 
@@ -236,8 +214,8 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
     await queue.receive(1, AbortSignal.timeout(50)); // from here on the blocking connection and its id are known
     const controller = new AbortController();
-    const evalOriginal = redis.eval.bind(redis) as (...args: unknown[]) => Promise<unknown>;
-    (redis as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = async (...args: unknown[]) => {
+    const evalOriginal = suite.redis.eval.bind(suite.redis) as (...args: unknown[]) => Promise<unknown>;
+    (suite.redis as unknown as { eval: (...args: unknown[]) => Promise<unknown> }).eval = async (...args: unknown[]) => {
       const result = await evalOriginal(...args);
       if (String(args[0]).includes('LMOVE')) controller.abort(); // stop() arrives while the take is in flight
       return result;
@@ -245,7 +223,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     try {
       assert.deepEqual(await queue.receive(1, controller.signal), []);
     } finally {
-      delete (redis as unknown as { eval?: unknown }).eval;
+      delete (suite.redis as unknown as { eval?: unknown }).eval;
     }
     assert.deepEqual(await blockedIds(), []);
   });
@@ -256,18 +234,16 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     async function restrictedQueue(rules: string[], options: { blockTimeoutMs?: number } = {}): Promise<RedisQueue<string>> {
       const username = `restricted-${randomUUID()}`;
       users.push(username);
-      await redis.acl('SETUSER', username, 'on', 'nopass', '~*', '&*', '+@all', ...rules);
-      const connection = new Redis(url, { username });
+      await suite.redis.acl('SETUSER', username, 'on', 'nopass', '~*', '&*', '+@all', ...rules);
+      const connection = new Redis(suite.server.url, { username });
       connection.on('error', () => {});
       connections.push(connection);
-      const queue = new RedisQueue<string>({ name: `contract-${randomUUID()}`, redis: connection, ...options });
-      queues.push(queue as RedisQueue<unknown>);
-      return queue;
+      return newQueue<string>({ redis: connection, ...options });
     }
     afterEach(async () => {
-      await Promise.all(queues.splice(0).map((queue) => queue.close()));
+      await suite.closeQueues(); // before their connections go
       for (const connection of connections.splice(0)) connection.disconnect();
-      for (const username of users.splice(0)) await redis.acl('DELUSER', username);
+      for (const username of users.splice(0)) await suite.redis.acl('DELUSER', username);
     });
 
     it('a receive whose BLMOVE Redis refuses rejects with that error instead of reporting an empty queue', async () => {
@@ -283,7 +259,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
       const [dropped] = await blockedIds();
       controller.abort();
       assert.deepEqual(await waiting, []);
-      const line = logs.lines.find((l) => l.msg === 'CLIENT UNBLOCK failed; closing the blocking connection instead');
+      const line = suite.logs.lines.find((l) => l.msg === 'CLIENT UNBLOCK failed; closing the blocking connection instead');
       assert.deepEqual([line?.level, line?.queue], [20, queue.name]);
       assert.match(String((line?.err as { message?: string })?.message), /NOPERM/);
       const again = queue.receive(1, never());
@@ -306,13 +282,13 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
     const queue = newQueue<string>();
     assert.equal(await queue.recover({ olderThanMs: 0 }), 0);
     assert.deepEqual(
-      logs.lines.filter((line) => line.queue === queue.name),
+      suite.logs.lines.filter((line) => line.queue === queue.name),
       [],
     );
     await queue.enqueue('held');
     await queue.receive(1, never());
     assert.equal(await queue.recover({ olderThanMs: 0 }), 1);
-    const line = logs.lines.find((l) => l.msg === 'recovered messages abandoned by crashed consumers');
+    const line = suite.logs.lines.find((l) => l.msg === 'recovered messages abandoned by crashed consumers');
     assert.deepEqual([line?.level, line?.queue, line?.moved], [40, queue.name, 1]);
     for (const olderThanMs of [-1, NaN, Infinity]) {
       await assert.rejects(queue.recover({ olderThanMs }), { name: 'RangeError', message: `olderThanMs must be a finite number >= 0, got ${olderThanMs}` });
@@ -322,7 +298,7 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
   it('reads 100 dead letters by default, newest first', async () => {
     const queue = newQueue<number>();
     const entries = Array.from({ length: 101 }, (_, n) => JSON.stringify({ id: `d${n}`, attempts: 1, body: n }));
-    await redis.lpush(`{${queue.name}}:dead`, ...entries);
+    await suite.redis.lpush(`{${queue.name}}:dead`, ...entries);
     const letters = await queue.deadLetters();
     assert.equal(letters.length, 100);
     assert.deepEqual([letters[0]!.body, letters[99]!.body], [100, 1]);
@@ -330,18 +306,18 @@ describe('background/redis RedisQueue contract (real redis-server)', () => {
 
   it('accepts the boundary values of its options and refuses the ones just past them', () => {
     const name = `bounds-${randomUUID()}`;
-    assert.doesNotThrow(() => new RedisQueue({ name, redis, blockTimeoutMs: MAX_TIMER_DELAY }));
-    assert.throws(() => new RedisQueue({ name, redis, blockTimeoutMs: MAX_TIMER_DELAY + 1 }), {
+    assert.doesNotThrow(() => new RedisQueue({ name, redis: suite.redis, blockTimeoutMs: MAX_TIMER_DELAY }));
+    assert.throws(() => new RedisQueue({ name, redis: suite.redis, blockTimeoutMs: MAX_TIMER_DELAY + 1 }), {
       name: 'RangeError',
       message: `blockTimeoutMs must be <= ${MAX_TIMER_DELAY}, got ${MAX_TIMER_DELAY + 1}`,
     });
     for (const visibilityTimeoutMs of [0, -1, NaN, Infinity]) {
-      assert.throws(() => new RedisQueue({ name, redis, visibilityTimeoutMs }), {
+      assert.throws(() => new RedisQueue({ name, redis: suite.redis, visibilityTimeoutMs }), {
         name: 'RangeError',
         message: `visibilityTimeoutMs must be a finite number > 0, got ${visibilityTimeoutMs}`,
       });
     }
-    const queue = new RedisQueue({ name, redis });
+    const queue = new RedisQueue({ name, redis: suite.redis });
     assert.equal(new RedisQueueRecovery(queue, { intervalMs: 1000 }).name, `RedisQueueRecovery(${name})`);
     assert.throws(() => new RedisQueueRecovery(queue, { intervalMs: 999 }), { name: 'RangeError', message: 'intervalMs must be >= 1000, got 999' });
     assert.throws(() => new RedisQueueRecovery(queue, { intervalMs: 0 }), { name: 'RangeError', message: 'intervalMs must be a finite number > 0, got 0' });

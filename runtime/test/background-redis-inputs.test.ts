@@ -1,40 +1,20 @@
 // Hostile inputs to RedisQueue: delays, limits and stored scores that used to delete a message,
 // park it forever, or break every receive. Real redis-server; each test failed before its fix.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MAX_RETRY_DELAY_MS, QueueProcessor } from '../src/background.js';
 import { MIN_RECOVERY_INTERVAL_MS, RedisQueue, RedisQueueRecovery, SETTLE_SCRIPT } from '../src/background/redis.js';
-import { redisServer } from './fixtures/redis.js';
-import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+import { useRedisQueues } from './fixtures/redis-queues.js';
 import { waitFor } from './fixtures/background-helpers.js';
 
 describe('background/redis: hostile inputs (real redis-server)', () => {
-  let redis: Redis;
-  let logs: CapturedLogs;
-  const queues: Array<RedisQueue<unknown>> = [];
+  const suite = useRedisQueues('inputs');
+  const { newQueue } = suite;
 
-  function newQueue<T>(options: { blockTimeoutMs?: number } = {}): RedisQueue<T> {
-    const queue = new RedisQueue<T>({ name: `inputs-${randomUUID()}`, redis, ...options });
-    queues.push(queue as RedisQueue<unknown>);
-    return queue;
-  }
   const keys = (queue: RedisQueue<unknown>) => {
     const tag = `{${queue.name}}`;
     return { ready: `${tag}:ready`, processing: `${tag}:processing`, leases: `${tag}:leases`, delayed: `${tag}:delayed`, dead: `${tag}:dead` };
   };
-
-  before(async () => {
-    redis = new Redis((await redisServer()).url);
-  });
-  beforeEach(() => {
-    logs = captureLogs();
-  });
-  afterEach(async () => {
-    logs.restore();
-    await Promise.all(queues.splice(0).map((queue) => queue.close()));
-  });
-  after(() => redis.disconnect());
 
   it('a backoff returning NaN on a later attempt does not delete the message: it is retried and handled', async () => {
     const queue = newQueue<string>();
@@ -65,7 +45,7 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
     processor.start();
     await waitFor(() => processor.stats.retried === 1, 'the retry');
     await processor.stop();
-    const [, score] = await redis.zrange(keys(queue).delayed, '0', '0', 'WITHSCORES');
+    const [, score] = await suite.redis.zrange(keys(queue).delayed, '0', '0', 'WITHSCORES');
     const due = Number(score);
     assert.ok(Number.isFinite(due), `due time ${score}`);
     assert.ok(due >= before + MAX_RETRY_DELAY_MS && due <= Date.now() + MAX_RETRY_DELAY_MS, `due time ${score}`);
@@ -89,7 +69,7 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
     await queue.enqueue('job');
     const [message] = await queue.receive(1, new AbortController().signal);
     assert.ok(message);
-    const [raw] = await redis.lrange(keys(queue).processing, 0, 0);
+    const [raw] = await suite.redis.lrange(keys(queue).processing, 0, 0);
     const { processing, leases, delayed } = keys(queue);
     for (const [mode, next, score, error] of [
       ['zadd', raw, 'NaN', /retry score must be a finite number, got NaN/],
@@ -100,15 +80,15 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
       ['lpush', '', '0', /empty entry/],
       ['move', raw, '0', /unknown mode move/],
     ] as const) {
-      await assert.rejects(redis.eval(SETTLE_SCRIPT, 3, processing, leases, delayed, raw!, mode, next!, score), error);
+      await assert.rejects(suite.redis.eval(SETTLE_SCRIPT, 3, processing, leases, delayed, raw!, mode, next!, score), error);
       assert.deepEqual(await queue.counts(), { ready: 0, processing: 1, delayed: 0, dead: 0 }, `${mode} ${score} removed the message`);
-      assert.equal(await redis.zcard(leases), 1);
+      assert.equal(await suite.redis.zcard(leases), 1);
     }
   });
 
   it('a delayed entry with an infinite score (left by older code) does not break every receive', async () => {
     const queue = newQueue<string>({ blockTimeoutMs: 50 });
-    await redis.zadd(keys(queue).delayed, 'inf', JSON.stringify({ id: 'parked', attempts: 1, body: 'x' }));
+    await suite.redis.zadd(keys(queue).delayed, 'inf', JSON.stringify({ id: 'parked', attempts: 1, body: 'x' }));
     assert.deepEqual(await queue.receive(1, new AbortController().signal), []);
     await queue.enqueue('fresh');
     assert.deepEqual(
@@ -119,7 +99,7 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
 
   it('deadLetters(limit) reads at most limit entries: 0 is none, not the whole list', async () => {
     const queue = newQueue<string>();
-    for (const body of ['a', 'b', 'c']) await redis.lpush(keys(queue).dead, JSON.stringify({ id: body, attempts: 1, body }));
+    for (const body of ['a', 'b', 'c']) await suite.redis.lpush(keys(queue).dead, JSON.stringify({ id: body, attempts: 1, body }));
     assert.deepEqual(await queue.deadLetters(0), []);
     assert.deepEqual(
       (await queue.deadLetters(2)).map((m) => m.body),
@@ -137,7 +117,7 @@ describe('background/redis: hostile inputs (real redis-server)', () => {
   });
 
   it('refuses a blockTimeoutMs that Redis would reject on every receive', async () => {
-    assert.throws(() => new RedisQueue({ name: 'q', redis, blockTimeoutMs: 1e300 }), /blockTimeoutMs must be <= 2147483647/);
-    assert.throws(() => new RedisQueue({ name: 'q', redis, blockTimeoutMs: Infinity }), /blockTimeoutMs must be a finite number > 0/);
+    assert.throws(() => new RedisQueue({ name: 'q', redis: suite.redis, blockTimeoutMs: 1e300 }), /blockTimeoutMs must be <= 2147483647/);
+    assert.throws(() => new RedisQueue({ name: 'q', redis: suite.redis, blockTimeoutMs: Infinity }), /blockTimeoutMs must be a finite number > 0/);
   });
 });

@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { QueueProcessor, TaskManager } from '../src/background.js';
 import { RedisQueue, RedisQueueRecovery } from '../src/background/redis.js';
-import { redisServer, type RedisServer } from './fixtures/redis.js';
-import { captureLogs, type CapturedLogs } from './fixtures/logs.js';
+import { useRedisQueues } from './fixtures/redis-queues.js';
 import { blockedInBlmove, gate, waitFor } from './fixtures/background-helpers.js';
 
 describe('background/redis RedisQueue (real redis-server)', () => {
-  let server: RedisServer;
-  let redis: Redis;
-  let logs: CapturedLogs;
-  const queues: Array<RedisQueue<unknown>> = [];
-
-  function newQueue<T>(options: { blockTimeoutMs?: number; visibilityTimeoutMs?: number } = {}): RedisQueue<T> {
-    const queue = new RedisQueue<T>({ name: `test-${randomUUID()}`, redis, ...options });
-    queues.push(queue as RedisQueue<unknown>);
-    return queue;
-  }
-
-  before(async () => {
-    server = await redisServer();
-    redis = new Redis(server.url);
-    redis.on('error', () => {}); // the outage test makes it fail to reconnect for a while; ioredis retries
-  });
-  beforeEach(() => {
-    logs = captureLogs();
-  });
-  afterEach(async () => {
-    logs.restore();
-    await Promise.all(queues.splice(0).map((queue) => queue.close()));
-  });
-  after(() => redis.disconnect());
+  const suite = useRedisQueues('test');
+  const { newQueue } = suite;
 
   it('delivers in FIFO order, hides received messages from other consumers, and forgets them once acked', async () => {
     const queue = newQueue<{ n: number }>();
@@ -86,8 +62,8 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 0, delayed: 1, dead: 0 });
     assert.deepEqual(await queue.receive(1, AbortSignal.timeout(50)), [], 'a retry due in a minute was delivered early');
 
-    const [retried] = await redis.zrange(`{${queue.name}}:delayed`, '0', '0'); // ioredis 6 types ZRANGE's stop as a string
-    await redis.zadd(`{${queue.name}}:delayed`, 0, retried!); // make it due now
+    const [retried] = await suite.redis.zrange(`{${queue.name}}:delayed`, '0', '0'); // ioredis 6 types ZRANGE's stop as a string
+    await suite.redis.zadd(`{${queue.name}}:delayed`, 0, retried!); // make it due now
     const [second] = await queue.receive(1, signal);
     assert.equal(second?.id, first.id);
     assert.equal(second?.attempts, 1);
@@ -98,7 +74,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     const queue = newQueue<string>({ visibilityTimeoutMs: 60_000 });
     const id = await queue.enqueue('charge card');
     // The "crashed" consumer: a separate queue instance that receives and then is simply abandoned.
-    const crashed = new RedisQueue<string>({ name: queue.name, redis });
+    const crashed = new RedisQueue<string>({ name: queue.name, redis: suite.redis });
     const [taken] = await crashed.receive(1, new AbortController().signal);
     assert.equal(taken?.id, id);
     await crashed.close();
@@ -118,7 +94,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
 
   it("RedisQueueRecovery sweeps periodically, so a crashed consumer's message is handled without manual recover()", async () => {
     const queue = newQueue<string>({ visibilityTimeoutMs: 1 });
-    const crashed = new RedisQueue<string>({ name: queue.name, redis });
+    const crashed = new RedisQueue<string>({ name: queue.name, redis: suite.redis });
     await queue.enqueue('resize image');
     assert.equal((await crashed.receive(1, new AbortController().signal)).length, 1);
     await crashed.close();
@@ -135,7 +111,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     const queue = newQueue<string>();
     await queue.enqueue('poison pill');
     for (let crash = 0; crash < 2; crash += 1) {
-      const consumer = new RedisQueue<string>({ name: queue.name, redis });
+      const consumer = new RedisQueue<string>({ name: queue.name, redis: suite.redis });
       assert.equal((await consumer.receive(1, new AbortController().signal)).length, 1);
       await consumer.close();
       assert.equal(await queue.recover({ olderThanMs: 0 }), 1);
@@ -156,7 +132,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     await queue.recover({ olderThanMs: 0 });
     await queue.retry(slow, 0, 'late failure'); // the slow consumer settles after recovery
     assert.deepEqual(await queue.counts(), { ready: 1, processing: 0, delayed: 0, dead: 0 });
-    assert.ok(logs.lines.some((line) => String(line.msg).startsWith('settled a message no longer in processing')));
+    assert.ok(suite.logs.lines.some((line) => String(line.msg).startsWith('settled a message no longer in processing')));
   });
 
   it('a release that ioredis resends after a reconnect cannot duplicate the copy another consumer took meanwhile', async () => {
@@ -166,15 +142,15 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     const [first] = await queue.receive(1, signal);
     assert.ok(first);
     const sent: unknown[][] = [];
-    const evalOriginal = redis.eval.bind(redis);
-    (redis as unknown as { eval: (...args: unknown[]) => unknown }).eval = (...args: unknown[]) => {
+    const evalOriginal = suite.redis.eval.bind(suite.redis);
+    (suite.redis as unknown as { eval: (...args: unknown[]) => unknown }).eval = (...args: unknown[]) => {
       sent.push(args);
       return (evalOriginal as (...a: unknown[]) => unknown)(...args);
     };
     try {
       await queue.release(first);
     } finally {
-      delete (redis as unknown as { eval?: unknown }).eval;
+      delete (suite.redis as unknown as { eval?: unknown }).eval;
     }
     const [second] = await queue.receive(1, signal); // another consumer takes the released message
     assert.ok(second);
@@ -188,7 +164,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
   it('still settles entries written before release added a delivery marker, and tolerates the marker on receive', async () => {
     const queue = newQueue<string>();
     const ready = `{${queue.name}}:ready`;
-    await redis.lpush(
+    await suite.redis.lpush(
       ready,
       JSON.stringify({ id: 'old', attempts: 0, body: 'legacy' }),
       JSON.stringify({ id: 'm', attempts: 1, delivery: 'x', body: 'marked' }),
@@ -232,7 +208,7 @@ describe('background/redis RedisQueue (real redis-server)', () => {
 
   it('moves a malformed entry to the dead-letter list instead of crashing consumers', async () => {
     const queue = newQueue<string>();
-    await redis.lpush(`{${queue.name}}:ready`, 'not json at all');
+    await suite.redis.lpush(`{${queue.name}}:ready`, 'not json at all');
     await queue.enqueue('valid');
     const signal = new AbortController().signal;
     const messages = await queue.receive(5, signal);
@@ -241,8 +217,8 @@ describe('background/redis RedisQueue (real redis-server)', () => {
       ['valid'],
     );
     assert.deepEqual(await queue.counts(), { ready: 0, processing: 1, delayed: 0, dead: 1 });
-    assert.deepEqual(await redis.lrange(`{${queue.name}}:dead`, 0, -1), ['not json at all']);
-    assert.ok(logs.lines.some((line) => line.msg === 'malformed queue entry; moving it to the dead-letter list'));
+    assert.deepEqual(await suite.redis.lrange(`{${queue.name}}:dead`, 0, -1), ['not json at all']);
+    assert.ok(suite.logs.lines.some((line) => line.msg === 'malformed queue entry; moving it to the dead-letter list'));
   });
 
   it('stop() unblocks a consumer waiting in BLMOVE promptly, on its dedicated connection', async () => {
@@ -250,15 +226,15 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     const queue = newQueue<string>({ blockTimeoutMs: 600_000 });
     const processor = new QueueProcessor({ queue, handler: async () => {} });
     processor.start();
-    await waitFor(async () => (await blockedInBlmove(redis)) === 1, 'a client blocked in BLMOVE');
+    await waitFor(async () => (await blockedInBlmove(suite.redis)) === 1, 'a client blocked in BLMOVE');
     // The shared commands connection stays usable while the other one is blocked.
-    assert.equal(await redis.ping(), 'PONG');
+    assert.equal(await suite.redis.ping(), 'PONG');
     assert.equal(await processor.stop({ timeoutMs: 60_000 }), 'drained');
-    assert.equal(await blockedInBlmove(redis), 0);
+    assert.equal(await blockedInBlmove(suite.redis), 0);
   });
 
   it('loses no message across a Redis outage in the middle of processing', async function () {
-    if (!server.controllable) this.skip();
+    if (!suite.server.controllable) this.skip();
     const queue = newQueue<number>({ blockTimeoutMs: 1000 });
     const firstStarted = gate();
     const releaseFirst = gate();
@@ -278,12 +254,12 @@ describe('background/redis RedisQueue (real redis-server)', () => {
     processor.start();
     await firstStarted.opened;
 
-    await server.stop();
+    await suite.server.stop();
     // Enqueued while Redis is down: ioredis holds the commands and sends them once it reconnects.
     const enqueuedDuringOutage = [queue.enqueue(2), queue.enqueue(3)];
     releaseFirst.open(); // message 1 finishes while Redis is unreachable; its ack waits for the reconnect
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await server.start();
+    await suite.server.start();
     await Promise.all(enqueuedDuringOutage);
 
     await waitFor(() => handled.length >= 3, 'all three messages');
@@ -295,9 +271,9 @@ describe('background/redis RedisQueue (real redis-server)', () => {
   });
 
   it('rejects a bad name, bad options and foreign messages clearly', async () => {
-    assert.throws(() => new RedisQueue({ name: '', redis }), /queue name must be a non-empty string/);
-    assert.throws(() => new RedisQueue({ name: 'a{b}', redis }), /free of braces/);
-    assert.throws(() => new RedisQueue({ name: 'q', redis, blockTimeoutMs: 0 }), /blockTimeoutMs must be a finite number > 0, got 0/);
+    assert.throws(() => new RedisQueue({ name: '', redis: suite.redis }), /queue name must be a non-empty string/);
+    assert.throws(() => new RedisQueue({ name: 'a{b}', redis: suite.redis }), /free of braces/);
+    assert.throws(() => new RedisQueue({ name: 'q', redis: suite.redis, blockTimeoutMs: 0 }), /blockTimeoutMs must be a finite number > 0, got 0/);
     const queue = newQueue<unknown>();
     await assert.rejects(queue.ack({ id: 'x', body: 1, attempts: 0 }), /was not received from queue/);
     await assert.rejects(queue.enqueue(10n), /message body must be JSON-serialisable/);
