@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { fetchWithRetry, ResponseStatusError, type RetryEvent } from '../src/retry.js';
 import { freePort } from './fixtures/redis.js';
+import { waitFor } from './fixtures/background-helpers.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse, body: string, index: number) => void;
 
@@ -134,13 +135,7 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     const controller = new AbortController();
     const reason = new Error('request cancelled by user');
     const fetching = fetchWithRetry(server.url, { signal: controller.signal }, { timeout: 60_000 });
-    await within(
-      new Promise<void>((resolve) => {
-        const poll = setInterval(() => server!.requests.length > 0 && (clearInterval(poll), resolve()), 5);
-      }),
-      5_000,
-      'the first request',
-    );
+    await waitFor(() => server!.requests.length > 0, 'the first request', 5_000);
     controller.abort(reason);
     await assert.rejects(fetching, (error) => error === reason);
     assert.equal(server.requests.length, 1);
@@ -243,13 +238,7 @@ describe('retry: fetchWithRetry against a real HTTP server', () => {
     const controller = new AbortController();
     const reason = new Error('options signal');
     const fetching = fetchWithRetry(server.url, { signal: new AbortController().signal }, { timeout: 60_000, signal: controller.signal });
-    await within(
-      new Promise<void>((resolve) => {
-        const poll = setInterval(() => server!.requests.length > 0 && (clearInterval(poll), resolve()), 5);
-      }),
-      5_000,
-      'the first request',
-    );
+    await waitFor(() => server!.requests.length > 0, 'the first request', 5_000);
     controller.abort(reason);
     await assert.rejects(fetching, (error) => error === reason);
   });
