@@ -232,9 +232,12 @@ function serverDelay(requested: unknown): number | undefined {
 
 /**
  * A promise that resolves after `ms`, or rejects with `signal.reason` at once on abort. Waits longer
- * than {@link MAX_TIMER_DELAY} chain timers rather than overflow into a 1 ms timer; Infinity waits for the abort.
+ * than {@link MAX_TIMER_DELAY} chain timers rather than overflow into a 1 ms timer; Infinity waits for the abort;
+ * NaN and negative waits are no wait. A non-number `ms` rejects with a TypeError.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // A string from configuration would compare and add as text: '1000' waited not at all.
+  if (typeof ms !== 'number') return Promise.reject(new TypeError(`sleep: ms must be a number, got ${describe(ms)}`));
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     let timer: ReturnType<typeof setTimeout> | undefined;

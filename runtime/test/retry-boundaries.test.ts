@@ -77,6 +77,16 @@ describe('retry: exact boundaries', () => {
     await sleep(Number.NaN);
     await sleep(-5);
   });
+
+  it('sleep() refuses a wait that is not a number instead of not waiting: a "1000" from configuration, a Symbol, null', async () => {
+    for (const ms of ['1000', Symbol('ms'), null, undefined, {}]) {
+      await assert.rejects(
+        sleep(ms as unknown as number),
+        (error: Error) => error instanceof TypeError && /^sleep: ms must be a number, got /.test(error.message),
+      );
+    }
+    await assert.rejects(sleep('1000' as unknown as number), { message: 'sleep: ms must be a number, got "1000"' });
+  });
 });
 
 describe('retry: reading errors', () => {
