@@ -149,12 +149,14 @@ export async function benchSlidingWindow(): Promise<Section> {
       contenders: [...gcraPair(concurrently), pipelinedFlexibleContender(concurrently)],
     });
 
-    const counted = [];
-    for (const [name, client, decide] of [
+    // The limiters the command counts and the server-CPU rounds look at, in the tables' order.
+    const measured = [
       ['bulwark SlidingWindowLimiter', bulwarkClient, decideBulwark],
       ['bulwark GcraLimiter', gcraClient, decideGcra],
       ['rate-limiter-flexible RateLimiterRedis', flexibleClient, decideFlexible],
-    ] as const) {
+    ] as const;
+    const counted = [];
+    for (const [name, client, decide] of measured) {
       const { delta, sent } = await countCommands(observer, client, () =>
         runConcurrently(COUNTED_DECISIONS, IN_FLIGHT, async () => void (await decide(key()))),
       );
@@ -162,18 +164,13 @@ export async function benchSlidingWindow(): Promise<Section> {
     }
     // The server's own CPU per decision, each limiter in turn (order rotated per round), 64 in flight.
     const serverCpu = await serverCpuClock(observer);
-    const cpuLimiters = [
-      ['bulwark SlidingWindowLimiter', decideBulwark],
-      ['bulwark GcraLimiter', decideGcra],
-      ['rate-limiter-flexible RateLimiterRedis', decideFlexible],
-    ] as const;
-    const cpuPerRound = cpuLimiters.map(() => [] as number[]);
+    const cpuPerRound = measured.map(() => [] as number[]);
     if (serverCpu) {
       for (let round = 0; round < CPU_ROUNDS; round++) {
-        for (let j = 0; j < cpuLimiters.length; j++) {
-          const index = (j + round) % cpuLimiters.length;
+        for (let j = 0; j < measured.length; j++) {
+          const index = (j + round) % measured.length;
           const before = serverCpu();
-          await runConcurrently(CPU_DECISIONS, IN_FLIGHT, async () => void (await cpuLimiters[index]![1](key())));
+          await runConcurrently(CPU_DECISIONS, IN_FLIGHT, async () => void (await measured[index]![2](key())));
           cpuPerRound[index]!.push((serverCpu() - before) / CPU_DECISIONS / 1000);
         }
       }
